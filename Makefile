@@ -1,0 +1,49 @@
+# dossier — the two commands: `make dossier` builds the example, `make test` tests everything.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SOURCES ?= sources
+BUILD   ?= build
+# Dates in the documents come from the last commit, never from the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+# Debian packages the tests drive: LibreOffice (DOCX → PDF), poppler (pdftotext,
+# pdftoppm), Chromium (the site), fonts for stable rendering.
+APT_PACKAGES := libreoffice-writer-nogui poppler-utils chromium fonts-dejavu-core fonts-liberation2 \
+                libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: dossier test check clean schema bench system-deps
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+dossier: $(STAMP)
+	$(BIN)/dossier check $(SOURCES) --strict
+
+check: $(STAMP)
+	$(BIN)/dossier check $(SOURCES)
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q
+
+schema: $(STAMP)
+	$(BIN)/dossier schema --out schema
+
+system-deps:
+	@missing=""; \
+	for cmd in soffice pdftotext pdftoppm chromium; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation des paquets Debian manquants ($$missing)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Manquent :$$missing — installez : sudo apt-get install $(APT_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(BUILD)

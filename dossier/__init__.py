@@ -1,0 +1,3 @@
+"""dossier: a certification's référentiel, from checked sources to every document."""
+
+__version__ = "0.1.0"

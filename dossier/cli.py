@@ -1,0 +1,186 @@
+"""The `dossier` command: a thin layer over the importable API."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, build, schema
+from .checks import CHECKS
+from .coverage import matrix_text
+from .diagnostics import Diagnostic, Severity
+from .errors import DossierError, SourceError
+
+DEFAULT_SOURCES = "sources"
+
+
+class InternalError(click.ClickException):
+    exit_code = 3
+
+    def show(self, file=None) -> None:
+        click.echo(f"Erreur interne : {self.format_message()}", err=True, file=file)
+
+
+class Group(click.Group):
+    """The one error boundary: a bug becomes one line, a traceback only with --verbose."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a bug of ours, not the user's
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            raise InternalError(
+                f"{type(exc).__name__}: {exc} — relancez avec --verbose pour le détail, et signalez-le"
+            ) from exc
+
+
+def _color() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _echo_diagnostic(diag: Diagnostic) -> None:
+    line = diag.format()
+    if _color():
+        label = f"[{diag.severity.label} {diag.rule}]"
+        line = line[: -len(label)] + click.style(label, fg=_COLORS.get(diag.severity))
+    click.echo(line)
+
+
+sources_argument = click.argument(
+    "folder", required=False, default=DEFAULT_SOURCES, type=click.Path(path_type=Path), metavar="[DOSSIER]"
+)
+strict_option = click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements.")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dossier")
+@click.option("-v", "--verbose", is_flag=True, help="Plus de détails ; trace complète en cas d'erreur interne.")
+@click.option("-q", "--quiet", is_flag=True, help="N'afficher que les problèmes.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+    """Le référentiel d'une certification professionnelle (RNCP), des sources YAML
+    aux documents : référentiel, livret du candidat, grilles, site.
+
+    Exemple : dossier check sources
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(verbose=verbose, quiet=quiet)
+
+
+@cli.command()
+@sources_argument
+@strict_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text pour les personnes, json pour les outils.",
+)
+@click.pass_context
+def check(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> None:
+    """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
+
+    Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
+    puis un résumé et la matrice de couverture compétences × épreuves.
+    Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
+    avertissements avec --strict), 2 si la commande est mal employée.
+
+    Exemple : dossier check sources --strict
+    """
+    result = build.check(folder)
+    diagnostics = result.report.sorted()
+    failed = result.failed(strict)
+    if fmt == "json":
+        payload = {
+            "ok": not failed,
+            "counts": build.severity_counts(result.report),
+            "summary": build.summary_counts(result.certification) if result.certification else None,
+            "diagnostics": [d.as_json() for d in diagnostics],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        ctx.exit(1 if failed else 0)
+    for diag in diagnostics:
+        _echo_diagnostic(diag)
+    quiet = ctx.obj["quiet"]
+    if result.certification is not None and not quiet:
+        counts = build.summary_counts(result.certification)
+        click.echo("")
+        click.echo(
+            f"{result.certification.intitule} : {_plural(counts['blocs'], 'bloc')}, "
+            f"{_plural(counts['activites'], 'activité')}, {_plural(counts['competences'], 'compétence')}, "
+            f"{_plural(counts['modalites'], 'modalité')}, {_plural(counts['criteres'], 'critère')}"
+        )
+        if result.certification.blocs:
+            click.echo("")
+            click.echo(matrix_text(result.certification))
+    report = result.report
+    tally = f"{_plural(report.errors, 'erreur')}, {_plural(report.warnings, 'avertissement')}, {_plural(report.count(Severity.INFO), 'info')}"
+    if failed:
+        reason = " (--strict : les avertissements comptent)" if result.ok and strict else ""
+        raise SourceError(f"sources non conformes : {tally}{reason}")
+    if not quiet:
+        click.echo(f"Sources conformes : {tally}.")
+
+
+@cli.command(name="schema")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Écrire certification.schema.json et bloc.schema.json dans ce dossier.",
+)
+def schema_command(out: Path | None) -> None:
+    """Publier le format des sources en JSON Schema, pour les éditeurs.
+
+    Sans --out, affiche les deux schémas. Dans un fichier YAML, la première ligne
+    « # yaml-language-server: $schema=… » fait compléter et souligner les clés
+    par les éditeurs (VS Code avec l'extension YAML, par exemple).
+
+    Exemple : dossier schema --out schema
+    """
+    schemas = schema.json_schemas()
+    if out is None:
+        click.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        return
+    from .write import write_atomic
+
+    for name, content in schemas.items():
+        path = write_atomic(out / name, schema.dump_json_schema(content).encode())
+        click.echo(f"écrit : {path}")
+
+
+@cli.command()
+def regles() -> None:
+    """Lister les règles de vérification, leur sévérité et si un projet peut l'ajuster.
+
+    Un projet ajuste une règle dans certification.yaml :
+    regles: {competence-finalite: info}
+
+    Exemple : dossier regles
+    """
+    for check_ in CHECKS:
+        adjustable = "ajustable" if check_.adjustable else "fixe"
+        click.echo(f"{check_.id:30} {check_.severity.label:14} {adjustable:9} {check_.summary}")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="dossier")
+    except BrokenPipeError:  # `dossier regles | head`: the reader left, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
