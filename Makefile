@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 dossier: $(STAMP)
-	$(BIN)/dossier check $(SOURCES) --strict
+	$(BIN)/dossier build $(SOURCES) --out $(BUILD) --strict
 
 check: $(STAMP)
 	$(BIN)/dossier check $(SOURCES)

@@ -1,13 +1,28 @@
-"""The orchestrator: load → check → plan → render → write."""
+"""The orchestrator: load → check → plan → render → write.
+
+Everything is read, checked and rendered in memory before the first file is
+written, so a failure anywhere leaves the previous outputs untouched.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import checks, schema
+import jinja2
+
+from . import checks, documents, schema
 from .diagnostics import Report, Severity
+from .errors import DossierError
 from .model import Certification
+from .render import docx as docx_render
+from .render import html as html_render
+from .render import pdf as pdf_render
+from .render.templates import TemplatePath
+from .write import write_atomic
 
 
 @dataclass(frozen=True)
@@ -47,3 +62,113 @@ def summary_counts(cert: Certification) -> dict[str, int]:
 
 def severity_counts(report: Report) -> dict[str, int]:
     return {s.label: report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+
+
+# --- planning and rendering -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    document: str
+    format: str
+    path: Path  # relative to the build folder
+
+
+@dataclass(frozen=True)
+class RenderEnv:
+    """What every renderer may use besides the view."""
+
+    templates: TemplatePath
+    when: dt.datetime  # the documents' date: SOURCE_DATE_EPOCH, else the version date
+    pdf_a: bool
+
+
+def document_date(cert: Certification) -> dt.datetime:
+    epoch = documents.source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    day = cert.date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def plan(cert: Certification, only: tuple[str, ...] = (), formats: tuple[str, ...] = ()) -> list[Output]:
+    slug = documents.slugify(cert.intitule)
+    outputs = []
+    for name, spec in documents.DOCUMENTS.items():
+        if only and name not in only:
+            continue
+        for fmt in spec.formats:
+            if formats and fmt not in formats:
+                continue
+            outputs.append(Output(name, fmt, Path(spec.folder) / f"{slug}-{spec.suffix}.{fmt}"))
+    return outputs
+
+
+def _html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
+    return html_render.render_page(env.templates, f"{spec.name}.html", view, meta_date=env.when.isoformat())
+
+
+def _render_html(spec, view, env: RenderEnv) -> bytes:
+    return _html_page(spec, view, env).encode("utf-8")
+
+
+def _render_pdf(spec, view, env: RenderEnv) -> bytes:
+    return pdf_render.render(_html_page(spec, view, env), env.templates.folders[0], pdf_a=env.pdf_a)
+
+
+def _render_docx(spec, view, env: RenderEnv) -> bytes:
+    template = env.templates.find(f"docx/{spec.name}.docx")
+    return DOCX_BUILDERS[spec.name](template, view, env.when)
+
+
+DOCX_BUILDERS: dict[str, Callable] = {"referentiel": docx_render.render_referentiel}
+RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def render_outputs(cert: Certification, outputs: list[Output], env: RenderEnv, draft: bool = False) -> list[tuple[Output, bytes]]:
+    views: dict[str, object] = {}
+    rendered = []
+    for out in outputs:
+        spec = documents.DOCUMENTS[out.document]
+        if out.document not in views:
+            views[out.document] = spec.view(cert, brouillon=draft)
+        try:
+            data = RENDERERS[out.format](spec, views[out.document], env)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise DossierError(f"gabarit {out.document} ({out.format}) : {exc}") from exc
+        except docx_render.TemplateShapeError as exc:
+            raise DossierError(f"gabarit Word de « {out.document} » : {exc}") from exc
+        rendered.append((out, data))
+    return rendered
+
+
+def build(
+    folder: Path,
+    out_dir: Path,
+    only: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    draft: bool = False,
+    checked: Checked | None = None,
+) -> BuildResult:
+    """Check the sources, render every planned output in memory, then write them all."""
+    start = time.perf_counter()
+    checked = checked or check(folder)
+    result = BuildResult(checked)
+    cert = checked.certification
+    if cert is None or (not checked.ok and not draft):
+        return result
+    env = RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
+    rendered = render_outputs(cert, plan(cert, only, formats), env, draft=draft or not checked.ok)
+    for out, data in rendered:
+        result.written.append(write_atomic(Path(out_dir) / out.path, data))
+    result.seconds = time.perf_counter() - start
+    return result

@@ -13,6 +13,7 @@ from . import __version__, build, schema
 from .checks import CHECKS
 from .coverage import matrix_text
 from .diagnostics import Diagnostic, Severity
+from .documents import DOCUMENTS, FORMATS
 from .errors import DossierError, SourceError
 
 DEFAULT_SOURCES = "sources"
@@ -62,6 +63,10 @@ sources_argument = click.argument(
 strict_option = click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements.")
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.1f} s".replace(".", ",")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
@@ -79,6 +84,29 @@ def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj.update(verbose=verbose, quiet=quiet)
+
+
+def _print_report(result: build.Checked, quiet: bool, with_summary: bool, infos: bool = True) -> str:
+    """Print the diagnostics (and the summary); return the tally line."""
+    for diag in result.report.sorted():
+        if infos or diag.severity > Severity.INFO:
+            _echo_diagnostic(diag)
+    if with_summary and result.certification is not None and not quiet:
+        counts = build.summary_counts(result.certification)
+        click.echo("")
+        click.echo(
+            f"{result.certification.intitule} : {_plural(counts['blocs'], 'bloc')}, "
+            f"{_plural(counts['activites'], 'activité')}, {_plural(counts['competences'], 'compétence')}, "
+            f"{_plural(counts['modalites'], 'modalité')}, {_plural(counts['criteres'], 'critère')}"
+        )
+        if result.certification.blocs:
+            click.echo("")
+            click.echo(matrix_text(result.certification))
+    report = result.report
+    return (
+        f"{_plural(report.errors, 'erreur')}, {_plural(report.warnings, 'avertissement')}, "
+        f"{_plural(report.count(Severity.INFO), 'info')}"
+    )
 
 
 @cli.command()
@@ -100,38 +128,69 @@ def check(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> None:
     Exemple : dossier check sources --strict
     """
     result = build.check(folder)
-    diagnostics = result.report.sorted()
     failed = result.failed(strict)
     if fmt == "json":
         payload = {
             "ok": not failed,
             "counts": build.severity_counts(result.report),
             "summary": build.summary_counts(result.certification) if result.certification else None,
-            "diagnostics": [d.as_json() for d in diagnostics],
+            "diagnostics": [d.as_json() for d in result.report.sorted()],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         ctx.exit(1 if failed else 0)
-    for diag in diagnostics:
-        _echo_diagnostic(diag)
     quiet = ctx.obj["quiet"]
-    if result.certification is not None and not quiet:
-        counts = build.summary_counts(result.certification)
-        click.echo("")
-        click.echo(
-            f"{result.certification.intitule} : {_plural(counts['blocs'], 'bloc')}, "
-            f"{_plural(counts['activites'], 'activité')}, {_plural(counts['competences'], 'compétence')}, "
-            f"{_plural(counts['modalites'], 'modalité')}, {_plural(counts['criteres'], 'critère')}"
-        )
-        if result.certification.blocs:
-            click.echo("")
-            click.echo(matrix_text(result.certification))
-    report = result.report
-    tally = f"{_plural(report.errors, 'erreur')}, {_plural(report.warnings, 'avertissement')}, {_plural(report.count(Severity.INFO), 'info')}"
+    tally = _print_report(result, quiet, with_summary=True)
     if failed:
         reason = " (--strict : les avertissements comptent)" if result.ok and strict else ""
         raise SourceError(f"sources non conformes : {tally}{reason}")
     if not quiet:
         click.echo(f"Sources conformes : {tally}.")
+
+
+def _csv_choice(choices):
+    def convert(ctx, param, value):
+        if not value:
+            return ()
+        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        unknown = [v for v in items if v not in choices]
+        if unknown:
+            raise click.BadParameter(f"« {unknown[0]} » inconnu ; au choix : {', '.join(choices)}")
+        return items
+
+    return convert
+
+
+@cli.command(name="build")
+@sources_argument
+@strict_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Dossier de sortie.")
+@click.option("--only", callback=_csv_choice(tuple(DOCUMENTS)), help="Documents à produire, séparés par des virgules : " + ", ".join(DOCUMENTS) + ".")
+@click.option("--format", "formats", callback=_csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
+@click.option("--draft", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
+@click.pass_context
+def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool) -> None:
+    """Construire les documents : référentiel (et, à venir, livret, grilles, site).
+
+    Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
+    (sauf avec --draft). Chaque fichier est écrit d'un coup : un échec laisse
+    les fichiers précédents intacts.
+
+    Exemple : dossier build sources --only referentiel --format pdf,docx
+    """
+    quiet = ctx.obj["quiet"]
+    checked = build.check(folder)
+    tally = _print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
+    if checked.certification is None or (checked.failed(strict) and not draft):
+        raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
+    result = build.build(folder, out, only, formats, draft=draft, checked=checked)
+    if ctx.obj["verbose"]:
+        for path in result.written:
+            click.echo(f"écrit : {path}")
+    if not quiet:
+        brouillon = " (BROUILLON)" if draft else ""
+        n = len(result.written)
+        click.echo(f"{_plural(n, 'fichier')} écrit{'s' if n > 1 else ''} dans {out}/{brouillon} en {_seconds(result.seconds)}.")
 
 
 @cli.command(name="schema")

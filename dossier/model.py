@@ -109,6 +109,7 @@ class Codes:
 @dataclass(frozen=True)
 class Affichage:
     identifiants: bool = True
+    pdf_a: bool = False
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 

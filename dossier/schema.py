@@ -112,8 +112,11 @@ CODES = Obj(
 
 AFFICHAGE = Obj(
     title="Réglages d'affichage",
-    keys={"identifiants": Key(Boolean(doc="Afficher les identifiants (C1.1, CR1.1…) dans les documents"))},
-    build=lambda src, identifiants: m.Affichage(identifiants, src),
+    keys={
+        "identifiants": Key(Boolean(doc="Afficher les identifiants (C1.1, CR1.1…) dans les documents (oui par défaut)"), default=True),
+        "pdf_a": Key(Boolean(doc="Produire des PDF d'archivage PDF/A-3b")),
+    },
+    build=lambda src, identifiants, pdf_a: m.Affichage(identifiants, pdf_a, src),
     identity=None,
     default=m.Affichage(),
 )

@@ -356,10 +356,17 @@ class MapOf(Spec):
         return out
 
 
+_NO_DEFAULT: Any = object()
+
+
 @dataclass
 class Key:
     spec: Spec
     required: bool = False
+    default: Any = _NO_DEFAULT  # the value when absent; the spec's empty value otherwise
+
+    def absent(self) -> Any:
+        return self.spec.empty() if self.default is _NO_DEFAULT else self.default
 
 
 @dataclass
@@ -402,20 +409,20 @@ class Obj(Spec):
                 ctx.error("schema-cle-absente", node, path, f"clé obligatoire « {key} » absente")
                 broken = True
             else:
-                values[key] = spec.spec.empty()
+                values[key] = spec.absent()
         mark = node.start_mark
         src = Src(ctx.file, path, mark.line + 1, mark.column + 1, MappingProxyType(ctx.locs))
         ctx.locs = outer_locs
         if broken and self.identity is not None and self.identity not in values:
             return INVALID
         for key, spec in self.keys.items():  # broken values fall back to empties
-            values.setdefault(key, spec.spec.empty())
+            values.setdefault(key, spec.absent())
         return self.build(src=src, **values)
 
     def json_schema(self):
         out: dict = {
             "type": "object",
-            "properties": {k: v.spec.json_schema() for k, v in self.keys.items()},
+            "properties": {k: _with_default(v) for k, v in self.keys.items()},
             "required": [k for k, v in self.keys.items() if v.required],
             "additionalProperties": False,
         }
@@ -424,6 +431,13 @@ class Obj(Spec):
         if self.doc:
             out["description"] = self.doc
         return out
+
+
+def _with_default(key: Key) -> dict:
+    schema = key.spec.json_schema()
+    if key.default is not _NO_DEFAULT and isinstance(key.default, (bool, int, float, str)):
+        schema["default"] = key.default
+    return schema
 
 
 def _pairs(node: yaml.MappingNode, path: str, ctx: Ctx):

@@ -1,0 +1,185 @@
+"""What documents exist, and the typed view each one is rendered from.
+
+A view is derived from the model once, then handed to every format's renderer,
+so the HTML, the PDF and the DOCX of a document cannot say different things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from .model import Activite, Bloc, Certification, Competence, Critere, Modalite
+
+FORMATS = ("html", "pdf", "docx")
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("œ", "oe").replace("æ", "ae")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "certification"
+
+
+def _same(a: str, b: str) -> bool:
+    fold = lambda s: slugify(s.replace("’", "'"))  # noqa: E731
+    return fold(a) == fold(b)
+
+
+MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def date_fr(day: dt.date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
+
+
+# --- the référentiel table --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CritereCell:
+    critere: Critere
+    autres_competences: tuple[str, ...]  # other competences it evaluates, shown beside it
+
+    @property
+    def note(self) -> str:
+        parts = []
+        if self.autres_competences:
+            parts.append("évalue aussi " + ", ".join(self.autres_competences))
+        if self.critere.modalites:
+            which = "épreuve" if len(self.critere.modalites) == 1 else "épreuves"
+            parts.append(f"{which} " + ", ".join(self.critere.modalites))
+        return " ; ".join(parts)
+
+
+@dataclass(frozen=True)
+class RefRow:
+    """One line of a bloc: a competence beside the criteria placed with it."""
+
+    competence: Competence
+    criteres: tuple[CritereCell, ...]
+
+
+@dataclass(frozen=True)
+class ModaliteCell:
+    modalite: Modalite
+    titre: str  # « Étude de cas : De l'analyse… », or the type alone when the intitulé repeats it
+
+
+@dataclass(frozen=True)
+class RefBloc:
+    bloc: Bloc
+    activites: tuple[Activite, ...]
+    modalites: tuple[ModaliteCell, ...]
+    rows: tuple[RefRow, ...]
+
+    @property
+    def titre(self) -> str:
+        return f"{self.bloc.code} — {self.bloc.intitule}"
+
+
+@dataclass(frozen=True)
+class Header:
+    """The title block and running footer shared by every document."""
+
+    intitule: str
+    code_rncp: str
+    niveau: int | None
+    nsf: tuple[str, ...]
+    rome: tuple[str, ...]
+    formacode: tuple[str, ...]
+    certificateurs: tuple[str, ...]
+    version: str
+    date: str
+    identifiants: bool
+    brouillon: bool = False
+
+    @property
+    def pied(self) -> str:
+        return f"{self.intitule} — version {self.version}"
+
+
+@dataclass(frozen=True)
+class ReferentielView:
+    header: Header
+    blocs: tuple[RefBloc, ...]
+    titre: str = "Référentiel d'activités, de compétences et d'évaluation"
+
+
+COLONNES = (
+    ("RÉFÉRENTIEL D'ACTIVITÉS", "décrit les situations de travail et les activités exercées, les métiers ou emplois visés"),
+    ("RÉFÉRENTIEL DE COMPÉTENCES", "identifie les compétences et les connaissances, y compris transversales, qui découlent du référentiel d'activités"),
+    ("RÉFÉRENTIEL D'ÉVALUATION", "définit les critères et les modalités d'évaluation des acquis"),
+)
+SOUS_COLONNES = ("MODALITÉS D'ÉVALUATION", "CRITÈRES D'ÉVALUATION")
+
+
+def header(cert: Certification, brouillon: bool = False) -> Header:
+    return Header(
+        intitule=cert.intitule,
+        code_rncp=cert.code_rncp,
+        niveau=cert.niveau,
+        nsf=cert.codes.nsf,
+        rome=cert.codes.rome,
+        formacode=cert.codes.formacode,
+        certificateurs=tuple(c.nom for c in cert.certificateurs),
+        version=cert.version,
+        date=date_fr(cert.date),
+        identifiants=cert.affichage.identifiants,
+        brouillon=brouillon,
+    )
+
+
+def ref_bloc(bloc: Bloc) -> RefBloc:
+    order = {c.id: i for i, c in enumerate(bloc.competences)}
+    placed: dict[str, list[CritereCell]] = {c.id: [] for c in bloc.competences}
+    for crit in bloc.criteres:
+        own = sorted((ref for ref in crit.competences if ref in order), key=order.__getitem__)
+        if not own:
+            continue  # reported by the checks; nothing sensible to place
+        others = tuple(ref for ref in crit.competences if ref != own[0])
+        placed[own[0]].append(CritereCell(crit, others))
+    modalites = tuple(
+        ModaliteCell(
+            m,
+            m.type_libelle if _same(m.intitule, m.type_libelle) else f"{m.type_libelle} : {m.intitule}",
+        )
+        for m in bloc.modalites
+    )
+    rows = tuple(RefRow(c, tuple(placed[c.id])) for c in bloc.competences)
+    return RefBloc(bloc, bloc.activites, modalites, rows)
+
+
+def referentiel(cert: Certification, brouillon: bool = False) -> ReferentielView:
+    return ReferentielView(header(cert, brouillon), tuple(ref_bloc(b) for b in cert.blocs))
+
+
+# --- the registry -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    name: str
+    folder: str  # under build/
+    suffix: str  # <slug>-<suffix>.<format>
+    view: Callable[..., object]
+    formats: tuple[str, ...] = FORMATS
+
+
+DOCUMENTS: dict[str, DocumentSpec] = {
+    "referentiel": DocumentSpec("referentiel", "referentiel", "referentiel", referentiel),
+}
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,1 @@
+"""Renderers: one module per format; each returns bytes and writes nothing."""

@@ -1,0 +1,236 @@
+"""DOCX: docxtpl renders the Word template; python-docx adds what docxtpl cannot express.
+
+The référentiel's Word template holds a model table: two header rows (repeated
+on every page), then one row giving the look of a bloc's title row and one
+giving the look of a competence row. The renderer clones those two rows for
+the content — so widths, shading and borders are whatever the user set in Word.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import jinja2
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from ..documents import ReferentielView
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class TemplateShapeError(Exception):
+    """The Word template lacks something the renderer needs (said in French)."""
+
+
+class Styles:
+    """Paragraph and character style ids of the template, looked up by name."""
+
+    def __init__(self, document):
+        self._ids = {s.name: s.style_id for s in document.styles}
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._ids.get(name)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
+    """A w:p with a style and runs of (text, character style or None)."""
+    p = etree.Element(_w("p"))
+    if style or keep_next:
+        ppr = etree.SubElement(p, _w("pPr"))
+        if style:
+            etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
+        if keep_next:
+            etree.SubElement(ppr, _w("keepNext"))
+    for text, char_style in runs:
+        if not text:
+            continue
+        r = etree.SubElement(p, _w("r"))
+        if char_style:
+            rpr = etree.SubElement(r, _w("rPr"))
+            etree.SubElement(rpr, _w("rStyle")).set(_w("val"), char_style)
+        for i, line in enumerate(_INVALID_XML.sub("", text).split("\n")):
+            if i:
+                etree.SubElement(r, _w("br"))
+            t = etree.SubElement(r, _w("t"))
+            t.text = line
+            if line != line.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def _fill(tc: etree._Element, paragraphs: list[etree._Element]) -> None:
+    for p in tc.findall(_w("p")):
+        tc.remove(p)
+    for p in paragraphs or [etree.Element(_w("p"))]:
+        tc.append(p)
+
+
+def _vmerge(tc: etree._Element, restart: bool) -> None:
+    tcpr = tc.find(_w("tcPr"))
+    if tcpr is None:
+        tcpr = etree.Element(_w("tcPr"))
+        tc.insert(0, tcpr)
+    for old in tcpr.findall(_w("vMerge")):
+        tcpr.remove(old)
+    el = etree.Element(_w("vMerge"))
+    if restart:
+        el.set(_w("val"), "restart")
+    # vMerge comes after tcW and gridSpan in CT_TcPr's sequence
+    anchor = 0
+    for i, child in enumerate(tcpr):
+        if child.tag in (_w("cnfStyle"), _w("tcW"), _w("gridSpan"), _w("hMerge")):
+            anchor = i + 1
+    tcpr.insert(anchor, el)
+
+
+def _cant_split(tr: etree._Element) -> None:
+    trpr = tr.find(_w("trPr"))
+    if trpr is None:
+        trpr = etree.Element(_w("trPr"))
+        tr.insert(1 if tr.find(_w("tblPrEx")) is not None else 0, trpr)
+    if trpr.find(_w("cantSplit")) is None:
+        trpr.insert(0, etree.Element(_w("cantSplit")))
+
+
+def _model_table(document) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """The référentiel table of the template and its two model rows."""
+    for table in document.tables:
+        rows = table._tbl.findall(_w("tr"))
+        body = [r for r in rows if r.find(f"{_w('trPr')}/{_w('tblHeader')}") is None]
+        if len(rows) > len(body) and len(body) >= 2:
+            return table._tbl, body[0], body[1]
+    raise TemplateShapeError(
+        "le modèle Word n'a pas de tableau avec des lignes d'en-tête répétées suivies de deux lignes "
+        "modèles (ligne de bloc, ligne de compétence)"
+    )
+
+
+def _ident(styles: Styles, ident: str, show: bool) -> list:
+    return [(ident + " ", styles["Identifiant"])] if show else []
+
+
+def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_model) -> list[etree._Element]:
+    show = view.header.identifiants
+    texte, intitule, puce, duree = (
+        styles["Tableau texte"], styles["Tableau intitulé"], styles["Tableau puce"], styles["Tableau durée"],
+    )
+    note = styles["Note"]
+    rows = []
+    for rb in view.blocs:
+        tr = copy.deepcopy(bloc_model)
+        tcs = tr.findall(_w("tc"))
+        _fill(tcs[0], [paragraph(styles["Tableau bloc"], [(rb.titre, None)], keep_next=True)])
+        _cant_split(tr)
+        rows.append(tr)
+
+        activites = []
+        for a in rb.activites:
+            activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(a.intitule, None)]))
+            activites.extend(paragraph(puce, [(t, None)]) for t in a.taches)
+        modalites = []
+        for mc in rb.modalites:
+            m = mc.modalite
+            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(mc.titre, None)]))
+            modalites.append(paragraph(duree, [(f"Durée : {m.duree}", None)]))
+            if m.conditions:
+                modalites.append(paragraph(texte, [(m.conditions, None)]))
+            modalites.extend(paragraph(texte, [(para, None)]) for para in m.description.split("\n\n") if para)
+            if m.livrables:
+                modalites.append(paragraph(texte, [("À remettre : " + " ; ".join(m.livrables), None)]))
+            if m.jury:
+                modalites.append(paragraph(texte, [(f"Jury : {m.jury}", None)]))
+
+        for i, row in enumerate(rb.rows):
+            tr = copy.deepcopy(line_model)
+            act, comp, mod, crit = tr.findall(_w("tc"))[:4]
+            _vmerge(act, restart=i == 0)
+            _vmerge(mod, restart=i == 0)
+            _fill(act, activites if i == 0 else [])
+            _fill(mod, modalites if i == 0 else [])
+            c = row.competence
+            runs = _ident(styles, c.id, show) + [(c.texte, None)]
+            if c.transversale:
+                runs.append((" (transversale)", note))
+            _fill(comp, [paragraph(texte, runs)])
+            items = []
+            for cc in row.criteres:
+                runs = _ident(styles, cc.critere.id, show) + [(cc.critere.texte, None)]
+                if show and cc.note:
+                    runs.append((f" ({cc.note})", note))
+                items.append(paragraph(puce, runs))
+            _fill(crit, items)
+            _cant_split(tr)
+            rows.append(tr)
+    return rows
+
+
+def _fiche(h) -> str:
+    parts = []
+    if h.code_rncp:
+        parts.append(f"Code RNCP : {h.code_rncp}")
+    parts.append(f"Niveau {h.niveau}")
+    for label, codes in (("NSF", h.nsf), ("ROME", h.rome), ("Formacode", h.formacode)):
+        if codes:
+            parts.append(f"{label} : {', '.join(codes)}")
+    parts.append(("Certificateurs : " if len(h.certificateurs) > 1 else "Certificateur : ") + ", ".join(h.certificateurs))
+    parts.append(f"Version {h.version}" + (f" du {h.date}" if h.date else ""))
+    return " · ".join(parts)
+
+
+def render_referentiel(template: Path, view: ReferentielView, when: dt.datetime) -> bytes:
+    tpl = DocxTemplate(str(template))
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    tpl.render({"h": view.header, "titre": view.titre, "fiche": _fiche(view.header)}, jinja_env=env, autoescape=True)
+    document = tpl.docx
+    styles = Styles(document)
+    tbl, bloc_model, line_model = _model_table(document)
+    anchor = line_model
+    for tr in _referentiel_rows(view, styles, bloc_model, line_model):
+        anchor.addnext(tr)
+        anchor = tr
+    tbl.remove(bloc_model)
+    tbl.remove(line_model)
+    _properties(document, view.header, view.titre, when)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_zip(buffer.getvalue())
+
+
+def _properties(document, header, titre: str, when: dt.datetime) -> None:
+    props = document.core_properties
+    props.title = f"{titre} — {header.intitule}"
+    props.author = ", ".join(header.certificateurs)
+    props.last_modified_by = "dossier"
+    props.created = when
+    props.modified = when
+    props.revision = 1
+    props.language = "fr-FR"
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """The same bytes for the same content: fixed entry times, fixed order, fixed flags."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(name))
+    return out.getvalue()

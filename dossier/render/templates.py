@@ -1,0 +1,41 @@
+"""Where templates are found: the project's `templates/` first, then the package's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class TemplatePath:
+    """An ordered list of template folders; the first holding a file wins."""
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def for_project(cls, project: Path | None) -> "TemplatePath":
+        folders = [Path(project) / "templates"] if project is not None else []
+        folders.append(PACKAGE_TEMPLATES)
+        return cls(tuple(f for f in folders if f.is_dir()))
+
+    def find(self, relative: str) -> Path:
+        for folder in self.folders:
+            candidate = folder / relative
+            if candidate.is_file():
+                return candidate
+        raise FileNotFoundError(relative)
+
+    def html_environment(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f / "html") for f in self.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return env
