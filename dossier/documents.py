@@ -72,7 +72,7 @@ class RefRow:
 @dataclass(frozen=True)
 class ModaliteCell:
     modalite: Modalite
-    titre: str  # « Étude de cas : De l'analyse… », or the type alone when the intitulé repeats it
+    titre: str  # « Étude de cas : De l'analyse… », or the intitulé alone when it names the type
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def ref_bloc(bloc: Bloc) -> RefBloc:
     modalites = tuple(
         ModaliteCell(
             m,
-            m.type_libelle if _same(m.intitule, m.type_libelle) else f"{m.type_libelle} : {m.intitule}",
+            m.intitule if _same(m.intitule, m.type_libelle) else f"{m.type_libelle} : {m.intitule}",
         )
         for m in bloc.modalites
     )

@@ -1,0 +1,1 @@
+"""`make bench`: timings of dossier's builds, written into BENCHMARKS.md."""

@@ -1,0 +1,57 @@
+"""Tables as Markdown, the machine's description, and BENCHMARKS.md's sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+from pathlib import Path
+
+INTRO = """\
+# Mesures
+
+Produites par `make bench` (`.venv/bin/python bench/run.py`, options : `--runs 3
+--sizes 1,5 --only referentiel --no-write`). Chaque section est réécrite entre ses
+marqueurs `<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier
+est conservé. La machine est partagée : seuls les médianes et les rapports ont un sens,
+pas les durées absolues.
+"""
+
+
+def number(value: float, digits: int = 2) -> str:
+    """French decimal comma: 1,25."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line: date, processors available (as `nproc`), Python, system."""
+    return (
+        f"{dt.date.today().isoformat()} ; {len(os.sched_getaffinity(0))} processeurs (`nproc`) ; "
+        f"Python {platform.python_version()} ; {platform.system()} {platform.release()}"
+    )
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+
+
+def replace_section(text: str, name: str, body: str) -> str:
+    """text with the section `name` replaced by body, or body appended."""
+    start, end = markers(name)
+    section = f"{start}\n{body.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: section, text, count=1)
+    return f"{text.rstrip()}\n\n{section}\n"
+
+
+def update(path: Path, name: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
+    path.write_text(replace_section(text, name, body), encoding="utf-8")

@@ -1,0 +1,88 @@
+"""Content is data, never code: awkward characters come out literally in every format."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, run
+from extract import WEASYPRINT_BOUNDS, docx_tables, docx_text, flat, html_tree, pdf_columns, pdf_text
+
+LONG_WORD = "Intergouvernementalisation" * 12  # 312 letters, no break opportunity
+TRAPS = "Accueillir le client & <script>alert(1)</script> {{ x }} {% if %} « guillemets » l’œuvre\u00a0: afin de répondre"
+LONG = ("Conduire un entretien de vente structuré " * 48 + "afin de conclure. ")[:1990] + " fin."
+INTITULE = "Vendeur & conseiller « {{ h.pied }} »"
+
+BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
+CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("proj")
+    import shutil
+
+    shutil.copytree(MINIMAL, folder, dirs_exist_ok=True)
+    bloc = BLOC.replace("texte: Accueillir le client afin de comprendre son besoin.", f"texte: {_yaml(TRAPS)}")
+    bloc = bloc.replace("texte: Conclure la vente pour fidéliser le client.", f"texte: {_yaml(LONG)}")
+    bloc = bloc.replace("texte: La vente est conclue.", f"texte: {_yaml('La vente est conclue : ' + LONG_WORD + '.')}")
+    bloc = bloc.replace("intitule: Vente simulée", "intitule: \"Vente simulée <b>{% raw %}\"")
+    (folder / "blocs" / "bc01.yaml").write_text(bloc, encoding="utf-8")
+    (folder / "certification.yaml").write_text(
+        CERT.replace("intitule: Certification minimale", f"intitule: {_yaml(INTITULE)}"), encoding="utf-8"
+    )
+    out = tmp_path_factory.mktemp("out")
+    result = run("build", str(folder), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    (html,) = out.glob("referentiel/*.html")
+    (pdf,) = out.glob("referentiel/*.pdf")
+    (docx,) = out.glob("referentiel/*.docx")
+    return html, pdf, docx
+
+
+def test_output_names_are_slugs(built):
+    assert built[0].name == "vendeur-conseiller-h-pied-referentiel.html"
+
+
+def test_html_escapes_and_keeps_the_text(built):
+    html, _, _ = built
+    raw = html.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert "<script>" not in raw
+    assert "&amp; &lt;script" in raw
+    tree = html_tree(html)
+    text = tree.text_content()
+    for expected in (TRAPS, LONG, "Vente simulée <b>{% raw %}", INTITULE, LONG_WORD):
+        assert flat(expected) in flat(text)
+    assert tree.xpath("//h1")[0].text_content() == INTITULE
+    assert "\u00a0:" in text  # the non-breaking space survives as such
+
+
+def test_docx_keeps_the_text(built):
+    _, _, docx = built
+    body = docx_text(docx)
+    for expected in (TRAPS, LONG, "Vente simulée <b>{% raw %}", INTITULE, LONG_WORD):
+        assert flat(expected) in body
+    footer = docx_text(docx, "word/footer1.xml")
+    assert footer.startswith(f"{INTITULE} — version 1.0")
+    (table,) = docx_tables(docx)
+    competences = [cells[1].text for header, cells in table if not header and len(cells) == 4]
+    assert competences == [f"C1.1 {flat(TRAPS)}", f"C1.2 {flat(LONG)}"]
+
+
+def _nospace(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_pdf_keeps_the_text(built):
+    _, pdf, _ = built
+    (columns,) = pdf_columns(pdf, WEASYPRINT_BOUNDS)
+    assert _nospace(f"C1.1 {TRAPS} C1.2 {LONG}") in _nospace(columns[1])
+    assert _nospace("Vente simulée <b>{% raw %}") in _nospace(columns[2])
+    assert _nospace(LONG_WORD) in _nospace(columns[3])  # broken across lines, never lost
+    text = pdf_text(pdf)
+    assert flat(INTITULE) in text  # title block
+    assert text.count(f"{INTITULE} — version 1.0") == 3  # running footer of the three pages

@@ -1,0 +1,213 @@
+"""The référentiel table, read back from the DOCX, the PDF and the HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, run
+from dossier import build
+from extract import (
+    count, docx_tables, docx_text, docx_xml, flat, html_columns, html_tree, libreoffice_pdf, pdf_columns, pdf_info,
+    pdf_pages, W, WEASYPRINT_BOUNDS, WORD_BOUNDS,
+)
+
+SLUG = "responsable-commercial-et-marketing-referentiel"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    result = run("build", str(EXAMPLE), "--out", str(out), "--only", "referentiel")
+    assert result.exit_code == 0, result.output
+    return out / "referentiel"
+
+
+@pytest.fixture(scope="module")
+def cert():
+    return build.check(EXAMPLE).certification
+
+
+def expected_columns(bloc) -> list[list[str]]:
+    """What each of the four columns must hold for one bloc, text by text."""
+    activites = [t for a in bloc.activites for t in (a.intitule, *a.taches)]
+    competences = [c.texte for c in bloc.competences]
+    modalites = []
+    for m in bloc.modalites:
+        modalites += [m.intitule, f"Durée : {m.duree}", m.conditions, *[p for p in m.description.split("\n\n") if p], m.jury]
+    criteres = [c.texte for c in bloc.criteres]
+    return [[t for t in col if t] for col in (activites, competences, modalites, criteres)]
+
+
+def assert_each_once_in_its_column(blocs, columns_per_bloc) -> None:
+    """Each text once in its own column of its own bloc, and in no other column of that bloc."""
+    assert len(columns_per_bloc) == len(blocs)
+    problems = []
+    for bloc, columns in zip(blocs, columns_per_bloc):
+        for index, texts in enumerate(expected_columns(bloc)):
+            for text in texts:
+                found = [count(col, text) for col in columns]
+                want = [1 if i == index else 0 for i in range(4)]
+                # a short text (a duration) may also occur inside a longer one of another column
+                if found[index] != 1 or (len(text) > 20 and found != want):
+                    problems.append((bloc.code, index, text[:60], found))
+    assert problems == []
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def test_three_formats_named_after_the_certification(built):
+    assert sorted(p.name for p in built.iterdir()) == [f"{SLUG}.docx", f"{SLUG}.html", f"{SLUG}.pdf"]
+
+
+# --- DOCX -----------------------------------------------------------------------------
+
+
+def test_docx_table_rows_and_merged_cells(built, cert):
+    (table,) = docx_tables(built / f"{SLUG}.docx")
+    header1, header2 = table[0], table[1]
+    assert header1[0] and header2[0], "both header rows repeat on every page (w:tblHeader)"
+    assert [(c.column, c.span, c.vmerge) for c in header1[1]] == [(0, 1, "restart"), (1, 1, "restart"), (2, 2, None)]
+    assert [(c.column, c.span, c.vmerge) for c in header2[1]] == [(0, 1, "continue"), (1, 1, "continue"), (2, 1, None), (3, 1, None)]
+    assert header1[1][0].text.startswith("RÉFÉRENTIEL D'ACTIVITÉS décrit les situations de travail")
+    assert [c.text for c in header2[1][2:]] == ["MODALITÉS D'ÉVALUATION", "CRITÈRES D'ÉVALUATION"]
+    body = table[2:]
+    assert len(body) == sum(1 + len(b.competences) for b in cert.blocs) == 23
+    i = 0
+    for bloc in cert.blocs:
+        header, cells = body[i]
+        assert not header and len(cells) == 1 and cells[0].span == 4
+        assert cells[0].text == f"{bloc.code} — {bloc.intitule}"
+        rows = body[i + 1 : i + 1 + len(bloc.competences)]
+        for n, (header, cells) in enumerate(rows):
+            assert [c.column for c in cells] == [0, 1, 2, 3]
+            state = "restart" if n == 0 else "continue"
+            assert (cells[0].vmerge, cells[1].vmerge, cells[2].vmerge, cells[3].vmerge) == (state, None, state, None)
+            assert cells[1].text == f"{bloc.competences[n].id} {bloc.competences[n].texte}"
+            if n:
+                assert cells[0].text == "" and cells[2].text == ""
+        i += 1 + len(bloc.competences)
+
+
+def test_docx_every_text_once_in_its_column(built, cert):
+    (table,) = docx_tables(built / f"{SLUG}.docx")
+    per_bloc, current = [], None
+    for header, cells in table:
+        if header:
+            continue
+        if len(cells) == 1:
+            current = [[] for _ in range(4)]
+            per_bloc.append(current)
+            continue
+        for cell in cells:
+            current[cell.column].append(cell.text)
+    assert_each_once_in_its_column(cert.blocs, [[" | ".join(c) for c in cols] for cols in per_bloc])
+
+
+def test_docx_rows_do_not_split_and_lists_are_word_lists(built):
+    root = docx_xml(built / f"{SLUG}.docx")
+    body_rows = [tr for tr in root.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}tblHeader") is None]
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in body_rows)
+    (table,) = docx_tables(built / f"{SLUG}.docx")
+    tasks = [p for _, cells in table[3:4] for p in cells[0].paragraphs]
+    assert tasks[0][0] == "Tableauintitulé"  # the activity title, in its own style
+    assert {style for style, _ in tasks[1:]} == {"Tableaupuce"}  # tasks: a bullet-list style
+
+
+def test_docx_landscape_a4_with_page_numbers(built):
+    root = docx_xml(built / f"{SLUG}.docx")
+    size = root.find(f".//{W}sectPr/{W}pgSz")
+    assert size.get(f"{W}orient") == "landscape"
+    assert (int(size.get(f"{W}w")), int(size.get(f"{W}h"))) == (16838, 11906)
+    footer = docx_xml(built / f"{SLUG}.docx", "word/footer1.xml")
+    fields = [flat(t.text) for t in footer.iter(f"{W}instrText")]
+    assert fields == ["PAGE", "NUMPAGES"]
+    text = docx_text(built / f"{SLUG}.docx", "word/footer1.xml")
+    assert text.startswith("Responsable commercial et marketing — version 1.0 page 1 / 1")
+
+
+def test_docx_title_block(built):
+    text = docx_text(built / f"{SLUG}.docx")
+    assert "Référentiel d'activités, de compétences et d'évaluation Responsable commercial et marketing" in text
+    assert "Niveau 6 · NSF : 312, 312p · ROME : D1406, D1402, M1705 · Formacode : 34566, 34554" in text
+    assert "Certificateur : Institut Exemple de Commerce et de Management · Version 1.0 du 1er septembre 2026" in text
+    assert "BROUILLON" not in text
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
+def test_docx_opens_in_libreoffice_with_the_same_text(built, cert, tmp_path):
+    pdf = libreoffice_pdf(built / f"{SLUG}.docx", tmp_path)
+    info = pdf_info(pdf)
+    width, height = (float(v) for v in re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert width > height, "landscape"
+    pages = pdf_pages(pdf)
+    assert len(pages) == int(info["Pages"]) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert "RÉFÉRENTIEL D'ACTIVITÉS" in page and "CRITÈRES D'ÉVALUATION" in page
+        assert f"page {number} / {len(pages)}" in page
+    assert_each_once_in_its_column(cert.blocs, pdf_columns(pdf, WORD_BOUNDS))
+
+
+# --- PDF ------------------------------------------------------------------------------
+
+
+def test_pdf_landscape_a4_header_and_page_numbers_on_every_page(built):
+    pdf = built / f"{SLUG}.pdf"
+    info = pdf_info(pdf)
+    assert info["Page size"].split() [:3] == ["841.89", "x", "595.276"]
+    pages = pdf_pages(pdf)
+    assert len(pages) == int(info["Pages"]) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert "RÉFÉRENTIEL D'ACTIVITÉS" in page and "MODALITÉS D'ÉVALUATION" in page, number
+        assert f"page {number} / {len(pages)}" in page
+        assert "Responsable commercial et marketing — version 1.0" in page
+
+
+def test_pdf_every_text_once_in_its_column(built, cert):
+    assert_each_once_in_its_column(cert.blocs, pdf_columns(built / f"{SLUG}.pdf", WEASYPRINT_BOUNDS))
+
+
+def test_pdf_metadata(built):
+    info = pdf_info(built / f"{SLUG}.pdf")
+    assert info["Title"].strip() == "Référentiel d'activités, de compétences et d'évaluation — Responsable commercial et marketing"
+    assert info["Author"].strip() == "Institut Exemple de Commerce et de Management"
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+
+def test_html_semantic_table(built):
+    tree = html_tree(built / f"{SLUG}.html")
+    assert tree.get("lang") == "fr"
+    head = tree.xpath("//table[@class='referentiel']/thead/tr")
+    assert [[(th.get("scope"), th.get("rowspan"), th.get("colspan")) for th in tr.xpath("th")] for tr in head] == [
+        [("col", "2", None), ("col", "2", None), ("colgroup", None, "2")],
+        [("col", None, None), ("col", None, None)],
+    ]
+    bodies = tree.xpath("//table[@class='referentiel']/tbody")
+    assert [b.get("id") for b in bodies] == ["BC01", "BC02", "BC03", "BC04"]
+    first = bodies[0].xpath("tr")
+    assert first[0].xpath("th/@scope") == ["rowgroup"]
+    assert first[1].xpath("td[@class='activites']/@rowspan") == ["4"]
+    assert not tree.xpath("//link[@rel='stylesheet'] | //script")  # standalone: CSS inlined, no script
+
+
+def test_html_every_text_once_in_its_column(built, cert):
+    tree = html_tree(built / f"{SLUG}.html")
+    per_bloc = []
+    for body in tree.xpath("//table[@class='referentiel']/tbody"):
+        cols = html_columns(body)
+        per_bloc.append([cols["activites"], cols["competence"], cols["modalites"], cols["criteres"]])
+    assert_each_once_in_its_column(cert.blocs, per_bloc)
+
+
+def test_html_anchors_for_every_identifier(built, cert):
+    tree = html_tree(built / f"{SLUG}.html")
+    ids = set(tree.xpath("//@id"))
+    for bloc in cert.blocs:
+        for item in (*bloc.activites, *bloc.competences, *bloc.modalites, *bloc.criteres):
+            assert item.id in ids
