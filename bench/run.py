@@ -1,0 +1,66 @@
+"""`make bench`: measure dossier's builds and write the results into BENCHMARKS.md.
+
+    .venv/bin/python bench/run.py                      # everything: sizes 1,5,20, 5 runs
+    .venv/bin/python bench/run.py --runs 3 --sizes 1,5 --no-write
+    .venv/bin/python bench/run.py --only referentiel
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Import bench.* as a package from the project root; with bench/ itself on the
+# path, a module of ours could shadow a library of the same name.
+sys.path[0] = str(ROOT)
+
+from bench import referentiel, report  # noqa: E402
+from bench.measure import BenchError, Settings  # noqa: E402
+
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+SECTIONS = {"referentiel": referentiel.run}
+
+
+def positive_ints(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » : des entiers séparés par des virgules, comme 1,5,20") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » : des entiers positifs")
+    return tuple(sorted(set(values)))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="exécutions mesurées par commande (médiane) ; 5 par défaut")
+    parser.add_argument("--warmup", type=int, default=1, help="exécutions d'échauffement non comptées ; 1 par défaut")
+    parser.add_argument("--sizes", type=positive_ints, default=(1, 5, 20), help="tailles, en multiples de l'exemple ; 1,5,20 par défaut")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="ne mesurer que cette section (répétable)")
+    parser.add_argument("--no-write", action="store_true", help="afficher les résultats sans réécrire BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs ≥ 1 et --warmup ≥ 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = Settings(runs=args.runs, warmup=args.warmup, sizes=args.sizes)
+    try:
+        for name in args.only or SECTIONS:
+            body = SECTIONS[name](settings)
+            print(body)
+            if not args.no_write:
+                report.update(BENCHMARKS, name, body)
+                print(f"\n{BENCHMARKS.name} : section « {name} » mise à jour.", file=sys.stderr)
+    except BenchError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
