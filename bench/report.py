@@ -21,7 +21,7 @@ pas les durées absolues.
 
 def number(value: float, digits: int = 2) -> str:
     """French decimal comma: 1,25."""
-    return f"{value:.{digits}f}".replace(".", ",")
+    return f"{round(value, digits) + 0.0:.{digits}f}".replace(".", ",")  # + 0.0: no « -0,0 »
 
 
 def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

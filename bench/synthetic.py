@@ -77,4 +77,5 @@ def verify(dossier: Path, folder: Path, cwd: Path) -> None:
     """`dossier check folder` must pass (exit 0), or the benchmark stops."""
     result = subprocess.run([str(dossier), "check", str(folder)], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BenchError(f"{folder} ne passe pas « dossier check » (code {result.returncode}) :\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+        output = (result.stdout + result.stderr)[:3000]
+        raise BenchError(f"{folder} ne passe pas « dossier check » (code {result.returncode}) :\n{output}")

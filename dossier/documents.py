@@ -61,12 +61,29 @@ class CritereCell:
         return " ; ".join(parts)
 
 
+# A row that would fill most of a printed page may be split across pages: a
+# renderer that keeps such a row whole drops the repeated header instead
+# (WeasyPrint does). Estimated from the text: about 45 characters a line in the
+# narrow columns of a landscape page, about 38 lines a page.
+LINE_CHARS = 45
+LONG_ROW_LINES = 30
+
+
+def _lines(text: str) -> int:
+    return sum(1 + len(part) // LINE_CHARS for part in text.split("\n"))
+
+
 @dataclass(frozen=True)
 class RefRow:
     """One line of a bloc: a competence beside the criteria placed with it."""
 
     competence: Competence
     criteres: tuple[CritereCell, ...]
+
+    @property
+    def long(self) -> bool:
+        criteria = sum(_lines(c.critere.texte + " " + c.note) for c in self.criteres)
+        return max(_lines(self.competence.texte), criteria) > LONG_ROW_LINES
 
 
 @dataclass(frozen=True)

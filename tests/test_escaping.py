@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from conftest import MINIMAL, run
-from extract import WEASYPRINT_BOUNDS, docx_tables, docx_text, flat, html_tree, pdf_columns, pdf_text
+from extract import WEASYPRINT_BOUNDS, WORD_BOUNDS, libreoffice_pdf, docx_tables, docx_text, flat, html_tree, pdf_columns, pdf_pages, pdf_text
 
 LONG_WORD = "Intergouvernementalisation" * 12  # 312 letters, no break opportunity
 TRAPS = "Accueillir le client & <script>alert(1)</script> {{ x }} {% if %} « guillemets » l’œuvre\u00a0: afin de répondre"
@@ -85,4 +87,17 @@ def test_pdf_keeps_the_text(built):
     assert _nospace(LONG_WORD) in _nospace(columns[3])  # broken across lines, never lost
     text = pdf_text(pdf)
     assert flat(INTITULE) in text  # title block
-    assert text.count(f"{INTITULE} — version 1.0") == 3  # running footer of the three pages
+    pages = pdf_pages(pdf)
+    assert len(pages) == 2
+    for number, page in enumerate(pages, start=1):
+        assert "RÉFÉRENTIEL D'ACTIVITÉS" in page and f"page {number} / 2" in page  # header even beside a page-long row
+        assert f"{INTITULE} — version 1.0" in page
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
+def test_libreoffice_shows_the_page_long_row_whole(built, tmp_path):
+    _, _, docx = built
+    pdf = libreoffice_pdf(docx, tmp_path)
+    segments = pdf_columns(pdf, WORD_BOUNDS)
+    assert _nospace(f"C1.1 {TRAPS} C1.2 {LONG}") in _nospace(segments[0][1])
+    assert _nospace(LONG_WORD) in _nospace(segments[0][3])

@@ -172,7 +172,8 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
                     runs.append((f" ({cc.note})", note))
                 items.append(paragraph(puce, runs))
             _fill(crit, items)
-            _cant_split(tr)
+            if not row.long:  # Word clips an unsplittable row taller than a page
+                _cant_split(tr)
             rows.append(tr)
     return rows
 
