@@ -45,5 +45,9 @@ system-deps:
 	  fi; \
 	fi
 
+bench: $(STAMP) system-deps
+	@command -v pandoc >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends pandoc >/dev/null; } || true
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(BUILD)
