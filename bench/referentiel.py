@@ -225,6 +225,7 @@ def section(rows: list[Row], tools: Tools, settings: Settings) -> str:
         "Markdown du référentiel (un tableau à quatre colonnes par bloc, `bench/out/markdown/`), "
         "LibreOffice convertissant notre DOCX en PDF. Dernière colonne : notre temps divisé par le leur.",
         f"Machine : {report.machine()}" + (f" ; {tools.versions()}" if tools.versions() else "") + ".",
+        f"Code mesuré : `{report.revision(ROOT)}`.",
         f"Commande : `make bench` (ici `--runs {settings.runs} --sizes {','.join(map(str, settings.sizes))}`).",
         results_table(rows),
     ]

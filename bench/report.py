@@ -6,16 +6,18 @@ import datetime as dt
 import os
 import platform
 import re
+import subprocess
 from pathlib import Path
 
 INTRO = """\
 # Mesures
 
-Produites par `make bench` (`.venv/bin/python bench/run.py`, options : `--runs 3
---sizes 1,5 --only referentiel --no-write`). Chaque section est réécrite entre ses
-marqueurs `<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier
-est conservé. La machine est partagée : seuls les médianes et les rapports ont un sens,
-pas les durées absolues.
+Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` ; pour un essai
+rapide : `.venv/bin/python bench/run.py --runs 3 --sizes 1,5 --no-write` (`--only NOM` pour
+une seule section). Chaque section est réécrite entre ses marqueurs
+`<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier est conservé.
+La machine est partagée et bruitée : seuls les médianes et les rapports ont un sens, pas
+les durées absolues.
 """
 
 
@@ -36,6 +38,12 @@ def machine() -> str:
         f"{dt.date.today().isoformat()} ; {len(os.sched_getaffinity(0))} processeurs (`nproc`) ; "
         f"Python {platform.python_version()} ; {platform.system()} {platform.release()}"
     )
+
+
+def revision(root: Path) -> str:
+    """The commit measured, `-dirty` when the working tree has changes."""
+    result = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True, text=True)
+    return result.stdout.strip() or "?"
 
 
 def markers(name: str) -> tuple[str, str]:

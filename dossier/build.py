@@ -18,7 +18,9 @@ from . import checks, documents, schema
 from .diagnostics import Report, Severity
 from .errors import DossierError
 from .model import Certification
-from .render import docx as docx_render
+from .render import docx_referentiel as docx_render
+from .render import docx_livret
+from .render.docx_common import TemplateShapeError
 from .render import html as html_render
 from .render import pdf as pdf_render
 from .render.templates import TemplatePath
@@ -91,16 +93,18 @@ def document_date(cert: Certification) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def plan(cert: Certification, only: tuple[str, ...] = (), formats: tuple[str, ...] = ()) -> list[Output]:
+def plan(cert: Certification, only: tuple[str, ...] = (), formats: tuple[str, ...] = (), bloc: str = "") -> list[Output]:
+    """The outputs to make; with a bloc, only the documents that can be made for one bloc."""
     slug = documents.slugify(cert.intitule)
     outputs = []
     for name, spec in documents.DOCUMENTS.items():
-        if only and name not in only:
+        if (only and name not in only) or (bloc and not spec.per_bloc):
             continue
+        suffix = f"{spec.suffix}-{documents.slugify(bloc)}" if bloc else spec.suffix
         for fmt in spec.formats:
             if formats and fmt not in formats:
                 continue
-            outputs.append(Output(name, fmt, Path(spec.folder) / f"{slug}-{spec.suffix}.{fmt}"))
+            outputs.append(Output(name, fmt, Path(spec.folder) / f"{slug}-{suffix}.{fmt}"))
     return outputs
 
 
@@ -108,20 +112,23 @@ def _html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
     return html_render.render_page(env.templates, f"{spec.name}.html", view, meta_date=env.when.isoformat())
 
 
-def _render_html(spec, view, env: RenderEnv) -> bytes:
-    return _html_page(spec, view, env).encode("utf-8")
+def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
+    return page.encode("utf-8")
 
 
-def _render_pdf(spec, view, env: RenderEnv) -> bytes:
-    return pdf_render.render(_html_page(spec, view, env), env.templates.folders[0], pdf_a=env.pdf_a)
+def _render_pdf(spec, view, env: RenderEnv, page: str) -> bytes:
+    return pdf_render.render(page, env.templates.folders[0], pdf_a=env.pdf_a)
 
 
-def _render_docx(spec, view, env: RenderEnv) -> bytes:
+def _render_docx(spec, view, env: RenderEnv, page: str) -> bytes:
     template = env.templates.find(f"docx/{spec.name}.docx")
-    return DOCX_BUILDERS[spec.name](template, view, env.when)
+    return DOCX_BUILDERS[spec.name](template, view, env.when, page)
 
 
-DOCX_BUILDERS: dict[str, Callable] = {"referentiel": docx_render.render_referentiel}
+DOCX_BUILDERS: dict[str, Callable] = {
+    "referentiel": docx_render.render_referentiel,
+    "livret": docx_livret.render_livret,
+}
 RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
 
@@ -132,20 +139,24 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def render_outputs(cert: Certification, outputs: list[Output], env: RenderEnv, draft: bool = False) -> list[tuple[Output, bytes]]:
+def render_outputs(
+    cert: Certification, outputs: list[Output], env: RenderEnv, options: documents.ViewOptions
+) -> list[tuple[Output, bytes]]:
     views: dict[str, object] = {}
+    pages: dict[str, str] = {}  # the HTML page of each document: the HTML, and the source of the PDF and DOCX
     rendered = []
     for out in outputs:
         spec = documents.DOCUMENTS[out.document]
-        if out.document not in views:
-            views[out.document] = spec.view(cert, brouillon=draft)
         try:
-            data = RENDERERS[out.format](spec, views[out.document], env)
+            if out.document not in views:
+                views[out.document] = spec.view(cert, options)
+                pages[out.document] = _html_page(spec, views[out.document], env)
+            data = RENDERERS[out.format](spec, views[out.document], env, pages[out.document])
         except jinja2.TemplateSyntaxError as exc:
             raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
         except jinja2.TemplateError as exc:
             raise DossierError(f"gabarit {out.document} ({out.format}) : {exc}") from exc
-        except docx_render.TemplateShapeError as exc:
+        except TemplateShapeError as exc:
             raise DossierError(f"gabarit Word de « {out.document} » : {exc}") from exc
         rendered.append((out, data))
     return rendered
@@ -158,6 +169,7 @@ def build(
     formats: tuple[str, ...] = (),
     draft: bool = False,
     checked: Checked | None = None,
+    bloc: str = "",
 ) -> BuildResult:
     """Check the sources, render every planned output in memory, then write them all."""
     start = time.perf_counter()
@@ -167,7 +179,10 @@ def build(
     if cert is None or (not checked.ok and not draft):
         return result
     env = RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
-    rendered = render_outputs(cert, plan(cert, only, formats), env, draft=draft or not checked.ok)
+    if bloc and bloc not in {b.code for b in cert.blocs}:
+        raise DossierError(f"bloc « {bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
+    options = documents.ViewOptions(brouillon=draft or not checked.ok, bloc=bloc, folder=Path(folder))
+    rendered = render_outputs(cert, plan(cert, only, formats, bloc), env, options)
     for out, data in rendered:
         result.written.append(write_atomic(Path(out_dir) / out.path, data))
     result.seconds = time.perf_counter() - start

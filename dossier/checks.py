@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 from .diagnostics import Loc, Report, Severity
 from .model import VOIES, Bloc, Certification, parse_duree
+from .prose import HTML_MESSAGE, raw_html
 from .spec import suggest
 
 Finding = tuple[Loc, str, str]  # where, key path, message
@@ -281,6 +282,16 @@ def echelle(cert: Certification) -> Iterator[Finding]:
         yield loc, path, f"barème et seuil ne servent qu'à l'échelle à points (type: points), pas à « {e.type} »"
 
 
+def fiche_html(cert: Certification) -> Iterator[Finding]:
+    """The fiche's Markdown fields go to Word and to the web: no raw HTML either."""
+    fields = [(cert, key, getattr(cert, key)) for key in ("objectifs_contexte", "activites_visees", "prerequis")]
+    fields += [(v, "jury", v.jury) for v in cert.voies_acces]
+    for owner, key, text in fields:
+        for _line, _col, snippet in raw_html(text):
+            loc, path = owner.src.at(key)
+            yield loc, path, HTML_MESSAGE.format(snippet)
+
+
 # --- writing advice -------------------------------------------------------------
 
 _NOT_VERBS = {
@@ -369,6 +380,7 @@ CHECKS: tuple[Check, ...] = (
     Check("siret", Severity.ERROR, "Le SIRET d'un certificateur a une clé de contrôle juste.", siret_luhn),
     Check("voie-acces", Severity.ERROR, "Chaque voie d'accès est décrite une fois ; une voie ouverte décrit son jury.", voies_acces),
     Check("echelle", Severity.ERROR, "L'échelle à points a un barème et un seuil cohérents.", echelle),
+    Check("prose-html", Severity.ERROR, "La prose (Markdown) ne contient pas de HTML brut : elle va dans Word et sur le web.", fiche_html),
     Check("voie-acces-absente", Severity.WARNING, "Les six voies d'accès sont indiquées, ouvertes ou non.", voies_absentes, adjustable=True),
     Check("bloc-sans-activite", Severity.WARNING, "Un bloc décrit les activités dont il découle.", bloc_sans_activite, adjustable=True),
     Check("activite-sans-competence", Severity.WARNING, "Au moins une compétence découle de chaque activité.", activite_sans_competence, adjustable=True),

@@ -168,9 +168,10 @@ def _csv_choice(choices):
 @click.option("--only", callback=_csv_choice(tuple(DOCUMENTS)), help="Documents à produire, séparés par des virgules : " + ", ".join(DOCUMENTS) + ".")
 @click.option("--format", "formats", callback=_csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
 @click.option("--draft", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
+@click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
 @click.pass_context
-def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool) -> None:
-    """Construire les documents : référentiel (et, à venir, livret, grilles, site).
+def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool, bloc: str) -> None:
+    """Construire les documents : référentiel et livret du candidat.
 
     Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
     (sauf avec --draft). Chaque fichier est écrit d'un coup : un échec laisse
@@ -183,7 +184,7 @@ def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, dra
     tally = _print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
     if checked.certification is None or (checked.failed(strict) and not draft):
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
-    result = build.build(folder, out, only, formats, draft=draft, checked=checked)
+    result = build.build(folder, out, only, formats, draft=draft, checked=checked, bloc=bloc)
     if ctx.obj["verbose"]:
         for path in result.written:
             click.echo(f"écrit : {path}")

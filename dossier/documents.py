@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .model import Activite, Bloc, Certification, Competence, Critere, Modalite
@@ -176,24 +177,41 @@ def ref_bloc(bloc: Bloc) -> RefBloc:
     return RefBloc(bloc, bloc.activites, modalites, rows)
 
 
-def referentiel(cert: Certification, brouillon: bool = False) -> ReferentielView:
-    return ReferentielView(header(cert, brouillon), tuple(ref_bloc(b) for b in cert.blocs))
+def referentiel(cert: Certification, options: "ViewOptions") -> ReferentielView:
+    return ReferentielView(header(cert, options.brouillon), tuple(ref_bloc(b) for b in cert.blocs))
 
 
 # --- the registry -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class ViewOptions:
+    """What a build asks of every view."""
+
+    brouillon: bool = False
+    bloc: str = ""  # a bloc code: only that bloc (documents that support it)
+    folder: Path | None = None  # the sources folder (logo…)
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     name: str
     folder: str  # under build/
-    suffix: str  # <slug>-<suffix>.<format>
-    view: Callable[..., object]
+    suffix: str  # <slug>-<suffix>[-<bloc>].<format>
+    view: Callable[[Certification, ViewOptions], object]
     formats: tuple[str, ...] = FORMATS
+    per_bloc: bool = False  # can be made for one bloc
+
+
+def _livret(cert: Certification, options: ViewOptions):
+    from .livret import livret
+
+    return livret(cert, options.brouillon, options.bloc, options.folder)
 
 
 DOCUMENTS: dict[str, DocumentSpec] = {
     "referentiel": DocumentSpec("referentiel", "referentiel", "referentiel", referentiel),
+    "livret": DocumentSpec("livret", "livret", "livret", _livret, per_bloc=True),
 }
 
 

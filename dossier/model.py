@@ -140,6 +140,7 @@ class Modalite:
     conditions: str = ""
     description: str = ""
     livrables: tuple[str, ...] = ()
+    remise: str = ""
     jury: str = ""
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 

@@ -19,6 +19,24 @@ _HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|!--)")
 _TITLE = re.compile(r"^#\s+(\S.*?)\s*#*\s*$")
 
 
+def raw_html(text: str):
+    """Yield (line, column, snippet) of each piece of raw HTML outside code, 1-based."""
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        found = _HTML.search(visible)
+        if found:
+            yield number, found.start() + 1, found.group(0)[:40]
+
+
+HTML_MESSAGE = "HTML brut « {} » non admis dans la prose : utilisez la syntaxe Markdown (ou `…` pour montrer du code)"
+
+
 def read_prose(path: Path, display: str, report: Report) -> Prose | None:
     text = read_text(path, display, report)
     if text is None:
@@ -36,30 +54,12 @@ def read_prose(path: Path, display: str, report: Report) -> Prose | None:
             "",
             "le texte doit commencer par un titre de niveau 1 (« # Titre »)",
         )
-    ok = True
-    in_fence = False
-    for number, line in enumerate(lines, start=1):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        found = _HTML.search(visible)
-        if found:
-            ok = False
-            report.error(
-                "prose-html",
-                Loc(display, number, found.start() + 1),
-                "",
-                f"HTML brut « {found.group(0)[:40]} » non admis dans la prose : "
-                "utilisez la syntaxe Markdown (ou `…` pour montrer du code)",
-            )
-    if not title or not ok:
-        return None
+    for number, col, snippet in raw_html(text):
+        report.error("prose-html", Loc(display, number, col), "", HTML_MESSAGE.format(snippet))
+    # Kept even when refused: a draft build shows it (escaped), a normal build stops on the errors.
     return Prose(
         name=path.stem,
-        titre=title.group(1),
+        titre=title.group(1) if title else path.stem,
         texte=text,
         src=Src(display, "", first + 1, 1),
     )

@@ -183,6 +183,7 @@ MODALITE = Obj(
         "conditions": Key(Text(doc="Conditions de passage", min_length=0)),
         "description": Key(Text(doc="Description de l'épreuve", min_length=0, max_length=10_000)),
         "livrables": Key(ListOf(item=Text(**LINE), doc="Ce que le candidat remet")),
+        "remise": Key(Text(doc="Quand et comment les livrables sont remis", min_length=0, **LINE)),
         "jury": Key(Text(doc="Jury de l'épreuve", min_length=0)),
         "competences": Key(_refs("Compétences évaluées", min_items=1), required=True),
     },

@@ -120,8 +120,10 @@ def pdf_pages(path: Path) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(path: Path, raw: bool = False) -> str:
+    """The PDF's text on one line; `raw` keeps the drawing order (each table cell's text together)."""
+    args = ["pdftotext", *(["-raw"] if raw else []), str(path), "-"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return flat(out)
 
 

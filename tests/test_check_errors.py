@@ -184,6 +184,10 @@ CASES = {
         {"livret/01-regles.md": "# Règles\n\nUn <script>alert(1)</script> et `<b>` permis.\n"},
         "livret/01-regles.md:3:4: HTML brut « <script> » non admis dans la prose : utilisez la syntaxe Markdown (ou `…` pour montrer du code) [erreur prose-html]",
     ),
+    "prose-html-fiche": (
+        {"certification.yaml": replace(CERT, "objectifs_contexte: Objectifs.", "objectifs_contexte: Objectifs <img src=x onerror=alert(1)>.")}, 
+        "certification.yaml:12:21: objectifs_contexte: HTML brut « <img src=x onerror=alert(1)> » non admis dans la prose : utilisez la syntaxe Markdown (ou `…` pour montrer du code) [erreur prose-html]",
+    ),
     "prose-titre": (
         {"livret/01-regles.md": "\nRègles sans titre.\n"},
         "livret/01-regles.md:2:1: le texte doit commencer par un titre de niveau 1 (« # Titre ») [erreur prose-titre]",

@@ -227,10 +227,96 @@ def referentiel() -> Document:
     return doc
 
 
+def _page_break(doc) -> None:
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _livret_styles(doc) -> None:
+    for level, size in ((1, 16), (2, 13), (3, 11), (4, 10)):
+        style = doc.styles[f"Heading {level}"]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = ACCENT
+        style.font.bold = True
+        style.font.italic = False
+        style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+        rfonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+        if rfonts is not None:
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                rfonts.attrib.pop(qn(attr), None)
+    doc.styles["Heading 1"].paragraph_format.page_break_before = False
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2", "List Continue", "Quote"):
+        doc.styles[name].font.name = FONT
+        doc.styles[name].font.size = Pt(10)
+    quote = doc.styles["Quote"]
+    quote.font.color.rgb = RGBColor(0x8A, 0x4B, 0x00)
+    _para_style(doc, "Tableau en-tête", size=9, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF), space_after=0)
+    _para_style(doc, "Tableau texte", size=9, space_after=2)
+    _para_style(doc, "Légende", size=10, bold=True, space_after=2, keep_next=True)
+    _para_style(doc, "Notes", size=8, color=DISCRET, space_after=1)
+    code = _para_style(doc, "Code", size=9, space_after=4)
+    code.font.name = "Courier New"
+    _para_style(doc, "Espace après tableau", size=4, space_after=0)
+    _para_style(doc, "Couverture titre", size=26, bold=True, color=ACCENT, space_after=10)
+    _para_style(doc, "Couverture surtitre", size=12, color=DISCRET, space_after=6).paragraph_format.space_before = Pt(150)
+    _para_style(doc, "Couverture périmètre", size=14, bold=True, color=ACCENT, space_after=10)
+    for level in (1, 2):
+        toc = _para_style(doc, f"toc {level}", size=10 if level == 1 else 9.5, bold=level == 1, space_after=2)
+        toc.paragraph_format.left_indent = Mm(0 if level == 1 else 6)
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, 1)  # dotted leader
+    _table_style(doc, "Livret tableau")
+
+
+def _running_header(doc) -> None:
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # the cover has neither header nor footer
+    para = section.header.paragraphs[0]
+    para.style = doc.styles["Pied de page dossier"]
+    para.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    para.add_run("{{ h.intitule }}\t")
+    _field(para, 'STYLEREF "Heading 1"', "")
+
+
+def livret() -> Document:
+    doc = _base(landscape=False)
+    section = doc.sections[0]
+    for side in ("left_margin", "right_margin", "top_margin"):
+        setattr(section, side, Mm(20))
+    section.bottom_margin = Mm(18)
+    _livret_styles(doc)
+
+    doc.add_paragraph("{{ logo }}")
+    doc.add_paragraph("{%p if h.brouillon %}")
+    doc.add_paragraph("BROUILLON — document de travail", style="Brouillon")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{ titre }}", style="Couverture surtitre")
+    doc.add_paragraph("{{ h.intitule }}", style="Couverture titre")
+    doc.add_paragraph("{%p if perimetre %}")
+    doc.add_paragraph("{{ perimetre }}", style="Couverture périmètre")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{{ fiche }}", style="Fiche")
+    _page_break(doc)
+    doc.add_paragraph("Sommaire", style="TOC Heading")
+    doc.add_paragraph("{{p sommaire }}")
+    _page_break(doc)
+    doc.add_paragraph("{{p corps }}")
+    _running_header(doc)
+    _footer(doc, Mm(170))
+    return doc
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    referentiel().save(OUT / "referentiel.docx")
-    print(f"écrit : {OUT / 'referentiel.docx'}")
+    for name, make in (("referentiel", referentiel), ("livret", livret)):
+        make().save(OUT / f"{name}.docx")
+        print(f"écrit : {OUT / (name + '.docx')}")
     return 0
 
 

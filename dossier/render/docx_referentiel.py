@@ -10,66 +10,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
-import re
-import zipfile
 from pathlib import Path
 
-import jinja2
-from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..documents import ReferentielView
-
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-class TemplateShapeError(Exception):
-    """The Word template lacks something the renderer needs (said in French)."""
-
-
-class Styles:
-    """Paragraph and character style ids of the template, looked up by name."""
-
-    def __init__(self, document):
-        self._ids = {s.name: s.style_id for s in document.styles}
-
-    def __getitem__(self, name: str) -> str | None:
-        return self._ids.get(name)
-
-
-def _w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
-    """A w:p with a style and runs of (text, character style or None)."""
-    p = etree.Element(_w("p"))
-    if style or keep_next:
-        ppr = etree.SubElement(p, _w("pPr"))
-        if style:
-            etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
-        if keep_next:
-            etree.SubElement(ppr, _w("keepNext"))
-    for text, char_style in runs:
-        if not text:
-            continue
-        r = etree.SubElement(p, _w("r"))
-        if char_style:
-            rpr = etree.SubElement(r, _w("rPr"))
-            etree.SubElement(rpr, _w("rStyle")).set(_w("val"), char_style)
-        for i, line in enumerate(_INVALID_XML.sub("", text).split("\n")):
-            if i:
-                etree.SubElement(r, _w("br"))
-            t = etree.SubElement(r, _w("t"))
-            t.text = line
-            if line != line.strip():
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return p
-
+from .docx_common import Styles, TemplateShapeError, _w, fiche_line, fill, finish, paragraph
 
 def _fill(tc: etree._Element, paragraphs: list[etree._Element]) -> None:
     for p in tc.findall(_w("p")):
@@ -178,23 +125,9 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
     return rows
 
 
-def _fiche(h) -> str:
-    parts = []
-    if h.code_rncp:
-        parts.append(f"Code RNCP : {h.code_rncp}")
-    parts.append(f"Niveau {h.niveau}")
-    for label, codes in (("NSF", h.nsf), ("ROME", h.rome), ("Formacode", h.formacode)):
-        if codes:
-            parts.append(f"{label} : {', '.join(codes)}")
-    parts.append(("Certificateurs : " if len(h.certificateurs) > 1 else "Certificateur : ") + ", ".join(h.certificateurs))
-    parts.append(f"Version {h.version}" + (f" du {h.date}" if h.date else ""))
-    return " · ".join(parts)
-
-
-def render_referentiel(template: Path, view: ReferentielView, when: dt.datetime) -> bytes:
+def render_referentiel(template: Path, view: ReferentielView, when: dt.datetime, page: str = "") -> bytes:
     tpl = DocxTemplate(str(template))
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    tpl.render({"h": view.header, "titre": view.titre, "fiche": _fiche(view.header)}, jinja_env=env, autoescape=True)
+    fill(tpl, {"h": view.header, "titre": view.titre, "fiche": fiche_line(view.header)})
     document = tpl.docx
     styles = Styles(document)
     tbl, bloc_model, line_model = _model_table(document)
@@ -204,34 +137,6 @@ def render_referentiel(template: Path, view: ReferentielView, when: dt.datetime)
         anchor = tr
     tbl.remove(bloc_model)
     tbl.remove(line_model)
-    _properties(document, view.header, view.titre, when)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return finish(document, view.header, view.titre, when)
 
 
-def _properties(document, header, titre: str, when: dt.datetime) -> None:
-    props = document.core_properties
-    props.title = f"{titre} — {header.intitule}"
-    props.author = ", ".join(header.certificateurs)
-    props.last_modified_by = "dossier"
-    props.created = when
-    props.modified = when
-    props.revision = 1
-    props.language = "fr-FR"
-
-
-def normalize_zip(data: bytes) -> bytes:
-    """The same bytes for the same content: fixed entry times, fixed order, fixed flags."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            target.writestr(info, source.read(name))
-    return out.getvalue()

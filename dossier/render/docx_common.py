@@ -1,0 +1,137 @@
+"""What every Word document shares: building paragraphs, styles, properties, reproducible zips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import jinja2
+from lxml import etree
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def clean_text(text: str) -> str:
+    """Text without the few characters XML 1.0 cannot hold."""
+    return _INVALID_XML.sub("", text)
+
+
+class TemplateShapeError(Exception):
+    """The Word template lacks something the renderer needs (said in French)."""
+
+
+class Styles:
+    """Paragraph and character style ids of the template, looked up by name."""
+
+    def __init__(self, document):
+        self._ids = {s.name: s.style_id for s in document.styles}
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._ids.get(name)
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
+    """A w:p with a style and runs of (text, character style or None)."""
+    p = etree.Element(_w("p"))
+    if style or keep_next:
+        ppr = etree.SubElement(p, _w("pPr"))
+        if style:
+            etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
+        if keep_next:
+            etree.SubElement(ppr, _w("keepNext"))
+    for text, char_style in runs:
+        if not text:
+            continue
+        r = etree.SubElement(p, _w("r"))
+        if char_style:
+            rpr = etree.SubElement(r, _w("rPr"))
+            etree.SubElement(rpr, _w("rStyle")).set(_w("val"), char_style)
+        for i, line in enumerate(clean_text(text).split("\n")):
+            if i:
+                etree.SubElement(r, _w("br"))
+            t = etree.SubElement(r, _w("t"))
+            t.text = line
+            if line != line.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def set_properties(document, header, titre: str, when: dt.datetime) -> None:
+    props = document.core_properties
+    props.title = f"{titre} — {header.intitule}"
+    props.author = ", ".join(header.certificateurs)
+    props.last_modified_by = "dossier"
+    props.created = when
+    props.modified = when
+    props.revision = 1
+    props.language = "fr-FR"
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """The same bytes for the same content: fixed entry times, fixed order, fixed flags."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def fiche_line(h) -> str:
+    """The fiche in one line: niveau, codes, certificateur, version."""
+    parts = []
+    if h.code_rncp:
+        parts.append(f"Code RNCP : {h.code_rncp}")
+    parts.append(f"Niveau {h.niveau}")
+    for label, codes in (("NSF", h.nsf), ("ROME", h.rome), ("Formacode", h.formacode)):
+        if codes:
+            parts.append(f"{label} : {', '.join(codes)}")
+    parts.append(("Certificateurs : " if len(h.certificateurs) > 1 else "Certificateur : ") + ", ".join(h.certificateurs))
+    parts.append(f"Version {h.version}" + (f" du {h.date}" if h.date else ""))
+    return " · ".join(parts)
+
+
+
+NSMAP = {"w": W_NS, "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+class WordXml:
+    """Body elements for a template's `{{p name }}` field, which docxtpl replaces by them."""
+
+    def __init__(self, elements: list[etree._Element]):
+        holder = etree.Element(_w("body"), nsmap=NSMAP)  # gives the elements the usual w: and r: prefixes
+        holder.extend(elements)
+        self.xml = "".join(etree.tostring(el, encoding="unicode") for el in holder)
+
+    def __html__(self) -> str:  # how docxtpl asks for raw XML
+        return self.xml
+
+    __str__ = __html__
+
+
+def fill(tpl, context: dict) -> None:
+    """Fill the template's fields; values are escaped, never read as template code."""
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    tpl.render(context, jinja_env=env, autoescape=True)
+
+
+def finish(document, header, titre: str, when: dt.datetime) -> bytes:
+    """Fixed properties and a reproducible zip."""
+    set_properties(document, header, titre, when)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_zip(buffer.getvalue())

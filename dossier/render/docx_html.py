@@ -1,0 +1,389 @@
+"""HTML body → Word structure: the same page the HTML and PDF show, as real Word objects.
+
+Headings become Word heading styles (so they feed the table of contents and
+the navigation pane) with bookmarks; lists become Word lists (bullets, and
+numbered lists that restart); tables become Word tables with repeated header
+rows; emphasis, code and links survive. Text is only ever put in w:t
+elements: whatever it contains stays text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree, html
+
+from .docx_common import Styles, _w, clean_text
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+HEADINGS = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 4", "h6": "Heading 4"}
+BLOCKS = {"p", "ul", "ol", "table", "blockquote", "pre", "div", "section", "h2", "h3", "h4", "h5", "h6", "hr", "nav", "main", "header", "dl"}
+USABLE_TWIPS = 9638  # 170 mm: an A4 portrait page between 20 mm margins
+_SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+
+
+class Converter:
+    """Converts one HTML tree; keeps the bookmarks and lists it created."""
+
+    def __init__(self, document, styles: Styles, table_style: str = "Livret tableau"):
+        self.document = document
+        self.styles = styles
+        self.table_style = styles[table_style]
+        self.bookmarks: dict[str, str] = {}  # html id -> Word bookmark name
+        self.headings: list[tuple[int, str, str]] = []  # (level, bookmark, text)
+        self._next_bookmark = 1
+        self._numbering = None
+
+    # --- entry points -----------------------------------------------------------------
+
+    def prepare(self, root: html.HtmlElement) -> None:
+        """Name a bookmark for every heading id first, so links can point forward."""
+        for el in root.iter(*HEADINGS):
+            if el.get("id"):
+                self.bookmarks[el.get("id")] = f"_Toc{len(self.bookmarks) + 1:06d}"
+
+    def convert(self, root: html.HtmlElement) -> list[etree._Element]:
+        out: list[etree._Element] = []
+        self._blocks(root, out)
+        return out
+
+    # --- blocks -----------------------------------------------------------------------
+
+    def _blocks(self, el, out: list, style: str | None = None) -> None:
+        """Convert the children of `el`; loose text and inline children gather into paragraphs."""
+        pending: list = []  # inline content waiting for a paragraph
+
+        def flush():
+            if pending and any(_has_text(x) for x in pending):
+                out.append(self._paragraph(style or self.styles["Normal"], pending))
+            pending.clear()
+
+        if el.text and el.text.strip():
+            pending.append(el.text)
+        for child in el:
+            if not isinstance(child.tag, str):  # comments
+                if child.tail and child.tail.strip():
+                    pending.append(child.tail)
+                continue
+            if child.tag in BLOCKS:
+                flush()
+                self._block(child, out, style)
+                if child.tail and child.tail.strip():
+                    pending.append(child.tail)
+            else:
+                pending.append(child)  # its tail goes with it
+        flush()
+
+    def _block(self, el, out: list, style: str | None) -> None:
+        tag = el.tag
+        if tag in HEADINGS:
+            out.append(self._heading(el, int(tag[1]) - 1))
+        elif tag == "p":
+            out.append(self._paragraph(style or self._class_style(el), [el.text or "", *el]))
+        elif tag in ("ul", "ol"):
+            self._list(el, out, level=0)
+        elif tag == "table":
+            out.append(self._table(el))
+            out.append(self._paragraph(self.styles["Espace après tableau"] or None, []))
+        elif tag == "blockquote":
+            self._blocks(el, out, self.styles["Quote"])
+        elif tag == "pre":
+            runs = [(clean_text(el.text_content().rstrip("\n")), {"code": True})]
+            out.append(self._paragraph(self.styles["Code"] or style, runs))
+        elif tag == "hr":
+            return
+        elif tag == "div" and "footnote" in (el.get("class") or ""):
+            self._footnotes(el, out)
+        else:  # section, div, main, nav…
+            self._blocks(el, out, style)
+
+    def _class_style(self, el) -> str | None:
+        classes = (el.get("class") or "").split()
+        if "legende" in classes:
+            return self.styles["Légende"] or self.styles["Normal"]
+        return self.styles["Normal"]
+
+    def _heading(self, el, level: int) -> etree._Element:
+        name = self.bookmarks.get(el.get("id", ""))
+        p = self._paragraph(self.styles[HEADINGS[el.tag]], [el.text or "", *el])
+        if name:
+            number = str(self._next_bookmark)
+            self._next_bookmark += 1
+            start = etree.Element(_w("bookmarkStart"))
+            start.set(_w("id"), number)
+            start.set(_w("name"), name)
+            end = etree.Element(_w("bookmarkEnd"))
+            end.set(_w("id"), number)
+            ppr = p.find(_w("pPr"))
+            if ppr is not None:
+                ppr.addnext(start)
+            else:
+                p.insert(0, start)
+            p.append(end)
+            self.headings.append((level, name, _text(el)))
+        return p
+
+    def _footnotes(self, el, out: list) -> None:
+        out.append(self._paragraph(self.styles["Notes"] or self.styles["Normal"], [("Notes", {"bold": True})]))
+        for number, li in enumerate(el.iter("li"), start=1):
+            parts: list = [(f"{number}. ", {})]
+            for p in li.iter("p"):
+                parts += [p.text or "", *p]
+            out.append(self._paragraph(self.styles["Notes"] or self.styles["Normal"], parts))
+
+    # --- lists ------------------------------------------------------------------------
+
+    def _list(self, el, out: list, level: int) -> None:
+        ordered = el.tag == "ol"
+        style = self.styles[("List Number" if ordered else "List Bullet") + (f" {level + 1}" if level else "")]
+        num_id = self._restart_numbering(style) if ordered else None
+        for li in el.findall("li"):
+            inline: list = [li.text or ""]
+            nested: list = []
+            for child in li:
+                if child.tag in ("ul", "ol", "p", "table", "blockquote"):
+                    nested.append(child)
+                else:
+                    inline.append(child)
+            if not any(_has_text(x) for x in inline) and nested and nested[0].tag == "p":
+                first = nested.pop(0)
+                inline = [first.text or "", *first]
+            out.append(self._paragraph(style, inline, num=(num_id, level) if num_id else None))
+            for child in nested:
+                if child.tag in ("ul", "ol"):
+                    self._list(child, out, min(level + 1, 2))
+                elif child.tag == "p":
+                    out.append(self._paragraph(self.styles["List Continue"] or style, [child.text or "", *child]))
+                else:
+                    self._block(child, out, None)
+
+    def _restart_numbering(self, style_id: str | None) -> str | None:
+        """A new Word list instance, so that each numbered list starts at 1."""
+        if style_id is None:
+            return None
+        style = next((s for s in self.document.styles if s.style_id == style_id), None)
+        ppr = style.element.pPr if style is not None else None
+        if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+            return None
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        current = numbering.num_having_numId(ppr.numPr.numId.val)
+        num = numbering.add_num(current.abstractNumId.val)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return str(num.numId)
+
+    # --- tables -----------------------------------------------------------------------
+
+    def _table(self, el) -> etree._Element:
+        rows = el.xpath("./thead/tr | ./tbody/tr | ./tr | ./tfoot/tr")
+        columns = max((sum(int(c.get("colspan", "1")) for c in r.xpath("th|td")) for r in rows), default=1)
+        widths = _widths([c.get("style", "") for c in el.xpath("./colgroup/col")], columns)
+        tbl = etree.Element(_w("tbl"))
+        tblpr = etree.SubElement(tbl, _w("tblPr"))
+        if self.table_style:
+            etree.SubElement(tblpr, _w("tblStyle")).set(_w("val"), self.table_style)
+        width = etree.SubElement(tblpr, _w("tblW"))
+        width.set(_w("w"), str(sum(widths)))
+        width.set(_w("type"), "dxa")
+        etree.SubElement(tblpr, _w("tblLayout")).set(_w("type"), "fixed")
+        look = etree.SubElement(tblpr, _w("tblLook"))
+        look.set(_w("val"), "04A0")
+        grid = etree.SubElement(tbl, _w("tblGrid"))
+        for w in widths:
+            etree.SubElement(grid, _w("gridCol")).set(_w("w"), str(w))
+        for row in rows:
+            tr = etree.SubElement(tbl, _w("tr"))
+            trpr = etree.SubElement(tr, _w("trPr"))
+            etree.SubElement(trpr, _w("cantSplit"))
+            if row.getparent().tag == "thead":
+                etree.SubElement(trpr, _w("tblHeader"))
+            column = 0
+            for cell in row.xpath("th|td"):
+                span = int(cell.get("colspan", "1"))
+                tc = etree.SubElement(tr, _w("tc"))
+                tcpr = etree.SubElement(tc, _w("tcPr"))
+                tcw = etree.SubElement(tcpr, _w("tcW"))
+                tcw.set(_w("w"), str(sum(widths[column : column + span])))
+                tcw.set(_w("type"), "dxa")
+                if span > 1:
+                    etree.SubElement(tcpr, _w("gridSpan")).set(_w("val"), str(span))
+                head = cell.tag == "th"
+                if head:  # header cells shaded as on screen: dark above, light at the row's start
+                    shd = etree.SubElement(tcpr, _w("shd"))
+                    shd.set(_w("val"), "clear")
+                    shd.set(_w("color"), "auto")
+                    shd.set(_w("fill"), "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
+                style = self.styles["Tableau en-tête" if head and row.getparent().tag == "thead" else "Tableau texte"]
+                content: list = []
+                self._blocks(cell, content, style)
+                if head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
+                    for p in content:
+                        for r in p.iter(_w("r")):
+                            _set_format(r, {"bold": True})
+                for p in content or [self._paragraph(style, [])]:
+                    tc.append(p)
+                column += span
+        return tbl
+
+    # --- paragraphs and runs ----------------------------------------------------------
+
+    def _paragraph(self, style: str | None, parts: list, num: tuple[str, int] | None = None) -> etree._Element:
+        p = etree.Element(_w("p"))
+        if style or num:
+            ppr = etree.SubElement(p, _w("pPr"))
+            if style:
+                etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
+            if num:
+                numpr = etree.SubElement(ppr, _w("numPr"))
+                etree.SubElement(numpr, _w("ilvl")).set(_w("val"), str(num[1]))
+                etree.SubElement(numpr, _w("numId")).set(_w("val"), num[0])
+        runs: list = []
+        for part in parts:
+            self._inline(part, runs, {})
+            if not isinstance(part, (str, tuple)) and part.tail:
+                runs.append(_run(part.tail, {}))
+        _strip_edges(runs)
+        for r in runs:
+            p.append(r)
+        return p
+
+    def _inline(self, part, runs: list, fmt: dict) -> None:
+        if isinstance(part, str):
+            if part:
+                runs.append(_run(part, fmt))
+            return
+        if isinstance(part, tuple):
+            runs.append(_run(part[0], {**fmt, **part[1]}))
+            return
+        el = part
+        if not isinstance(el.tag, str):
+            return
+        tag = el.tag
+        classes = (el.get("class") or "").split()
+        if tag == "a" and "footnote-backref" in classes:
+            return
+        inner = dict(fmt)
+        if tag in ("strong", "b"):
+            inner["bold"] = True
+        elif tag in ("em", "i"):
+            inner["italic"] = True
+        elif tag == "code":
+            inner["code"] = True
+        elif tag == "sup":
+            inner["sup"] = True
+        elif tag == "span" and "id" in classes:
+            inner["style"] = self.styles["Identifiant"]
+        elif tag == "br":
+            runs.append(_break())
+            return
+        if tag == "a" and el.get("href"):
+            link = self._hyperlink(el.get("href"))
+            if link is not None:
+                children: list = []
+                self._inline_children(el, children, {**inner, "link": True})
+                for r in children:
+                    link.append(r)
+                runs.append(link)
+                return
+        self._inline_children(el, runs, inner)
+
+    def _inline_children(self, el, runs: list, fmt: dict) -> None:
+        if el.text:
+            runs.append(_run(el.text, fmt))
+        for child in el:
+            self._inline(child, runs, fmt)
+            if child.tail:
+                runs.append(_run(child.tail, fmt))
+
+    def _hyperlink(self, href: str) -> etree._Element | None:
+        link = etree.Element(_w("hyperlink"))
+        if href.startswith("#"):
+            name = self.bookmarks.get(href[1:])
+            if name is None:
+                return None
+            link.set(_w("anchor"), name)
+        elif _SAFE_URL.match(href):
+            link.set(R_ID, self.document.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        else:
+            return None
+        return link
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _has_text(part) -> bool:
+    if isinstance(part, str):
+        return bool(part.strip())
+    if isinstance(part, tuple):
+        return bool(part[0].strip())
+    return bool(part.text_content().strip()) or part.tag == "br"
+
+
+def _widths(styles: list[str], columns: int) -> list[int]:
+    """Column widths in twips, from the HTML's <col style="width: N%">, else equal."""
+    shares = [float(m.group(1)) for m in (re.search(r"width:\s*([\d.]+)%", s) for s in styles) if m]
+    if len(shares) != columns:
+        shares = [1.0] * columns
+    total = sum(shares)
+    return [int(USABLE_TWIPS * s / total) for s in shares]
+
+
+def _run(text: str, fmt: dict) -> etree._Element:
+    r = etree.Element(_w("r"))
+    _set_format(r, fmt)
+    text = clean_text(text.replace("\n", " "))
+    t = etree.SubElement(r, _w("t"))
+    t.text = text
+    if text != text.strip() or "  " in text:
+        t.set(XML_SPACE, "preserve")
+    return r
+
+
+def _break() -> etree._Element:
+    r = etree.Element(_w("r"))
+    etree.SubElement(r, _w("br"))
+    return r
+
+
+def _set_format(r: etree._Element, fmt: dict) -> None:
+    if not fmt:
+        return
+    rpr = r.find(_w("rPr"))
+    if rpr is None:
+        rpr = etree.Element(_w("rPr"))
+        r.insert(0, rpr)
+    order = []
+    if fmt.get("style"):
+        order.append(("rStyle", fmt["style"]))
+    elif fmt.get("link"):
+        order.append(("rStyle", "Hyperlink"))
+    if fmt.get("code"):
+        order.append(("rFonts", None))
+    if fmt.get("bold"):
+        order.append(("b", None))
+    if fmt.get("italic"):
+        order.append(("i", None))
+    if fmt.get("sup"):
+        order.append(("vertAlign", "superscript"))
+    for tag, val in order:  # CT_RPr's sequence: rStyle, rFonts, b, i, …, vertAlign
+        if rpr.find(_w(tag)) is not None:
+            continue
+        el = etree.SubElement(rpr, _w(tag))
+        if tag == "rFonts":
+            for attr in ("ascii", "hAnsi", "cs"):
+                el.set(_w(attr), "Courier New")
+        elif val is not None:
+            el.set(_w("val"), val)
+
+
+def _strip_edges(runs: list) -> None:
+    """Drop the spaces HTML indentation leaves at the start and end of a paragraph."""
+    texts = [t for r in runs for t in r.iter(_w("t"))]
+    if texts:
+        texts[0].text = texts[0].text.lstrip()
+        texts[-1].text = texts[-1].text.rstrip()
+    for t in texts:
+        t.text = re.sub(r"\s+", " ", t.text)
