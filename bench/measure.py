@@ -39,6 +39,12 @@ class Sample:
         return statistics.median(run.seconds for run in self.runs)
 
     @property
+    def spread(self) -> float:
+        """max − min of the runs' seconds: how noisy this measure was."""
+        times = [run.seconds for run in self.runs]
+        return max(times) - min(times)
+
+    @property
     def max_rss_mib(self) -> float:
         return max(run.max_rss_kib for run in self.runs) / 1024
 

@@ -168,33 +168,73 @@ def results_table(rows: list[Row]) -> str:
 
 def growth_label(first: float, last: float) -> str:
     """How the marginal cost per competence moved from the first step to the last."""
-    ratio = last / first if first > 0 else float("inf")
+    ratio = last / first
     kind = "≈ linéaire" if 0.7 <= ratio <= 1.4 else ("surlinéaire" if ratio > 1.4 else "sous-linéaire")
     return f"{report.number(ratio, 1)}× ({kind})"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Going from one size to the next, for one format."""
+
+    before: Row
+    after: Row
+
+    @property
+    def marginal_ms(self) -> float:
+        """Milliseconds per competence added."""
+        added = self.after.corpus.competences - self.before.corpus.competences
+        return 1000 * (self.after.ours.seconds - self.before.ours.seconds) / added
+
+    @property
+    def measurable(self) -> bool:
+        """Whether the time added exceeds the runs' own spread."""
+        noise = max(self.before.ours.spread, self.after.ours.spread)
+        return self.after.ours.seconds - self.before.ours.seconds > noise
+
+    def cell(self) -> str:
+        return report.number(self.marginal_ms, 1) + ("" if self.measurable else " (bruit)")
+
+
+def growth_verdict(steps: list[Step]) -> str:
+    if len(steps) < 2:
+        return "—"
+    if not all(step.measurable for step in steps):
+        return "non concluant (écart dans le bruit)"
+    return growth_label(steps[0].marginal_ms, steps[-1].marginal_ms)
 
 
 def growth_table(rows: list[Row]) -> str:
     """Per format: ms per competence at each size, and marginal ms per added competence."""
     factors = sorted({row.corpus.factor for row in rows})
-    steps = list(zip(factors, factors[1:]))
     headers = (
         "format",
         *(f"ms / compétence à {f}×" for f in factors),
-        *(f"coût marginal {a}×→{b}× (ms / compétence ajoutée)" for a, b in steps),
+        *(f"coût marginal {a}×→{b}× (ms / compétence ajoutée)" for a, b in zip(factors, factors[1:])),
         "coût marginal, dernier / premier palier",
     )
     lines = []
     for fmt in FORMATS:
-        by_factor = {row.corpus.factor: row for row in rows if row.format == fmt}
-        per_competence = [1000 * by_factor[f].ours.seconds / by_factor[f].corpus.competences for f in factors]
-        marginal = [
-            1000 * (by_factor[b].ours.seconds - by_factor[a].ours.seconds)
-            / (by_factor[b].corpus.competences - by_factor[a].corpus.competences)
-            for a, b in steps
-        ]
-        verdict = growth_label(marginal[0], marginal[-1]) if len(marginal) >= 2 else "—"
-        lines.append((fmt.upper(), *(report.number(v, 1) for v in per_competence), *(report.number(v, 1) for v in marginal), verdict))
+        by_factor = [next(r for r in rows if r.format == fmt and r.corpus.factor == f) for f in factors]
+        per_competence = [1000 * row.ours.seconds / row.corpus.competences for row in by_factor]
+        steps = [Step(a, b) for a, b in zip(by_factor, by_factor[1:])]
+        lines.append((
+            fmt.upper(),
+            *(report.number(v, 1) for v in per_competence),
+            *(step.cell() for step in steps),
+            growth_verdict(steps),
+        ))
     return report.table(headers, lines)
+
+
+def noise_note(rows: list[Row]) -> str:
+    worst = max(rows, key=lambda row: row.ours.spread / row.ours.seconds)
+    share = 100 * worst.ours.spread / worst.ours.seconds
+    return (
+        f"Dispersion des exécutions (max − min) : jusqu'à {share:.0f} % de la médiane "
+        f"({worst.format.upper()} à {worst.corpus.factor}×). Un coût marginal marqué « bruit » "
+        "ajoute moins de temps que cette dispersion : il ne dit rien."
+    )
 
 
 def plural(count: int, word: str) -> str:
@@ -235,6 +275,7 @@ def section(rows: list[Row], tools: Tools, settings: Settings) -> str:
             "ajoutée entre deux tailles (un coût marginal stable veut dire une croissance linéaire ; le "
             "temps par compétence baisse d'abord parce que le démarrage fixe s'amortit).",
             growth_table(rows),
+            noise_note(rows),
         ]
     parts += [f"*{note}*" for note in tools.notes()]
     return "\n\n".join(parts)

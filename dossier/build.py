@@ -19,7 +19,7 @@ from .diagnostics import Report, Severity
 from .errors import DossierError
 from .model import Certification
 from .render import docx_referentiel as docx_render
-from .render import docx_livret
+from .render import docx_pages
 from .render.docx_common import TemplateShapeError
 from .render import html as html_render
 from .render import pdf as pdf_render
@@ -74,6 +74,11 @@ class Output:
     document: str
     format: str
     path: Path  # relative to the build folder
+    view: object = field(compare=False, repr=False, default=None)
+
+    @property
+    def page_key(self) -> tuple[str, str]:
+        return (self.document, self.path.stem)
 
 
 @dataclass(frozen=True)
@@ -93,23 +98,27 @@ def document_date(cert: Certification) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def plan(cert: Certification, only: tuple[str, ...] = (), formats: tuple[str, ...] = (), bloc: str = "") -> list[Output]:
-    """The outputs to make; with a bloc, only the documents that can be made for one bloc."""
-    slug = documents.slugify(cert.intitule)
+def plan(
+    cert: Certification,
+    only: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    options: documents.ViewOptions = documents.ViewOptions(),
+) -> list[Output]:
+    """The outputs to make, each with its view; with a bloc, only the documents made per bloc."""
     outputs = []
     for name, spec in documents.DOCUMENTS.items():
-        if (only and name not in only) or (bloc and not spec.per_bloc):
+        if (only and name not in only) or (options.bloc and not spec.per_bloc):
             continue
-        suffix = f"{spec.suffix}-{documents.slugify(bloc)}" if bloc else spec.suffix
-        for fmt in spec.formats:
-            if formats and fmt not in formats:
-                continue
-            outputs.append(Output(name, fmt, Path(spec.folder) / f"{slug}-{suffix}.{fmt}"))
+        for stem, view in spec.items(cert, options):
+            for fmt in spec.formats:
+                if formats and fmt not in formats:
+                    continue
+                outputs.append(Output(name, fmt, Path(spec.folder) / f"{stem}.{fmt}", view))
     return outputs
 
 
 def _html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
-    return html_render.render_page(env.templates, f"{spec.name}.html", view, meta_date=env.when.isoformat())
+    return html_render.render_page(env.templates, f"{spec.template}.html", view, meta_date=env.when.isoformat())
 
 
 def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
@@ -121,13 +130,14 @@ def _render_pdf(spec, view, env: RenderEnv, page: str) -> bytes:
 
 
 def _render_docx(spec, view, env: RenderEnv, page: str) -> bytes:
-    template = env.templates.find(f"docx/{spec.name}.docx")
+    template = env.templates.find(f"docx/{spec.template}.docx")
     return DOCX_BUILDERS[spec.name](template, view, env.when, page)
 
 
 DOCX_BUILDERS: dict[str, Callable] = {
     "referentiel": docx_render.render_referentiel,
-    "livret": docx_livret.render_livret,
+    "livret": docx_pages.render_livret,
+    "grilles": docx_pages.render_grille,
 }
 RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
@@ -139,19 +149,15 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def render_outputs(
-    cert: Certification, outputs: list[Output], env: RenderEnv, options: documents.ViewOptions
-) -> list[tuple[Output, bytes]]:
-    views: dict[str, object] = {}
-    pages: dict[str, str] = {}  # the HTML page of each document: the HTML, and the source of the PDF and DOCX
+def render_outputs(outputs: list[Output], env: RenderEnv) -> list[tuple[Output, bytes]]:
+    pages: dict[tuple[str, str], str] = {}  # the HTML page of each file: the HTML, and the source of the PDF and DOCX
     rendered = []
     for out in outputs:
         spec = documents.DOCUMENTS[out.document]
         try:
-            if out.document not in views:
-                views[out.document] = spec.view(cert, options)
-                pages[out.document] = _html_page(spec, views[out.document], env)
-            data = RENDERERS[out.format](spec, views[out.document], env, pages[out.document])
+            if out.page_key not in pages:
+                pages[out.page_key] = _html_page(spec, out.view, env)
+            data = RENDERERS[out.format](spec, out.view, env, pages[out.page_key])
         except jinja2.TemplateSyntaxError as exc:
             raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
         except jinja2.TemplateError as exc:
@@ -182,7 +188,7 @@ def build(
     if bloc and bloc not in {b.code for b in cert.blocs}:
         raise DossierError(f"bloc « {bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
     options = documents.ViewOptions(brouillon=draft or not checked.ok, bloc=bloc, folder=Path(folder))
-    rendered = render_outputs(cert, plan(cert, only, formats, bloc), env, options)
+    rendered = render_outputs(plan(cert, only, formats, options), env)
     for out, data in rendered:
         result.written.append(write_atomic(Path(out_dir) / out.path, data))
     result.seconds = time.perf_counter() - start

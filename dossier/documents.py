@@ -195,12 +195,26 @@ class ViewOptions:
 
 @dataclass(frozen=True)
 class DocumentSpec:
+    """A kind of document: the files it makes (a stem and a view each), in which formats."""
+
     name: str
     folder: str  # under build/
-    suffix: str  # <slug>-<suffix>[-<bloc>].<format>
-    view: Callable[[Certification, ViewOptions], object]
+    items: Callable[[Certification, ViewOptions], list[tuple[str, object]]]  # (file stem, view)
     formats: tuple[str, ...] = FORMATS
     per_bloc: bool = False  # can be made for one bloc
+    template_name: str = ""  # templates/html/<template>.html, templates/docx/<template>.docx
+
+    @property
+    def template(self) -> str:
+        return self.template_name or self.name
+
+
+def _one(suffix: str, view: Callable[[Certification, ViewOptions], object]):
+    def items(cert: Certification, options: ViewOptions) -> list[tuple[str, object]]:
+        stem = f"{slugify(cert.intitule)}-{suffix}" + (f"-{slugify(options.bloc)}" if options.bloc else "")
+        return [(stem, view(cert, options))]
+
+    return items
 
 
 def _livret(cert: Certification, options: ViewOptions):
@@ -209,9 +223,16 @@ def _livret(cert: Certification, options: ViewOptions):
     return livret(cert, options.brouillon, options.bloc, options.folder)
 
 
+def _grilles(cert: Certification, options: ViewOptions) -> list[tuple[str, object]]:
+    from .grilles import grilles
+
+    return [(view.stem, view) for view in grilles(cert, options.brouillon, options.bloc)]
+
+
 DOCUMENTS: dict[str, DocumentSpec] = {
-    "referentiel": DocumentSpec("referentiel", "referentiel", "referentiel", referentiel),
-    "livret": DocumentSpec("livret", "livret", "livret", _livret, per_bloc=True),
+    "referentiel": DocumentSpec("referentiel", "referentiel", _one("referentiel", referentiel)),
+    "livret": DocumentSpec("livret", "livret", _one("livret", _livret), per_bloc=True),
+    "grilles": DocumentSpec("grilles", "grilles", _grilles, per_bloc=True, template_name="grille"),
 }
 
 

@@ -312,9 +312,22 @@ def livret() -> Document:
     return doc
 
 
+def grille() -> Document:
+    """The evaluation grid: portrait (dossier turns it to landscape for wide scales)."""
+    doc = _base(landscape=False)
+    _livret_styles(doc)
+    case = _para_style(doc, "Tableau case", size=13, space_after=0)
+    case.paragraph_format.alignment = 1  # centred
+    doc.styles["Heading 1"].font.size = Pt(12)
+    doc.styles["Titre du document"].font.size = Pt(14)
+    doc.add_paragraph("{{p corps }}")
+    _footer(doc, Mm(210 - 24))  # dossier moves this tab when it turns the page to landscape
+    return doc
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, make in (("referentiel", referentiel), ("livret", livret)):
+    for name, make in (("referentiel", referentiel), ("livret", livret), ("grille", grille)):
         make().save(OUT / f"{name}.docx")
         print(f"écrit : {OUT / (name + '.docx')}")
     return 0

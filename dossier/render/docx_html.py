@@ -19,16 +19,18 @@ from .docx_common import Styles, _w, clean_text
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 HEADINGS = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 4", "h6": "Heading 4"}
-BLOCKS = {"p", "ul", "ol", "table", "blockquote", "pre", "div", "section", "h2", "h3", "h4", "h5", "h6", "hr", "nav", "main", "header", "dl"}
-USABLE_TWIPS = 9638  # 170 mm: an A4 portrait page between 20 mm margins
+BLOCKS = {"p", "ul", "ol", "table", "blockquote", "pre", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "nav", "main", "header", "dl"}
+USABLE_TWIPS = 9638  # 170 mm: an A4 portrait page between 20 mm margins (the default)
+CELL_STYLES = {"case": "Tableau case", "nombre": "Tableau case"}  # td class -> paragraph style
 _SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
 
 class Converter:
     """Converts one HTML tree; keeps the bookmarks and lists it created."""
 
-    def __init__(self, document, styles: Styles, table_style: str = "Livret tableau"):
+    def __init__(self, document, styles: Styles, table_style: str = "Livret tableau", usable_twips: int = USABLE_TWIPS):
         self.document = document
+        self.usable = usable_twips
         self.styles = styles
         self.table_style = styles[table_style]
         self.bookmarks: dict[str, str] = {}  # html id -> Word bookmark name
@@ -80,6 +82,8 @@ class Converter:
         tag = el.tag
         if tag in HEADINGS:
             out.append(self._heading(el, int(tag[1]) - 1))
+        elif tag == "h1":
+            out.append(self._paragraph(self.styles["Titre du document"] or self.styles["Title"], [el.text or "", *el]))
         elif tag == "p":
             out.append(self._paragraph(style or self._class_style(el), [el.text or "", *el]))
         elif tag in ("ul", "ol"):
@@ -178,7 +182,7 @@ class Converter:
     def _table(self, el) -> etree._Element:
         rows = el.xpath("./thead/tr | ./tbody/tr | ./tr | ./tfoot/tr")
         columns = max((sum(int(c.get("colspan", "1")) for c in r.xpath("th|td")) for r in rows), default=1)
-        widths = _widths([c.get("style", "") for c in el.xpath("./colgroup/col")], columns)
+        widths = _widths([c.get("style", "") for c in el.xpath("./colgroup/col")], columns, self.usable)
         tbl = etree.Element(_w("tbl"))
         tblpr = etree.SubElement(tbl, _w("tblPr"))
         if self.table_style:
@@ -196,6 +200,11 @@ class Converter:
             tr = etree.SubElement(tbl, _w("tr"))
             trpr = etree.SubElement(tr, _w("trPr"))
             etree.SubElement(trpr, _w("cantSplit"))
+            height = re.search(r"height:\s*([\d.]+)mm", row.get("style", ""))
+            if height:  # room to write by hand
+                el_h = etree.SubElement(trpr, _w("trHeight"))
+                el_h.set(_w("val"), str(int(float(height.group(1)) * 1440 / 25.4)))
+                el_h.set(_w("hRule"), "atLeast")
             if row.getparent().tag == "thead":
                 etree.SubElement(trpr, _w("tblHeader"))
             column = 0
@@ -215,6 +224,8 @@ class Converter:
                     shd.set(_w("color"), "auto")
                     shd.set(_w("fill"), "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
                 style = self.styles["Tableau en-tête" if head and row.getparent().tag == "thead" else "Tableau texte"]
+                for cls in (cell.get("class") or "").split():
+                    style = self.styles[CELL_STYLES.get(cls, "")] or style
                 content: list = []
                 self._blocks(cell, content, style)
                 if head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
@@ -322,13 +333,13 @@ def _has_text(part) -> bool:
     return bool(part.text_content().strip()) or part.tag == "br"
 
 
-def _widths(styles: list[str], columns: int) -> list[int]:
+def _widths(styles: list[str], columns: int, usable: int) -> list[int]:
     """Column widths in twips, from the HTML's <col style="width: N%">, else equal."""
     shares = [float(m.group(1)) for m in (re.search(r"width:\s*([\d.]+)%", s) for s in styles) if m]
     if len(shares) != columns:
         shares = [1.0] * columns
     total = sum(shares)
-    return [int(USABLE_TWIPS * s / total) for s in shares]
+    return [int(usable * s / total) for s in shares]
 
 
 def _run(text: str, fmt: dict) -> etree._Element:

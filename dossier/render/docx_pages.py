@@ -1,7 +1,8 @@
-"""The candidate handbook in Word: the template's cover, a real table of contents, the HTML body as Word.
+"""Word documents made from an HTML page: the handbook and the evaluation grids.
 
 The body is the very HTML page the HTML and PDF show (its `main`), converted
-element by element, so the three formats cannot drift apart.
+element by element into the Word template's styles, so the formats cannot
+drift apart. The template brings the cover, header and footer.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree, html
@@ -62,16 +65,25 @@ def _update_fields_on_open(document) -> None:
         el.set(_w("val"), "true")
 
 
+def _converted(document, page: str, usable_twips: int | None = None) -> tuple[Converter, list]:
+    main = html.fromstring(page).find(".//main")
+    if main is None:
+        raise TemplateShapeError("la page HTML n'a pas d'élément <main> à reprendre dans Word")
+    styles = Styles(document)
+    kwargs = {"usable_twips": usable_twips} if usable_twips else {}
+    converter = Converter(document, styles, **kwargs)
+    converter.prepare(main)
+    return converter, converter.convert(main)
+
+
+def _usable_twips(section) -> int:
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)  # EMU → twips
+
+
 def render_livret(template: Path, view: LivretView, when: dt.datetime, page: str) -> bytes:
     tpl = DocxTemplate(str(template))
     document = tpl.get_docx()
-    styles = Styles(document)
-    main = html.fromstring(page).find(".//main")
-    if main is None:
-        raise TemplateShapeError("la page HTML du livret n'a pas d'élément <main> à reprendre dans Word")
-    converter = Converter(document, styles)
-    converter.prepare(main)
-    body = converter.convert(main)
+    converter, body = _converted(document, page, _usable_twips(document.sections[0]))
     perimetre = ""
     if view.bloc_unique and view.blocs:
         perimetre = f"Bloc {view.blocs[0].bloc.code} — {view.blocs[0].bloc.intitule}"
@@ -81,9 +93,27 @@ def render_livret(template: Path, view: LivretView, when: dt.datetime, page: str
         "fiche": fiche_line(view.header),
         "perimetre": perimetre,
         "logo": InlineImage(tpl, str(view.logo_path), height=Mm(22)) if view.logo_path else "",
-        "sommaire": WordXml(table_of_contents(converter.headings, styles)),
+        "sommaire": WordXml(table_of_contents(converter.headings, converter.styles)),
         "corps": WordXml(body),
     }
     fill(tpl, context)
     _update_fields_on_open(tpl.docx)
-    return finish(tpl.docx, view.header, f"{view.titre}", when)
+    return finish(tpl.docx, view.header, view.titre, when)
+
+
+def render_grille(template: Path, view, when: dt.datetime, page: str) -> bytes:
+    tpl = DocxTemplate(str(template))
+    document = tpl.get_docx()
+    section = document.sections[0]
+    if view.paysage and section.page_width < section.page_height:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+        for para in section.footer.paragraphs:  # right-aligned page numbers follow the new width
+            stops = para.paragraph_format.tab_stops
+            for stop in list(stops):
+                if stop.alignment == WD_TAB_ALIGNMENT.RIGHT:
+                    stop._element.getparent().remove(stop._element)
+                    stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
+    _converter, body = _converted(document, page, _usable_twips(section))
+    fill(tpl, {"h": view.header, "titre": view.titre, "corps": WordXml(body)})
+    return finish(tpl.docx, view.header, f"{view.titre} {view.bloc.code} {view.modalite.id}", when)
