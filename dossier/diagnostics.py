@@ -44,8 +44,10 @@ class Loc:
     col: int = 0
 
     def __str__(self) -> str:
-        if self.line:
+        if self.line and self.col:
             return f"{self.file}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.file}:{self.line}"
         return self.file
 
 

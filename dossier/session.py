@@ -162,7 +162,8 @@ def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
         "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
         f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
         ".f { position: absolute; white-space: nowrap; overflow: hidden; font-size: 9pt; color: #000; }",
-        f".s {{ position: absolute; top: {height - 40:.0f}px; left: 0; width: {width}px; text-align: center; font-size: 7.5pt; color: #333; }}",
+        # the candidate on every page, in the empty top margin, so that pages never get mixed up
+        f".s {{ position: absolute; top: 18px; left: 45px; width: {width - 90:.0f}px; text-align: right; font-size: 7.5pt; color: #333; }}",
         "</style></head><body>",
     ]
     for c in candidats:
@@ -176,23 +177,51 @@ def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
                             f"<div class='f' style='left:{x + 3:.2f}px; top:{y:.2f}px; width:{w - 6:.2f}px; "
                             f"height:{h:.2f}px; line-height:{h:.2f}px'>{html_lib.escape(value)}</div>"
                         )
-            label = c.nom_complet + (f" — n° {c.numero}" if c.numero else "")
+            label = "Candidat : " + c.nom_complet + (f" — n° {c.numero}" if c.numero else "")
             parts.append(f"<div class='s'>{html_lib.escape(label)}</div></div>")
     parts.append("</body></html>")
     return "".join(parts)
 
 
 def _stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], bytes]:
-    """Each candidate's PDF, and all of them as one PDF (for the merged printout)."""
+    """Each candidate's PDF, and all of them as one PDF (for the merged printout).
+
+    Each base page becomes a Form XObject, drawn under each candidate's overlay
+    page: one copy of the grid per batch, referenced by every page, and no
+    re-parsing of content streams.
+    """
     import weasyprint
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     overlay = PdfReader(io.BytesIO(weasyprint.HTML(string=_overlay_html(base, candidats), base_url=str(base_url)).write_pdf()))
     reader = PdfReader(io.BytesIO(base.pdf))
-    together = PdfWriter()  # the base's fonts and images are shared by all its pages: no copies
+    together = PdfWriter()
+    forms = []
+    for n, page in enumerate(reader.pages):
+        form = DecodedStreamObject()
+        form.set_data(page.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): page.mediabox.clone(together),
+            NameObject("/Resources"): page["/Resources"].clone(together),
+        })
+        forms.append(together._add_object(form))
     for i in range(len(candidats)):
-        for n, page in enumerate(reader.pages):
-            together.add_page(page).merge_page(overlay.pages[i * base.pages + n])
+        for n in range(base.pages):
+            sheet = together.add_page(overlay.pages[i * base.pages + n])
+            resources = sheet["/Resources"].get_object()
+            xobjects = resources.get("/XObject")
+            xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+            xobjects[NameObject(f"/DossierGrille{n}")] = forms[n]
+            resources[NameObject("/XObject")] = xobjects
+            under = DecodedStreamObject()
+            under.set_data(f"q /DossierGrille{n} Do Q\n".encode())
+            contents = sheet.raw_get("/Contents")  # the reference: a stream may not sit in an array directly
+            resolved = contents.get_object()
+            old = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+            sheet[NameObject("/Contents")] = ArrayObject([together._add_object(under), *old])
     together.add_metadata(reader.metadata or {})
     merged = PdfReader(io.BytesIO(_bytes(together)))
     results = []
@@ -223,26 +252,41 @@ def _concatenate(pdfs: list[bytes]) -> bytes:
 
 
 class _DocxStamp:
-    """The base DOCX read once; each stamp rewrites only word/document.xml's text."""
+    """The base DOCX prepared once: every part but word/document.xml already zipped.
+
+    A candidate's file is that zip, copied, with its own document.xml appended:
+    only one part is compressed per candidate.
+    """
+
+    PART = "word/document.xml"
 
     def __init__(self, base: bytes):
         source = zipfile.ZipFile(io.BytesIO(base))
-        self.entries = [(info, source.read(info.filename)) for info in source.infolist()]
+        self.document = source.read(self.PART).decode("utf-8")
+        self.info = source.getinfo(self.PART)
+        rest = io.BytesIO()
+        with zipfile.ZipFile(rest, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                if info.filename != self.PART:
+                    target.writestr(_entry(info.filename, info.external_attr), source.read(info.filename))
+        self.rest = rest.getvalue()
 
     def stamp(self, fields: dict[str, str]) -> bytes:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-            for info, data in self.entries:
-                if info.filename == "word/document.xml":
-                    text = data.decode("utf-8")
-                    for name, value in fields.items():
-                        text = text.replace(marker(name), xml_escape(value))
-                    data = text.encode("utf-8")
-                entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = info.external_attr
-                target.writestr(entry, data)
+        text = self.document
+        for name, value in fields.items():
+            text = text.replace(marker(name), xml_escape(value))
+        out = io.BytesIO(self.rest)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
+            target.writestr(_entry(self.PART, self.info.external_attr), text.encode("utf-8"))
         return out.getvalue()
+
+
+def _entry(name: str, attributes: int) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = attributes
+    return entry
 
 
 def file_stem(c: Candidat) -> str:

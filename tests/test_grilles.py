@@ -1,0 +1,219 @@
+"""Evaluation grids: exactly the right criteria in each, the scale's columns, and pre-filled sessions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, MINIMAL, run
+from dossier import build
+from extract import W, docx_tables, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
+
+CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
+BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    result = run("grilles", str(EXAMPLE), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out / "grilles"
+
+
+@pytest.fixture(scope="module")
+def cert():
+    return build.check(EXAMPLE).certification
+
+
+def grid_criteria_ids(path: Path) -> list[str]:
+    tree = html_tree(path)
+    return [flat(td.text_content()).split()[0] for td in tree.xpath("//tr[@class='critere']/td[1]")]
+
+
+def test_one_grid_per_epreuve_in_three_formats(built, cert):
+    stems = sorted(f"{b.code.lower()}-{m.id.lower().replace('.', '-')}" for b in cert.blocs for m in b.modalites)
+    assert sorted(p.name for p in built.iterdir()) == sorted(f"{s}.{f}" for s in stems for f in ("docx", "html", "pdf"))
+
+
+def test_each_criterion_in_exactly_the_grids_it_belongs_to(built, cert):
+    for bloc in cert.blocs:
+        for m in bloc.modalites:
+            stem = f"{bloc.code.lower()}-{m.id.lower().replace('.', '-')}"
+            expected = [c.id for c in bloc.criteres if (m.id in c.modalites) or (not c.modalites and set(c.competences) & set(m.competences))]
+            assert sorted(grid_criteria_ids(built / f"{stem}.html")) == sorted(expected)
+            pdf = pdf_text(built / f"{stem}.pdf", raw=True)
+            docx = docx_text(built / f"{stem}.docx")
+            for crit in bloc.criteres:
+                want = 1 if crit.id in expected else 0
+                assert pdf.count(flat(crit.texte)) == want, (stem, crit.id)
+                assert docx.count(flat(crit.texte)) == want, (stem, crit.id)
+    # every criterion is in at least one grid
+    placed = {i for p in built.glob("*.html") for i in grid_criteria_ids(p)}
+    assert placed == {c.id for c in cert.criteres}
+
+
+def test_grid_of_an_epreuve_evaluating_three_competences(built, cert):
+    m11 = cert.blocs[0].modalites[0]
+    assert m11.competences == ("C1.1", "C1.2", "C1.3")
+    tree = html_tree(built / "bc01-m1-1.html")
+    groups = [flat(th.text_content()) for th in tree.xpath("//tr[@class='competence']/th")]
+    assert [g.split()[1] for g in groups] == ["C1.1", "C1.2"]  # C1.3's criterion CR1.1 is placed under C1.1
+    assert grid_criteria_ids(built / "bc01-m1-1.html") == ["CR1.1", "CR1.2", "CR1.3", "CR1.4", "CR1.5", "CR1.6"]
+
+
+def test_grid_header_decision_and_signatures(built):
+    text = flat(" ".join(html_tree(built / "bc01-m1-2.html").xpath("//main//text()")))
+    for part in ("Session", "Candidat", "N° candidat", "Date", "Lieu", "Jury",
+                 "Épreuve M1.2 — Rapport d’activités — durée : 30 mn",
+                 "BC01 — Analyser son marché et participer à la stratégie commerciale",
+                 "☐ Bloc validé", "☐ Bloc non validé",
+                 "Règle de décision : Chaque compétence est jugée acquise ou non acquise au vu de ses critères.",
+                 "Observations générales", "Membre du jury (nom) Qualité Signature"):
+        assert part in text, part
+
+
+def test_docx_grid_has_boxes_room_to_write_and_repeated_header(built):
+    path = built / "bc01-m1-1.docx"
+    tables = docx_tables(path)
+    grid = next(t for t in tables if t[0][1][0].text == "Critères d'évaluation")
+    assert grid[0][0], "the column header repeats on every page"
+    assert [c.text for c in grid[0][1]] == ["Critères d'évaluation", "Acquis", "Non acquis", "Observations"]
+    rows = [cells for header, cells in grid[1:]]
+    assert all([c.text for c in cells[1:3]] == ["☐", "☐"] for cells in rows)
+    root = docx_xml(path)
+    heights = [int(h.get(f"{W}val")) for h in root.iter(f"{W}trHeight")]
+    assert len([h for h in heights if h >= 600]) >= 6  # criteria rows ≥ 11 mm, signature rows
+    size = root.find(f".//{W}sectPr/{W}pgSz")
+    assert size.get(f"{W}orient") in (None, "portrait") and int(size.get(f"{W}w")) < int(size.get(f"{W}h"))
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
+def test_docx_grid_opens_in_libreoffice(built, tmp_path):
+    pdf = libreoffice_pdf(built / "bc01-m1-1.docx", tmp_path)
+    text = pdf_text(pdf, raw=True)
+    assert "Le PAC respecte l’équilibre de la répartition des actions de détection, de conquête et de fidélisation." in text
+    assert "page 1 / " in pdf_pages(pdf)[0]
+
+
+def test_points_scale_weights_total_and_landscape(project, tmp_path):
+    folder = project({
+        "certification.yaml": CERT.replace("type: acquis_non_acquis", "type: points\n  bareme: 20\n  seuil: 10"),
+        "blocs/bc01.yaml": BLOC.replace("competences: [C1.1]\n", "competences: [C1.1]\n    poids: 2\n").replace(
+            "competences: [C1.2]\n", "competences: [C1.2]\n    poids: 3\n"),
+    })
+    result = run("grilles", str(folder), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    tree = html_tree(tmp_path / "grilles" / "bc01-m1-1.html")
+    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead//th")]
+    assert heads == ["Critères d'évaluation", "Poids", "Note / 20", "Note × poids", "Observations"]
+    assert [flat(td.text_content()) for td in tree.xpath("//tr[@class='critere']/td[2]")] == ["2", "3"]
+    total = [flat(c.text_content()) for c in tree.xpath("//tr[@class='total']/*")]
+    assert total == ["Total", "5", "", "… / 100", "Moyenne : … / 20"]
+    assert "le bloc est validé lorsque la moyenne pondérée des critères de ses épreuves atteint 10 sur 20" in flat(tree.text_content()).lower()
+    width, height = (float(v) for v in re.findall(r"[\d.]+", pdf_info(tmp_path / "grilles" / "bc01-m1-1.pdf")["Page size"])[:2])
+    assert width > height
+    size = docx_xml(tmp_path / "grilles" / "bc01-m1-1.docx").find(f".//{W}sectPr/{W}pgSz")
+    assert size.get(f"{W}orient") == "landscape"
+
+
+def test_three_level_scale(project, tmp_path):
+    folder = project({"certification.yaml": CERT.replace("type: acquis_non_acquis", "type: trois_niveaux")})
+    assert run("grilles", str(folder), "--out", str(tmp_path), "--format", "html").exit_code == 0
+    tree = html_tree(tmp_path / "grilles" / "bc01-m1-1.html")
+    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead//th")]
+    assert heads == ["Critères d'évaluation", "Acquis", "Partiellement acquis", "Non acquis", "Observations"]
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+NAMES = ("Dupont; Marie-Hélène", "N’Guyen « Lulu »", "O'Brien & fils")
+
+
+def write_csv(path: Path, text: str, encoding="utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture(scope="module")
+def session_out(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("session")
+    csv = write_csv(tmp / "juin.csv",
+        "\ufeffNom;Prénom;N°;Blocs;Date;Lieu\n"
+        '"Dupont; Marie-Hélène";;12;BC01 BC02;12/06/2027;Paris\n'
+        "N’Guyen « Lulu »;;13;BC01;;Lyon\n"
+        "O'Brien & fils;;14;BC01;13/06/2027;Lille\n")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--session", "Juin 2027", "--out", str(tmp / "out"), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("8 grilles pour 3 candidats (16 fichiers, 4 PDFs à imprimer) dans ")
+    return tmp / "out" / "sessions" / "juin-2027"
+
+
+def test_session_files(session_out):
+    assert sorted(p.name for p in (session_out / "bc01-m1-1").iterdir()) == [
+        "12-dupont-marie-helene.docx", "12-dupont-marie-helene.pdf", "13-n-guyen-lulu.docx", "13-n-guyen-lulu.pdf",
+        "14-o-brien-fils.docx", "14-o-brien-fils.pdf",
+    ]
+    assert sorted(p.name for p in (session_out / "bc02-m2-1").iterdir()) == ["12-dupont-marie-helene.docx", "12-dupont-marie-helene.pdf"]
+    assert sorted(p.name for p in session_out.glob("*.pdf")) == ["bc01-m1-1.pdf", "bc01-m1-2.pdf", "bc02-m2-1.pdf", "bc02-m2-2.pdf"]
+    assert not list(session_out.glob(".*")), "no temporary file left"
+
+
+@pytest.mark.parametrize("stem,name", [("12-dupont-marie-helene", NAMES[0]), ("13-n-guyen-lulu", NAMES[1]), ("14-o-brien-fils", NAMES[2])])
+def test_names_survive_the_csv_round_trip(session_out, stem, name):
+    pdf = session_out / "bc01-m1-1" / f"{stem}.pdf"
+    first = pdf_pages(pdf)[0]
+    assert name in first and "Juin 2027" in first
+    assert f"Candidat {name}" in flat(pdf_text(pdf, raw=True)) or name in flat(first)
+    docx = docx_text(session_out / "bc01-m1-1" / f"{stem}.docx")
+    assert f"Candidat {name} N° candidat {stem[:2]}" in docx
+    assert "Session Juin 2027" in docx and "⟦" not in docx
+
+
+def test_prefilled_grid_keeps_every_criterion(session_out):
+    text = pdf_text(session_out / "bc01-m1-1" / "12-dupont-marie-helene.pdf", raw=True)
+    assert "Le PAC respecte l’équilibre de la répartition des actions de détection, de conquête et de fidélisation." in text
+    assert "12/06/2027" in text and "Paris" in text
+
+
+def test_merged_pdf_in_csv_order(session_out):
+    single = int(pdf_info(session_out / "bc01-m1-1" / "13-n-guyen-lulu.pdf")["Pages"])
+    pages = pdf_pages(session_out / "bc01-m1-1.pdf")
+    assert len(pages) == 3 * single
+    firsts = [pages[i * single] for i in range(3)]
+    assert [n for f in firsts for n in NAMES if n in f] == list(NAMES)
+
+
+def test_bad_rows_reported_with_line_numbers_and_nothing_produced(tmp_path):
+    csv = write_csv(tmp_path / "s.csv", "nom,blocs\nDupont,BC01\n,BC02\nMartin,BC07\nDurand,\n")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{csv}:3:1: nom: nom du candidat manquant [erreur csv-nom]",
+        f"{csv}:4:2: blocs: bloc « BC07 » inconnu (blocs : BC01, BC02, BC03, BC04) [erreur csv-blocs]",
+        f"{csv}:5:2: blocs: aucun bloc indiqué [erreur csv-blocs]",
+    ]
+    assert result.stderr == f"Erreur : {csv} : 3 lignes invalides ; aucune grille n'a été produite\n"
+    assert not (tmp_path / "out").exists()
+    skipped = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"), "--skip-invalid", "--format", "docx")
+    assert skipped.exit_code == 0, skipped.output
+    assert "Lignes écartées (--skip-invalid) : 3, 4, 5" in skipped.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "sessions" / "s" / "bc01-m1-1").iterdir()) == ["l0002-dupont.docx"]
+
+
+def test_wrong_encoding(tmp_path):
+    csv = write_csv(tmp_path / "s.csv", "nom;blocs\nDupont;BC01\nHélène;BC01\n", encoding="latin-1")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{csv}:3: le fichier n'est pas en UTF-8")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_columns(tmp_path):
+    csv = write_csv(tmp_path / "s.csv", "prénom;email\nMarie;m@x.fr\n")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stdout == f"{csv}:1:1: colonne(s) manquante(s) : nom, blocs (colonnes lues : prénom, email) [erreur csv-colonnes]\n"
