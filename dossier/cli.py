@@ -173,7 +173,7 @@ def _csv_choice(choices):
 @click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
 @click.pass_context
 def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool, bloc: str) -> None:
-    """Construire les documents : référentiel et livret du candidat.
+    """Construire les documents : référentiel, livret du candidat, grilles vierges.
 
     Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
     (sauf avec --draft). Chaque fichier est écrit d'un coup : un échec laisse
