@@ -142,6 +142,30 @@ DOCX_BUILDERS: dict[str, Callable] = {
 RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
 
+SITE = "site"
+TARGETS = (*documents.DOCUMENTS, SITE)  # what --only may name
+
+
+def site_outputs(cert: Certification, rendered: list[tuple[Output, bytes]], out_dir: Path, env: RenderEnv, brouillon: bool) -> list[tuple[Output, bytes]]:
+    """The site's files, with copies of the PDF and DOCX built now or earlier (kept in out_dir)."""
+    from . import site
+
+    built = {(o.document, o.path.stem, o.format): data for o, data in rendered if o.format in ("pdf", "docx")}
+    for name in site.DOWNLOADABLE:
+        folder = Path(out_dir) / documents.DOCUMENTS[name].folder
+        for path in sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.docx")) if folder.is_dir() else []:
+            built.setdefault((name, path.stem, path.suffix[1:]), path.read_bytes())
+    copies, links = site.downloads_from([(*key, data) for key, data in built.items()], cert)
+    view = site.site_view(cert, links, brouillon)
+    try:
+        files = site.render_site(view, env.templates) + copies
+    except jinja2.TemplateSyntaxError as exc:
+        raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise DossierError(f"gabarit du site : {exc}") from exc
+    return [(Output(SITE, Path(rel).suffix[1:], Path(site.SITE_DIR) / rel), data) for rel, data in files]
+
+
 @dataclass
 class BuildResult:
     checked: Checked
@@ -188,7 +212,10 @@ def build(
     if bloc and bloc not in {b.code for b in cert.blocs}:
         raise DossierError(f"bloc « {bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
     options = documents.ViewOptions(brouillon=draft or not checked.ok, bloc=bloc, folder=Path(folder))
-    rendered = render_outputs(plan(cert, only, formats, options), env)
+    named = tuple(o for o in only if o != SITE)
+    rendered = render_outputs(plan(cert, named, formats, options), env) if named or not only else []
+    if (not only or SITE in only) and not bloc:
+        rendered += site_outputs(cert, rendered, Path(out_dir), env, options.brouillon)
     for out, data in rendered:
         result.written.append(write_atomic(Path(out_dir) / out.path, data))
     result.seconds = time.perf_counter() - start

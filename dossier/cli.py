@@ -167,13 +167,13 @@ def _csv_choice(choices):
 @strict_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Dossier de sortie.")
-@click.option("--only", callback=_csv_choice(tuple(DOCUMENTS)), help="Documents à produire, séparés par des virgules : " + ", ".join(DOCUMENTS) + ".")
+@click.option("--only", callback=_csv_choice(build.TARGETS), help="Documents à produire, séparés par des virgules : " + ", ".join(build.TARGETS) + ".")
 @click.option("--format", "formats", callback=_csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
 @click.option("--draft", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
 @click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
 @click.pass_context
 def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool, bloc: str) -> None:
-    """Construire les documents : référentiel, livret du candidat, grilles vierges.
+    """Construire les documents : référentiel, livret du candidat, grilles vierges, site.
 
     Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
     (sauf avec --draft). Chaque fichier est écrit d'un coup : un échec laisse
@@ -263,6 +263,50 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
             f"({_plural(len(result.files), 'fichier')}, {_plural(len(result.merged), 'PDF')} à imprimer) "
             f"dans {where}/ en {_seconds(time.perf_counter() - start)}."
         )
+
+
+@cli.command(name="site")
+@sources_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Dossier de sortie (le site va dans OUT/site/).")
+@click.pass_context
+def site_command(ctx, folder: Path, out: Path) -> None:
+    """Publier le référentiel en HTML : un petit site statique dans build/site/.
+
+    Une page d'accueil (la fiche), une page par bloc, la matrice de couverture,
+    une recherche qui marche sans serveur, et les documents PDF et DOCX déjà
+    construits à télécharger. Ouvrez build/site/index.html, ou déposez le
+    dossier sur n'importe quel hébergement.
+
+    Exemple : dossier site sources
+    """
+    quiet = ctx.obj["quiet"]
+    checked = build.check(folder)
+    tally = _print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
+    if not checked.ok:
+        raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
+    result = build.build(folder, out, (build.SITE,), checked=checked)
+    if not quiet:
+        click.echo(f"Site écrit dans {out / 'site'}/ ({_plural(len(result.written), 'fichier')}) en {_seconds(result.seconds)}.")
+
+
+@cli.command(name="serve")
+@sources_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_context
+def serve_command(ctx, folder: Path, out: Path, port: int) -> None:
+    """Servir le site sur localhost et le reconstruire à chaque modification.
+
+    Surveille les sources et les gabarits ; après une modification, le site est
+    reconstruit et la page ouverte dans le navigateur se recharge. Ctrl-C pour
+    arrêter.
+
+    Exemple : dossier serve sources --port 8000
+    """
+    from .serve import serve
+
+    serve(folder, out, port, echo=click.echo)
 
 
 @cli.command(name="schema")
