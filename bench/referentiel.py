@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from dossier import build
 
 from . import report, synthetic
 from .markdown_export import referentiel_markdown
-from .measure import BenchError, Sample, Settings, measure, only_file, pdf_pages, tool_version
+from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, only_file, pdf_pages, tool_version
+from .paths import EXAMPLE, OUT, ROOT
+from .report import memory, plural, seconds, size_label
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"  # git-ignored: generated sources, Markdown, outputs
-EXAMPLE = ROOT / "sources"
 FORMATS = ("html", "pdf", "docx")
 ALTERNATIVES = {"html": "pandoc md → html", "pdf": "LibreOffice docx → pdf", "docx": "pandoc md → docx"}
-
-Command = Callable[[Path], list[str]]
 
 
 @dataclass(frozen=True)
@@ -63,15 +58,8 @@ class Row:
     theirs: Sample | None
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def find_tools() -> Tools:
-    dossier = Path(sys.executable).parent / "dossier"
-    if not dossier.exists():
-        raise BenchError(f"{dossier} introuvable : lancez le banc avec le Python du projet (`make bench`).")
-    tools = Tools(dossier, shutil.which("pandoc"), shutil.which("soffice"), shutil.which("pdfinfo"))
+    tools = Tools(dossier_executable(), shutil.which("pandoc"), shutil.which("soffice"), shutil.which("pdfinfo"))
     for note in tools.notes():
         log(note)
     return tools
@@ -137,18 +125,6 @@ def measure_corpus(corpus: Corpus, tools: Tools, settings: Settings) -> list[Row
 
 
 # --- the tables ---------------------------------------------------------------------
-
-
-def seconds(sample: Sample | None) -> str:
-    return f"{report.number(sample.seconds)} s" if sample else "—"
-
-
-def memory(sample: Sample | None) -> str:
-    return f"{sample.max_rss_mib:.0f} Mo" if sample else "—"
-
-
-def size_label(factor: int) -> str:
-    return "1× (exemple)" if factor == 1 else f"{factor}×"
 
 
 def results_table(rows: list[Row]) -> str:
@@ -239,10 +215,6 @@ def noise_note(rows: list[Row]) -> str:
         f"({worst.format.upper()} à {worst.corpus.factor}×). Un coût marginal marqué « bruit » "
         "ajoute moins de temps que cette dispersion : il ne dit rien."
     )
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 def sizes_phrase(sizes: tuple[int, ...]) -> str:

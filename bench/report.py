@@ -8,6 +8,10 @@ import platform
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .measure import Sample
 
 INTRO = """\
 # Mesures
@@ -26,6 +30,30 @@ def number(value: float, digits: int = 2) -> str:
     return f"{round(value, digits) + 0.0:.{digits}f}".replace(".", ",")  # + 0.0: no « -0,0 »
 
 
+def seconds(sample: Sample | None) -> str:
+    return f"{number(sample.seconds)} s" if sample else "—"
+
+
+def memory(sample: Sample | None) -> str:
+    return f"{sample.max_rss_mib:.0f} Mo" if sample else "—"
+
+
+def mebibytes(kib: float) -> str:
+    return f"{kib / 1024:.0f} Mo"
+
+
+def ratio(value: float, digits: int = 1) -> str:
+    return f"{number(value, digits)}×"
+
+
+def size_label(factor: int) -> str:
+    return "1× (exemple)" if factor == 1 else f"{factor}×"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
 def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -38,6 +66,11 @@ def machine() -> str:
         f"{dt.date.today().isoformat()} ; {len(os.sched_getaffinity(0))} processeurs (`nproc`) ; "
         f"Python {platform.python_version()} ; {platform.system()} {platform.release()}"
     )
+
+
+def load() -> str:
+    """The machine's load average over the last minute: how busy others kept it."""
+    return f"charge moyenne (1 min) au départ de la section : {number(os.getloadavg()[0], 1)}"
 
 
 def revision(root: Path) -> str:

@@ -8,6 +8,8 @@ follows it through one mapping, so no identifier quoted in prose is touched
 and no reference is missed, whatever the YAML style (flow or block lists).
 Copies beyond the example's own blocs suffix their competence texts with
 « (variante n) »: the rule competence-un-bloc forbids one text in two blocs.
+Everything else in the example — certification.yaml, the handbook's prose in
+livret/*.md, templates — is copied as is.
 """
 
 from __future__ import annotations
@@ -79,3 +81,19 @@ def verify(dossier: Path, folder: Path, cwd: Path) -> None:
     if result.returncode != 0:
         output = (result.stdout + result.stderr)[:3000]
         raise BenchError(f"{folder} ne passe pas « dossier check » (code {result.returncode}) :\n{output}")
+
+
+def verify_prose(example: Path, copy: Path) -> list[Path]:
+    """The handbook's prose (livret/*.md) must be in the copy, byte for byte.
+
+    `dossier check` cannot tell: a référentiel without prose is valid, its
+    handbook just shorter. Returns the copy's prose files.
+    """
+    expected = sorted((example / "livret").glob("*.md"))
+    found = sorted((copy / "livret").glob("*.md"))
+    if [p.name for p in found] != [p.name for p in expected]:
+        raise BenchError(f"{copy}/livret : {len(expected)} textes attendus ({example}/livret), {len(found)} trouvé(s)")
+    for mine, theirs in zip(found, expected):
+        if mine.read_bytes() != theirs.read_bytes():
+            raise BenchError(f"{mine} diffère de {theirs}")
+    return found

@@ -1,29 +1,25 @@
 """The orchestrator: load → check → plan → render → write.
 
 Everything is read, checked and rendered in memory before the first file is
-written, so a failure anywhere leaves the previous outputs untouched.
+written, so a failure anywhere (a bad source, a broken template, a renderer
+crashing, Ctrl-C) leaves the previous outputs untouched. Only the outputs
+whose inputs changed are rendered again (see state.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import jinja2
-
 from . import checks, documents, schema
 from .diagnostics import Report, Severity
 from .errors import DossierError
 from .model import Certification
-from .render import docx_referentiel as docx_render
-from .render import docx_pages
-from .render.docx_common import TemplateShapeError
-from .render import html as html_render
-from .render import pdf as pdf_render
-from .render.templates import TemplatePath
+from .render.templates import PACKAGE_TEMPLATES
+from .rendering import Job, Output, RenderEnv, document_date, plan, render, render_env, template_errors  # noqa: F401 (the API)
+from .state import State, fingerprint, tree_key
 from .write import write_atomic
 
 
@@ -69,127 +65,65 @@ def severity_counts(report: Report) -> dict[str, int]:
 # --- planning and rendering -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Output:
-    document: str
-    format: str
-    path: Path  # relative to the build folder
-    view: object = field(compare=False, repr=False, default=None)
-
-    @property
-    def page_key(self) -> tuple[str, str]:
-        return (self.document, self.path.stem)
-
-
-@dataclass(frozen=True)
-class RenderEnv:
-    """What every renderer may use besides the view."""
-
-    templates: TemplatePath
-    when: dt.datetime  # the documents' date: SOURCE_DATE_EPOCH, else the version date
-    pdf_a: bool
-
-
-def document_date(cert: Certification) -> dt.datetime:
-    epoch = documents.source_date_epoch()
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
-    day = cert.date or dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-
-
-def plan(
-    cert: Certification,
-    only: tuple[str, ...] = (),
-    formats: tuple[str, ...] = (),
-    options: documents.ViewOptions = documents.ViewOptions(),
-) -> list[Output]:
-    """The outputs to make, each with its view; with a bloc, only the documents made per bloc."""
-    outputs = []
-    for name, spec in documents.DOCUMENTS.items():
-        if (only and name not in only) or (options.bloc and not spec.per_bloc):
-            continue
-        for stem, view in spec.items(cert, options):
-            for fmt in spec.formats:
-                if formats and fmt not in formats:
-                    continue
-                outputs.append(Output(name, fmt, Path(spec.folder) / f"{stem}.{fmt}", view))
-    return outputs
-
-
-def _html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
-    return html_render.render_page(env.templates, f"{spec.template}.html", view, meta_date=env.when.isoformat())
-
-
-def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
-    return page.encode("utf-8")
-
-
-def _render_pdf(spec, view, env: RenderEnv, page: str) -> bytes:
-    return pdf_render.render(page, env.templates.folders[0], pdf_a=env.pdf_a)
-
-
-def _render_docx(spec, view, env: RenderEnv, page: str) -> bytes:
-    template = env.templates.find(f"docx/{spec.template}.docx")
-    return DOCX_BUILDERS[spec.name](template, view, env.when, page)
-
-
-DOCX_BUILDERS: dict[str, Callable] = {
-    "referentiel": docx_render.render_referentiel,
-    "livret": docx_pages.render_livret,
-    "grilles": docx_pages.render_grille,
-}
-RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
-
-
 SITE = "site"
-TARGETS = (*documents.DOCUMENTS, SITE)  # what --only may name
+BUNDLE = "dossier"
+TARGETS = (*documents.DOCUMENTS, SITE, BUNDLE)  # what --only may name
 
 
-def site_outputs(cert: Certification, rendered: list[tuple[Output, bytes]], out_dir: Path, env: RenderEnv, brouillon: bool) -> list[tuple[Output, bytes]]:
-    """The site's files, with copies of the PDF and DOCX built now or earlier (kept in out_dir)."""
+def site_outputs(cert: Certification, built: dict, env: RenderEnv, brouillon: bool) -> list[tuple[Output, bytes]]:
+    """The site's files, with copies of the PDF and DOCX of this build (or of an earlier one)."""
     from . import site
 
-    built = {(o.document, o.path.stem, o.format): data for o, data in rendered if o.format in ("pdf", "docx")}
-    for name in site.DOWNLOADABLE:
-        folder = Path(out_dir) / documents.DOCUMENTS[name].folder
-        for path in sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.docx")) if folder.is_dir() else []:
-            built.setdefault((name, path.stem, path.suffix[1:]), path.read_bytes())
     copies, links = site.downloads_from([(*key, data) for key, data in built.items()], cert)
     view = site.site_view(cert, links, brouillon)
-    try:
+    with template_errors("du site"):
         files = site.render_site(view, env.templates) + copies
-    except jinja2.TemplateSyntaxError as exc:
-        raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
-    except jinja2.TemplateError as exc:
-        raise DossierError(f"gabarit du site : {exc}") from exc
     return [(Output(SITE, Path(rel).suffix[1:], Path(site.SITE_DIR) / rel), data) for rel, data in files]
+
+
+def bundle_outputs(cert: Certification, built: dict) -> list[tuple[Output, bytes]]:
+    from . import bundle
+
+    slug = documents.slugify(cert.intitule)
+    referentiel = {fmt: built[("referentiel", f"{slug}-referentiel", fmt)] for fmt in ("pdf", "docx")}
+    return [
+        (Output(BUNDLE, Path(rel).suffix[1:], Path(bundle.BUNDLE_DIR) / rel), data)
+        for rel, data in bundle.bundle_files(cert, referentiel)
+    ]
 
 
 @dataclass
 class BuildResult:
     checked: Checked
     written: list[Path] = field(default_factory=list)
+    up_to_date: int = 0
     seconds: float = 0.0
+    bundle: bool = False  # was the filing bundle made (or already up to date)?
 
 
-def render_outputs(outputs: list[Output], env: RenderEnv) -> list[tuple[Output, bytes]]:
-    pages: dict[tuple[str, str], str] = {}  # the HTML page of each file: the HTML, and the source of the PDF and DOCX
-    rendered = []
-    for out in outputs:
-        spec = documents.DOCUMENTS[out.document]
-        try:
-            if out.page_key not in pages:
-                pages[out.page_key] = _html_page(spec, out.view, env)
-            data = RENDERERS[out.format](spec, out.view, env, pages[out.page_key])
-        except jinja2.TemplateSyntaxError as exc:
-            raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
-        except jinja2.TemplateError as exc:
-            raise DossierError(f"gabarit {out.document} ({out.format}) : {exc}") from exc
-        except TemplateShapeError as exc:
-            raise DossierError(f"gabarit Word de « {out.document} » : {exc}") from exc
-        rendered.append((out, data))
-    return rendered
+def _built_documents(rendered: list[tuple[Output, bytes]], out_dir: Path) -> dict:
+    """(document, stem, format) → bytes of every PDF and DOCX, from this build or the disk."""
+    built = {(o.document, o.path.stem, o.format): data for o, data in rendered if o.format in ("pdf", "docx")}
+    for name, spec in documents.DOCUMENTS.items():
+        folder = Path(out_dir) / spec.folder
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.docx")):
+                built.setdefault((name, path.stem, path.suffix[1:]), path.read_bytes())
+    return built
+
+
+def options_key(only=(), formats=(), draft=False, bloc="", strict=False) -> str:
+    return repr((sorted(only), sorted(formats), draft, bloc, strict))
+
+
+def unchanged(folder: Path, out_dir: Path, key: str) -> int | None:
+    """The number of outputs, if nothing changed since the last successful build with these options."""
+    state = State.load(Path(out_dir))
+    if state.trees.get(key) != tree_key([Path(folder), PACKAGE_TEMPLATES], key):
+        return None
+    if not all(state.file_intact(rel, Path(out_dir)) for rel in state.written):
+        return None
+    return len(state.written)
 
 
 def build(
@@ -200,23 +134,63 @@ def build(
     draft: bool = False,
     checked: Checked | None = None,
     bloc: str = "",
+    jobs: int | None = None,
+    progress: Callable[[Output], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    force: bool = False,
+    strict: bool = False,
 ) -> BuildResult:
-    """Check the sources, render every planned output in memory, then write them all."""
+    """Check the sources, render what changed in memory, then write it all."""
     start = time.perf_counter()
+    out_dir = Path(out_dir)
+    key = options_key(only, formats, draft, bloc, strict)
+    tree = tree_key([Path(folder), PACKAGE_TEMPLATES], key)  # taken before reading: an edit during the build is seen next time
+    state = State.load(out_dir)
     checked = checked or check(folder)
     result = BuildResult(checked)
     cert = checked.certification
     if cert is None or (not checked.ok and not draft):
         return result
-    env = RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
     if bloc and bloc not in {b.code for b in cert.blocs}:
         raise DossierError(f"bloc « {bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
-    options = documents.ViewOptions(brouillon=draft or not checked.ok, bloc=bloc, folder=Path(folder))
-    named = tuple(o for o in only if o != SITE)
-    rendered = render_outputs(plan(cert, named, formats, options), env) if named or not only else []
-    if (not only or SITE in only) and not bloc:
-        rendered += site_outputs(cert, rendered, Path(out_dir), env, options.brouillon)
+    brouillon = draft or not checked.ok
+    env = render_env(cert, folder)
+    options = documents.ViewOptions(brouillon=brouillon, bloc=bloc, folder=Path(folder))
+    want = set(only or TARGETS)
+    # the bundle comes with full builds, or when asked for by name
+    want_bundle = BUNDLE in want and not brouillon and not bloc and (not formats or BUNDLE in only)
+    named = tuple(o for o in only if o in documents.DOCUMENTS)
+    if want_bundle and only and "referentiel" not in named:
+        named += ("referentiel",)  # the bundle holds the référentiel
+    outputs = plan(cert, named, formats, options) if (named or not only) else []
+    if want_bundle and formats:  # the bundle needs both formats of the référentiel
+        outputs += [o for o in plan(cert, ("referentiel",), ("pdf", "docx"), options) if o not in outputs]
+    with template_errors("des documents"):
+        fingerprints = {o.path: fingerprint(o, env) for o in outputs}
+    todo = [o for o in outputs if force or not state.up_to_date(str(o.path), fingerprints[o.path], out_dir)]
+    if on_plan:
+        on_plan(len(todo))
+    rendered = render(todo, env, Job(Path(folder), options, formats), jobs, progress)
+    derived: list[tuple[Output, bytes]] = []
+    if (SITE in want or BUNDLE in want) and not bloc:
+        built = _built_documents(rendered, out_dir)
+        if SITE in want:
+            derived += site_outputs(cert, built, env, brouillon)
+        if want_bundle:
+            derived += bundle_outputs(cert, built)
+            result.bundle = True
+    result.up_to_date = len(outputs) - len(todo)
     for out, data in rendered:
-        result.written.append(write_atomic(Path(out_dir) / out.path, data))
+        result.written.append(write_atomic(out_dir / out.path, data))
+        state.record(str(out.path), fingerprints[out.path], out_dir)
+    for out, data in derived:  # cheap to make again; written only when they differ
+        target = out_dir / out.path
+        if state.file_intact(str(out.path), out_dir) and target.read_bytes() == data:
+            result.up_to_date += 1
+            continue
+        result.written.append(write_atomic(target, data))
+        state.record(str(out.path), None, out_dir)
+    state.trees[key] = tree
+    state.save()
     result.seconds = time.perf_counter() - start
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -171,29 +172,62 @@ def _csv_choice(choices):
 @click.option("--format", "formats", callback=_csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
 @click.option("--draft", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
 @click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Nombre de processus (par défaut : un par cœur).")
+@click.option("--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
 @click.pass_context
-def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool, bloc: str) -> None:
-    """Construire les documents : référentiel, livret du candidat, grilles vierges, site.
+def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, draft: bool, bloc: str, jobs, force: bool) -> None:
+    """Construire les documents : référentiel, livret, grilles vierges, site et dossier de dépôt.
 
     Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
-    (sauf avec --draft). Chaque fichier est écrit d'un coup : un échec laisse
-    les fichiers précédents intacts.
+    (sauf avec --draft, qui marque chaque page BROUILLON et ne fait pas le
+    dossier de dépôt). Seuls les fichiers dont une source, un gabarit ou un
+    réglage a changé sont refaits, en parallèle sur tous les cœurs. Chaque
+    fichier est écrit d'un coup : un échec laisse les fichiers précédents intacts.
 
     Exemple : dossier build sources --only referentiel --format pdf,docx
     """
     quiet = ctx.obj["quiet"]
+    start = time.perf_counter()
+    key = build.options_key(only, formats, draft, bloc, strict)
+    if not force:
+        count = build.unchanged(folder, out, key)
+        if count is not None:
+            if not quiet:
+                click.echo(f"Rien à refaire : {_plural(count, 'fichier')} à jour dans {out}/ ({_seconds(time.perf_counter() - start)}).")
+            return
     checked = build.check(folder)
     tally = _print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
     if checked.certification is None or (checked.failed(strict) and not draft):
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
-    result = build.build(folder, out, only, formats, draft=draft, checked=checked, bloc=bloc)
+    show = sys.stderr.isatty() and not quiet
+    bar = None
+
+    def planned(n: int) -> None:
+        nonlocal bar
+        if show and n:
+            bar = click.progressbar(length=n, label="Construction", file=sys.stderr)
+            bar.__enter__()
+
+    try:
+        result = build.build(
+            folder, out, only, formats, draft=draft, checked=checked, bloc=bloc, jobs=jobs, force=force, strict=strict,
+            on_plan=planned, progress=(lambda _o: bar.update(1)) if show else None,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     if ctx.obj["verbose"]:
         for path in result.written:
             click.echo(f"écrit : {path}")
+    if draft and not quiet:
+        click.echo("BROUILLON : chaque page le porte ; le dossier de dépôt n'est pas construit.", err=True)
     if not quiet:
-        brouillon = " (BROUILLON)" if draft else ""
         n = len(result.written)
-        click.echo(f"{_plural(n, 'fichier')} écrit{'s' if n > 1 else ''} dans {out}/{brouillon} en {_seconds(result.seconds)}.")
+        brouillon = " (BROUILLON)" if draft else ""
+        click.echo(
+            f"{_plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour, "
+            f"dans {out}/{brouillon} en {_seconds(time.perf_counter() - start)}."
+        )
 
 
 @cli.command(name="grilles")
@@ -246,7 +280,6 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         click.echo(f"Lignes écartées (--skip-invalid) : {', '.join(map(str, parsed.invalid_lines))}", err=True)
     if parsed.ignored_columns and not quiet:
         click.echo(f"Colonnes ignorées : {', '.join(parsed.ignored_columns)}", err=True)
-    import time
 
     start = time.perf_counter()
     total = sum(len(b.modalites) for c in parsed.candidats for b in checked.certification.blocs if b.code in c.blocs)

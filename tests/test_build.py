@@ -23,7 +23,7 @@ def test_only_and_format_select_outputs(project, tmp_path):
     result = build(project(), tmp_path / "out", "--only", "referentiel", "--format", "pdf,docx")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out" / "referentiel").iterdir()) == [f"{NAME}.docx", f"{NAME}.pdf"]
-    assert result.stdout == f"2 fichiers écrits dans {tmp_path / 'out'}/ en " + result.stdout.split(" en ")[1]
+    assert result.stdout == f"2 fichiers écrits, 0 à jour, dans {tmp_path / 'out'}/ en " + result.stdout.split(" en ")[1]
 
 
 def test_unknown_format_is_a_usage_error(project, tmp_path):

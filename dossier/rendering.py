@@ -1,0 +1,208 @@
+"""Planning and rendering the documents' files, on every core.
+
+`plan()` lists the files a build can make, each with the view it is made
+from; `render()` turns a list of them into bytes — in this process for a few,
+over a process pool otherwise — and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from . import documents
+from .errors import DossierError
+from .model import Certification
+from .render.templates import TemplatePath
+
+
+@dataclass(frozen=True)
+class Output:
+    document: str
+    format: str
+    path: Path  # relative to the build folder
+    view: object = field(compare=False, repr=False, default=None)
+
+    @property
+    def page_key(self) -> tuple[str, str]:
+        return (self.document, self.path.stem)
+
+
+@dataclass(frozen=True)
+class RenderEnv:
+    """What every renderer may use besides the view."""
+
+    templates: TemplatePath
+    when: dt.datetime  # the documents' date: SOURCE_DATE_EPOCH, else the version date
+    pdf_a: bool
+
+
+def document_date(cert: Certification) -> dt.datetime:
+    epoch = documents.source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    day = cert.date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def render_env(cert: Certification, folder: Path) -> RenderEnv:
+    return RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
+
+
+def plan(
+    cert: Certification,
+    only: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    options: documents.ViewOptions = documents.ViewOptions(),
+) -> list[Output]:
+    """The outputs to make, each with its view; with a bloc, only the documents made per bloc."""
+    outputs = []
+    for name, spec in documents.DOCUMENTS.items():
+        if (only and name not in only) or (options.bloc and not spec.per_bloc):
+            continue
+        for stem, view in spec.items(cert, options):
+            for fmt in spec.formats:
+                if formats and fmt not in formats:
+                    continue
+                outputs.append(Output(name, fmt, Path(spec.folder) / f"{stem}.{fmt}", view))
+    return outputs
+
+
+# --- one file -------------------------------------------------------------------------
+
+
+def html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
+    from .render import html as html_render
+
+    return html_render.render_page(env.templates, f"{spec.template}.html", view, meta_date=env.when.isoformat())
+
+
+def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
+    return page.encode("utf-8")
+
+
+def _render_pdf(spec, view, env: RenderEnv, page: str) -> bytes:
+    from .render import pdf as pdf_render
+
+    return pdf_render.render(page, env.templates.folders[0], pdf_a=env.pdf_a)
+
+
+def _render_docx(spec, view, env: RenderEnv, page: str) -> bytes:
+    from .render import docx_pages, docx_referentiel
+
+    builders = {
+        "referentiel": docx_referentiel.render_referentiel,
+        "livret": docx_pages.render_livret,
+        "grilles": docx_pages.render_grille,
+    }
+    template = env.templates.find(f"docx/{spec.template}.docx")
+    return builders[spec.name](template, view, env.when, page)
+
+
+RENDERERS: dict[str, Callable] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
+COST = {"pdf": 0, "docx": 1, "html": 2}  # heaviest first, so the pool ends together
+
+
+@contextmanager
+def template_errors(what: str):
+    """A broken template is the user's error: say which file and line, no traceback."""
+    from .render.docx_common import TemplateShapeError
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise DossierError(f"gabarit {what} : {exc}") from exc
+    except TemplateShapeError as exc:
+        raise DossierError(f"gabarit Word de « {what} » : {exc}") from exc
+
+
+def render_one(out: Output, env: RenderEnv, pages: dict) -> bytes:
+    """One file's bytes."""
+    spec = documents.DOCUMENTS[out.document]
+    with template_errors(out.document):
+        if out.page_key not in pages:
+            pages[out.page_key] = html_page(spec, out.view, env)
+        return RENDERERS[out.format](spec, out.view, env, pages[out.page_key])
+
+
+# --- many files, on every core -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to rebuild the same plan: the sources and the options."""
+
+    folder: Path
+    options: documents.ViewOptions
+    formats: tuple[str, ...]
+
+
+class _Worker:
+    def __init__(self, job: Job):
+        from .build import check
+
+        cert = check(job.folder).certification
+        self.env = render_env(cert, job.folder)
+        self.outputs = {o.path: o for o in plan(cert, (), (), job.options)}  # every file it may be asked for
+        self.pages: dict = {}
+
+    def render(self, path: Path) -> tuple[Path, bytes]:
+        return path, render_one(self.outputs[path], self.env, self.pages)
+
+
+_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+
+
+def _init(job: Job) -> None:
+    global _worker
+    _worker = _Worker(job)
+
+
+def _task(path: Path) -> tuple[Path, bytes]:
+    return _worker.render(path)
+
+
+def render(
+    outputs: list[Output],
+    env: RenderEnv,
+    job: Job,
+    jobs: int | None = None,
+    progress: Callable[[Output], None] | None = None,
+) -> list[tuple[Output, bytes]]:
+    """Render every output (heaviest first) and return the bytes; nothing is written."""
+    workers = min(jobs or os.cpu_count() or 1, len(outputs))
+    ordered = sorted(outputs, key=lambda o: COST[o.format])
+    if workers <= 1:
+        pages: dict = {}
+        rendered = []
+        for out in ordered:
+            rendered.append((out, render_one(out, env, pages)))
+            if progress:
+                progress(out)
+        return rendered
+    by_path = {o.path: o for o in outputs}
+    results: dict[Path, bytes] = {}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,)) as pool:
+        pending = {pool.submit(_task, o.path) for o in ordered}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path, data = future.result()
+                    results[path] = data
+                    if progress:
+                        progress(by_path[path])
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return [(o, results[o.path]) for o in outputs]
