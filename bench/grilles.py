@@ -13,7 +13,7 @@ from dossier import build
 from . import report
 from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, measure_rounds
 from .paths import EXAMPLE, OUT, ROOT
-from .report import mebibytes, plural, ratio
+from .report import mebibytes, memory, plural, ratio, seconds
 
 FORMATS = ("pdf", "docx")
 JOBS = (1, 2)
@@ -48,7 +48,7 @@ class Config:
     candidates: int
 
     def describe(self) -> str:
-        return f"dossier grilles {self.fmt}, {plural(self.jobs, 'processus').replace('processuss', 'processus')}, {self.candidates} candidats"
+        return f"dossier grilles {self.fmt.upper()} --jobs {self.jobs}, {self.candidates} candidats"
 
 
 @dataclass(frozen=True)
@@ -225,26 +225,43 @@ def written_cell(output: Output) -> str:
 
 
 def throughput_table(results: Results) -> str:
-    headers = ("format", "fichiers écrits (par exécution)", "nous, 1 processus", "nous, 2 processus",
-               "accélération 1 → 2", "cœurs occupés (1 / 2 processus)", "naïf, 1 processus (échantillon)",
-               "nous 1 processus / naïf", "nous 2 processus / naïf")
+    headers = ("format", "fichiers écrits (par exécution)", "nous, `--jobs 1`", "nous, `--jobs 2`",
+               "accélération 1 → 2", "naïf, 1 processus (échantillon)", "nous `--jobs 1` / naïf",
+               "nous `--jobs 2` / naïf")
     lines = []
     for fmt in FORMATS:
         (one, output), (two, _) = results.ours(fmt, 1), results.ours(fmt, 2)
         sampled = results.naive[fmt][0]
         lines.append((
             fmt.upper(), written_cell(output), rate_cell(output.grids, one), rate_cell(output.grids, two),
-            ratio(results.speedup(fmt), 2), f"{report.number(one.cores, 1)} / {report.number(two.cores, 1)}",
-            f"{sampled.grids} grilles : " + rate_cell(sampled.grids, sampled.sample),
+            ratio(results.speedup(fmt), 2), f"{sampled.grids} grilles : " + rate_cell(sampled.grids, sampled.sample),
             ratio(results.versus_naive(fmt, 1)), ratio(results.versus_naive(fmt, 2)),
         ))
+    return report.table(headers, lines)
+
+
+def ordered(samples: dict[Config, Sample]) -> list[tuple[Config, Sample]]:
+    return sorted(samples.items(), key=lambda item: (FORMATS.index(item[0].fmt), item[0].candidates, item[0].jobs))
+
+
+def work_table(results: Results) -> str:
+    """Where the CPU time goes: the parent, the workers, and how many cores that kept busy."""
+    headers = ("mesure", "candidats", "temps écoulé", "CPU du parent", "CPU des travailleurs (somme)", "cœurs occupés")
+    lines = [
+        (
+            f"nous, {config.fmt.upper()}, `--jobs {config.jobs}`", str(config.candidates), seconds(sample),
+            f"{report.number(sample.tree.top_cpu_seconds, 1)} s", f"{report.number(sample.tree.workers_cpu_seconds, 1)} s",
+            report.number(sample.cores, 2),
+        )
+        for config, sample in ordered(results.samples)
+    ]
     return report.table(headers, lines)
 
 
 def memory_row(label: str, candidates: int, grids: int, sample: Sample) -> tuple[str, ...]:
     tree = sample.tree
     return (
-        label, str(candidates), thousands(grids), f"1 + {tree.workers}", mebibytes(sample.max_rss_mib * 1024),
+        label, str(candidates), thousands(grids), f"1 + {tree.workers}", memory(sample),
         mebibytes(tree.top_hwm_kib), mebibytes(tree.child_hwm_kib) if tree.child_hwm_kib else "—",
         mebibytes(tree.peak_pss_kib),
     )
@@ -254,8 +271,8 @@ def memory_table(results: Results) -> str:
     headers = ("mesure", "candidats", "grilles", "processus : parent + travailleurs", "`ru_maxrss` (wait4)",
                "pic du parent seul", "pic du plus gros descendant", "pic de la somme des PSS (tous les processus)")
     lines = []
-    for config, sample in sorted(results.samples.items(), key=lambda item: (FORMATS.index(item[0].fmt), item[0].candidates, item[0].jobs)):
-        label = f"nous, {config.fmt.upper()}, {config.jobs} processus"
+    for config, sample in ordered(results.samples):
+        label = f"nous, {config.fmt.upper()}, `--jobs {config.jobs}`"
         lines.append(memory_row(label, config.candidates, results.outputs[config].grids, sample))
     for fmt in FORMATS:
         sampled = results.naive[fmt][0]
@@ -272,15 +289,15 @@ def verdict(ok: bool) -> str:
 
 def goal_ratio(results: Results) -> str:
     cells = [
-        f"{fmt.upper()} {ratio(results.versus_naive(fmt, 1))} (1 processus) et {ratio(results.versus_naive(fmt, 2))} (2)"
+        f"{fmt.upper()} {ratio(results.versus_naive(fmt, 1))} (`--jobs 1`) et {ratio(results.versus_naive(fmt, 2))} (`--jobs 2`)"
         for fmt in FORMATS
     ]
     ok = all(results.versus_naive(fmt, 1) >= GOAL_RATIO for fmt in FORMATS)
-    return f"- au moins {GOAL_RATIO:.0f}× plus rapide que la méthode naïve, à 1 processus : {' ; '.join(cells)} — {verdict(ok)}."
+    return f"- au moins {GOAL_RATIO:.0f}× plus rapide que la méthode naïve, dès `--jobs 1` : {' ; '.join(cells)} — {verdict(ok)}."
 
 
 def flatness(results: Results) -> tuple[float, float, float]:
-    """ru_maxrss, sum of PSS, parent alone: full session over the small one (PDF, 2 processes)."""
+    """ru_maxrss, sum of PSS, parent alone: full session over the small one (PDF, --jobs 2)."""
     small = min(c.candidates for c in results.samples)
     a, b = results.ours("pdf", 2, small)[0], results.ours("pdf", 2)[0]
     return (
@@ -294,7 +311,7 @@ def goal_flat(results: Results) -> str:
     small = min(c.candidates for c in results.samples)
     rss, pss, parent = flatness(results)
     return (
-        f"- mémoire plate (PDF, 2 processus, de {small} à {results.candidates} candidats, "
+        f"- mémoire plate (PDF, `--jobs 2`, de {small} à {results.candidates} candidats, "
         f"{ratio(results.candidates / small, 0)} de grilles ; plate si la hausse ne dépasse pas {ratio(GOAL_FLAT, 2)}) : "
         f"`ru_maxrss` {ratio(rss, 2)}, somme des PSS {ratio(pss, 2)}, parent seul {ratio(parent, 2)} — "
         f"{verdict(max(rss, pss) <= GOAL_FLAT)}."
@@ -305,13 +322,13 @@ def goal_speedup(results: Results) -> str:
     cells = [f"{fmt.upper()} {ratio(results.speedup(fmt), 2)}" for fmt in FORMATS]
     ok = all(results.speedup(fmt) >= GOAL_SPEEDUP for fmt in FORMATS)
     return (
-        f"- les deux cœurs servent (accélération de 1 à 2 processus d'au moins {ratio(GOAL_SPEEDUP, 1)}) : "
+        f"- les deux cœurs servent (accélération de `--jobs 1` à `--jobs 2` d'au moins {ratio(GOAL_SPEEDUP, 1)}) : "
         f"{' ; '.join(cells)} — {verdict(ok)}."
     )
 
 
 def maxrss_explanation(results: Results) -> str:
-    """What ru_maxrss covers, shown on the full PDF session with 2 processes."""
+    """What ru_maxrss covers, shown on the full PDF session with --jobs 2."""
     sample = results.ours("pdf", 2)[0]
     tree = sample.tree
     top, child, maxrss = tree.top_hwm_kib / 1024, tree.child_hwm_kib / 1024, sample.max_rss_mib
@@ -323,7 +340,7 @@ def maxrss_explanation(results: Results) -> str:
         "Ce que vaut `ru_maxrss` : sous Linux, `os.wait4` rend le pic de mémoire du processus attendu *et des "
         "descendants qu'il a lui-même attendus* ; les travailleurs du pool sont des enfants du processus "
         "`dossier` (démarrage `fork`), qui les attend en fermant le pool. Mais c'est le pic du plus gros "
-        f"processus, non une somme. Mesuré (PDF, 2 processus, {results.candidates} candidats) : parent seul "
+        f"processus, non une somme. Mesuré (PDF, `--jobs 2`, {results.candidates} candidats) : parent seul "
         f"{top:.0f} Mo, plus gros travailleur {child:.0f} Mo (`VmHWM` de `/proc/PID/status`), `ru_maxrss` "
         f"{maxrss:.0f} Mo ; {seen}, sans les additionner. Des différences de "
         "`getrusage(RUSAGE_CHILDREN)` n'y changeraient rien : leur `ru_maxrss` est lui aussi un maximum, sur "
@@ -347,15 +364,15 @@ def naive_note(results: Results) -> str:
         sample, output = results.ours(fmt, 1)
         parts.append(
             f"{fmt.upper()} : {report.number(marginal, 3)} s par grille, démarrage ≈ {report.number(startup, 1)} s "
-            f"({probe.grids} grilles en {report.number(probe.sample.seconds, 1)} s) ; nous, 1 processus, "
+            f"({probe.grids} grilles en {report.number(probe.sample.seconds, 1)} s) ; nous, `--jobs 1`, "
             f"{ratio(rate(output.grids, sample) * marginal)} plus rapide que ce coût marginal"
         )
     return (
         "La méthode naïve (`dossier.session.naive`, via `bench/naive_grilles.py`) met en page chaque grille "
         "depuis zéro : PDF par une mise en page WeasyPrint complète, DOCX par un rendu docxtpl complet. Elle "
         "tourne dans un seul processus, une fois, sur un échantillon : les "
-        f"{NAIVE_SAMPLE['pdf']} premiers candidats du CSV en PDF, les {NAIVE_SAMPLE['docx']} premiers en DOCX, "
-        "chacun avec ses 4 blocs. Son temps comprend le démarrage (Python, lecture et vérification des sources, "
+        f"{results.naive['pdf'][0].candidates} premiers candidats du CSV en PDF, les "
+        f"{results.naive['docx'][0].candidates} premiers en DOCX, chacun avec ses {len(results.plan.blocs)} blocs. Son temps comprend le démarrage (Python, lecture et vérification des sources, "
         "chargement de WeasyPrint ou docxtpl), rien n'est retranché — comme pour nous, mais sur bien moins de "
         "grilles, ce qui flatte un peu nos rapports. Pour en juger, une seconde exécution naïve sur "
         f"{plural(NAIVE_PROBE, 'candidat')} donne le coût marginal d'une grille naïve, "
@@ -368,9 +385,19 @@ def noise_note(results: Results) -> str:
     worst_config, worst = max(results.samples.items(), key=lambda item: item[1].spread / item[1].seconds)
     return (
         f"Dispersion des exécutions (max − min) : jusqu'à {100 * worst.spread / worst.seconds:.0f} % de la "
-        f"médiane ({worst_config.describe()}). Cœurs occupés = temps CPU (`ru_utime` + `ru_stime` du "
-        "processus et des descendants attendus) / temps écoulé, médiane : à 2 processus, une valeur nettement "
-        "sous 2 veut dire que d'autres occupaient la machine ou que le parent, seul, faisait attendre."
+        f"médiane ({worst_config.describe()})."
+    )
+
+
+def work_note() -> str:
+    return (
+        "Même avec `--jobs 1` il y a deux processus : le parent (qui lit le CSV, distribue le travail, reçoit "
+        "les octets, écrit les fichiers et regroupe les PDF) et un travailleur (qui met en page et tamponne). "
+        "Temps CPU du parent et des travailleurs : `utime` + `stime` de `/proc/PID/stat`, au dernier "
+        "échantillon (médiane des exécutions) ; cœurs occupés = temps CPU total (`ru_utime` + `ru_stime` de "
+        "`wait4`, descendants attendus compris) / temps écoulé, médiane. Avec `--jobs 2`, une valeur "
+        "nettement sous 2 veut dire que d'autres occupaient la machine, ou qu'une part du travail attend un "
+        "seul processus — le parent, si son temps CPU approche le temps écoulé."
     )
 
 
@@ -385,10 +412,10 @@ def section(results: Results, settings: Settings) -> str:
         "colonnes `Nom;Prénom;N°;Blocs`, noms accentués) est généré dans `bench/out/grilles/`. Chaque mesure "
         f"lance `dossier -q grilles sources --candidats CSV --session \"{SESSION}\" --out VIDE --format F "
         "--jobs J` comme sous-processus (démarrage compris) ; médiane de "
-        f"{plural(runs, 'exécution')}. D'abord la session de {small} candidats (PDF, 2 processus), après "
+        f"{plural(runs, 'exécution')}. D'abord la session de {small} candidats (PDF, `--jobs 2`), après "
         f"{settings.warmup} d'échauffement ; puis les quatre configurations de la session complète, sans "
-        "échauffement propre, prises à tour de rôle (1 processus PDF, 2 processus PDF, 1 processus DOCX, "
-        "2 processus DOCX, puis on recommence) : un passage chargé de la machine les touche toutes. Après la "
+        "échauffement propre, prises à tour de rôle (PDF `--jobs 1`, PDF `--jobs 2`, DOCX `--jobs 1`, "
+        "DOCX `--jobs 2`, puis on recommence) : un passage chargé de la machine les touche toutes. Après la "
         "dernière exécution de chacune, les fichiers écrits sont comptés : une grille par candidat et par "
         "épreuve, plus un PDF regroupé par épreuve en PDF, et rien d'autre (ni fichier temporaire ni morceau "
         "de PDF) ; le banc s'arrête sinon. Les sorties sont ensuite effacées.",
@@ -400,6 +427,9 @@ def section(results: Results, settings: Settings) -> str:
         "### Débit",
         throughput_table(results),
         naive_note(results),
+        "### Répartition du travail",
+        work_table(results),
+        work_note(),
         "### Mémoire",
         memory_table(results),
         maxrss_explanation(results),

@@ -40,13 +40,15 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class TreeMemory:
+class TreeUsage:
     """What a TreeSampler saw of a command's process tree."""
 
     peak_pss_kib: int  # the highest sum of PSS over the tree, at one sample
     top_hwm_kib: int  # the command's own process: its peak RSS (VmHWM)
     child_hwm_kib: int  # the highest peak RSS (VmHWM) among its descendants; 0 without any
     workers: int  # descendants running the command's own program (a process pool's workers)
+    top_cpu_seconds: float = 0.0  # the command's own process (user + system), at the last sample
+    workers_cpu_seconds: float = 0.0  # its workers', added up, at the last sample
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Run:
     seconds: float
     max_rss_kib: int  # ru_maxrss of the child and of the descendants it waited for
     cpu_seconds: float = 0.0  # user + system time, of the child and of the descendants it waited for
-    tree: TreeMemory | None = None  # with tree sampling only
+    tree: TreeUsage | None = None  # with tree sampling only
 
 
 @dataclass(frozen=True)
@@ -81,16 +83,18 @@ class Sample:
         return statistics.median(run.cpu_seconds / run.seconds for run in self.runs)
 
     @property
-    def tree(self) -> TreeMemory:
-        """The runs' tree memory, each figure the highest of the runs."""
+    def tree(self) -> TreeUsage:
+        """The runs' process trees: memory figures the highest of the runs, CPU times their median."""
         trees = [run.tree for run in self.runs if run.tree is not None]
         if not trees:
             raise BenchError("mesure faite sans échantillonnage de l'arbre de processus")
-        return TreeMemory(
+        return TreeUsage(
             max(t.peak_pss_kib for t in trees),
             max(t.top_hwm_kib for t in trees),
             max(t.child_hwm_kib for t in trees),
             max(t.workers for t in trees),
+            statistics.median(t.top_cpu_seconds for t in trees),
+            statistics.median(t.workers_cpu_seconds for t in trees),
         )
 
 
@@ -132,6 +136,16 @@ def _proc_kib(pid: int, file: str, key: str) -> int | None:
     return None
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system time of one process (not of its children), from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -143,6 +157,7 @@ def _cmdline(pid: int) -> bytes:
 @dataclass
 class _Seen:
     hwm_kib: int = 0
+    cpu_seconds: float = 0.0
     samples: int = 0
     cmdline: bytes = b""
 
@@ -152,7 +167,8 @@ class TreeSampler:
     """Reads, in a thread, the memory of a process and of all its descendants.
 
     Every `interval` seconds: the sum of their PSS (its highest value is the
-    tree's footprint), and each process's VmHWM (its own peak, exact).
+    tree's footprint), each process's VmHWM (its own peak, exact) and its CPU
+    time so far.
     """
 
     pid: int
@@ -184,16 +200,20 @@ class TreeSampler:
             seen = self.seen.setdefault(pid, _Seen(cmdline=_cmdline(pid)))
             seen.samples += 1
             seen.hwm_kib = max(seen.hwm_kib, _proc_kib(pid, "status", "VmHWM") or 0)
+            seen.cpu_seconds = max(seen.cpu_seconds, _cpu_seconds(pid) or 0.0)
             total += _proc_kib(pid, "smaps_rollup", "Pss") or 0
         self.peak_pss_kib = max(self.peak_pss_kib, total)
 
-    def result(self) -> TreeMemory:
+    def result(self) -> TreeUsage:
         top = self.seen.get(self.pid, _Seen())
         others = [seen for pid, seen in self.seen.items() if pid != self.pid]
         # A worker runs the parent's program for more than an instant; a fork that
         # is about to exec another program (ldconfig, gcc…) also does, briefly.
         workers = [seen for seen in others if seen.cmdline == top.cmdline and seen.samples >= 2]
-        return TreeMemory(self.peak_pss_kib, top.hwm_kib, max((s.hwm_kib for s in others), default=0), len(workers))
+        return TreeUsage(
+            self.peak_pss_kib, top.hwm_kib, max((s.hwm_kib for s in others), default=0), len(workers),
+            top.cpu_seconds, sum(s.cpu_seconds for s in workers),
+        )
 
 
 # --- running and measuring ------------------------------------------------------------

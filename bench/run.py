@@ -1,8 +1,8 @@
 """`make bench`: measure dossier's builds and write the results into BENCHMARKS.md.
 
-    .venv/bin/python bench/run.py                      # everything: sizes 1,5,20, 5 runs
-    .venv/bin/python bench/run.py --runs 3 --sizes 1,5 --no-write
-    .venv/bin/python bench/run.py --only referentiel
+    .venv/bin/python bench/run.py                      # everything: sizes 1,5,20, 5 runs, 500 candidates
+    .venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write
+    .venv/bin/python bench/run.py --only referentiel --only livret
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # path, a module of ours could shadow a library of the same name.
 sys.path[0] = str(ROOT)
 
-from bench import referentiel, report  # noqa: E402
+from bench import grilles, livret, referentiel, report  # noqa: E402
 from bench.measure import BenchError, Settings  # noqa: E402
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
-SECTIONS = {"referentiel": referentiel.run}
+SECTIONS = {"referentiel": referentiel.run, "livret": livret.run, "grilles": grilles.run}
 
 
 def positive_ints(text: str) -> tuple[int, ...]:
@@ -38,17 +38,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="exécutions mesurées par commande (médiane) ; 5 par défaut")
     parser.add_argument("--warmup", type=int, default=1, help="exécutions d'échauffement non comptées ; 1 par défaut")
     parser.add_argument("--sizes", type=positive_ints, default=(1, 5, 20), help="tailles, en multiples de l'exemple ; 1,5,20 par défaut")
+    parser.add_argument("--candidats", type=int, default=500, help="candidats de la session des grilles ; 500 par défaut")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="ne mesurer que cette section (répétable)")
     parser.add_argument("--no-write", action="store_true", help="afficher les résultats sans réécrire BENCHMARKS.md")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0:
-        parser.error("--runs ≥ 1 et --warmup ≥ 0")
+    if args.runs < 1 or args.warmup < 0 or args.candidats < 1:
+        parser.error("--runs ≥ 1, --warmup ≥ 0 et --candidats ≥ 1")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = Settings(runs=args.runs, warmup=args.warmup, sizes=args.sizes)
+    settings = Settings(runs=args.runs, warmup=args.warmup, sizes=args.sizes, candidates=args.candidats)
     try:
         for name in args.only or SECTIONS:
             body = SECTIONS[name](settings)

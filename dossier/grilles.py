@@ -41,6 +41,7 @@ class Ligne:
 class Groupe:
     competence: Competence
     lignes: tuple[Ligne, ...]
+    renvois: tuple[str, ...] = ()  # criteria placed under another competence that evaluate this one too
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ def grille(cert: Certification, bloc: Bloc, modalite: Modalite, brouillon: bool 
         own = sorted((ref for ref in crit.competences if ref in order), key=order.__getitem__)
         if own:
             placed[own[0]].append(Ligne(crit, tuple(r for r in crit.competences if r != own[0])))
-    groupes = tuple(Groupe(c, tuple(placed[c.id])) for c in evaluated if placed[c.id])
+    # every competence the épreuve evaluates has its group, so the jury decides on each
+    elsewhere = {c.id: tuple(l.critere.id for g in placed.values() for l in g if c.id in l.autres) for c in evaluated}
+    groupes = tuple(Groupe(c, tuple(placed[c.id]), elsewhere[c.id]) for c in evaluated if placed[c.id] or elsewhere[c.id])
     return GrilleView(header(cert, brouillon), bloc, modalite, cert.echelle, groupes, regle_decision(cert.echelle))
 
 

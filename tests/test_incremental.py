@@ -1,0 +1,194 @@
+"""make dossier: the filing bundle, rebuilding only what changed, the same bytes, and failures without damage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, MINIMAL, run
+from dossier import rendering
+
+EPOCH = "1790000000"
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    folder = tmp_path / "sources"
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".dossier-state.json"}
+
+
+def written(result) -> list[str]:
+    return [line.split("écrit : ", 1)[1] for line in result.stdout.splitlines() if line.startswith("écrit : ")]
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full")
+    result = run("build", str(EXAMPLE), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_bundle_contents(full):
+    bundle = full / "dossier"
+    assert sorted(p.name for p in bundle.iterdir()) == [
+        "MANIFEST.sha256", "fiche-rncp.xml", "responsable-commercial-et-marketing-referentiel.docx",
+        "responsable-commercial-et-marketing-referentiel.pdf", "teleprocedure.txt",
+    ]
+    check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=bundle, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == 4
+    assert (bundle / "responsable-commercial-et-marketing-referentiel.pdf").read_bytes() == (
+        full / "referentiel" / "responsable-commercial-et-marketing-referentiel.pdf").read_bytes()
+
+
+def test_fiche_xml_uses_the_open_data_element_names(full):
+    root = ET.parse(full / "dossier" / "fiche-rncp.xml").getroot()
+    assert root.tag == "FICHES" and root.findtext("VERSION_FLUX") == "4.1"
+    fiche = root.find("FICHE")
+    assert fiche.findtext("INTITULE") == "Responsable commercial et marketing"
+    assert fiche.findtext("NOMENCLATURE_EUROPE/NIVEAU") == "NIV6"
+    assert [e.text for e in fiche.findall("CODES_ROME/ROME/CODE")] == ["D1406", "D1402", "M1705"]
+    assert fiche.findtext("CERTIFICATEURS/CERTIFICATEUR/SIRET_CERTIFICATEUR") == "84215793500011"
+    assert fiche.findtext("SI_JURY_CL/ACTIF") == "Non" and fiche.findtext("SI_JURY_VAE/ACTIF") == "Oui"
+    blocs = fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES")
+    assert [b.findtext("CODE") for b in blocs] == ["BC01", "BC02", "BC03", "BC04"]
+    assert blocs[0].findtext("LISTE_COMPETENCES").splitlines()[3] == "* Ordonner les données dans un système d'information."
+    # the same names as France compétences' export
+    sample = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "rncp-open-data" / "export_fiches_RNCP_V4_1_sample.xml"
+    if sample.exists():
+        published = {e.tag for e in ET.parse(sample).getroot().iter()}
+        assert {e.tag for e in root.iter()} <= published
+
+
+def test_teleprocedure_sheet_counts_characters(full):
+    text = (full / "dossier" / "teleprocedure.txt").read_text(encoding="utf-8")
+    block = text.split("=" * 72)[1]
+    title = "Analyser son marché et participer à la stratégie commerciale"
+    assert f"Intitulé du bloc ({len(title)} caractères) :\n{title}\n" in block
+    head, rest = block.split("Liste de compétences (", 1)
+    count = int(rest.split(" ", 1)[0])
+    listing = rest.split(" :\n", 1)[1].split("\nModalités d'évaluation (", 1)[0].rstrip("\n")
+    assert count == len(listing) and listing.startswith("* Analyser des données commerciales")
+
+
+def test_same_sources_same_bytes(example, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for out in ("a", "b"):
+        assert run("build", str(example), "--out", str(tmp_path / out), "--jobs", "2").exit_code == 0
+    a, b = files(tmp_path / "a"), files(tmp_path / "b")
+    assert a.keys() == b.keys() and len(a) > 60
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_dates_come_from_source_date_epoch(example, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert run("build", str(example), "--out", str(tmp_path), "--only", "referentiel", "--format", "docx").exit_code == 0
+    import zipfile
+
+    core = zipfile.ZipFile(tmp_path / "referentiel" / "responsable-commercial-et-marketing-referentiel.docx").read("docProps/core.xml").decode()
+    assert "2026-09-21T" in core  # 1790000000 seconds after 1970
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zipfile.ZipFile(tmp_path / "referentiel" / "responsable-commercial-et-marketing-referentiel.docx").infolist())
+
+
+def test_nothing_changed_renders_nothing(example, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html,docx").exit_code == 0
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != ".dossier-state.json"}
+    again = run("-v", "build", str(example), "--out", str(out), "--format", "html,docx")
+    assert again.exit_code == 0
+    assert again.stdout.startswith("Rien à refaire : ")
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_editing_one_bloc_renders_only_what_contains_it(example, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html,docx").exit_code == 0
+    bloc = example / "blocs" / "bc03.yaml"
+    bloc.write_text(bloc.read_text(encoding="utf-8").replace("Synthèse des résultats.", "Synthèse claire des résultats."), encoding="utf-8")
+    result = run("-v", "build", str(example), "--out", str(out), "--format", "html,docx")
+    assert result.exit_code == 0, result.output
+    documents = sorted(w for w in written(result) if not w.startswith(str(out / "site")))
+    assert documents == sorted(str(out / p) for p in (
+        "referentiel/responsable-commercial-et-marketing-referentiel.html",
+        "referentiel/responsable-commercial-et-marketing-referentiel.docx",
+        "livret/responsable-commercial-et-marketing-livret.html",
+        "livret/responsable-commercial-et-marketing-livret.docx",
+        "grilles/bc03-m3-1.html", "grilles/bc03-m3-1.docx", "grilles/bc03-m3-2.html", "grilles/bc03-m3-2.docx",
+    ))
+    assert "Synthèse claire des résultats." in (out / "grilles" / "bc03-m3-1.html").read_text(encoding="utf-8")
+
+
+def test_editing_a_template_renders_only_its_users(example, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html").exit_code == 0
+    (example / "templates" / "html").mkdir(parents=True)
+    css = (Path(rendering.__file__).parent / "templates" / "html" / "grille.css").read_text(encoding="utf-8")
+    (example / "templates" / "html" / "grille.css").write_text(css + "\n/* maison */\n", encoding="utf-8")
+    result = run("-v", "build", str(example), "--out", str(out), "--format", "html")
+    assert result.exit_code == 0, result.output
+    documents = sorted(w for w in written(result) if not w.startswith(str(out / "site")))
+    assert documents == sorted(str(out / "grilles" / f"bc0{b}-m{b}-{m}.html") for b in range(1, 5) for m in (1, 2))
+
+
+def test_corrupt_state_costs_a_full_rebuild(example, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html").exit_code == 0
+    (out / ".dossier-state.json").write_text("{ pas du json", encoding="utf-8")
+    result = run("-v", "build", str(example), "--out", str(out), "--format", "html")
+    assert result.exit_code == 0
+    assert len([w for w in written(result) if w.endswith(".html") and "/site/" not in w]) == 1 + 1 + 8
+    json.loads((out / ".dossier-state.json").read_text())  # mended
+
+
+def test_a_deleted_output_is_made_again(example, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html").exit_code == 0
+    (out / "grilles" / "bc02-m2-1.html").unlink()
+    result = run("-v", "build", str(example), "--out", str(out), "--format", "html")
+    assert [w for w in written(result) if "/site/" not in w] == [str(out / "grilles" / "bc02-m2-1.html")]
+
+
+def test_a_renderer_failing_halfway_leaves_everything_as_it_was(example, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run("build", str(example), "--out", str(out), "--format", "html,docx").exit_code == 0
+    before = files(out)
+    bloc = example / "blocs" / "bc01.yaml"
+    bloc.write_text(bloc.read_text(encoding="utf-8").replace("Compte rendu", "Compte rendu écrit").replace(
+        "Ordonner les données", "Classer les données"), encoding="utf-8")
+    calls = []
+    real = rendering.RENDERERS["docx"]
+
+    def flaky(spec, view, env, page):
+        calls.append(spec.name)
+        if len(calls) == 2:
+            raise RuntimeError("panne du rendu Word")
+        return real(spec, view, env, page)
+
+    monkeypatch.setitem(rendering.RENDERERS, "docx", flaky)
+    result = run("build", str(example), "--out", str(out), "--format", "html,docx", "--jobs", "1")
+    assert result.exit_code == 3 and "panne du rendu Word" in result.stderr
+    assert files(out) == before
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.setitem(rendering.RENDERERS, "docx", real)
+    again = run("-v", "build", str(example), "--out", str(out), "--format", "html,docx")
+    assert again.exit_code == 0 and "Classer les données" in (out / "grilles" / "bc01-m1-2.html").read_text(encoding="utf-8")
+
+
+def test_draft_makes_no_bundle(project, tmp_path):
+    bloc = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8").replace("competences: [C1.2]", "competences: [C1.1]")
+    folder = project({"blocs/bc01.yaml": bloc})
+    result = run("build", str(folder), "--out", str(tmp_path), "--draft")
+    assert result.exit_code == 0
+    assert "le dossier de dépôt n'est pas construit" in result.stderr
+    assert not (tmp_path / "dossier").exists() and (tmp_path / "referentiel").is_dir()
