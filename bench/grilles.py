@@ -11,7 +11,7 @@ from pathlib import Path
 from dossier import build
 
 from . import report
-from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, measure_rounds
+from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, measure_rounds, pdf_pages
 from .paths import EXAMPLE, OUT, ROOT
 from .report import mebibytes, memory, plural, ratio, seconds
 
@@ -57,6 +57,7 @@ class Output:
 
     grids: int
     merged: int
+    merged_pages: int | None = None  # without pdfinfo, or for DOCX: None
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def ours(dossier: Path, candidates_csv: Path, config: Config) -> Command:
     return lambda out: [
         str(dossier), "-q", "grilles", str(EXAMPLE), "--candidats", str(candidates_csv), "--session", SESSION,
         "--out", str(out), "--format", config.fmt, "--jobs", str(config.jobs),
-    ]  # fmt: skip
+    ]
 
 
 def naive(candidates_csv: Path, fmt: str, count: int) -> Command:
@@ -138,7 +139,25 @@ def session_output(out: Path, config: Config, plan: Plan) -> Output:
             f"{out} : {expected.grids} grilles et {expected.merged} PDF regroupés attendus, "
             f"{grids} et {merged} trouvés ; autres fichiers : {', '.join(p.name for p in strays[:5]) or 'aucun'}"
         )
-    return expected
+    return replace(expected, merged_pages=merged_pages(roots[0], config.candidates) if merged else None)
+
+
+def merged_pages(root: Path, candidates: int) -> int | None:
+    """Pages of the merged PDFs, each checked to hold every candidate's grid of its épreuve.
+
+    Per épreuve, one candidate's grid gives the pages per candidate: the merged
+    PDF must have exactly candidates × that many. None without pdfinfo.
+    """
+    if shutil.which("pdfinfo") is None:
+        return None
+    total = 0
+    for merged in sorted(root.glob("[!.]*.pdf")):
+        one = pdf_pages(next((root / merged.stem).glob("*.pdf")))
+        found = pdf_pages(merged)
+        if found != candidates * one:
+            raise BenchError(f"{merged} : {candidates} × {one} pages attendues, {found} trouvées")
+        total += found
+    return total
 
 
 def naive_output(out: Path, fmt: str, count: int, plan: Plan) -> int:
@@ -205,6 +224,7 @@ class Results:
     outputs: dict[Config, Output]
     naive: dict[str, tuple[Naive, Naive]]
     candidates: int
+    load: tuple[float, float]  # the machine's load average, before and after
 
     def ours(self, fmt: str, jobs: int, candidates: int | None = None) -> tuple[Sample, Output]:
         config = Config(fmt, jobs, candidates or self.candidates)
@@ -220,7 +240,8 @@ class Results:
 
 
 def written_cell(output: Output) -> str:
-    merged = f" + {output.merged} PDF regroupés" if output.merged else ""
+    pages = f" ({thousands(output.merged_pages)} pages)" if output.merged_pages else ""
+    merged = f" + {output.merged} PDF regroupés{pages}" if output.merged else ""
     return f"{thousands(output.grids)} grilles{merged}"
 
 
@@ -372,7 +393,8 @@ def naive_note(results: Results) -> str:
         "depuis zéro : PDF par une mise en page WeasyPrint complète, DOCX par un rendu docxtpl complet. Elle "
         "tourne dans un seul processus, une fois, sur un échantillon : les "
         f"{results.naive['pdf'][0].candidates} premiers candidats du CSV en PDF, les "
-        f"{results.naive['docx'][0].candidates} premiers en DOCX, chacun avec ses {len(results.plan.blocs)} blocs. Son temps comprend le démarrage (Python, lecture et vérification des sources, "
+        f"{results.naive['docx'][0].candidates} premiers en DOCX, chacun avec ses {len(results.plan.blocs)} "
+        "blocs. Son temps comprend le démarrage (Python, lecture et vérification des sources, "
         "chargement de WeasyPrint ou docxtpl), rien n'est retranché — comme pour nous, mais sur bien moins de "
         "grilles, ce qui flatte un peu nos rapports. Pour en juger, une seconde exécution naïve sur "
         f"{plural(NAIVE_PROBE, 'candidat')} donne le coût marginal d'une grille naïve, "
@@ -418,8 +440,9 @@ def section(results: Results, settings: Settings) -> str:
         "DOCX `--jobs 2`, puis on recommence) : un passage chargé de la machine les touche toutes. Après la "
         "dernière exécution de chacune, les fichiers écrits sont comptés : une grille par candidat et par "
         "épreuve, plus un PDF regroupé par épreuve en PDF, et rien d'autre (ni fichier temporaire ni morceau "
-        "de PDF) ; le banc s'arrête sinon. Les sorties sont ensuite effacées.",
-        f"Machine : {report.machine()} ; {report.load()}.",
+        "de PDF) ; chaque PDF regroupé doit avoir autant de pages que la grille d'un candidat, fois le nombre "
+        "de candidats (`pdfinfo`) ; le banc s'arrête sinon. Les sorties sont ensuite effacées.",
+        f"Machine : {report.machine()} ; {report.load(*results.load)}.",
         f"Code mesuré : `{report.revision(ROOT)}`.",
         f"Commande : `make bench` (ici `--runs {settings.runs} --candidats {settings.candidates}`).",
         "Objectifs :",
@@ -442,9 +465,11 @@ def run(settings: Settings) -> str:
     dossier = dossier_executable()
     plan = example_plan()
     log(f"Grilles : {settings.candidates} candidats × {plan.epreuves} épreuves…")
+    load_before = report.load_average()
     try:
         samples, outputs = measure_ours(dossier, plan, settings)
         naive_runs = measure_naive(plan, settings)
     finally:
         shutil.rmtree(RUNS, ignore_errors=True)  # thousands of files, hundreds of Mo
-    return section(Results(plan, samples, outputs, naive_runs, settings.candidates), settings)
+    results = Results(plan, samples, outputs, naive_runs, settings.candidates, (load_before, report.load_average()))
+    return section(results, settings)

@@ -112,11 +112,11 @@ def results_table(rows: list[Row]) -> str:
     return report.table(headers, lines)
 
 
-def section(rows: list[Row], settings: Settings) -> str:
+def section(rows: list[Row], settings: Settings, load: tuple[float, float]) -> str:
     synthetic_sizes = [f for f in sizes(settings) if f != 1]
     corpus_phrase = "l'exemple `sources/`" + (
-        f" et le référentiel synthétique de {synthetic_sizes[0]}× ses blocs (celui de la section précédente, "
-        "`bench/out/`), vérifié par `dossier check` ; ses textes `livret/*.md` sont ceux de l'exemple, copiés "
+        f" et le référentiel synthétique de {synthetic_sizes[0]}× ses blocs (généré comme pour le référentiel, "
+        "dans `bench/out/`), vérifié par `dossier check` ; ses textes `livret/*.md` sont ceux de l'exemple, copiés "
         "octet pour octet (vérifié : `dossier check` ne le dirait pas, un référentiel sans textes étant valide)"
         if synthetic_sizes else ""
     )
@@ -125,11 +125,11 @@ def section(rows: list[Row], settings: Settings) -> str:
         "Chaque mesure lance `dossier build DOSSIER --only livret --format F --out VIDE` comme sous-processus "
         "(démarrage de Python, lecture, vérification et rendu compris) : médiane de "
         f"{plural(settings.runs, 'exécution')} après {settings.warmup} d'échauffement, dans un dossier de "
-        "sortie vidé ; dispersion = plus lente − plus rapide ; mémoire = pic `ru_maxrss` du processus, le plus "
-        f"haut des exécutions ; pages du PDF comptées par `pdfinfo`. Tailles : {corpus_phrase}. Le livret HTML "
+        "sortie vidé ; dispersion = plus lente − plus rapide ; mémoire = pic `ru_maxrss` du processus (un seul : "
+        "un fichier unique se construit sans pool de processus), le plus haut des exécutions ; pages du PDF comptées par `pdfinfo`. Tailles : {corpus_phrase}. Le livret HTML "
         "produit est relu : il doit contenir le titre de chaque texte `livret/*.md`. Les deux dernières "
         "colonnes rapportent la taille synthétique à l'exemple, même format.",
-        f"Machine : {report.machine()} ; {report.load()}.",
+        f"Machine : {report.machine()} ; {report.load(*load)}.",
         f"Code mesuré : `{report.revision(ROOT)}`.",
         f"Commande : `make bench` (ici `--runs {settings.runs} --sizes {','.join(map(str, settings.sizes))}` : "
         f"l'exemple et la plus grande taille, {max(sizes(settings))}×).",
@@ -140,8 +140,9 @@ def section(rows: list[Row], settings: Settings) -> str:
 def run(settings: Settings) -> str:
     """Measure the handbook at each size and return the section's Markdown."""
     dossier = dossier_executable()
+    load_before = report.load_average()
     rows: list[Row] = []
     for factor in sizes(settings):
         log(f"Livret {factor}× : préparation…")
         rows += measure_corpus(prepare(factor, dossier), dossier, settings)
-    return section(rows, settings)
+    return section(rows, settings, (load_before, report.load_average()))

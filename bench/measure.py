@@ -197,8 +197,10 @@ class TreeSampler:
     def sample(self) -> None:
         total = 0
         for pid in _descendants(self.pid):
-            seen = self.seen.setdefault(pid, _Seen(cmdline=_cmdline(pid)))
+            seen = self.seen.setdefault(pid, _Seen())
             seen.samples += 1
+            # Read again each time: the command may not have exec'd yet at the first sample.
+            seen.cmdline = _cmdline(pid) or seen.cmdline
             seen.hwm_kib = max(seen.hwm_kib, _proc_kib(pid, "status", "VmHWM") or 0)
             seen.cpu_seconds = max(seen.cpu_seconds, _cpu_seconds(pid) or 0.0)
             total += _proc_kib(pid, "smaps_rollup", "Pss") or 0

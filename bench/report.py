@@ -68,9 +68,13 @@ def machine() -> str:
     )
 
 
-def load() -> str:
-    """The machine's load average over the last minute: how busy others kept it."""
-    return f"charge moyenne (1 min) au départ de la section : {number(os.getloadavg()[0], 1)}"
+def load_average() -> float:
+    """The machine's load average over the last minute: how busy it was kept."""
+    return os.getloadavg()[0]
+
+
+def load(start: float, end: float) -> str:
+    return f"charge moyenne sur 1 min (`uptime`) : {number(start, 1)} au début de la section, {number(end, 1)} à la fin"
 
 
 def revision(root: Path) -> str:

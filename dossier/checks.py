@@ -229,6 +229,13 @@ def siret_luhn(cert: Certification) -> Iterator[Finding]:
             yield loc, path, f"SIRET « {c.siret} » invalide (clé de contrôle fausse : faute de frappe ?)"
 
 
+def siret_absent(cert: Certification) -> Iterator[Finding]:
+    for c in cert.certificateurs:
+        if not c.siret:
+            loc, path = c.src.at("nom")
+            yield loc, path, f"le SIRET de « {c.nom} » est à renseigner : la téléprocédure le demande"
+
+
 def siret_valide(siret: str) -> bool:
     digits = [int(d) for d in siret]
     if siret.startswith("356000000"):  # La Poste's establishments: digit sum divisible by 5
@@ -381,6 +388,7 @@ CHECKS: tuple[Check, ...] = (
     Check("voie-acces", Severity.ERROR, "Chaque voie d'accès est décrite une fois ; une voie ouverte décrit son jury.", voies_acces),
     Check("echelle", Severity.ERROR, "L'échelle à points a un barème et un seuil cohérents.", echelle),
     Check("prose-html", Severity.ERROR, "La prose (Markdown) ne contient pas de HTML brut : elle va dans Word et sur le web.", fiche_html),
+    Check("siret-absent", Severity.WARNING, "Chaque certificateur a son SIRET.", siret_absent, adjustable=True),
     Check("voie-acces-absente", Severity.WARNING, "Les six voies d'accès sont indiquées, ouvertes ou non.", voies_absentes, adjustable=True),
     Check("bloc-sans-activite", Severity.WARNING, "Un bloc décrit les activités dont il découle.", bloc_sans_activite, adjustable=True),
     Check("activite-sans-competence", Severity.WARNING, "Au moins une compétence découle de chaque activité.", activite_sans_competence, adjustable=True),

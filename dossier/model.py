@@ -69,7 +69,7 @@ NO_SRC = Src("", "")
 @dataclass(frozen=True)
 class Certificateur:
     nom: str
-    siret: str
+    siret: str = ""
     site: str = ""
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 

@@ -97,7 +97,7 @@ class Text(Spec):
     doc: str = ""
     multiline: bool = True
     min_length: int = 1
-    max_length: int = 20_000
+    max_length: int = 100_000
 
     def parse(self, node, path, ctx):
         value = self._scalar(node, path, ctx, "un texte")

@@ -1,0 +1,1 @@
+"""Importers: an existing référentiel (Word table, RNCP open data) → a sources folder."""

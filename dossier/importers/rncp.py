@@ -1,0 +1,164 @@
+"""Import a fiche from France compétences' open-data export (XML, format V4.1).
+
+The export is read as a stream (iterparse), one FICHE at a time, each cleared
+once read: a full export of several hundred MB stays in bounded memory. Text
+fields are plain in V4.1, with lists as `*` bullets; older exports carried
+escaped, double-encoded HTML (`&lt;p&gt;… &amp;eacute;`), which is decoded.
+The open data has no criteria: the imported project says so, and `dossier
+check` lists the competences still to be given some.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ..errors import DossierError
+
+JURYS = {
+    "SI_JURY_FI": "formation_initiale",
+    "SI_JURY_CA": "apprentissage",
+    "SI_JURY_FC": "formation_continue",
+    "SI_JURY_CQ": "contrat_professionnalisation",
+    "SI_JURY_CL": "candidature_libre",
+    "SI_JURY_VAE": "vae",
+}
+
+
+def clean(text: str | None) -> str:
+    """Plain text from a field: decode escaped (even double-encoded) HTML, keep lists and paragraphs."""
+    text = text or ""
+    for _ in range(3):
+        if not re.search(r"&[a-zA-Z#0-9]+;|<\s*/?\s*[a-zA-Z]", text):
+            break
+        text = re.sub(r"<\s*li[^>]*>", "\n* ", text, flags=re.I)
+        text = re.sub(r"<\s*(br|/p|/li|/ul|/ol|/div)[^>]*>", "\n", text, flags=re.I)
+        text = re.sub(r"<[^>]+>", "", text)
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def bullets(text: str) -> list[str]:
+    """The items of a `*` list (on one line or several); the text itself when there is no list."""
+    text = clean(text)
+    parts = [" ".join(p.split()) for p in re.split(r"(?:^|\s)\*\s+", text) if p.strip()]
+    return parts or ([text] if text else [])
+
+
+def _first_fiche(path: Path, number: str) -> ET.Element:
+    try:
+        if path.stat().st_size == 0:
+            raise DossierError(f"{path} : fichier vide")
+    except OSError as exc:
+        raise DossierError(f"{path} : lecture impossible ({exc.strerror})") from exc
+    seen_root = False
+    try:
+        for event, el in ET.iterparse(path, events=("start", "end")):
+            if event == "start" and not seen_root:
+                seen_root = True
+                if el.tag != "FICHES":
+                    raise DossierError(f"{path} n'est pas un export des fiches RNCP (racine <{el.tag}>, <FICHES> attendue)")
+                continue
+            if event == "end" and el.tag == "FICHE":
+                if (el.findtext("NUMERO_FICHE") or "").strip() == number:
+                    return el
+                el.clear()
+    except ET.ParseError as exc:
+        raise DossierError(f"{path} : XML illisible ou tronqué ({exc})") from exc
+    except OSError as exc:
+        raise DossierError(f"{path} : lecture impossible ({exc.strerror})") from exc
+    if not seen_root:
+        raise DossierError(f"{path} : fichier vide")
+    raise DossierError(f"{path} : la fiche {number} n'est pas dans cet export")
+
+
+def _codes(fiche: ET.Element, path: str, pattern: str, limit: int) -> list[str]:
+    return [c for c in ((e.text or "").strip() for e in fiche.findall(path)) if re.fullmatch(pattern, c)][:limit]
+
+
+def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
+    """(certification, blocs, notes) as plain data in the sources' format."""
+    number = number.strip().upper()
+    if not re.fullmatch(r"RNCP\d{3,6}", number):
+        raise DossierError(f"« {number} » n'est pas un numéro de fiche (RNCP suivi de chiffres)")
+    fiche = _first_fiche(Path(path), number)
+    notes: list[str] = []
+    niveau = re.search(r"\d", fiche.findtext("NOMENCLATURE_EUROPE/NIVEAU") or "")
+    certificateurs = []
+    for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR"):
+        siret = (c.findtext("SIRET_CERTIFICATEUR") or "").strip()
+        item = {"nom": clean(c.findtext("NOM_CERTIFICATEUR")) or "(à compléter)"}
+        if siret:
+            item["siret"] = siret
+        else:
+            notes.append(f"- Le certificateur « {item['nom']} » n'a pas de SIRET dans l'export : à renseigner.")
+        certificateurs.append(item)
+    voies = []
+    for tag, voie in JURYS.items():
+        el = fiche.find(tag)
+        ouverte = el is not None and (el.findtext("ACTIF") or "").strip().lower() == "oui"
+        item = {"voie": voie, "ouverte": ouverte}
+        if ouverte:
+            item["jury"] = clean(el.findtext("COMPOSITION")) or "(composition à compléter)"
+        voies.append(item)
+    emplois = bullets(fiche.findtext("TYPE_EMPLOI_ACCESSIBLES") or "") or ["(à compléter)"]
+    cert = {
+        "intitule": clean(fiche.findtext("INTITULE")),
+        "code_rncp": number,
+        "niveau": int(niveau.group(0)) if niveau else 3,
+        "codes": {
+            "nsf": _codes(fiche, "CODES_NSF/NSF/CODE", r"\d{3}[a-z]?", 3),
+            "rome": _codes(fiche, "CODES_ROME/ROME/CODE", r"[A-N]\d{4}", 5),
+            "formacode": _codes(fiche, "FORMACODES/FORMACODE/CODE", r"\d{5}", 5),
+        },
+        "certificateurs": certificateurs,
+        "version": "1.0",
+        "date": (fiche.findtext("DATE_EFFET") or "").strip(),
+        "objectifs_contexte": clean(fiche.findtext("OBJECTIFS_CONTEXTE")) or "(à compléter)",
+        "activites_visees": clean(fiche.findtext("ACTIVITES_VISEES")) or "(à compléter)",
+        "emplois_accessibles": emplois,
+        "prerequis": clean(fiche.findtext("PREREQUIS_ENTREE_FORMATION")),
+        "voies_acces": voies,
+        "echelle": {"type": "acquis_non_acquis"},
+    }
+    date = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", cert["date"])
+    cert["date"] = f"{date.group(3)}-{date.group(2)}-{date.group(1)}" if date else "2000-01-01"
+    if not date:
+        notes.append("- La fiche n'a pas de date d'effet : date de version mise au 2000-01-01, à corriger.")
+    blocs = []
+    for n, b in enumerate(fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES"), start=1):
+        raw = (b.findtext("CODE") or "").strip().upper()
+        found = re.search(r"BC(\d{2})$", raw) or re.fullmatch(r"(\d{1,2})", raw)
+        index = int(found.group(1)) if found else n
+        code = f"{number}BC{index:02d}"
+        if raw != code:
+            notes.append(f"- Bloc « {raw or '(sans code)'} » : code écrit {code}.")
+        competences = [
+            {"id": f"C{index}.{i}", "texte": text} for i, text in enumerate(bullets(b.findtext("LISTE_COMPETENCES") or ""), start=1)
+        ]
+        items = bullets(b.findtext("MODALITES_EVALUATION") or "")
+        modalites_text = "\n\n".join(items)  # one paragraph per item of the published list
+        blocs.append({
+            "code": code,
+            "intitule": clean(b.findtext("LIBELLE")) or f"Bloc {index}",
+            "competences": competences,
+            "modalites": [{
+                "id": f"M{index}.1",
+                "type": "autre",
+                "intitule": "Modalités d'évaluation (texte de la fiche publiée)",
+                "duree": "à préciser",
+                "description": modalites_text or "(à compléter)",
+                "competences": [c["id"] for c in competences],
+            }],
+            "criteres": [],
+        })
+    notes.append(
+        "- L'open data de France compétences ne publie pas de critères d'évaluation : chaque compétence "
+        "reste à doter de critères (dossier check les liste), et les modalités, importées en un seul texte "
+        "par bloc, sont à découper en épreuves (type, durée, conditions)."
+    )
+    return cert, blocs, notes
