@@ -366,6 +366,29 @@ def _imported(out: Path, notes: list[str]) -> None:
     )
 
 
+@import_group.command(name="docx")
+@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@out_required
+@force_option
+def import_docx(document: Path, out: Path, force: bool) -> None:
+    """Importer un référentiel d'un tableau Word à quatre colonnes.
+
+    Activités | compétences | modalités | critères, comme dans les dossiers
+    déposés : en-têtes sur une ou deux lignes, lignes de titre de bloc, une
+    grande ligne par bloc ou une ligne par compétence avec cellules fusionnées,
+    puces « - », « • » ou listes Word, lignes « Durée : 3 heures ». Le texte est
+    gardé tel quel ; IMPORT.md liste ce qui est à revoir (par exemple les
+    critères qui n'ont pas pu être rattachés à une compétence précise).
+
+    Exemple : dossier import docx referentiel.docx --out mon-referentiel
+    """
+    from .importers import docx_table, writer
+
+    cert, blocs, notes = docx_table.read(document)
+    writer.write_project(out, cert, blocs, notes, document.name, force)
+    _imported(out, notes)
+
+
 @import_group.command(name="rncp")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--fiche", required=True, help="Numéro de la fiche à importer (RNCP37488).")

@@ -1,0 +1,342 @@
+"""Import a référentiel from a Word table in the usual four-column layout.
+
+activités | compétences | modalités d'évaluation | critères d'évaluation — with
+what real files contain: header rows on one or two lines (the évaluation
+header merged over two columns), bloc title rows merged across the table, one
+big row per bloc or one row per competence with vertically merged cells,
+bullets typed as « - » or « • » or made by Word lists, several or blank
+paragraphs in a cell, « Durée : 3 heures » lines among the modalités. Text is
+kept as written; what cannot be placed with certainty is placed safely and
+listed in IMPORT.md for the author to review.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import DossierError
+from ..model import TYPES_MODALITE
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+BULLET = re.compile(r"^\s*(?:[-–•▪◦·*]|\d+[.)])\s+")
+ID_PREFIX = re.compile(r"^(?P<id>(?:A|C|M|CR)\d+(?:\.\d+)?)\s+(?P<rest>.+)$", re.S)
+NOTE = re.compile(r"\s*\((?P<note>(?:évalue aussi [^();]+)?(?:\s*;\s*)?(?:épreuves? [^()]+)?)\)\s*$")
+DUREE = re.compile(r"^\s*durée\s*:\s*(?P<d>.+)$", re.I)
+TYPE_ALIASES = {
+    "etude de cas": "etude_de_cas", "etudes de cas": "etude_de_cas",
+    "rapport d activites": "rapport_activites", "rapport d activite": "rapport_activites",
+    "mise en situation professionnelle": "mise_en_situation", "mise en situation": "mise_en_situation",
+    "soutenance orale": "soutenance", "soutenance": "soutenance", "dossier professionnel": "dossier_professionnel",
+    "entretien avec le jury": "entretien", "entretien": "entretien", "questionnaire": "questionnaire", "projet": "projet",
+}
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+@dataclass
+class Para:
+    text: str
+    listed: bool  # a Word list paragraph, or typed with a bullet
+    bold: bool
+
+
+@dataclass
+class Cell:
+    column: int
+    span: int
+    vmerge: str | None
+    paras: list[Para]
+
+
+@dataclass
+class BlocDraft:
+    title: str = ""
+    columns: list[list[Para]] = field(default_factory=lambda: [[], [], [], []])
+    row_competences: list[tuple[list[Para], list[Para]]] = field(default_factory=list)  # (competence paras, criteria paras) per row
+
+
+# --- reading the Word file -------------------------------------------------------------
+
+
+def _paragraph(p: etree._Element) -> Para:
+    texts, bold_runs, runs = [], 0, 0
+    for r in p.iter(f"{W}r"):
+        text = "".join(t.text or "" if t.tag == f"{W}t" else ("\t" if t.tag == f"{W}tab" else "\n") for t in r if t.tag in (f"{W}t", f"{W}tab", f"{W}br"))
+        if not text:
+            continue
+        texts.append(text)
+        runs += 1
+        b = r.find(f"{W}rPr/{W}b")
+        if b is not None and b.get(f"{W}val") not in ("0", "false"):
+            bold_runs += 1
+    style = p.find(f"{W}pPr/{W}pStyle")
+    listed = p.find(f"{W}pPr/{W}numPr") is not None or (style is not None and "list" in (style.get(f"{W}val") or "").lower()) or (
+        style is not None and "puce" in (style.get(f"{W}val") or "").lower())
+    text = "".join(texts)
+    return Para(text, listed, runs > 0 and bold_runs == runs)
+
+
+def _tables(path: Path) -> list[list[list[Cell]]]:
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise DossierError(f"{path} n'est pas un fichier Word (.docx) lisible") from exc
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError as exc:
+        raise DossierError(f"{path} : document Word abîmé ({exc})") from exc
+    tables = []
+    for tbl in root.iter(f"{W}tbl"):
+        if any(True for _ in tbl.iterancestors(f"{W}tbl")):
+            continue  # nested tables are cell content, not the référentiel
+        rows = []
+        for tr in tbl.findall(f"{W}tr"):
+            cells, column = [], 0
+            for tc in tr.findall(f"{W}tc"):
+                span_el = tc.find(f"{W}tcPr/{W}gridSpan")
+                span = int(span_el.get(f"{W}val")) if span_el is not None else 1
+                vm = tc.find(f"{W}tcPr/{W}vMerge")
+                vmerge = None if vm is None else (vm.get(f"{W}val") or "continue")
+                paras = [_paragraph(p) for p in tc.iter(f"{W}p")]
+                cells.append(Cell(column, span, vmerge, paras))
+                column += span
+            rows.append(cells)
+        tables.append(rows)
+    return tables
+
+
+def _width(rows: list[list[Cell]]) -> int:
+    return max((sum(c.span for c in row) for row in rows), default=0)
+
+
+def _text(cells: list[Cell]) -> str:
+    return " ".join(p.text for c in cells for p in c.paras)
+
+
+def _is_header(cells: list[Cell]) -> bool:
+    text = fold(_text(cells))
+    return any(k in text for k in ("referentiel d activites", "referentiel de competences", "modalites d evaluation", "criteres d evaluation"))
+
+
+# --- items from paragraphs ---------------------------------------------------------------
+
+
+def _items(paras: list[Para]) -> list[str]:
+    """The items of a cell: one per paragraph; in a bulleted cell, unbulleted lines continue the item above."""
+    useful = [p for p in paras if p.text.strip()]
+    bulleted = any(p.listed or BULLET.match(p.text) for p in useful)
+    items: list[str] = []
+    for p in useful:
+        marked = p.listed or BULLET.match(p.text)
+        text = BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip()
+        if bulleted and not marked and items and not p.bold:
+            items[-1] = f"{items[-1]} {text}"
+        else:
+            items.append(text)
+    return items
+
+
+def _split_id(text: str, kind: str) -> tuple[str | None, str]:
+    found = ID_PREFIX.match(text)
+    if found and re.fullmatch(rf"{kind}\d+(?:\.\d+)?", found.group("id")):
+        return found.group("id"), found.group("rest").strip()
+    return None, text
+
+
+# --- building the sources ----------------------------------------------------------------
+
+
+def read(path: Path) -> tuple[dict, list[dict], list[str]]:
+    """(certification, blocs, notes) as plain data in the sources' format."""
+    path = Path(path)
+    if not path.is_file():
+        raise DossierError(f"{path} : fichier introuvable")
+    tables = [t for t in _tables(path) if _width(t) >= 4]
+    if not tables:
+        raise DossierError(f"{path} : aucun tableau à quatre colonnes (activités | compétences | modalités | critères)")
+    table = max(tables, key=lambda t: (any(_is_header(r) for r in t[:3]), len(t)))
+    width = _width(table)
+    rows = [r for r in table if r]
+    while rows and _is_header(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise DossierError(f"{path} : le tableau n'a que des lignes d'en-tête")
+    has_titles = any(len(r) == 1 and r[0].span >= width - 0 for r in rows)
+    drafts: list[BlocDraft] = []
+    for row in rows:
+        if _is_header(row):
+            continue  # a header repeated lower down
+        if len(row) == 1 and row[0].span >= width:
+            drafts.append(BlocDraft(title=" ".join(p.text for p in row[0].paras if p.text.strip())))
+            continue
+        starts_bloc = not has_titles and not any(c.vmerge == "continue" for c in row)
+        if not drafts or starts_bloc:
+            drafts.append(BlocDraft())
+        bloc = drafts[-1]
+        by_column = {}
+        for cell in row:
+            logical = min(3, cell.column * 4 // width) if width != 4 else cell.column
+            if cell.vmerge == "continue":
+                continue
+            by_column.setdefault(logical, []).extend(cell.paras)
+        for column, paras in by_column.items():
+            bloc.columns[column].extend(paras)
+        bloc.row_competences.append((by_column.get(1, []), by_column.get(3, [])))
+    notes: list[str] = []
+    blocs = [_bloc(i, d, notes) for i, d in enumerate((d for d in drafts if any(d.columns)), start=1)]
+    if not blocs:
+        raise DossierError(f"{path} : aucune compétence trouvée dans le tableau")
+    cert = {
+        "intitule": f"(intitulé à compléter — importé de {path.name})",
+        "niveau": 5,
+        "certificateurs": [{"nom": "(certificateur à compléter)"}],
+        "version": "1.0",
+        "date": "2000-01-01",
+        "objectifs_contexte": "(à compléter)",
+        "activites_visees": "(à compléter)",
+        "emplois_accessibles": ["(à compléter)"],
+        "voies_acces": [{"voie": v, "ouverte": False} for v in
+                        ("formation_initiale", "apprentissage", "formation_continue", "contrat_professionnalisation", "candidature_libre", "vae")],
+        "echelle": {"type": "acquis_non_acquis"},
+    }
+    notes.insert(0, "- Le tableau ne donne pas la fiche : intitulé, niveau, certificateur, date, voies d'accès… sont à compléter dans certification.yaml.")
+    return cert, blocs, notes
+
+
+def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
+    code, intitule = f"BC{n:02d}", ""
+    title = draft.title.strip()
+    found = re.match(r"^(?P<code>(?:RNCP\d{3,6})?BC\d{2})\s*[—–:-]\s*(?P<rest>.+)$", title) or re.match(
+        r"^(?:bloc|activit[ée])\s*(?P<num>\d+)\s*[—–:-]\s*(?P<rest>.+)$", title, re.I)
+    if found:
+        code = found.groupdict().get("code") or f"BC{int(found.group('num')):02d}"
+        intitule = found.group("rest").strip()
+    elif title:
+        intitule = title
+    activites = _activites(n, draft.columns[0])
+    if not intitule:
+        intitule = activites[0]["intitule"] if activites else f"Bloc {n}"
+    competences, row_ids = [], []
+    for comp_paras, _crit in draft.row_competences:
+        ids = []
+        for text in _items(comp_paras):
+            ident, text = _split_id(text, "C")
+            ident = ident or f"C{n}.{len(competences) + 1}"
+            competences.append({"id": ident, "texte": text, "activites": [a["id"] for a in activites]})
+            ids.append(ident)
+        row_ids.append(ids)
+    all_ids = [c["id"] for c in competences]
+    modalites = _modalites(n, draft.columns[2], all_ids, code, notes)
+    criteres = []
+    last: list[str] = []
+    for (comp_paras, crit_paras), ids in zip(draft.row_competences, row_ids):
+        last = ids or last
+        for text in _items(crit_paras):
+            ident, text = _split_id(text, "CR")
+            ident = ident or f"CR{n}.{len(criteres) + 1}"
+            item = {"id": ident, "texte": text}
+            note = NOTE.search(text)
+            extra, epreuves = [], []
+            if note and ("évalue aussi" in note.group("note") or "épreuve" in note.group("note")):
+                item["texte"] = text[: note.start()].rstrip()
+                for part in note.group("note").split(";"):
+                    part = part.strip()
+                    if part.startswith("évalue aussi"):
+                        extra = [x.strip() for x in part[len("évalue aussi"):].split(",") if x.strip() in all_ids]
+                    elif part.startswith("épreuve"):
+                        epreuves = [x.strip() for x in part.split(" ", 1)[1].split(",") if x.strip() in {m["id"] for m in modalites}]
+            if last:
+                item["competences"] = list(dict.fromkeys([last[0], *extra])) if len(last) == 1 or extra else list(last)
+            else:
+                item["competences"] = list(all_ids)
+            if not last or (len(last) > 1 and not extra):
+                notes.append(
+                    f"- {code} : le critère « {item['texte'][:70]}… » n'a pas pu être rattaché à une compétence "
+                    f"précise ; il l'est à toutes celles de sa ligne ({', '.join(item['competences'])}) — à revoir."
+                )
+            if epreuves:
+                item["modalites"] = epreuves
+            criteres.append(item)
+    return {"code": code, "intitule": intitule, "activites": activites, "competences": competences,
+            "modalites": modalites, "criteres": criteres}
+
+
+def _activites(n: int, paras: list[Para]) -> list[dict]:
+    activites: list[dict] = []
+    useful = [p for p in paras if p.text.strip()]
+    for p in useful:
+        marked = p.listed or BULLET.match(p.text)
+        text = BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip()
+        if marked and activites:
+            activites[-1]["taches"].append(text)
+        elif not marked and activites and activites[-1]["taches"] and not p.bold:
+            activites[-1]["taches"][-1] += " " + text  # a task going on over two paragraphs
+        else:
+            ident, text = _split_id(text, "A")
+            label = re.match(r"^activit[ée]\s*(\d+)\s*:\s*(.+)$", text, re.I)
+            if label:
+                ident, text = ident or f"A{label.group(1)}", label.group(2).strip()
+            activites.append({"id": ident or f"A{n}" + (f".{len(activites) + 1}" if activites else ""), "intitule": text, "taches": []})
+    return activites
+
+
+def _modalite_title(text: str) -> tuple[str, str] | None:
+    """(type, intitulé) when a paragraph opens an épreuve."""
+    head, _, rest = text.partition(":")
+    kind = TYPE_ALIASES.get(fold(head))
+    if kind is None:
+        kind = next((k for label, k in sorted(TYPE_ALIASES.items(), key=lambda x: -len(x[0])) if fold(text) == label), None)
+        return (kind, text.strip()) if kind else None
+    return kind, (rest.strip() or text.strip())
+
+
+def _modalites(n: int, paras: list[Para], competences: list[str], code: str, notes: list[str]) -> list[dict]:
+    modalites: list[dict] = []
+    for p in (p for p in paras if p.text.strip()):
+        text = BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip()
+        ident, bare = _split_id(text, "M")
+        opened = _modalite_title(bare)
+        if ident or opened or p.bold or not modalites:  # a new épreuve starts with its title
+            kind, intitule = opened or ("autre", bare)
+            modalites.append({"id": ident or f"M{n}.{len(modalites) + 1}", "type": kind, "intitule": intitule, "duree": "", "description": []})
+            continue
+        m = modalites[-1]
+        duree = DUREE.match(text)
+        if duree and not m["duree"]:
+            m["duree"] = duree.group("d").strip()
+        elif text.startswith("Jury :") and "jury" not in m:
+            m["jury"] = text[len("Jury :"):].strip()
+        elif text.startswith("À remettre :") and "livrables" not in m:
+            m["livrables"] = [x.strip() for x in text[len("À remettre :"):].split(" ; ") if x.strip()]
+        else:
+            m["description"].append(text)
+    out = []
+    for m in modalites:
+        if not m["duree"]:
+            m["duree"] = "à préciser"
+            notes.append(f"- {code} : l'épreuve « {m['intitule'][:60]} » n'indique pas de durée — à préciser.")
+        item = {"id": m["id"], "type": m["type"], "intitule": m["intitule"], "duree": m["duree"]}
+        if m["description"]:
+            item["description"] = "\n\n".join(m["description"])
+        for key in ("livrables", "jury"):
+            if key in m:
+                item[key] = m[key]
+        item["competences"] = list(competences)
+        out.append(item)
+    if not out:
+        notes.append(f"- {code} : aucune modalité d'évaluation trouvée — à compléter.")
+    return out
+
+
+assert set(TYPE_ALIASES.values()) <= set(TYPES_MODALITE)
