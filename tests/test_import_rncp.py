@@ -104,3 +104,29 @@ def test_existing_folder_needs_force(tmp_path):
     assert (out / "mien.txt").read_text() == "à garder"
     assert run("import", "rncp", str(OLD), "--fiche", "RNCP12345", "--out", str(out), "--force").exit_code == 0
     assert (out / "certification.yaml").exists() and not (out / "mien.txt").exists()
+
+
+def test_a_large_export_is_streamed_in_bounded_memory(tmp_path):
+    """60 MB of fiches: a parser holding the tree would need several hundred MB."""
+    import os
+    import subprocess
+    import sys
+
+    sample = SAMPLE.read_text(encoding="utf-8")
+    head, rest = sample.split("<FICHE>", 1)
+    body = "<FICHE>" + rest.rsplit("</FICHES>", 1)[0]
+    big = tmp_path / "export.xml"
+    with big.open("w", encoding="utf-8") as f:
+        f.write(head)
+        for _ in range(84):
+            f.write(body.replace("<NUMERO_FICHE>RNCP37488</NUMERO_FICHE>", "<NUMERO_FICHE>RNCP99999</NUMERO_FICHE>"))
+        f.write(body)  # the one asked for, at the very end
+        f.write("</FICHES>\n")
+    assert big.stat().st_size > 55_000_000
+    exe = Path(sys.executable).parent / "dossier"
+    proc = subprocess.Popen([str(exe), "import", "rncp", str(big), "--fiche", "RNCP37488", "--out", str(tmp_path / "out")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
+    assert usage.ru_maxrss < 150_000  # KiB: the import itself stays small
+    assert yaml.safe_load((tmp_path / "out" / "certification.yaml").read_text(encoding="utf-8"))["intitule"] == "Cybersécurité"

@@ -55,23 +55,23 @@ def _first_fiche(path: Path, number: str) -> ET.Element:
             raise DossierError(f"{path} : fichier vide")
     except OSError as exc:
         raise DossierError(f"{path} : lecture impossible ({exc.strerror})") from exc
-    seen_root = False
+    root = None
     try:
         for event, el in ET.iterparse(path, events=("start", "end")):
-            if event == "start" and not seen_root:
-                seen_root = True
+            if event == "start" and root is None:
+                root = el
                 if el.tag != "FICHES":
                     raise DossierError(f"{path} n'est pas un export des fiches RNCP (racine <{el.tag}>, <FICHES> attendue)")
                 continue
             if event == "end" and el.tag == "FICHE":
                 if (el.findtext("NUMERO_FICHE") or "").strip() == number:
                     return el
-                el.clear()
+                root.remove(el)  # a fiche read is dropped: memory does not grow with the export
     except ET.ParseError as exc:
         raise DossierError(f"{path} : XML illisible ou tronqué ({exc})") from exc
     except OSError as exc:
         raise DossierError(f"{path} : lecture impossible ({exc.strerror})") from exc
-    if not seen_root:
+    if root is None:
         raise DossierError(f"{path} : fichier vide")
     raise DossierError(f"{path} : la fiche {number} n'est pas dans cet export")
 
