@@ -18,6 +18,7 @@ from .checks import _fold
 from .diagnostics import Loc, Report
 from .grilles import Candidat
 from .model import Certification
+from .sources import read_text
 
 COLUMNS = {
     "nom": ("nom", "nom de famille", "nom du candidat", "name", "last name"),
@@ -59,21 +60,11 @@ def _bloc_codes(cert: Certification) -> dict[str, str]:
 def read(path: Path, display: str, cert: Certification) -> CandidateFile:
     result = CandidateFile()
     report = result.report
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        report.error("csv-illisible", Loc(display), "", f"lecture impossible ({exc.strerror})")
-        return result
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        report.error(
-            "csv-encodage", Loc(display, line, 0), "",
-            "le fichier n'est pas en UTF-8 : dans Excel, « Enregistrer sous » → « CSV UTF-8 (délimité par des virgules) »",
-        )
+    text = read_text(
+        Path(path), display, report, prefix="csv-",
+        hint="dans Excel, « Enregistrer sous » → « CSV UTF-8 (délimité par des virgules) »",
+    )
+    if text is None:
         return result
     lines = text.splitlines()
     if not lines or not lines[0].strip():

@@ -54,18 +54,20 @@ def loc_of(display: str, node: yaml.Node) -> Loc:
     return Loc(display, mark.line + 1, mark.column + 1)
 
 
-def read_text(path: Path, display: str, report: Report) -> str | None:
-    """Read a UTF-8 text file, or report why it cannot be read."""
+def read_text(
+    path: Path, display: str, report: Report, prefix: str = "", hint: str = "enregistrez-le en UTF-8"
+) -> str | None:
+    """Read a UTF-8 text file (BOM or not), or report why it cannot be read; rules get `prefix`."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        report.error("fichier-absent", Loc(display), "", "fichier introuvable")
+        report.error(prefix + "fichier-absent", Loc(display), "", "fichier introuvable")
         return None
     except IsADirectoryError:
-        report.error("fichier-illisible", Loc(display), "", "un fichier est attendu, c'est un dossier")
+        report.error(prefix + "fichier-illisible", Loc(display), "", "un fichier est attendu, c'est un dossier")
         return None
     except OSError as exc:
-        report.error("fichier-illisible", Loc(display), "", f"lecture impossible ({exc.strerror})")
+        report.error(prefix + "fichier-illisible", Loc(display), "", f"lecture impossible ({exc.strerror})")
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -75,15 +77,14 @@ def read_text(path: Path, display: str, report: Report) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         report.error(
-            "encodage",
+            prefix + "encodage",
             Loc(display, line, col),
             "",
-            f"le fichier n'est pas en UTF-8 (octet 0x{data[exc.start]:02x}) ; "
-            "enregistrez-le en UTF-8",
+            f"le fichier n'est pas en UTF-8 (octet 0x{data[exc.start]:02x}) ; {hint}",
         )
         return None
     if "\x00" in text:
-        report.error("encodage", Loc(display), "", "le fichier contient un caractère nul : fichier binaire ?")
+        report.error(prefix + "encodage", Loc(display), "", "le fichier contient un caractère nul : fichier binaire ?")
         return None
     return text
 

@@ -210,7 +210,7 @@ def test_wrong_encoding(tmp_path):
     csv = write_csv(tmp_path / "s.csv", "nom;blocs\nDupont;BC01\nHélène;BC01\n", encoding="latin-1")
     result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"{csv}:3: le fichier n'est pas en UTF-8")
+    assert result.stdout.startswith(f"{csv}:3:2: le fichier n'est pas en UTF-8 (octet 0xe9) ; dans Excel, « Enregistrer sous »")
     assert not (tmp_path / "out").exists()
 
 
