@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +37,14 @@ def template_files(templates, name: str) -> list[Path]:
         current = todo.pop()
         if current in seen:
             continue
-        source, filename, _ = env.loader.get_source(env, current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue  # a quoted name that is not a template
         seen[current] = Path(filename)
         todo.extend(t for t in jinja2.meta.find_referenced_templates(env.parse(source, current, filename)) if t)
+        # names passed to a macro that includes them (head(h, …, ["base.css", "grille.css"]))
+        todo.extend(re.findall(r"[\"']([\w./-]+\.(?:css|html|js))[\"']", source))
     return sorted(seen.values())
 
 
