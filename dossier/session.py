@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 from . import build as build_mod
-from .documents import DOCUMENTS, ViewOptions, slugify
+from .documents import DOCUMENTS, slugify
 from .grilles import Candidat, GrilleView, for_candidate, grilles
 from .render import docx_pages, html as html_render
 from .render.docx_common import FIXED_ZIP_TIME

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
 from docx import Document
 
 from conftest import MINIMAL, PACKAGE_TEMPLATES, run

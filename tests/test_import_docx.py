@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 from conftest import EXAMPLE, run
 from extract import docx_tables

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, run
+from conftest import EXAMPLE, run
 from dossier import build
 from extract import (
     count, docx_tables, docx_text, docx_xml, flat, html_columns, html_tree, libreoffice_pdf, pdf_columns, pdf_info,
