@@ -126,7 +126,8 @@ def section(rows: list[Row], settings: Settings, load: tuple[float, float]) -> s
         "(démarrage de Python, lecture, vérification et rendu compris) : médiane de "
         f"{plural(settings.runs, 'exécution')} après {settings.warmup} d'échauffement, dans un dossier de "
         "sortie vidé ; dispersion = plus lente − plus rapide ; mémoire = pic `ru_maxrss` du processus (un seul : "
-        "un fichier unique se construit sans pool de processus), le plus haut des exécutions ; pages du PDF comptées par `pdfinfo`. Tailles : {corpus_phrase}. Le livret HTML "
+        "un fichier unique se construit sans pool de processus), le plus haut des exécutions ; pages du PDF "
+        f"comptées par `pdfinfo`. Tailles : {corpus_phrase}. Le livret HTML "
         "produit est relu : il doit contenir le titre de chaque texte `livret/*.md`. Les deux dernières "
         "colonnes rapportent la taille synthétique à l'exemple, même format.",
         f"Machine : {report.machine()} ; {report.load(*load)}.",
