@@ -19,6 +19,9 @@ from .paths import OUT, ROOT
 from .synthetic import multiply, verify
 
 EPOCH = "1790000000"
+WHY_ONE_BLOC = (
+    "Pourquoi « un bloc modifié » coûte encore près des deux tiers d'une construction à froid : le référentiel et le livret contiennent tous les blocs, et chacun est un seul PDF que WeasyPrint remet entièrement en page (à 20×, environ 25 s pour le livret et 10 s pour le référentiel) ; seuls les grilles, les pages du site et le dossier de dépôt se limitent au bloc touché. Pour atteindre le tiers, il faudrait mettre en page ces deux PDF bloc par bloc, garder chaque morceau en cache, et poser après coup les numéros de page et ceux du sommaire (comme on tamponne déjà les grilles)."
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def section(rows: list[Row], settings: Settings) -> str:
         "Objectifs :",
         "",
         *goals,
+        "",
+        WHY_ONE_BLOC,
     ])
 
 
