@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, run
+from conftest import FIXTURES, run
 
-SAMPLE = ROOT.parent / "shared" / "fixtures" / "rncp-open-data" / "export_fiches_RNCP_V4_1_sample.xml"
+SAMPLE = FIXTURES / "rncp" / "export_fiches_RNCP_V4_1_sample.xml"  # France compétences open data, Licence Ouverte 2.0
 OLD = FIXTURES / "rncp" / "ancien-export.xml"
 STRUCTURAL = re.compile(r"\[erreur (schema-|yaml-|code-|identifiant-|fichier-|encodage|siret|reference-|competence-un-bloc)")
 

@@ -64,7 +64,7 @@ def test_fiche_xml_uses_the_open_data_element_names(full):
     assert [b.findtext("CODE") for b in blocs] == ["BC01", "BC02", "BC03", "BC04"]
     assert blocs[0].findtext("LISTE_COMPETENCES").splitlines()[3] == "* Ordonner les données dans un système d'information."
     # the same names as France compétences' export
-    sample = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "rncp-open-data" / "export_fiches_RNCP_V4_1_sample.xml"
+    sample = Path(__file__).resolve().parent / "fixtures" / "rncp" / "export_fiches_RNCP_V4_1_sample.xml"
     if sample.exists():
         published = {e.tag for e in ET.parse(sample).getroot().iter()}
         assert {e.tag for e in root.iter()} <= published
