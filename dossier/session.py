@@ -27,7 +27,9 @@ from . import build as build_mod
 from .documents import DOCUMENTS, slugify
 from .grilles import Candidat, GrilleView, for_candidate, grilles
 from .render import docx_pages, html as html_render
-from .stamp import Base, DocxStamp, concatenate, field_boxes, marker, stamp_pdf, values
+from . import pdfcat
+from .stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
+from .write import write_atomic_with
 from .render.templates import TemplatePath
 
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
@@ -176,7 +178,8 @@ def generate(
             _collect(done, root, result, merged_parts, write, progress)
     for stem, parts in merged_parts.items():
         merged = root / f"{stem}.pdf"
-        write(merged, concatenate([p.read_bytes() for p in sorted(parts)]))
+        ordered = sorted(parts)
+        write_atomic_with(merged, lambda handle: pdfcat.concatenate(ordered, handle))  # streamed: no page held
         for p in parts:
             p.unlink()
         result.merged.append(merged)

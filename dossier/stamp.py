@@ -136,17 +136,6 @@ def _bytes(writer) -> bytes:
     return buffer.getvalue()
 
 
-def concatenate(pdfs: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for data in pdfs:
-        writer.append(io.BytesIO(data))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 class DocxStamp:
     """The base DOCX prepared once: every part but word/document.xml already zipped.
 
