@@ -22,9 +22,10 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     StreamObject,
+    TextStringObject,
 )
 
-CATALOG, PAGES = 1, 2  # the two objects written last, numbered first
+CATALOG, PAGES, INFO = 1, 2, 3  # the objects written last, numbered first
 
 
 def _renumbered(obj, offset: int, parent: IndirectObject, found: list[int]):
@@ -48,13 +49,13 @@ def _renumbered(obj, offset: int, parent: IndirectObject, found: list[int]):
     return obj
 
 
-def concatenate(inputs: list[Path], out: BinaryIO) -> int:
-    """Write the inputs' pages, in order, as one PDF; return the number of pages."""
-    offsets: list[int] = [0, 0, 0]  # file offset of each object; 0 and the two reserved ones
+def concatenate(inputs: list[Path], out: BinaryIO, title: str = "") -> int:
+    """Write the inputs' pages, in order, as one PDF (titled `title`); return the number of pages."""
+    offsets: list[int] = [0, 0, 0, 0]  # file offset of each object; 0 and the three reserved ones
     kids: list[int] = []
     parent = IndirectObject(PAGES, 0, None)  # type: ignore[arg-type]
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    base = 3  # next free object number
+    base = 4  # next free object number
     for path in inputs:
         reader = PdfReader(path)
         offset = base
@@ -87,7 +88,8 @@ def concatenate(inputs: list[Path], out: BinaryIO) -> int:
         NameObject("/Count"): NumberObject(len(kids)),
     })
     catalog = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): parent})
-    for number, obj in ((PAGES, pages), (CATALOG, catalog)):
+    info = DictionaryObject({NameObject("/Title"): TextStringObject(title), NameObject("/Producer"): TextStringObject("dossier")})
+    for number, obj in ((PAGES, pages), (CATALOG, catalog), (INFO, info)):
         offsets[number] = out.tell()
         out.write(f"{number} 0 obj\n".encode())
         obj.write_to_stream(out)
@@ -99,11 +101,11 @@ def concatenate(inputs: list[Path], out: BinaryIO) -> int:
     out.write(b"0000000000 65535 f \n")
     for position in offsets[1:]:
         out.write(f"{position:010d} 00000 n \n".encode() if position else b"0000000000 65535 f \n")
-    out.write(f"trailer\n<< /Size {len(offsets)} /Root {CATALOG} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    out.write(f"trailer\n<< /Size {len(offsets)} /Root {CATALOG} 0 R /Info {INFO} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return len(kids)
 
 
-def concatenate_bytes(inputs: list[Path]) -> bytes:
+def concatenate_bytes(inputs: list[Path], title: str = "") -> bytes:
     buffer = io.BytesIO()
-    concatenate(inputs, buffer)
+    concatenate(inputs, buffer, title)
     return buffer.getvalue()

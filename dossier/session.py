@@ -179,7 +179,8 @@ def generate(
     for stem, parts in merged_parts.items():
         merged = root / f"{stem}.pdf"
         ordered = sorted(parts)
-        write_atomic_with(merged, lambda handle: pdfcat.concatenate(ordered, handle))  # streamed: no page held
+        title = f"Grilles d'évaluation {stem.upper()} — {session}"
+        write_atomic_with(merged, lambda handle: pdfcat.concatenate(ordered, handle, title))  # streamed: no page held
         for p in parts:
             p.unlink()
         result.merged.append(merged)

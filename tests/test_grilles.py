@@ -187,6 +187,7 @@ def test_merged_pdf_in_csv_order(session_out):
     assert len(pages) == 3 * single
     firsts = [pages[i * single] for i in range(3)]
     assert [n for f in firsts for n in NAMES if n in f] == list(NAMES)
+    assert pdf_info(session_out / "bc01-m1-1.pdf")["Title"].strip() == "Grilles d'évaluation BC01-M1-1 — Juin 2027"
 
 
 def test_bad_rows_reported_with_line_numbers_and_nothing_produced(tmp_path):
