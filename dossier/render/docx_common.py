@@ -38,15 +38,25 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
-    """A w:p with a style and runs of (text, character style or None)."""
+def empty_paragraph(style: str | None, keep_next: bool = False, num: tuple[str, int] | None = None) -> etree._Element:
+    """A w:p with its properties (style, keep with next, list numbering) and no run yet."""
     p = etree.Element(_w("p"))
-    if style or keep_next:
+    if style or keep_next or num:
         ppr = etree.SubElement(p, _w("pPr"))
         if style:
             etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
         if keep_next:
             etree.SubElement(ppr, _w("keepNext"))
+        if num:
+            numpr = etree.SubElement(ppr, _w("numPr"))
+            etree.SubElement(numpr, _w("ilvl")).set(_w("val"), str(num[1]))
+            etree.SubElement(numpr, _w("numId")).set(_w("val"), num[0])
+    return p
+
+
+def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
+    """A w:p with a style and runs of (text, character style or None)."""
+    p = empty_paragraph(style, keep_next)
     for text, char_style in runs:
         if not text:
             continue

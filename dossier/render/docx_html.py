@@ -14,7 +14,7 @@ import re
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree, html
 
-from .docx_common import Styles, _w, clean_text
+from .docx_common import Styles, _w, clean_text, empty_paragraph
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -240,15 +240,7 @@ class Converter:
     # --- paragraphs and runs ----------------------------------------------------------
 
     def _paragraph(self, style: str | None, parts: list, num: tuple[str, int] | None = None) -> etree._Element:
-        p = etree.Element(_w("p"))
-        if style or num:
-            ppr = etree.SubElement(p, _w("pPr"))
-            if style:
-                etree.SubElement(ppr, _w("pStyle")).set(_w("val"), style)
-            if num:
-                numpr = etree.SubElement(ppr, _w("numPr"))
-                etree.SubElement(numpr, _w("ilvl")).set(_w("val"), str(num[1]))
-                etree.SubElement(numpr, _w("numId")).set(_w("val"), num[0])
+        p = empty_paragraph(style, num=num)
         runs: list = []
         for part in parts:
             self._inline(part, runs, {})
