@@ -194,6 +194,44 @@ class ViewOptions:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A run of whole pages of a document's PDF, which can be laid out on its own.
+
+    `sections` are the names the template shows (`montrer(name)`); `folio`:
+    whether its pages carry « page X / Y »; `numbered`: it refers to the other
+    parts' page numbers (a table of contents), so it is laid out after them.
+    """
+
+    sections: frozenset[str]
+    folio: bool = True
+    numbered: bool = False
+
+    @property
+    def key(self) -> str:
+        return "+".join(sorted(self.sections))
+
+
+def referentiel_parts(view: "ReferentielView") -> list[Part]:
+    """The title block with the first bloc, then one bloc a part (each bloc starts a page)."""
+    codes = [f"bloc:{b.bloc.code}" for b in view.blocs]
+    first = frozenset({"titre", *codes[:1]})
+    return [Part(first)] + [Part(frozenset({code})) for code in codes[1:]]
+
+
+def livret_parts(view) -> list[Part]:
+    """Cover, contents, general sections, one part a bloc, the rules (each starts a page)."""
+    parts = [
+        Part(frozenset({"couverture"}), folio=False),
+        Part(frozenset({"sommaire"}), numbered=True),
+        Part(frozenset({"corps", "general"})),
+    ]
+    parts += [Part(frozenset({"corps", f"bloc:{b.bloc.code}"})) for b in view.blocs]
+    if view.prose:
+        parts.append(Part(frozenset({"corps", "regles"})))
+    return parts
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     """A kind of document: the files it makes (a stem and a view each), in which formats."""
 
@@ -203,6 +241,7 @@ class DocumentSpec:
     formats: tuple[str, ...] = FORMATS
     per_bloc: bool = False  # can be made for one bloc
     template_name: str = ""  # templates/html/<template>.html, templates/docx/<template>.docx
+    parts: Callable[[object], list[Part]] | None = None  # how its PDF splits into parts (see render/pdf_parts.py)
 
     @property
     def template(self) -> str:
@@ -230,8 +269,8 @@ def _grilles(cert: Certification, options: ViewOptions) -> list[tuple[str, objec
 
 
 DOCUMENTS: dict[str, DocumentSpec] = {
-    "referentiel": DocumentSpec("referentiel", "referentiel", _one("referentiel", referentiel)),
-    "livret": DocumentSpec("livret", "livret", _one("livret", _livret), per_bloc=True),
+    "referentiel": DocumentSpec("referentiel", "referentiel", _one("referentiel", referentiel), parts=referentiel_parts),
+    "livret": DocumentSpec("livret", "livret", _one("livret", _livret), per_bloc=True, parts=livret_parts),
     "grilles": DocumentSpec("grilles", "grilles", _grilles, per_bloc=True, template_name="grille"),
 }
 

@@ -78,10 +78,34 @@ def plan(
 # --- one file -------------------------------------------------------------------------
 
 
-def html_page(spec: documents.DocumentSpec, view, env: RenderEnv) -> str:
+def html_page(spec: documents.DocumentSpec, view, env: RenderEnv, part=None, numeros=None) -> str:
     from .render import html as html_render
 
-    return html_render.render_page(env.templates, f"{spec.template}.html", view, meta_date=env.when.isoformat())
+    return html_render.render_page(
+        env.templates, f"{spec.template}.html", view, part=part, numeros=numeros, meta_date=env.when.isoformat()
+    )
+
+
+CACHE_DIR = ".dossier-cache"  # under the build folder: the parts of PDFs laid out in parts
+
+
+def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> "PartedPdf | None":
+    """The PDF of a long document, laid out in parts (see render/pdf_parts.py); None: in one piece."""
+    from .render.pdf_parts import PartedPdf
+
+    spec = documents.DOCUMENTS[out.document]
+    if out.format != "pdf" or spec.parts is None or env.pdf_a:
+        return None
+    parts = spec.parts(out.view)
+    if len(parts) < 2:
+        return None
+
+    def page(sections, numeros):
+        with template_errors(out.document):
+            return html_page(spec, out.view, env, part=sections, numeros=numeros)
+
+    folder = None if cache is None else Path(cache) / out.path.with_suffix("").as_posix().replace("/", "--")
+    return PartedPdf(parts, page, env.templates.folders[0], folder)
 
 
 def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
@@ -125,8 +149,15 @@ def template_errors(what: str):
         raise DossierError(f"gabarit Word de « {what} » : {exc}") from exc
 
 
-def render_one(out: Output, env: RenderEnv, pages: dict) -> bytes:
+def render_one(out: Output, env: RenderEnv, pages: dict, cache: Path | None = None) -> bytes:
     """One file's bytes."""
+    parted = parted_pdf(out, env, cache)
+    if parted is not None:
+        calls = parted.start()
+        while calls:
+            call = calls.pop(0)
+            calls += parted.feed(call, call.run())
+        return parted.result
     spec = documents.DOCUMENTS[out.document]
     with template_errors(out.document):
         if out.page_key not in pages:
@@ -144,6 +175,7 @@ class Job:
     folder: Path
     options: documents.ViewOptions
     formats: tuple[str, ...]
+    cache: Path | None = None  # where the parts of long PDFs are kept between builds
 
 
 class _Worker:
@@ -178,31 +210,56 @@ def render(
     jobs: int | None = None,
     progress: Callable[[Output], None] | None = None,
 ) -> list[tuple[Output, bytes]]:
-    """Render every output (heaviest first) and return the bytes; nothing is written."""
+    """Render every output (heaviest first) and return the bytes; nothing is written.
+
+    On a pool, a PDF in parts is many tasks (its parts, then their assembly),
+    so that one long document keeps every core busy.
+    """
+    from .render.pdf_parts import Call
+
     workers = min(jobs or os.cpu_count() or 1, len(outputs))
     ordered = sorted(outputs, key=lambda o: COST[o.format])
+    parted = {o.path: parted_pdf(o, env, job.cache) for o in ordered}
     if workers <= 1:
         pages: dict = {}
         rendered = []
         for out in ordered:
-            rendered.append((out, render_one(out, env, pages)))
+            rendered.append((out, render_one(out, env, pages, job.cache)))
             if progress:
                 progress(out)
         return rendered
-    by_path = {o.path: o for o in outputs}
     results: dict[Path, bytes] = {}
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,)) as pool:
-        pending = {pool.submit(_task, o.path) for o in ordered}
+        tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
+
+        def submit(out: Output, whole, call: Call) -> None:
+            tasks[pool.submit(call.fn, *call.args)] = (out, whole, call)
+
+        for out in ordered:  # the parts of long PDFs first: the heaviest work
+            if parted[out.path] is not None:
+                for call in parted[out.path].start():
+                    submit(out, parted[out.path], call)
+        for out in ordered:
+            if parted[out.path] is None:
+                submit(out, None, Call(_task, (out.path,)))
         try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            while tasks:
+                done, _ = wait(tasks, return_when=FIRST_COMPLETED)
                 for future in done:
-                    path, data = future.result()
-                    results[path] = data
+                    out, whole, call = tasks.pop(future)
+                    value = future.result()
+                    if whole is None:
+                        results[out.path] = value[1]
+                    else:
+                        for more in whole.feed(call, value):
+                            submit(out, whole, more)
+                        if whole.result is None:
+                            continue
+                        results[out.path] = whole.result
                     if progress:
-                        progress(by_path[path])
+                        progress(out)
         except BaseException:
-            for future in pending:
+            for future in tasks:
                 future.cancel()
             raise
     return [(o, results[o.path]) for o in outputs]

@@ -88,36 +88,17 @@ def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[li
     """
     import weasyprint
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    from .render.pdf_forms import as_form, draw_form
 
     overlay = PdfReader(io.BytesIO(weasyprint.HTML(string=_overlay_html(base, candidats), base_url=str(base_url)).write_pdf()))
     reader = PdfReader(io.BytesIO(base.pdf))
     together = PdfWriter()
-    forms = []
-    for n, page in enumerate(reader.pages):
-        form = DecodedStreamObject()
-        form.set_data(page.get_contents().get_data())
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): page.mediabox.clone(together),
-            NameObject("/Resources"): page["/Resources"].clone(together),
-        })
-        forms.append(together._add_object(form))
+    forms = [as_form(page, together) for page in reader.pages]
     for i in range(len(candidats)):
         for n in range(base.pages):
             sheet = together.add_page(overlay.pages[i * base.pages + n])
-            resources = sheet["/Resources"].get_object()
-            xobjects = resources.get("/XObject")
-            xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-            xobjects[NameObject(f"/DossierGrille{n}")] = forms[n]
-            resources[NameObject("/XObject")] = xobjects
-            under = DecodedStreamObject()
-            under.set_data(f"q /DossierGrille{n} Do Q\n".encode())
-            contents = sheet.raw_get("/Contents")  # the reference: a stream may not sit in an array directly
-            resolved = contents.get_object()
-            old = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-            sheet[NameObject("/Contents")] = ArrayObject([together._add_object(under), *old])
+            draw_form(sheet, f"/DossierGrille{n}", forms[n], together, below=True)
     together.add_metadata(reader.metadata or {})
     merged = PdfReader(io.BytesIO(_bytes(together)))
     results = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -30,12 +31,18 @@ class TemplatePath:
         raise FileNotFoundError(relative)
 
     def html_environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f / "html") for f in self.folders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        return env
+        return _environment(self.folders)
+
+
+@lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """One environment per template path, so a page rendered in parts compiles its template once
+    (Jinja's loader still notices a template edited on disk, for `dossier serve`)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f / "html") for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

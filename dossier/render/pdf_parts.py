@@ -1,0 +1,294 @@
+"""A long PDF laid out in parts, on every core, with the parts kept between builds.
+
+WeasyPrint lays out about ten pages a second on one core, and a référentiel or
+handbook twenty times the example runs to 80–270 pages. But each bloc starts a
+new page, so the document splits into runs of whole pages (documents.Part):
+each part is laid out on its own, in parallel, and kept in the build's cache
+under the hash of its HTML. Editing one bloc lays out that bloc's part again,
+and nothing else.
+
+What a part cannot know is settled when the parts are put together:
+- « page X / Y »: the parts leave the @page `@bottom-right` box empty, and the
+  whole document gets it from an overlay laid out with the document's own
+  `@page` rules, one empty page per page, drawn over each page as a form;
+- links from one part to another (kept as `#name` URIs by the part) and the
+  bookmarks: the named destinations and the outline are rebuilt for the whole;
+- a table of contents (the part marked `numbered`): laid out last, with the
+  page numbers given to its template (`numeros`), first with placeholders to
+  learn how many pages it takes itself.
+
+The archival PDF/A variant is laid out in one piece (rendering.py): its
+metadata and output intent belong to one WeasyPrint document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..documents import Part
+
+# the parts leave the folio out; the overlay draws only the folio (and no background)
+PART_CSS = "@page { @bottom-right { content: none !important; } }"
+_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+    "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right-corner",
+    "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+)
+FOLIO_CSS = (
+    "html, body { background: none !important; margin: 0 !important; }\n"
+    ".folio { break-after: page; height: 1px; }\n"
+    ".folio:last-child { break-after: auto; }\n"
+    ".sans-folio { page: sans-folio; }\n"
+    "@page sans-folio { @bottom-right { content: none !important; } }\n"
+    "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in _BOXES) + " }\n"
+)
+PLACEHOLDER = "000"  # as wide as the page numbers of a long document, for the first layout of a table of contents
+SCALE = 0.75  # PDF points per CSS pixel
+
+
+def _version() -> str:
+    import weasyprint
+
+    return weasyprint.__version__
+
+
+def part_key(html: str, base_url: Path) -> str:
+    """What a part's layout depends on: its HTML (styles inlined), the files it points to, WeasyPrint."""
+    digest = hashlib.sha256()
+    for piece in (_version(), PART_CSS, html):
+        digest.update(piece.encode("utf-8"))
+        digest.update(b"\0")
+    for ref in sorted(set(re.findall(r'\bsrc="([^"#?]+)"', html))):  # a logo…
+        path = (Path(base_url) / ref) if not Path(ref).is_absolute() else Path(ref)
+        digest.update(ref.encode("utf-8"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
+    return digest.hexdigest()[:32]
+
+
+# --- in a worker: one part, then the whole -------------------------------------------------
+
+
+def layout(html: str, base_url: str) -> tuple[bytes, dict]:
+    """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=[weasyprint.CSS(string=PART_CSS)])
+    own = {name for page in document.pages for name in page.anchors}
+    anchors: dict[str, list] = {}
+    bookmarks: list[list] = []
+    for n, page in enumerate(document.pages):
+        height = page.height
+        for name, (x, y, *_rest) in page.anchors.items():
+            anchors.setdefault(name, [n, x * SCALE, (height - y) * SCALE])
+        for level, label, (x, y), state in page.bookmarks:
+            bookmarks.append([level, label, n, x * SCALE, (height - y) * SCALE, state])
+        # WeasyPrint drops a link to an anchor it cannot see; one in another part is kept as « #name »
+        page.links = [
+            ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
+            for kind, target, rect, box in page.links
+        ]
+    return document.write_pdf(), {"pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks}
+
+
+def folio_html(page_html: str, folios: list[bool]) -> str:
+    """The overlay: the document's own head (its @page rules), one empty page per page."""
+    head = page_html[: page_html.index("</head>")] if "</head>" in page_html else "<html><head>"
+    pages = "".join('<div class="folio"></div>' if on else '<div class="folio sans-folio"></div>' for on in folios)
+    return f"{head}<style>{FOLIO_CSS}</style></head><body class=\"folio-calque\">{pages}</body></html>"
+
+
+def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_url: str) -> bytes:
+    """The parts' pages in order, with the folio stamped, links and bookmarks across parts, one outline."""
+    import weasyprint
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
+
+    from .pdf_forms import as_form, draw_form
+
+    writer = PdfWriter()
+    starts, folios, first = [], [], None
+    for source, meta, folio in parts:
+        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
+        first = first or reader
+        starts.append(len(writer.pages))
+        for page in reader.pages:
+            writer.add_page(page)
+        folios += [folio] * len(reader.pages)
+    pages = writer.pages
+    dests: dict[str, tuple[int, float, float]] = {}
+    for start, (_, meta, _) in zip(starts, parts):
+        for name, (n, x, y) in meta["anchors"].items():
+            dests.setdefault(name, (start + n, x, y))  # the first wins, as in one document
+    names = ArrayObject()
+    for name in sorted(dests):
+        n, x, y = dests[name]
+        names += [TextStringObject(name), ArrayObject([pages[n].indirect_reference, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])]
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): writer._add_object(DictionaryObject({NameObject("/Names"): names}))})
+    for page in pages:  # links across parts: « #name » back to a destination
+        for annotation in page.get("/Annots", None) or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if isinstance(uri, str) and uri.startswith("#"):
+                del annotation["/A"]
+                if uri[1:] in dests:
+                    annotation[NameObject("/Dest")] = TextStringObject(uri[1:])
+    stack: list[tuple[int, object]] = []
+    for start, (_, meta, _) in zip(starts, parts):
+        for level, label, n, x, y, state in meta["bookmarks"]:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            item = writer.add_outline_item(
+                title=label, page_number=start + n, parent=stack[-1][1] if stack else None,
+                fit=Fit.xyz(x, y, 0), is_open=state != "closed",
+            )
+            stack.append((level, item))
+    overlay = PdfReader(io.BytesIO(weasyprint.HTML(string=folio_html(folio_page, folios), base_url=base_url).write_pdf()))
+    if len(overlay.pages) != len(pages):
+        raise RuntimeError(f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)}")
+    for n, (page, stamp, on) in enumerate(zip(pages, overlay.pages, folios)):
+        if on:  # a name per page: the pages of a part share one resource dictionary
+            draw_form(page, f"/DossierFolio{n}", as_form(stamp, writer), writer, below=False)
+    writer.add_metadata(dict(first.metadata or {}))
+    catalog = first.trailer["/Root"]
+    for key in ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
+        if key in catalog:
+            writer._root_object[NameObject(key)] = catalog[key].clone(writer) if hasattr(catalog[key], "clone") else catalog[key]
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# --- in the parent: which calls a document in parts needs, as their results come in ---------
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function of this module (or the pool's) with its arguments: picklable, for a worker."""
+
+    fn: Callable
+    args: tuple
+
+    def run(self):
+        return self.fn(*self.args)
+
+
+class _Numbers(dict):
+    """A table of contents' numbers before they are known: the same width for every entry."""
+
+    def get(self, key, default=None):
+        return PLACEHOLDER
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@dataclass
+class PartedPdf:
+    """One PDF made of parts. `start()` gives the first calls; `feed()` the next ones, until `result`."""
+
+    parts: list[Part]
+    page: Callable[[frozenset[str], dict | None], str]  # a part's HTML (its sections, its page numbers)
+    base_url: Path
+    cache: Path | None  # the folder keeping this PDF's parts; None: in memory only
+    result: bytes | None = None
+    _laid: dict = field(default_factory=dict)  # part index -> (source, meta)
+    _htmls: dict = field(default_factory=dict)  # part index -> HTML
+    _used: set = field(default_factory=set)
+    _waiting: dict = field(default_factory=dict)  # key -> indexes of the parts waiting for that layout
+    _memory: dict = field(default_factory=dict)  # key -> (PDF, meta), without a cache folder
+    _numbered_tries: int = 0
+
+    def start(self) -> list[Call]:
+        calls = []
+        for i, part in enumerate(self.parts):
+            calls += self._lay(i, self.page(part.sections, _Numbers() if part.numbered else None))
+        return calls + self._next()
+
+    def feed(self, call: Call, value) -> list[Call]:
+        if call.fn is assemble:
+            self.result = value
+            self._evict()
+            return []
+        html, _ = call.args
+        key = part_key(html, self.base_url)
+        data, meta = value
+        source = self._keep(key, data, meta)
+        for i in self._waiting.pop(key):
+            self._laid[i] = (source, meta)
+        return self._next()
+
+    # ---
+
+    def _lay(self, i: int, html: str) -> list[Call]:
+        self._htmls[i] = html
+        key = part_key(html, self.base_url)
+        self._used.add(key)
+        kept = self._kept(key)
+        if kept is not None:
+            self._laid[i] = kept
+            return []
+        self._laid.pop(i, None)
+        if key in self._waiting:  # the same HTML twice: laid out once
+            self._waiting[key].append(i)
+            return []
+        self._waiting[key] = [i]
+        return [Call(layout, (html, str(self.base_url)))]
+
+    def _next(self) -> list[Call]:
+        if self._waiting:
+            return []
+        numbered = [i for i, p in enumerate(self.parts) if p.numbered]
+        for i in numbered:  # laid out with these numbers: are they right?
+            numbers = self._numbers()
+            html = self.page(self.parts[i].sections, numbers)
+            if html != self._htmls[i]:
+                self._numbered_tries += 1
+                if self._numbered_tries > 4:
+                    raise RuntimeError("la table des matières ne trouve pas son nombre de pages")
+                return self._lay(i, html) or self._next()
+        return [Call(assemble, ([(*self._laid[i], p.folio) for i, p in enumerate(self.parts)], self._htmls[0], str(self.base_url)))]
+
+    def _numbers(self) -> dict[str, int]:
+        numbers, start = {}, 0
+        for i in range(len(self.parts)):
+            meta = self._laid[i][1]
+            for name, (n, *_xy) in meta["anchors"].items():
+                numbers.setdefault(name, start + n + 1)
+            start += meta["pages"]
+        return numbers
+
+    # --- the cache: <key>.pdf and <key>.json in the folder of this PDF --------------------------
+
+    def _kept(self, key: str):
+        if self.cache is None:
+            return self._memory.get(key)
+        pdf, meta = self.cache / f"{key}.pdf", self.cache / f"{key}.json"
+        try:
+            return (str(pdf), json.loads(meta.read_text("utf-8"))) if pdf.is_file() else None
+        except (OSError, ValueError):  # a damaged entry is laid out again
+            return None
+
+    def _keep(self, key: str, data: bytes, meta: dict):
+        if self.cache is None:
+            self._memory[key] = (data, meta)
+            return data
+        from ..write import write_atomic
+
+        write_atomic(self.cache / f"{key}.pdf", data)
+        write_atomic(self.cache / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        return str(self.cache / f"{key}.pdf")
+
+    def _evict(self) -> None:
+        """Forget the parts this PDF no longer has."""
+        if self.cache is None or not self.cache.is_dir():
+            return
+        for path in self.cache.iterdir():
+            if path.suffix in (".pdf", ".json") and path.stem not in self._used:
+                path.unlink(missing_ok=True)
