@@ -217,9 +217,10 @@ def render(
     """
     from .render.pdf_parts import Call
 
-    workers = min(jobs or os.cpu_count() or 1, len(outputs))
     ordered = sorted(outputs, key=lambda o: COST[o.format])
     parted = {o.path: parted_pdf(o, env, job.cache) for o in ordered}
+    tasks_at_least = len(outputs) + sum(len(p.parts) - 1 for p in parted.values() if p is not None)
+    workers = min(jobs or os.cpu_count() or 1, tasks_at_least)
     if workers <= 1:
         pages: dict = {}
         rendered = []

@@ -74,11 +74,19 @@ def part_key(html: str, base_url: Path) -> str:
 # --- in a worker: one part, then the whole -------------------------------------------------
 
 
+_fonts = None  # one font configuration a process: Pango's font caches stay warm from part to part (~15 %)
+
+
 def layout(html: str, base_url: str) -> tuple[bytes, dict]:
     """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
+    global _fonts
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
-    document = weasyprint.HTML(string=html, base_url=base_url).render(stylesheets=[weasyprint.CSS(string=PART_CSS)])
+    _fonts = _fonts or FontConfiguration()
+    document = weasyprint.HTML(string=html, base_url=base_url).render(
+        stylesheets=[weasyprint.CSS(string=PART_CSS, font_config=_fonts)], font_config=_fonts
+    )
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []
