@@ -279,8 +279,11 @@ class PartedPdf:
             return self._memory.get(key)
         pdf, meta = self.cache / f"{key}.pdf", self.cache / f"{key}.json"
         try:
-            return (str(pdf), json.loads(meta.read_text("utf-8"))) if pdf.is_file() else None
-        except (OSError, ValueError):  # a damaged entry is laid out again
+            kept = json.loads(meta.read_text("utf-8"))
+            if kept.get("sha256") != hashlib.sha256(pdf.read_bytes()).hexdigest():
+                return None  # damaged, or half-written by a build that was killed: laid out again
+            return str(pdf), kept
+        except (OSError, ValueError, AttributeError):
             return None
 
     def _keep(self, key: str, data: bytes, meta: dict):
@@ -289,6 +292,7 @@ class PartedPdf:
             return data
         from ..write import write_atomic
 
+        meta = {**meta, "sha256": hashlib.sha256(data).hexdigest()}
         write_atomic(self.cache / f"{key}.pdf", data)
         write_atomic(self.cache / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         return str(self.cache / f"{key}.pdf")

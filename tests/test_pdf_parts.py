@@ -1,0 +1,142 @@
+"""Long PDFs laid out in parts (render/pdf_parts.py): the same document as in one piece, kept between builds."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE
+from dossier import documents, rendering
+from dossier.build import build, check
+from dossier.render import pdf as pdf_render
+from dossier.render import pdf_parts
+from extract import flat, pdf_pages
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+
+SLUG = "responsable-commercial-et-marketing"
+
+
+def _outputs(folder: Path, document: str):
+    cert = check(folder).certification
+    env = rendering.render_env(cert, folder)
+    out = rendering.plan(cert, (document,), ("pdf",))[0]
+    return out, env
+
+
+@pytest.mark.parametrize("document", ["referentiel", "livret"])
+def test_parts_give_the_document_laid_out_in_one_piece(document, tmp_path):
+    """Same pages, same text on each page (the folio included), whether laid out whole or in parts."""
+    out, env = _outputs(EXAMPLE, document)
+    parted = rendering.parted_pdf(out, env, None)
+    assert parted is not None and len(parted.parts) >= 4
+    spec = documents.DOCUMENTS[document]
+    whole = pdf_render.render(rendering.html_page(spec, out.view, env), env.templates.folders[0])
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(rendering.render_one(out, env, {}))
+    one, many = pdf_pages(tmp_path / "whole.pdf"), pdf_pages(tmp_path / "parts.pdf")
+    assert len(one) == len(many)
+    for n, (a, b) in enumerate(zip(one, many), start=1):
+        assert flat(a) == flat(b), f"page {n}"
+    folios = [re.findall(r"page (\d+) / (\d+)", page) for page in many]
+    first = 1 if document == "livret" else 0  # the handbook's cover has none
+    assert folios[:first] == [[]] * first
+    assert [f for page in folios[first:] for f in page] == [(str(n), str(len(many))) for n in range(first + 1, len(many) + 1)]
+
+
+def test_links_and_bookmarks_across_parts(tmp_path):
+    out, env = _outputs(EXAMPLE, "livret")
+    path = tmp_path / "livret.pdf"
+    path.write_bytes(rendering.render_one(out, env, {}))
+    reader = PdfReader(path)
+    pages = pdf_pages(path)
+    dests = reader.named_destinations
+    page_of = {name: reader.get_destination_page_number(d) for name, d in dests.items()}
+    # the table of contents (its own part) links to headings in other parts, on their pages
+    toc = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    targets = [str(a["/Dest"]) for a in toc if "/Dest" in a]
+    assert len(targets) >= 20 and not [a for a in toc if "/A" in a and str(a["/A"].get("/URI", "")).startswith("#")]
+    for name in ("certification", "bloc-bc02", "bloc-bc04-validation", "regles-03-rattrapage"):
+        assert name in targets
+    for view_bloc in out.view.blocs:
+        assert flat(view_bloc.titre) in flat(pages[page_of[view_bloc.id]])
+    # one outline for the whole: the handbook's title, its sections under it, on their pages
+    top = reader.outline
+    assert len([o for o in top if not isinstance(o, list)]) == 1
+    sections = [o for o in top[1] if not isinstance(o, list)]
+    titles = [s.title for s in sections]
+    assert titles[:3] == ["La certification", "Accès à la certification", "Les blocs de compétences et leurs épreuves"]
+    for s in sections:
+        assert flat(s.title) in flat(pages[reader.get_destination_page_number(s)])
+
+
+def _edit_competence(folder: Path, bloc_index: int, mark: str) -> str:
+    bloc = sorted((folder / "blocs").glob("*.yaml"))[bloc_index]
+    text = bloc.read_text(encoding="utf-8")
+    start = text.index("texte:") + len("texte:")
+    end = text.index("\n", start)
+    bloc.write_text(text[:end] + mark + text[end:], encoding="utf-8")
+    return bloc.stem
+
+
+def test_an_edited_bloc_lays_out_its_parts_only_and_gives_the_cold_bytes(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    out = tmp_path / "build"
+    build(src, out, only=("referentiel", "livret"), formats=("pdf",), jobs=1)
+    cache = out / rendering.CACHE_DIR
+    before = {p.name for p in cache.rglob("*.pdf")}
+
+    laid: list[str] = []
+    real = pdf_parts.layout
+
+    def counting(html: str, base_url: str):
+        laid.append(html)
+        return real(html, base_url)
+
+    monkeypatch.setattr(pdf_parts, "layout", counting)
+    _edit_competence(src, 1, " (révision de test)")
+    build(src, out, only=("referentiel", "livret"), formats=("pdf",), jobs=1)
+    # one part of each document holds the edited bloc: only those two are laid out again
+    assert len(laid) == 2 and all("révision de test" in html for html in laid)
+    after = {p.name for p in cache.rglob("*.pdf")}
+    assert len(after) == len(before) and len(after - before) == 2  # the old parts of that bloc are forgotten
+
+    monkeypatch.setattr(pdf_parts, "layout", real)
+    fresh = tmp_path / "fresh"
+    build(src, fresh, only=("referentiel", "livret"), formats=("pdf",), jobs=1)
+    for rel in (f"referentiel/{SLUG}-referentiel.pdf", f"livret/{SLUG}-livret.pdf"):
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+    assert "révision de test" in flat(" ".join(pdf_pages(out / f"referentiel/{SLUG}-referentiel.pdf")))
+
+
+def test_a_damaged_part_is_laid_out_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    out = tmp_path / "build"
+    build(EXAMPLE, out, only=("referentiel",), formats=("pdf",), jobs=1)
+    target = out / f"referentiel/{SLUG}-referentiel.pdf"
+    good = target.read_bytes()
+    victim = sorted((out / rendering.CACHE_DIR).rglob("*.pdf"))[0]
+    victim.write_bytes(victim.read_bytes()[:1000])  # cut, as by a killed build
+    build(EXAMPLE, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)
+    assert target.read_bytes() == good
+    assert len(victim.read_bytes()) > 1000
+
+
+def test_pool_and_single_process_give_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    build(EXAMPLE, tmp_path / "one", only=("livret",), formats=("pdf",), jobs=1)
+    build(EXAMPLE, tmp_path / "two", only=("livret",), formats=("pdf",), jobs=2)
+    rel = f"livret/{SLUG}-livret.pdf"
+    assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
+
+
+def test_pdf_a_is_laid_out_in_one_piece():
+    out, env = _outputs(EXAMPLE, "referentiel")
+    archival = rendering.RenderEnv(env.templates, env.when, pdf_a=True)
+    assert rendering.parted_pdf(out, archival, None) is None
