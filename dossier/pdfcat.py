@@ -10,6 +10,7 @@ trailer are written.
 
 from __future__ import annotations
 
+import gc
 import io
 from pathlib import Path
 from typing import BinaryIO
@@ -82,6 +83,10 @@ def concatenate(inputs: list[Path], out: BinaryIO, title: str = "") -> int:
                 obj.write_to_stream(out)
                 out.write(b"\nendobj\n")
         base = offset + highest + 1
+        # A reader and its objects refer to each other: free them now, not at the next
+        # collection, or a session's memory grows with its number of batches.
+        reader = page = obj = None  # type: ignore[assignment]
+        gc.collect()
     pages = DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"),
         NameObject("/Kids"): ArrayObject(IndirectObject(k, 0, None) for k in kids),  # type: ignore[arg-type]

@@ -65,10 +65,10 @@ class _Worker:
         return html_render.render_page(self.env.templates, "grille.html", view, meta_date=self.env.when.isoformat())
 
     def base(self, stem: str) -> Base:
-        import weasyprint
+        from .render.pdf import document as laid_out
 
         view = for_candidate(self.views[stem], None, self.job.session)
-        document = weasyprint.HTML(string=self.page(view), base_url=str(self.env.templates.folders[0])).render()
+        document = laid_out(self.page(view), self.env.templates.folders[0])
         fields = field_boxes(document)
         page = document.pages[0]
         marked = for_candidate(view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session)

@@ -86,12 +86,12 @@ def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[li
     page: one copy of the grid per batch, referenced by every page, and no
     re-parsing of content streams.
     """
-    import weasyprint
     from pypdf import PdfReader, PdfWriter
 
+    from .render.pdf import document
     from .render.pdf_forms import as_form, draw_form
 
-    overlay = PdfReader(io.BytesIO(weasyprint.HTML(string=_overlay_html(base, candidats), base_url=str(base_url)).write_pdf()))
+    overlay = PdfReader(io.BytesIO(document(_overlay_html(base, candidats), base_url).write_pdf()))
     reader = PdfReader(io.BytesIO(base.pdf))
     together = PdfWriter()
     forms = [as_form(page, together) for page in reader.pages]

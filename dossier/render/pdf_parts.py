@@ -74,19 +74,11 @@ def part_key(html: str, base_url: Path) -> str:
 # --- in a worker: one part, then the whole -------------------------------------------------
 
 
-_fonts = None  # one font configuration a process: Pango's font caches stay warm from part to part (~15 %)
-
-
 def layout(html: str, base_url: str) -> tuple[bytes, dict]:
     """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
-    global _fonts
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+    from .pdf import document as laid_out
 
-    _fonts = _fonts or FontConfiguration()
-    document = weasyprint.HTML(string=html, base_url=base_url).render(
-        stylesheets=[weasyprint.CSS(string=PART_CSS, font_config=_fonts)], font_config=_fonts
-    )
+    document = laid_out(html, base_url, PART_CSS)
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []
@@ -113,10 +105,10 @@ def folio_html(page_html: str, folios: list[bool]) -> str:
 
 def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_url: str) -> bytes:
     """The parts' pages in order, with the folio stamped, links and bookmarks across parts, one outline."""
-    import weasyprint
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
+    from .pdf import document as laid_out
     from .pdf_forms import as_form, draw_form
 
     writer = PdfWriter()
@@ -157,7 +149,7 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_
                 fit=Fit.xyz(x, y, 0), is_open=state != "closed",
             )
             stack.append((level, item))
-    overlay = PdfReader(io.BytesIO(weasyprint.HTML(string=folio_html(folio_page, folios), base_url=base_url).write_pdf()))
+    overlay = PdfReader(io.BytesIO(laid_out(folio_html(folio_page, folios), base_url).write_pdf()))
     if len(overlay.pages) != len(pages):
         raise RuntimeError(f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)}")
     for n, (page, stamp, on) in enumerate(zip(pages, overlay.pages, folios)):
