@@ -20,7 +20,13 @@ from .synthetic import multiply, verify
 
 EPOCH = "1790000000"
 WHY_ONE_BLOC = (
-    "Pourquoi « un bloc modifié » coûte encore près des deux tiers d'une construction à froid : le référentiel et le livret contiennent tous les blocs, et chacun est un seul PDF que WeasyPrint remet entièrement en page (à 20×, environ 25 s pour le livret et 10 s pour le référentiel) ; seuls les grilles, les pages du site et le dossier de dépôt se limitent au bloc touché. Pour atteindre le tiers, il faudrait mettre en page ces deux PDF bloc par bloc, garder chaque morceau en cache, et poser après coup les numéros de page et ceux du sommaire (comme on tamponne déjà les grilles)."
+    "Ce que refait « un bloc modifié » : le référentiel et le livret contiennent tous les blocs, mais leurs PDF sont "
+    "mis en page par parties (des séries de blocs, au plus 16 séries, chacune commençant une page ; la couverture, "
+    "le sommaire et les textes du livret à part), gardées dans `build/.dossier-cache/` sous l'empreinte de leur HTML. "
+    "Un bloc modifié ne remet en page que la série qui le contient (à 20×, 5 blocs) ; les parties sont ensuite "
+    "réassemblées, les numéros « page X / Y » posés par-dessus, les liens, signets et numéros du sommaire recalculés. "
+    "Sont refaits en entier, car ils sont rapides : le HTML et le DOCX de ces deux documents ; et pour le bloc touché "
+    "seulement : ses grilles, les pages du site, le dossier de dépôt."
 )
 
 
