@@ -291,8 +291,8 @@ def dossier_executable() -> Path:
 
 
 def only_file(folder: Path, suffix: str) -> Path:
-    """The one file with this suffix a run wrote under folder."""
-    found = sorted(folder.rglob(f"*.{suffix}"))
+    """The one file with this suffix a run wrote under folder (not in the build's hidden cache)."""
+    found = sorted(p for p in folder.rglob(f"*.{suffix}") if not any(part.startswith(".") for part in p.relative_to(folder).parts))
     if len(found) != 1:
         raise BenchError(f"{folder} : un fichier .{suffix} attendu, {len(found)} trouvé(s)")
     return found[0]

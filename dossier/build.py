@@ -18,7 +18,7 @@ from .diagnostics import Report, Severity
 from .errors import DossierError
 from .model import Certification
 from .render.templates import PACKAGE_TEMPLATES
-from .rendering import CACHE_DIR, Job, Output, RenderEnv, document_date, plan, render, render_env, template_errors  # noqa: F401 (the API)
+from .rendering import CACHE_DIR, Job, Output, prune_cache, RenderEnv, document_date, plan, render, render_env, template_errors  # noqa: F401 (the API)
 from .state import State, fingerprint, tree_key
 from .write import write_atomic
 
@@ -171,6 +171,8 @@ def build(
     if on_plan:
         on_plan(len(todo))
     rendered = render(todo, env, Job(Path(folder), options, formats, out_dir / CACHE_DIR), jobs, progress)
+    if not only and not formats and not bloc:
+        prune_cache(out_dir / CACHE_DIR, outputs)
     derived: list[tuple[Output, bytes]] = []
     if (SITE in want or BUNDLE in want) and not bloc:
         built = _built_documents(rendered, out_dir)

@@ -104,8 +104,25 @@ def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> "PartedPdf | 
         with template_errors(out.document):
             return html_page(spec, out.view, env, part=sections, numeros=numeros)
 
-    folder = None if cache is None else Path(cache) / out.path.with_suffix("").as_posix().replace("/", "--")
+    folder = None if cache is None else cache_folder(Path(cache), out)
     return PartedPdf(parts, page, env.templates.folders[0], folder)
+
+
+def cache_folder(cache: Path, out: Output) -> Path:
+    """Where the parts of one output are kept (each output forgets its own old parts)."""
+    return cache / out.path.with_suffix("").as_posix().replace("/", "--")
+
+
+def prune_cache(cache: Path, outputs: list[Output]) -> None:
+    """Forget the parts of outputs a full build no longer makes (a renamed certification…)."""
+    if not cache.is_dir():
+        return
+    keep = {cache_folder(cache, o).name for o in outputs}
+    for folder in cache.iterdir():
+        if folder.is_dir() and folder.name not in keep:
+            for path in folder.iterdir():
+                path.unlink(missing_ok=True)
+            folder.rmdir()
 
 
 def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:

@@ -140,3 +140,14 @@ def test_pdf_a_is_laid_out_in_one_piece():
     out, env = _outputs(EXAMPLE, "referentiel")
     archival = rendering.RenderEnv(env.templates, env.when, pdf_a=True)
     assert rendering.parted_pdf(out, archival, None) is None
+
+
+def test_a_full_build_forgets_the_parts_of_documents_it_no_longer_makes(tmp_path):
+    out, env = _outputs(EXAMPLE, "livret")
+    cache = tmp_path / rendering.CACHE_DIR
+    current, stale = rendering.cache_folder(cache, out), cache / "livret--ancien-intitule-livret"
+    for folder in (current, stale):
+        folder.mkdir(parents=True)
+        (folder / "0123.pdf").write_bytes(b"%PDF")
+    rendering.prune_cache(cache, [out])
+    assert current.is_dir() and not stale.exists()
