@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from contextlib import contextmanager
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -246,6 +245,8 @@ def render(
             if progress:
                 progress(out)
         return rendered
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only with a pool: ~15 ms to import
+
     results: dict[Path, bytes] = {}
     with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,)) as pool:
         tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)

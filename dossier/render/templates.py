@@ -34,12 +34,24 @@ class TemplatePath:
         return _environment(self.folders)
 
 
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder: compile every time
+        return None
+
+
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per template path, so a page rendered in parts compiles its template once
     (Jinja's loader still notices a template edited on disk, for `dossier serve`)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f / "html") for f in folders]),
+        # compiled templates kept between runs (like .pyc files; keyed by the source's checksum, in a
+        # private folder of the temporary directory): compiling the five templates of a document
+        # is otherwise most of a small HTML build
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
