@@ -131,6 +131,7 @@ class ReferentielView:
     header: Header
     blocs: tuple[RefBloc, ...]
     titre: str = "Référentiel d'activités, de compétences et d'évaluation"
+    bloc_par_page: bool = True  # printed: each bloc starts a page (and the PDF can be laid out in parts)
 
 
 COLONNES = (
@@ -178,7 +179,9 @@ def ref_bloc(bloc: Bloc) -> RefBloc:
 
 
 def referentiel(cert: Certification, options: "ViewOptions") -> ReferentielView:
-    return ReferentielView(header(cert, options.brouillon), tuple(ref_bloc(b) for b in cert.blocs))
+    return ReferentielView(
+        header(cert, options.brouillon), tuple(ref_bloc(b) for b in cert.blocs), bloc_par_page=cert.affichage.bloc_par_page
+    )
 
 
 # --- the registry -----------------------------------------------------------------
@@ -226,6 +229,8 @@ def bloc_runs(codes: list[str]) -> list[list[str]]:
 
 def referentiel_parts(view: "ReferentielView") -> list[Part]:
     """The title block with the first run of blocs, then a run of blocs a part (each bloc starts a page)."""
+    if not view.bloc_par_page:  # one continuous table: one piece
+        return [Part(frozenset({"titre", *(f"bloc:{b.bloc.code}" for b in view.blocs)}))]
     runs = bloc_runs([f"bloc:{b.bloc.code}" for b in view.blocs]) or [[]]
     return [Part(frozenset(run) | ({"titre"} if i == 0 else set())) for i, run in enumerate(runs)]
 

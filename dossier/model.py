@@ -110,6 +110,7 @@ class Codes:
 class Affichage:
     identifiants: bool = True
     pdf_a: bool = False
+    bloc_par_page: bool = True
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 

@@ -114,8 +114,16 @@ AFFICHAGE = Obj(
     keys={
         "identifiants": Key(Boolean(doc="Afficher les identifiants (C1.1, CR1.1…) dans les documents (oui par défaut)"), default=True),
         "pdf_a": Key(Boolean(doc="Produire des PDF d'archivage PDF/A-3b")),
+        "bloc_par_page": Key(
+            Boolean(doc=(
+                "Référentiel imprimé : chaque bloc commence une page (oui par défaut). Le PDF est alors mis en page "
+                "par parties, en parallèle, et un bloc modifié ne remet en page que sa partie ; sinon le tableau est "
+                "continu et mis en page d'un seul tenant"
+            )),
+            default=True,
+        ),
     },
-    build=lambda src, identifiants, pdf_a: m.Affichage(identifiants, pdf_a, src),
+    build=lambda src, identifiants, pdf_a, bloc_par_page: m.Affichage(identifiants, pdf_a, bloc_par_page, src),
     identity=None,
     default=m.Affichage(),
 )

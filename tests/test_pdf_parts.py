@@ -151,3 +151,26 @@ def test_a_full_build_forgets_the_parts_of_documents_it_no_longer_makes(tmp_path
         (folder / "0123.pdf").write_bytes(b"%PDF")
     rendering.prune_cache(cache, [out])
     assert current.is_dir() and not stale.exists()
+
+
+def test_a_continuous_referentiel_is_one_piece_with_blocs_sharing_pages(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    cert_file = src / "certification.yaml"
+    cert_file.write_text(cert_file.read_text(encoding="utf-8").replace("affichage:\n", "affichage:\n  bloc_par_page: false\n"), encoding="utf-8")
+    out, env = _outputs(src, "referentiel")
+    assert rendering.parted_pdf(out, env, None) is None
+    (tmp_path / "continu.pdf").write_bytes(rendering.render_one(out, env, {}))
+    continuous = pdf_pages(tmp_path / "continu.pdf")
+    out_default, env_default = _outputs(EXAMPLE, "referentiel")
+    (tmp_path / "blocs.pdf").write_bytes(rendering.render_one(out_default, env_default, {}))
+    per_bloc = pdf_pages(tmp_path / "blocs.pdf")
+    assert len(continuous) < len(per_bloc)
+    # each bloc's title row opens a page by default, and shares a page with the previous bloc when continuous
+    titles = [f"{b.bloc.code} — " for b in out.view.blocs]
+    opens = lambda pages, t: any(t in p and all(o not in p for o in titles if o != t) for p in pages)  # noqa: E731
+    assert all(opens(per_bloc, t) for t in titles[1:])
+    last_ids = [b.rows[-1].competence.id for b in out.view.blocs]  # each bloc's last competence
+    shared = [t for i, t in enumerate(titles[1:]) if any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for p in continuous)]
+    assert shared, "with a continuous table, some bloc begins on the page where the previous one ends"
+    assert not any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for i, t in enumerate(titles[1:]) for p in per_bloc)
