@@ -201,8 +201,9 @@ class Part:
     """A run of whole pages of a document's PDF, which can be laid out on its own.
 
     `sections` are the names the template shows (`montrer(name)`); `folio`:
-    whether its pages carry « page X / Y »; `numbered`: it refers to the other
-    parts' page numbers (a table of contents), so it is laid out after them.
+    whether its pages carry « page X / Y »; `numbered`: it shows the other
+    parts' page numbers (a table of contents): its template gets placeholders,
+    and the numbers are drawn over them once the parts are put together.
     """
 
     sections: frozenset[str]

@@ -13,9 +13,10 @@ What a part cannot know is settled when the parts are put together:
   `@page` rules, one empty page per page, drawn over each page as a form;
 - links from one part to another (kept as `#name` URIs by the part) and the
   bookmarks: the named destinations and the outline are rebuilt for the whole;
-- a table of contents (the part marked `numbered`): laid out last, with the
-  page numbers given to its template (`numeros`), first with placeholders to
-  learn how many pages it takes itself.
+- a table of contents' page numbers (the part marked `numbered`): its template
+  gets placeholders (`numeros`), as wide as the largest number and hidden; the
+  layout tells where each one is, and the overlay draws the real number there,
+  right-aligned. The contents are laid out once, in parallel with the rest.
 
 The archival PDF/A variant is laid out in one piece (rendering.py): its
 metadata and output intent belong to one WeasyPrint document.
@@ -42,13 +43,14 @@ _BOXES = (
 )
 FOLIO_CSS = (
     "html, body { background: none !important; margin: 0 !important; }\n"
-    ".folio { break-after: page; height: 1px; }\n"
+    ".folio { break-after: page; height: 1px; position: relative; }\n"
+    ".numero { position: absolute; text-align: right; white-space: nowrap; }\n"
     ".folio:last-child { break-after: auto; }\n"
     ".sans-folio { page: sans-folio; }\n"
     "@page sans-folio { @bottom-right { content: none !important; } }\n"
     "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in _BOXES) + " }\n"
 )
-PLACEHOLDER = "000"  # as wide as the page numbers of a long document, for the first layout of a table of contents
+PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space a table of contents keeps for each
 SCALE = 0.75  # PDF points per CSS pixel
 
 
@@ -82,7 +84,9 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []
+    numbers: list[list] = []
     for n, page in enumerate(document.pages):
+        numbers += [[n, *place] for place in _placeholders(page)]
         height = page.height
         for name, (x, y, *_rest) in page.anchors.items():
             anchors.setdefault(name, [n, x * SCALE, (height - y) * SCALE])
@@ -93,14 +97,51 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
             ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
             for kind, target, rect, box in page.links
         ]
-    return document.write_pdf(), {"pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks}
+    meta = {"pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers}
+    return document.write_pdf(), meta
 
 
-def folio_html(page_html: str, folios: list[bool]) -> str:
-    """The overlay: the document's own head (its @page rules), one empty page per page."""
+def _placeholders(page) -> list[list]:
+    """Where a table of contents keeps room for page numbers: the `::after` box of an element with
+    `data-page`, and the anchor its link points to; in CSS px from the page's content box, font size."""
+    root = page._page_box
+    origin_x, origin_y = root.content_box_x(), root.content_box_y()
+    found, stack = [], [root]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if (
+            element is not None
+            and getattr(box, "element_tag", "").endswith("::after")
+            and element.get("data-page") is not None
+            and hasattr(box, "children")
+        ):
+            link = next((a.get("href", "") for a in element.iter("a")), "")
+            if link.startswith("#"):
+                found.append([
+                    link[1:], box.content_box_x() - origin_x, box.content_box_y() - origin_y, box.width, box.height,
+                    box.style["font_size"], box.style["font_weight"],
+                ])
+            continue
+        stack.extend(getattr(box, "children", ()) or ())
+    return sorted(found, key=lambda f: (f[2], f[1]))
+
+
+def folio_html(page_html: str, folios: list[bool], numbers: dict[int, list[tuple]] | None = None) -> str:
+    """The overlay: the document's own head (its @page rules), one empty page per page, with the
+    folio in @bottom-right and, where a table of contents kept room, its page numbers."""
+    import html as html_lib
+
     head = page_html[: page_html.index("</head>")] if "</head>" in page_html else "<html><head>"
-    pages = "".join('<div class="folio"></div>' if on else '<div class="folio sans-folio"></div>' for on in folios)
-    return f"{head}<style>{FOLIO_CSS}</style></head><body class=\"folio-calque\">{pages}</body></html>"
+    pages = []
+    for n, on in enumerate(folios):
+        spans = "".join(
+            f'<span class="numero" style="left:{x:.3f}px; top:{y:.3f}px; width:{w:.3f}px; height:{h:.3f}px; '
+            f'line-height:{h:.3f}px; font-size:{size:.3f}px; font-weight:{weight}">{html_lib.escape(text)}</span>'
+            for text, x, y, w, h, size, weight in (numbers or {}).get(n, ())
+        )
+        pages.append(f'<div class="folio{"" if on else " sans-folio"}">{spans}</div>')
+    return f"{head}<style>{FOLIO_CSS}</style></head><body class=\"folio-calque\">{''.join(pages)}</body></html>"
 
 
 def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_url: str) -> bytes:
@@ -139,6 +180,11 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_
                 del annotation["/A"]
                 if uri[1:] in dests:
                     annotation[NameObject("/Dest")] = TextStringObject(uri[1:])
+    numbers: dict[int, list[tuple]] = {}  # page -> the table of contents' numbers to draw there
+    for start, (_, meta, _) in zip(starts, parts):
+        for n, target, *place in meta.get("numbers", ()):
+            if target in dests:
+                numbers.setdefault(start + n, []).append((str(dests[target][0] + 1), *place))
     stack: list[tuple[int, object]] = []
     for start, (_, meta, _) in zip(starts, parts):
         for level, label, n, x, y, state in meta["bookmarks"]:
@@ -149,11 +195,11 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_
                 fit=Fit.xyz(x, y, 0), is_open=state != "closed",
             )
             stack.append((level, item))
-    overlay = PdfReader(io.BytesIO(laid_out(folio_html(folio_page, folios), base_url).write_pdf()))
+    overlay = PdfReader(io.BytesIO(laid_out(folio_html(folio_page, folios, numbers), base_url).write_pdf()))
     if len(overlay.pages) != len(pages):
         raise RuntimeError(f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)}")
     for n, (page, stamp, on) in enumerate(zip(pages, overlay.pages, folios)):
-        if on:  # a name per page: the pages of a part share one resource dictionary
+        if on or n in numbers:  # a name per page: the pages of a part share one resource dictionary
             draw_form(page, f"/DossierFolio{n}", as_form(stamp, writer), writer, below=False)
     writer.add_metadata(dict(first.metadata or {}))
     catalog = first.trailer["/Root"]
@@ -203,7 +249,6 @@ class PartedPdf:
     _used: set = field(default_factory=set)
     _waiting: dict = field(default_factory=dict)  # key -> indexes of the parts waiting for that layout
     _memory: dict = field(default_factory=dict)  # key -> (PDF, meta), without a cache folder
-    _numbered_tries: int = 0
 
     def start(self) -> list[Call]:
         calls = []
@@ -244,25 +289,7 @@ class PartedPdf:
     def _next(self) -> list[Call]:
         if self._waiting:
             return []
-        numbered = [i for i, p in enumerate(self.parts) if p.numbered]
-        for i in numbered:  # laid out with these numbers: are they right?
-            numbers = self._numbers()
-            html = self.page(self.parts[i].sections, numbers)
-            if html != self._htmls[i]:
-                self._numbered_tries += 1
-                if self._numbered_tries > 4:
-                    raise RuntimeError("la table des matières ne trouve pas son nombre de pages")
-                return self._lay(i, html) or self._next()
         return [Call(assemble, ([(*self._laid[i], p.folio) for i, p in enumerate(self.parts)], self._htmls[0], str(self.base_url)))]
-
-    def _numbers(self) -> dict[str, int]:
-        numbers, start = {}, 0
-        for i in range(len(self.parts)):
-            meta = self._laid[i][1]
-            for name, (n, *_xy) in meta["anchors"].items():
-                numbers.setdefault(name, start + n + 1)
-            start += meta["pages"]
-        return numbers
 
     # --- the cache: <key>.pdf and <key>.json in the folder of this PDF --------------------------
 
