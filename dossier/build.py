@@ -8,6 +8,7 @@ whose inputs changed are rendered again (see state.py).
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,8 @@ def build(
     with template_errors("des documents"):
         fingerprints = {o.path: fingerprint(o, env) for o in outputs}
     todo = [o for o in outputs if force or not state.up_to_date(str(o.path), fingerprints[o.path], out_dir)]
+    if force:  # everything laid out again, the kept parts of long PDFs too
+        shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
     if on_plan:
         on_plan(len(todo))
     rendered = render(todo, env, Job(Path(folder), options, formats, out_dir / CACHE_DIR), jobs, progress)

@@ -12,7 +12,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import jinja2
 
@@ -20,6 +20,9 @@ from . import documents
 from .errors import DossierError
 from .model import Certification
 from .render.templates import TemplatePath
+
+if TYPE_CHECKING:
+    from .render.pdf_parts import PartedPdf
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def html_page(spec: documents.DocumentSpec, view, env: RenderEnv, part=None, num
 CACHE_DIR = ".dossier-cache"  # under the build folder: the parts of PDFs laid out in parts
 
 
-def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> "PartedPdf | None":
+def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
     """The PDF of a long document, laid out in parts (see render/pdf_parts.py); None: in one piece."""
     from .render.pdf_parts import PartedPdf
 
@@ -96,7 +99,7 @@ def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> "PartedPdf | 
     if out.format != "pdf" or spec.parts is None or env.pdf_a:
         return None
     parts = spec.parts(out.view)
-    if len(parts) < 2:
+    if len(parts) < 2 or not _shows_parts(spec, out.view, env, parts):
         return None
 
     def page(sections, numeros):
@@ -105,6 +108,28 @@ def parted_pdf(out: Output, env: RenderEnv, cache: Path | None) -> "PartedPdf | 
 
     folder = None if cache is None else cache_folder(Path(cache), out)
     return PartedPdf(parts, page, env.templates.folders[0], folder)
+
+
+class _Asked(frozenset):
+    """A `part` for the template that shows everything and notes which sections it was asked about."""
+
+    def __new__(cls):
+        instance = super().__new__(cls)
+        instance.asked = set()
+        return instance
+
+    def __contains__(self, name) -> bool:
+        self.asked.add(name)
+        return True
+
+
+def _shows_parts(spec, view, env: RenderEnv, parts) -> bool:
+    """Does the template show its sections through `montrer()`? One copied from an older version, or
+    written without it, would give the whole document in every part: it is laid out in one piece."""
+    asked = _Asked()
+    with template_errors(spec.name):
+        html_page(spec, view, env, part=asked)
+    return all(part.sections <= asked.asked for part in parts)
 
 
 def cache_folder(cache: Path, out: Output) -> Path:
@@ -254,14 +279,14 @@ def render(
         def submit(out: Output, whole, call: Call) -> None:
             tasks[pool.submit(call.fn, *call.args)] = (out, whole, call)
 
-        for out in ordered:  # the parts of long PDFs first: the heaviest work
-            if parted[out.path] is not None:
-                for call in parted[out.path].start():
-                    submit(out, parted[out.path], call)
-        for out in ordered:
-            if parted[out.path] is None:
-                submit(out, None, Call(_task, (out.path,)))
         try:
+            for out in ordered:  # the parts of long PDFs first: the heaviest work
+                if parted[out.path] is not None:
+                    for call in parted[out.path].start():
+                        submit(out, parted[out.path], call)
+            for out in ordered:
+                if parted[out.path] is None:
+                    submit(out, None, Call(_task, (out.path,)))
             while tasks:
                 done, _ = wait(tasks, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -278,7 +303,6 @@ def render(
                     if progress:
                         progress(out)
         except BaseException:
-            for future in tasks:
-                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
             raise
     return [(o, results[o.path]) for o in outputs]

@@ -43,10 +43,28 @@ def test_parts_give_the_document_laid_out_in_one_piece(document, tmp_path):
     leaders = re.compile(r"\.{3,}\s*")  # in parts, a leader stops short of the widest number's room
     for n, (a, b) in enumerate(zip(one, many), start=1):
         assert leaders.sub("… ", flat(a)) == leaders.sub("… ", flat(b)), f"page {n}"
-    folios = [re.findall(r"page (\d+) / (\d+)", page) for page in many]
+    # the stamped folio sits where the one-piece layout puts it
     first = 1 if document == "livret" else 0  # the handbook's cover has none
+    stamped = _folio_boxes(tmp_path / "parts.pdf")
+    assert len(stamped) == 4 * (len(many) - first)
+    assert stamped == pytest.approx(_folio_boxes(tmp_path / "whole.pdf"), abs=0.05)
+    folios = [re.findall(r"page (\d+) / (\d+)", page) for page in many]
     assert folios[:first] == [[]] * first
     assert [f for page in folios[first:] for f in page] == [(str(n), str(len(many))) for n in range(first + 1, len(many) + 1)]
+
+
+def _folio_boxes(path: Path) -> list[float]:
+    """Where each page's « page X / Y » is drawn: the box of its word « page » (pdftotext -bbox)."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    boxes = []
+    for page in out.split("<page ")[1:]:
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)
+        for i, (x0, y0, x1, y1, word) in enumerate(words[:-3]):
+            if word == "page" and words[i + 2][4] == "/":
+                boxes += [float(x0), float(y0), float(x1), float(y1)]
+    return boxes
 
 
 def test_links_and_bookmarks_across_parts(tmp_path):
@@ -135,10 +153,17 @@ def test_a_damaged_part_is_laid_out_again(tmp_path, monkeypatch):
 
 def test_pool_and_single_process_give_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    build(EXAMPLE, tmp_path / "one", only=("livret",), formats=("pdf",), jobs=1)
-    build(EXAMPLE, tmp_path / "two", only=("livret",), formats=("pdf",), jobs=2)
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    build(src, tmp_path / "one", only=("livret",), formats=("pdf",), jobs=1)
+    build(src, tmp_path / "two", only=("livret",), formats=("pdf",), jobs=2)
     rel = f"livret/{SLUG}-livret.pdf"
     assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
+    # a bloc edited: the pool reuses the kept parts, and gives what a cold single process gives
+    _edit_competence(src, 2, " (révision)")
+    build(src, tmp_path / "two", only=("livret",), formats=("pdf",), jobs=2)
+    build(src, tmp_path / "three", only=("livret",), formats=("pdf",), jobs=1)
+    assert (tmp_path / "two" / rel).read_bytes() == (tmp_path / "three" / rel).read_bytes() != (tmp_path / "one" / rel).read_bytes()
 
 
 def test_pdf_a_is_laid_out_in_one_piece():
@@ -173,7 +198,7 @@ def test_a_continuous_referentiel_is_one_piece_with_blocs_sharing_pages(tmp_path
     assert len(continuous) < len(per_bloc)
     # each bloc's title row opens a page by default, and shares a page with the previous bloc when continuous
     titles = [f"{b.bloc.code} — " for b in out.view.blocs]
-    opens = lambda pages, t: any(t in p and all(o not in p for o in titles if o != t) for p in pages)  # noqa: E731
+    opens = lambda pages, t: any(t in p and all(o not in p for o in titles if o != t) for p in pages)
     assert all(opens(per_bloc, t) for t in titles[1:])
     last_ids = [b.rows[-1].competence.id for b in out.view.blocs]  # each bloc's last competence
     shared = [t for i, t in enumerate(titles[1:]) if any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for p in continuous)]
@@ -204,3 +229,47 @@ def test_pages_added_to_a_bloc_renumber_the_contents_without_laying_them_out_aga
     fresh = tmp_path / "fresh"
     build(src, fresh, only=("livret",), formats=("pdf",), jobs=1)
     assert livret.read_bytes() == (fresh / f"livret/{SLUG}-livret.pdf").read_bytes()
+
+
+def test_a_template_without_montrer_is_laid_out_in_one_piece(tmp_path):
+    """A référentiel template copied from before `montrer()` would repeat the document in every part."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    template = (Path(documents.__file__).parent / "templates/html/referentiel.html").read_text(encoding="utf-8")
+    old_style = template.replace('{% if montrer("titre") %}', "{% if true %}").replace(' if montrer("bloc:" ~ b.bloc.code)', "")
+    assert "montrer" not in old_style
+    (src / "templates/html").mkdir(parents=True)
+    (src / "templates/html/referentiel.html").write_text(old_style, encoding="utf-8")
+    out, env = _outputs(src, "referentiel")
+    assert rendering.parted_pdf(out, env, None) is None
+    (tmp_path / "r.pdf").write_bytes(rendering.render_one(out, env, {}))
+    text = flat(" ".join(pdf_pages(tmp_path / "r.pdf")))
+    for b in out.view.blocs:
+        assert text.count(f"{b.bloc.code} — {b.bloc.intitule}") == 1
+
+
+def test_an_image_named_in_the_styles_is_part_of_what_a_kept_part_depends_on(tmp_path, monkeypatch):
+    from PIL import Image
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    (src / "templates/html").mkdir(parents=True)
+    css = (Path(documents.__file__).parent / "templates/html/print.css").read_text(encoding="utf-8")
+    (src / "templates/html/print.css").write_text(css + "\nmain { background: url(fond.png); }\n", encoding="utf-8")
+    image = src / "templates/fond.png"  # relative to the templates folder, as the layout's base URL
+    Image.new("RGB", (4, 4), (255, 0, 0)).save(image)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    out = tmp_path / "build"
+    build(src, out, only=("referentiel",), formats=("pdf",), jobs=1)
+    pdf = out / f"referentiel/{SLUG}-referentiel.pdf"
+    red = pdf.read_bytes()
+    laid: list[str] = []
+    real = pdf_parts.layout
+    monkeypatch.setattr(pdf_parts, "layout", lambda html, base: laid.append(html) or real(html, base))
+    Image.new("RGB", (4, 4), (0, 0, 255)).save(image)
+    build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)
+    assert len(laid) == len(rendering.parted_pdf(*_outputs(src, "referentiel"), None).parts)
+    assert pdf.read_bytes() != red
+    laid.clear()
+    build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)  # --force: laid out again
+    assert laid

@@ -28,12 +28,13 @@ def fonts():
     return _fonts
 
 
-def document(html: str, base_url: Path | str, *css: str):
+def document(html: str, base_url: Path | str, *css: str, url_fetcher=None):
     """WeasyPrint's laid-out document, with this process's fonts and any extra style sheets."""
     import weasyprint
 
-    sheets = [weasyprint.CSS(string=text, font_config=fonts()) for text in css]
-    return weasyprint.HTML(string=html, base_url=str(base_url)).render(stylesheets=sheets, font_config=fonts())
+    fetch = {"url_fetcher": url_fetcher} if url_fetcher is not None else {}
+    sheets = [weasyprint.CSS(string=text, font_config=fonts(), **fetch) for text in css]
+    return weasyprint.HTML(string=html, base_url=str(base_url), **fetch).render(stylesheets=sheets, font_config=fonts())
 
 
 def render(html: str, base_url: Path, pdf_a: bool = False) -> bytes:

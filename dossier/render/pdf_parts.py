@@ -27,12 +27,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from ..documents import Part
+from ..errors import DossierError
 
 # the parts leave the folio out; the overlay draws only the folio (and no background)
 PART_CSS = "@page { @bottom-right { content: none !important; } }"
@@ -54,23 +55,49 @@ PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space
 SCALE = 0.75  # PDF points per CSS pixel
 
 
-def _version() -> str:
+CACHE_FORMAT = 2  # what a part's metadata holds, and how a part is laid out: change it when they change
+
+
+@lru_cache(maxsize=1)
+def _versions() -> str:
+    """Everything besides the HTML that shapes a part's bytes."""
+    import fontTools
+    import pydyf
     import weasyprint
 
-    return weasyprint.__version__
+    from .. import __version__
+
+    return f"{CACHE_FORMAT} dossier {__version__} weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {fontTools.version}"
 
 
-def part_key(html: str, base_url: Path) -> str:
-    """What a part's layout depends on: its HTML (styles inlined), the files it points to, WeasyPrint."""
+def part_key(html: str) -> str:
+    """A part's name in the cache: its HTML (styles inlined) and the versions that lay it out.
+
+    The files the layout loads (a logo, an image or font named in the styles) are
+    not known before it; the layout lists them with their hashes, checked before a
+    kept part is used again (`fetched_unchanged`).
+    """
     digest = hashlib.sha256()
-    for piece in (_version(), PART_CSS, html):
+    for piece in (_versions(), PART_CSS, html):
         digest.update(piece.encode("utf-8"))
         digest.update(b"\0")
-    for ref in sorted(set(re.findall(r'\bsrc="([^"#?]+)"', html))):  # a logo…
-        path = (Path(base_url) / ref) if not Path(ref).is_absolute() else Path(ref)
-        digest.update(ref.encode("utf-8"))
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-")
     return digest.hexdigest()[:32]
+
+
+def _file_hash(url: str) -> str | None:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return None
+    try:
+        return hashlib.sha256(Path(unquote(parts.path)).read_bytes()).hexdigest()
+    except OSError:
+        return "-"
+
+
+def fetched_unchanged(meta: dict) -> bool:
+    return all(_file_hash(url) == digest for url, digest in meta.get("fetched", {}).items())
 
 
 # --- in a worker: one part, then the whole -------------------------------------------------
@@ -78,9 +105,19 @@ def part_key(html: str, base_url: Path) -> str:
 
 def layout(html: str, base_url: str) -> tuple[bytes, dict]:
     """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
+    from weasyprint.urls import URLFetcher
+
     from .pdf import document as laid_out
 
-    document = laid_out(html, base_url, PART_CSS)
+    fetched: dict[str, str | None] = {}
+
+    class Recording(URLFetcher):  # WeasyPrint's own fetcher, noting each file it reads
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                fetched[url] = _file_hash(url)
+            return super().fetch(url, headers)
+
+    document = laid_out(html, base_url, PART_CSS, url_fetcher=Recording())
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []
@@ -97,7 +134,10 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
             ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
             for kind, target, rect, box in page.links
         ]
-    meta = {"pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers}
+    meta = {
+        "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,
+        "fetched": {url: digest for url, digest in sorted(fetched.items()) if digest is not None},
+    }
     return document.write_pdf(), meta
 
 
@@ -197,7 +237,10 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_
             stack.append((level, item))
     overlay = PdfReader(io.BytesIO(laid_out(folio_html(folio_page, folios, numbers), base_url).write_pdf()))
     if len(overlay.pages) != len(pages):
-        raise RuntimeError(f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)}")
+        raise DossierError(
+            f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)} ; les règles @page du gabarit "
+            "donnent-elles des tailles de page différentes selon la page ?"
+        )
     for n, (page, stamp, on) in enumerate(zip(pages, overlay.pages, folios)):
         if on or n in numbers:  # a name per page: the pages of a part share one resource dictionary
             draw_form(page, f"/DossierFolio{n}", as_form(stamp, writer), writer, below=False)
@@ -249,6 +292,7 @@ class PartedPdf:
     _used: set = field(default_factory=set)
     _waiting: dict = field(default_factory=dict)  # key -> indexes of the parts waiting for that layout
     _memory: dict = field(default_factory=dict)  # key -> (PDF, meta), without a cache folder
+    _keys: dict = field(default_factory=dict)  # id of a layout call -> the key of its part
 
     def start(self) -> list[Call]:
         calls = []
@@ -261,8 +305,7 @@ class PartedPdf:
             self.result = value
             self._evict()
             return []
-        html, _ = call.args
-        key = part_key(html, self.base_url)
+        key = self._keys.pop(id(call))
         data, meta = value
         source = self._keep(key, data, meta)
         for i in self._waiting.pop(key):
@@ -273,7 +316,7 @@ class PartedPdf:
 
     def _lay(self, i: int, html: str) -> list[Call]:
         self._htmls[i] = html
-        key = part_key(html, self.base_url)
+        key = part_key(html)
         self._used.add(key)
         kept = self._kept(key)
         if kept is not None:
@@ -284,7 +327,9 @@ class PartedPdf:
             self._waiting[key].append(i)
             return []
         self._waiting[key] = [i]
-        return [Call(layout, (html, str(self.base_url)))]
+        call = Call(layout, (html, str(self.base_url)))
+        self._keys[id(call)] = key
+        return [call]
 
     def _next(self) -> list[Call]:
         if self._waiting:
@@ -295,12 +340,15 @@ class PartedPdf:
 
     def _kept(self, key: str):
         if self.cache is None:
-            return self._memory.get(key)
+            kept = self._memory.get(key)
+            return kept if kept is not None and fetched_unchanged(kept[1]) else None
         pdf, meta = self.cache / f"{key}.pdf", self.cache / f"{key}.json"
         try:
             kept = json.loads(meta.read_text("utf-8"))
             if kept.get("sha256") != hashlib.sha256(pdf.read_bytes()).hexdigest():
                 return None  # damaged, or half-written by a build that was killed: laid out again
+            if not fetched_unchanged(kept):
+                return None  # an image or font it loads has changed
             return str(pdf), kept
         except (OSError, ValueError, AttributeError):
             return None
