@@ -273,3 +273,21 @@ def test_an_image_named_in_the_styles_is_part_of_what_a_kept_part_depends_on(tmp
     laid.clear()
     build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)  # --force: laid out again
     assert laid
+
+
+def test_the_contents_leaders_run_up_to_their_page_numbers(tmp_path):
+    """The contents keep room for the widest number; the dots are continued up to a narrower one."""
+    import subprocess
+
+    out, env = _outputs(EXAMPLE, "livret")
+    path = tmp_path / "livret.pdf"
+    path.write_bytes(rendering.render_one(out, env, {}))
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
+    gaps = [
+        number[0] - dots[2]
+        for dots, number in zip(words, words[1:])
+        if set(dots[3]) == {"."} and number[3].isdigit() and abs(dots[1] - number[1]) < 2
+    ]
+    assert len(gaps) >= 20
+    assert max(gaps) < 8 and min(gaps) > 0  # about one dot and a space at 9.5 pt, never touching the number

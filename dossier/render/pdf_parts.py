@@ -55,7 +55,7 @@ PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space
 SCALE = 0.75  # PDF points per CSS pixel
 
 
-CACHE_FORMAT = 2  # what a part's metadata holds, and how a part is laid out: change it when they change
+CACHE_FORMAT = 3  # what a part's metadata holds, and how a part is laid out: change it when they change
 
 
 @lru_cache(maxsize=1)
@@ -143,12 +143,13 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
 
 def _placeholders(page) -> list[list]:
     """Where a table of contents keeps room for page numbers: the `::after` box of an element with
-    `data-page`, and the anchor its link points to; in CSS px from the page's content box, font size."""
+    `data-page`, the anchor its link points to, in CSS px from the page's content box, its font size
+    and weight; and where the leader before it ends, with the width of one of its dots."""
     root = page._page_box
     origin_x, origin_y = root.content_box_x(), root.content_box_y()
-    found, stack = [], [root]
+    found, stack = [], [(root, None)]
     while stack:
-        box = stack.pop()
+        box, line = stack.pop()
         element = getattr(box, "element", None)
         if (
             element is not None
@@ -158,13 +159,28 @@ def _placeholders(page) -> list[list]:
         ):
             link = next((a.get("href", "") for a in element.iter("a")), "")
             if link.startswith("#"):
+                dots = _leader_dots(line, box)
+                end, dot = (dots[-1].position_x + dots[-1].width - origin_x, dots[-1].width) if dots else (0.0, 0.0)
                 found.append([
                     link[1:], box.content_box_x() - origin_x, box.content_box_y() - origin_y, box.width, box.height,
-                    box.style["font_size"], box.style["font_weight"],
+                    box.style["font_size"], box.style["font_weight"], end, dot,
                 ])
             continue
-        stack.extend(getattr(box, "children", ()) or ())
+        inner_line = box if type(box).__name__ == "LineBox" else line
+        stack.extend((child, inner_line) for child in getattr(box, "children", ()) or ())
     return sorted(found, key=lambda f: (f[2], f[1]))
+
+
+def _leader_dots(line, placeholder) -> list:
+    """The text boxes of the leader drawn before the placeholder, on its line, left to right."""
+    dots, stack = [], list(getattr(line, "children", ()) or ())
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ == "TextBox" and getattr(box, "element_tag", "").endswith("::after") and box.text.strip() == ".":
+            if box.position_x < placeholder.position_x:
+                dots.append(box)
+        stack.extend(getattr(box, "children", ()) or ())
+    return sorted(dots, key=lambda b: b.position_x)
 
 
 def folio_html(page_html: str, folios: list[bool], numbers: dict[int, list[tuple]] | None = None) -> str:
@@ -173,14 +189,20 @@ def folio_html(page_html: str, folios: list[bool], numbers: dict[int, list[tuple
     import html as html_lib
 
     head = page_html[: page_html.index("</head>")] if "</head>" in page_html else "<html><head>"
+    def spans(text, x, y, w, h, size, weight, leader_end=0.0, dot=0.0) -> str:
+        box = f"top:{y:.3f}px; height:{h:.3f}px; line-height:{h:.3f}px; font-size:{size:.3f}px; font-weight:{weight}"
+        out = f'<span class="numero" style="left:{x:.3f}px; width:{w:.3f}px; {box}">{html_lib.escape(text)}</span>'
+        # the leader stopped before the widest number's room: continue it up to this number, leaving one dot's gap
+        start = x + w - w * len(text) / len(PLACEHOLDER)
+        more = int((start - dot - leader_end) // dot) if dot > 0 and leader_end > 0 else 0
+        if more > 0:
+            out += f'<span class="numero" style="left:{leader_end:.3f}px; text-align:left; {box}">{"." * more}</span>'
+        return out
+
     pages = []
     for n, on in enumerate(folios):
-        spans = "".join(
-            f'<span class="numero" style="left:{x:.3f}px; top:{y:.3f}px; width:{w:.3f}px; height:{h:.3f}px; '
-            f'line-height:{h:.3f}px; font-size:{size:.3f}px; font-weight:{weight}">{html_lib.escape(text)}</span>'
-            for text, x, y, w, h, size, weight in (numbers or {}).get(n, ())
-        )
-        pages.append(f'<div class="folio{"" if on else " sans-folio"}">{spans}</div>')
+        drawn = "".join(spans(*number) for number in (numbers or {}).get(n, ()))
+        pages.append(f'<div class="folio{"" if on else " sans-folio"}">{drawn}</div>')
     return f"{head}<style>{FOLIO_CSS}</style></head><body class=\"folio-calque\">{''.join(pages)}</body></html>"
 
 
