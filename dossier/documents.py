@@ -210,10 +210,6 @@ class Part:
     folio: bool = True
     numbered: bool = False
 
-    @property
-    def key(self) -> str:
-        return "+".join(sorted(self.sections))
-
 
 # A document is cut into at most about this many runs of blocs. Each part costs ~50 ms of its
 # own to lay out (styles, fonts, writing), so one part a bloc would cost 4 s at 80 blocs; 16

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,9 +145,7 @@ def prune_cache(cache: Path, outputs: list[Output]) -> None:
     keep = {cache_folder(cache, o).name for o in outputs}
     for folder in cache.iterdir():
         if folder.is_dir() and folder.name not in keep:
-            for path in folder.iterdir():
-                path.unlink(missing_ok=True)
-            folder.rmdir()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _render_html(spec, view, env: RenderEnv, page: str) -> bytes:
@@ -190,15 +189,23 @@ def template_errors(what: str):
         raise DossierError(f"gabarit Word de « {what} » : {exc}") from exc
 
 
+def _in_this_process(parted: PartedPdf) -> bytes:
+    calls = parted.start()
+    while calls:
+        call = calls.pop(0)
+        calls += parted.feed(call, call.run())
+    return parted.result
+
+
 def render_one(out: Output, env: RenderEnv, pages: dict, cache: Path | None = None) -> bytes:
     """One file's bytes."""
     parted = parted_pdf(out, env, cache)
     if parted is not None:
-        calls = parted.start()
-        while calls:
-            call = calls.pop(0)
-            calls += parted.feed(call, call.run())
-        return parted.result
+        return _in_this_process(parted)
+    return _render_whole(out, env, pages)
+
+
+def _render_whole(out: Output, env: RenderEnv, pages: dict) -> bytes:
     spec = documents.DOCUMENTS[out.document]
     with template_errors(out.document):
         if out.page_key not in pages:
@@ -229,7 +236,7 @@ class _Worker:
         self.pages: dict = {}
 
     def render(self, path: Path) -> tuple[Path, bytes]:
-        return path, render_one(self.outputs[path], self.env, self.pages)
+        return path, _render_whole(self.outputs[path], self.env, self.pages)  # the parent sends only what is made whole
 
 
 _worker: _Worker | None = None  # one per worker process, set by the pool's initializer
@@ -265,8 +272,9 @@ def render(
     if workers <= 1:
         pages: dict = {}
         rendered = []
-        for out in ordered:
-            rendered.append((out, render_one(out, env, pages, job.cache)))
+        for out in ordered:  # whether in parts was decided above: not asked of the template again
+            whole = parted[out.path]
+            rendered.append((out, _in_this_process(whole) if whole is not None else _render_whole(out, env, pages)))
             if progress:
                 progress(out)
         return rendered
