@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 EXAMPLE = ROOT / "sources"
-PACKAGE_TEMPLATES = ROOT / "templates"
+PACKAGE_TEMPLATES = ROOT / "dossier" / "templates"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "templates" / "docx"
+OUT = ROOT / "dossier" / "templates" / "docx"
 
 ACCENT = RGBColor(0x1F, 0x3B, 0x63)
 DISCRET = RGBColor(0x4A, 0x55, 0x68)
