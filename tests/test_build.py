@@ -48,7 +48,7 @@ def test_errors_build_nothing_and_keep_previous_outputs(project, tmp_path):
 def test_draft_builds_despite_errors_and_says_brouillon_on_every_page(project, tmp_path):
     folder = project({"blocs/bc01.yaml": (MINIMAL / "blocs" / "bc01.yaml").read_text().replace("competences: [C1.2]", "competences: [C1.1]")})
     assert build(folder, tmp_path / "a").exit_code == 1
-    result = build(folder, tmp_path / "b", "--draft")
+    result = build(folder, tmp_path / "b", "--brouillon")
     assert result.exit_code == 0, result.output
     assert "(BROUILLON)" in result.stdout
     ref = tmp_path / "b" / "referentiel"

@@ -78,12 +78,12 @@ def test_regles_lists_every_rule():
 
 
 def test_internal_error_is_one_line_without_verbose(monkeypatch):
-    import dossier.build
+    import dossier.cli.check
 
     def boom(*args, **kwargs):
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(dossier.build, "check", boom)
+    monkeypatch.setattr(dossier.cli.check, "check", boom)
     result = run("check", "sources", cwd=ROOT)
     assert result.exit_code == 3
     assert result.stderr.startswith("Erreur interne : RuntimeError: panne simulée — relancez avec --verbose")

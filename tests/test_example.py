@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import EXAMPLE, FIXTURES
-from dossier import build
+from dossier.checks import check
 
 REFERENCE = (FIXTURES / "referentiel-commercial-exemple.txt").read_text(encoding="utf-8")
 
@@ -17,7 +17,7 @@ def flat(text: str) -> str:
 
 
 def test_example_is_clean_and_complete():
-    checked = build.check(EXAMPLE)
+    checked = check(EXAMPLE)
     assert checked.ok, [d.format() for d in checked.report.sorted()]
     cert = checked.certification
     assert [b.code for b in cert.blocs] == ["BC01", "BC02", "BC03", "BC04"]
@@ -28,7 +28,7 @@ def test_example_is_clean_and_complete():
 
 
 def test_every_text_of_the_example_is_in_the_reference_word_for_word():
-    cert = build.check(EXAMPLE).certification
+    cert = check(EXAMPLE).certification
     reference = flat(REFERENCE)
     texts = []
     for bloc in cert.blocs:
@@ -46,7 +46,7 @@ def test_every_text_of_the_example_is_in_the_reference_word_for_word():
 
 def test_every_competence_and_criterion_line_of_the_reference_is_in_the_example():
     """The other way round: each '- ' item of the competence and criterion columns is transcribed."""
-    cert = build.check(EXAMPLE).certification
+    cert = check(EXAMPLE).certification
     known = " ".join(flat(c.texte) for c in cert.competences + cert.criteres)
     # Items start with "- " at the start of a line and run until a blank line or the next item.
     items = re.findall(r"^- (.+?)(?=\n\s*\n|\n- |\Z)", REFERENCE, flags=re.S | re.M)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, MINIMAL, run
-from dossier import build
+from dossier.checks import check
 from extract import W, docx_tables, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
@@ -26,7 +26,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cert():
-    return build.check(EXAMPLE).certification
+    return check(EXAMPLE).certification
 
 
 def grid_criteria_ids(path: Path) -> list[str]:

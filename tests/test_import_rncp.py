@@ -40,7 +40,7 @@ def test_every_fiche_imports_checks_and_builds_a_draft(number, tmp_path):
     blocs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((out / "blocs").glob("*.yaml"))]
     assert len(missing) == sum(len(b["competences"]) for b in blocs) > 0
     assert "ne publie pas de critères" in (out / "IMPORT.md").read_text(encoding="utf-8")
-    built = run("build", str(out), "--draft", "--only", "referentiel", "--format", "html", "--out", str(tmp_path / "build"))
+    built = run("build", str(out), "--brouillon", "--only", "referentiel", "--format", "html", "--out", str(tmp_path / "build"))
     assert built.exit_code == 0, built.output
     page = next((tmp_path / "build" / "referentiel").glob("*.html")).read_text(encoding="utf-8")
     assert "BROUILLON" in page and blocs[0]["competences"][0]["texte"].split()[0] in page

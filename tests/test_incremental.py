@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, MINIMAL, run
-from dossier import rendering
+from dossier.pipeline import produce
+from dossier.render.templates import PACKAGE_TEMPLATES
 
 EPOCH = "1790000000"
 
@@ -132,7 +133,7 @@ def test_editing_a_template_renders_only_its_users(example, tmp_path):
     out = tmp_path / "out"
     assert run("build", str(example), "--out", str(out), "--format", "html").exit_code == 0
     (example / "templates" / "html").mkdir(parents=True)
-    css = (Path(rendering.__file__).parent / "templates" / "html" / "grille.css").read_text(encoding="utf-8")
+    css = (PACKAGE_TEMPLATES / "html" / "grille.css").read_text(encoding="utf-8")
     (example / "templates" / "html" / "grille.css").write_text(css + "\n/* maison */\n", encoding="utf-8")
     result = run("-v", "build", str(example), "--out", str(out), "--format", "html")
     assert result.exit_code == 0, result.output
@@ -166,20 +167,21 @@ def test_a_renderer_failing_halfway_leaves_everything_as_it_was(example, tmp_pat
     bloc.write_text(bloc.read_text(encoding="utf-8").replace("Compte rendu", "Compte rendu écrit").replace(
         "Ordonner les données", "Classer les données"), encoding="utf-8")
     calls = []
-    real = rendering.RENDERERS["docx"]
+    real = produce.file_bytes
 
-    def flaky(spec, view, env, page):
-        calls.append(spec.name)
-        if len(calls) == 2:
-            raise RuntimeError("panne du rendu Word")
-        return real(spec, view, env, page)
+    def flaky(spec, fmt, view, env, page):
+        if fmt == "docx":
+            calls.append(spec.name)
+            if len(calls) == 2:
+                raise RuntimeError("panne du rendu Word")
+        return real(spec, fmt, view, env, page)
 
-    monkeypatch.setitem(rendering.RENDERERS, "docx", flaky)
+    monkeypatch.setattr(produce, "file_bytes", flaky)
     result = run("build", str(example), "--out", str(out), "--format", "html,docx", "--jobs", "1")
     assert result.exit_code == 3 and "panne du rendu Word" in result.stderr
     assert files(out) == before
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-    monkeypatch.setitem(rendering.RENDERERS, "docx", real)
+    monkeypatch.setattr(produce, "file_bytes", real)
     again = run("-v", "build", str(example), "--out", str(out), "--format", "html,docx")
     assert again.exit_code == 0 and "Classer les données" in (out / "grilles" / "bc01-m1-2.html").read_text(encoding="utf-8")
 
@@ -187,7 +189,7 @@ def test_a_renderer_failing_halfway_leaves_everything_as_it_was(example, tmp_pat
 def test_draft_makes_no_bundle(project, tmp_path):
     bloc = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8").replace("competences: [C1.2]", "competences: [C1.1]")
     folder = project({"blocs/bc01.yaml": bloc})
-    result = run("build", str(folder), "--out", str(tmp_path), "--draft")
+    result = run("build", str(folder), "--out", str(tmp_path), "--brouillon")
     assert result.exit_code == 0
     assert "le dossier de dépôt n'est pas construit" in result.stderr
     assert not (tmp_path / "dossier").exists() and (tmp_path / "referentiel").is_dir()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, run
-from dossier import build
+from dossier.checks import check
 from extract import W, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 SLUG = "responsable-commercial-et-marketing-livret"
@@ -26,7 +26,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cert():
-    return build.check(EXAMPLE).certification
+    return check(EXAMPLE).certification
 
 
 def source_texts(cert) -> list[str]:
@@ -184,7 +184,7 @@ def test_unknown_bloc(tmp_path):
 def test_raw_html_in_prose_is_refused_and_escaped_in_a_draft(project, tmp_path):
     folder = project({"livret/01-regles.md": "# Règles\n\nUn <script>alert(1)</script> [lien](javascript:alert(2)).\n"})
     assert run("build", str(folder), "--out", str(tmp_path / "a")).exit_code == 1
-    result = run("build", str(folder), "--out", str(tmp_path / "b"), "--only", "livret", "--draft", "--format", "html,docx")
+    result = run("build", str(folder), "--out", str(tmp_path / "b"), "--only", "livret", "--brouillon", "--format", "html,docx")
     assert result.exit_code == 0, result.output
     (page,) = (tmp_path / "b" / "livret").glob("*.html")
     raw = page.read_text(encoding="utf-8")

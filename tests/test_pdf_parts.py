@@ -10,10 +10,16 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE
-from dossier import documents, rendering
-from dossier.build import build, check
-from dossier.render import pdf as pdf_render
+from dossier.checks import check
+from dossier.documents import DOCUMENTS
+from dossier.pipeline import cache as part_cache
+from dossier import build
+from dossier.pipeline.plan import parted, plan, render_env
+from dossier.pipeline.produce import make_one
 from dossier.render import pdf_parts
+from dossier.render.formats import RenderEnv, html_page
+from dossier.render.pdf import from_html
+from dossier.render.templates import PACKAGE_TEMPLATES
 from extract import flat, pdf_pages
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
@@ -23,8 +29,8 @@ SLUG = "responsable-commercial-et-marketing"
 
 def _outputs(folder: Path, document: str):
     cert = check(folder).certification
-    env = rendering.render_env(cert, folder)
-    out = rendering.plan(cert, (document,), ("pdf",))[0]
+    env = render_env(cert, folder)
+    out = plan(cert, (document,), ("pdf",))[0]
     return out, env
 
 
@@ -32,12 +38,12 @@ def _outputs(folder: Path, document: str):
 def test_parts_give_the_document_laid_out_in_one_piece(document, tmp_path):
     """Same pages, same text on each page (the folio included), whether laid out whole or in parts."""
     out, env = _outputs(EXAMPLE, document)
-    parted = rendering.parted_pdf(out, env, None)
-    assert parted is not None and len(parted.parts) >= 4
-    spec = documents.DOCUMENTS[document]
-    whole = pdf_render.render(rendering.html_page(spec, out.view, env), env.templates.folders[0])
+    whole_or_parts = parted(out, env, None)
+    assert whole_or_parts is not None and len(whole_or_parts.parts) >= 4
+    spec = DOCUMENTS[document]
+    whole = from_html(html_page(spec, out.view, env), env.templates.folders[0])
     (tmp_path / "whole.pdf").write_bytes(whole)
-    (tmp_path / "parts.pdf").write_bytes(rendering.render_one(out, env, {}))
+    (tmp_path / "parts.pdf").write_bytes(make_one(out, env, {}))
     one, many = pdf_pages(tmp_path / "whole.pdf"), pdf_pages(tmp_path / "parts.pdf")
     assert len(one) == len(many)
     leaders = re.compile(r"\.{3,}\s*")  # in parts, a leader stops short of the widest number's room
@@ -70,7 +76,7 @@ def _folio_boxes(path: Path) -> list[float]:
 def test_links_and_bookmarks_across_parts(tmp_path):
     out, env = _outputs(EXAMPLE, "livret")
     path = tmp_path / "livret.pdf"
-    path.write_bytes(rendering.render_one(out, env, {}))
+    path.write_bytes(make_one(out, env, {}))
     reader = PdfReader(path)
     pages = pdf_pages(path)
     dests = reader.named_destinations
@@ -112,7 +118,7 @@ def test_an_edited_bloc_lays_out_its_parts_only_and_gives_the_cold_bytes(tmp_pat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     out = tmp_path / "build"
     build(src, out, only=("referentiel", "livret"), formats=("pdf",), jobs=1)
-    cache = out / rendering.CACHE_DIR
+    cache = out / part_cache.CACHE_DIR
     before = {p.name for p in cache.rglob("*.pdf")}
 
     laid: list[str] = []
@@ -144,7 +150,7 @@ def test_a_damaged_part_is_laid_out_again(tmp_path, monkeypatch):
     build(EXAMPLE, out, only=("referentiel",), formats=("pdf",), jobs=1)
     target = out / f"referentiel/{SLUG}-referentiel.pdf"
     good = target.read_bytes()
-    victim = sorted((out / rendering.CACHE_DIR).rglob("*.pdf"))[0]
+    victim = sorted((out / part_cache.CACHE_DIR).rglob("*.pdf"))[0]
     victim.write_bytes(victim.read_bytes()[:1000])  # cut, as by a killed build
     build(EXAMPLE, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)
     assert target.read_bytes() == good
@@ -168,18 +174,18 @@ def test_pool_and_single_process_give_the_same_bytes(tmp_path, monkeypatch):
 
 def test_pdf_a_is_laid_out_in_one_piece():
     out, env = _outputs(EXAMPLE, "referentiel")
-    archival = rendering.RenderEnv(env.templates, env.when, pdf_a=True)
-    assert rendering.parted_pdf(out, archival, None) is None
+    archival = RenderEnv(env.templates, env.when, pdf_a=True)
+    assert parted(out, archival, None) is None
 
 
 def test_a_full_build_forgets_the_parts_of_documents_it_no_longer_makes(tmp_path):
     out, env = _outputs(EXAMPLE, "livret")
-    cache = tmp_path / rendering.CACHE_DIR
-    current, stale = rendering.cache_folder(cache, out), cache / "livret--ancien-intitule-livret"
+    cache = tmp_path / part_cache.CACHE_DIR
+    current, stale = part_cache.output_folder(cache, out.path), cache / "livret--ancien-intitule-livret"
     for folder in (current, stale):
         folder.mkdir(parents=True)
         (folder / "0123.pdf").write_bytes(b"%PDF")
-    rendering.prune_cache(cache, [out])
+    part_cache.prune(cache, [out.path])
     assert current.is_dir() and not stale.exists()
 
 
@@ -189,11 +195,11 @@ def test_a_continuous_referentiel_is_one_piece_with_blocs_sharing_pages(tmp_path
     cert_file = src / "certification.yaml"
     cert_file.write_text(cert_file.read_text(encoding="utf-8").replace("affichage:\n", "affichage:\n  bloc_par_page: false\n"), encoding="utf-8")
     out, env = _outputs(src, "referentiel")
-    assert rendering.parted_pdf(out, env, None) is None
-    (tmp_path / "continu.pdf").write_bytes(rendering.render_one(out, env, {}))
+    assert parted(out, env, None) is None
+    (tmp_path / "continu.pdf").write_bytes(make_one(out, env, {}))
     continuous = pdf_pages(tmp_path / "continu.pdf")
     out_default, env_default = _outputs(EXAMPLE, "referentiel")
-    (tmp_path / "blocs.pdf").write_bytes(rendering.render_one(out_default, env_default, {}))
+    (tmp_path / "blocs.pdf").write_bytes(make_one(out_default, env_default, {}))
     per_bloc = pdf_pages(tmp_path / "blocs.pdf")
     assert len(continuous) < len(per_bloc)
     # each bloc's title row opens a page by default, and shares a page with the previous bloc when continuous
@@ -235,14 +241,14 @@ def test_a_template_without_montrer_is_laid_out_in_one_piece(tmp_path):
     """A référentiel template copied from before `montrer()` would repeat the document in every part."""
     src = tmp_path / "src"
     shutil.copytree(EXAMPLE, src)
-    template = (Path(documents.__file__).parent / "templates/html/referentiel.html").read_text(encoding="utf-8")
+    template = (PACKAGE_TEMPLATES / "html/referentiel.html").read_text(encoding="utf-8")
     old_style = template.replace('{% if montrer("titre") %}', "{% if true %}").replace(' if montrer("bloc:" ~ b.bloc.code)', "")
     assert "montrer" not in old_style
     (src / "templates/html").mkdir(parents=True)
     (src / "templates/html/referentiel.html").write_text(old_style, encoding="utf-8")
     out, env = _outputs(src, "referentiel")
-    assert rendering.parted_pdf(out, env, None) is None
-    (tmp_path / "r.pdf").write_bytes(rendering.render_one(out, env, {}))
+    assert parted(out, env, None) is None
+    (tmp_path / "r.pdf").write_bytes(make_one(out, env, {}))
     text = flat(" ".join(pdf_pages(tmp_path / "r.pdf")))
     for b in out.view.blocs:
         assert text.count(f"{b.bloc.code} — {b.bloc.intitule}") == 1
@@ -254,7 +260,7 @@ def test_an_image_named_in_the_styles_is_part_of_what_a_kept_part_depends_on(tmp
     src = tmp_path / "src"
     shutil.copytree(EXAMPLE, src)
     (src / "templates/html").mkdir(parents=True)
-    css = (Path(documents.__file__).parent / "templates/html/print.css").read_text(encoding="utf-8")
+    css = (PACKAGE_TEMPLATES / "html/print.css").read_text(encoding="utf-8")
     (src / "templates/html/print.css").write_text(css + "\nmain { background: url(fond.png); }\n", encoding="utf-8")
     image = src / "templates/fond.png"  # relative to the templates folder, as the layout's base URL
     Image.new("RGB", (4, 4), (255, 0, 0)).save(image)
@@ -268,7 +274,7 @@ def test_an_image_named_in_the_styles_is_part_of_what_a_kept_part_depends_on(tmp
     monkeypatch.setattr(pdf_parts, "layout", lambda html, base: laid.append(html) or real(html, base))
     Image.new("RGB", (4, 4), (0, 0, 255)).save(image)
     build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)
-    assert len(laid) == len(rendering.parted_pdf(*_outputs(src, "referentiel"), None).parts)
+    assert len(laid) == len(parted(*_outputs(src, "referentiel"), None).parts)
     assert pdf.read_bytes() != red
     laid.clear()
     build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)  # --force: laid out again
@@ -281,7 +287,7 @@ def test_the_contents_leaders_run_up_to_their_page_numbers(tmp_path):
 
     out, env = _outputs(EXAMPLE, "livret")
     path = tmp_path / "livret.pdf"
-    path.write_bytes(rendering.render_one(out, env, {}))
+    path.write_bytes(make_one(out, env, {}))
     xml = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True, check=True).stdout
     words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
     gaps = [

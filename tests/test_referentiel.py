@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, run
-from dossier import build
+from dossier.checks import check
 from extract import (
     count, docx_tables, docx_text, docx_xml, flat, html_columns, html_tree, libreoffice_pdf, pdf_columns, pdf_info,
     pdf_pages, W, WEASYPRINT_BOUNDS, WORD_BOUNDS,
@@ -28,7 +28,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cert():
-    return build.check(EXAMPLE).certification
+    return check(EXAMPLE).certification
 
 
 def expected_columns(bloc) -> list[list[str]]:

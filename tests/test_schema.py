@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLE, MINIMAL, ROOT, run
-from dossier import schema
+from dossier.sources import schema
 
 
 def test_committed_schema_is_current():

@@ -187,7 +187,7 @@ def test_markup_in_the_sources_is_shown_as_text_and_never_runs(browser, tmp_path
 
 
 def test_serve_rebuilds_and_reloads(tmp_path):
-    from dossier.serve import VERSION_PATH, make_server
+    from dossier.pipeline.serve import VERSION_PATH, make_server
 
     folder = tmp_path / "proj"
     shutil.copytree(MINIMAL, folder)

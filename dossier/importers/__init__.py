@@ -1,1 +1,1 @@
-"""Importers: an existing référentiel (Word table, RNCP open data) → a sources folder."""
+"""An existing référentiel → a sources folder: a Word table, France compétences' open data."""

@@ -13,7 +13,6 @@ listed in IMPORT.md for the author to review.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import DossierError
-from ..model import TYPES_MODALITE
+from ..sources.model import TYPES_MODALITE
+from ..text import words
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BULLET = re.compile(r"^\s*(?:[-–•▪◦·*]|\d+[.)])\s+")
@@ -35,12 +35,6 @@ TYPE_ALIASES = {
     "soutenance orale": "soutenance", "soutenance": "soutenance", "dossier professionnel": "dossier_professionnel",
     "entretien avec le jury": "entretien", "entretien": "entretien", "questionnaire": "questionnaire", "projet": "projet",
 }
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass
@@ -125,7 +119,7 @@ def _text(cells: list[Cell]) -> str:
 
 
 def _is_header(cells: list[Cell]) -> bool:
-    text = fold(_text(cells))
+    text = words(_text(cells))
     return any(k in text for k in ("referentiel d activites", "referentiel de competences", "modalites d evaluation", "criteres d evaluation"))
 
 
@@ -294,9 +288,9 @@ def _activites(n: int, paras: list[Para]) -> list[dict]:
 def _modalite_title(text: str) -> tuple[str, str] | None:
     """(type, intitulé) when a paragraph opens an épreuve."""
     head, _, rest = text.partition(":")
-    kind = TYPE_ALIASES.get(fold(head))
+    kind = TYPE_ALIASES.get(words(head))
     if kind is None:
-        kind = next((k for label, k in sorted(TYPE_ALIASES.items(), key=lambda x: -len(x[0])) if fold(text) == label), None)
+        kind = next((k for label, k in sorted(TYPE_ALIASES.items(), key=lambda x: -len(x[0])) if words(text) == label), None)
         return (kind, text.strip()) if kind else None
     return kind, (rest.strip() or text.strip())
 

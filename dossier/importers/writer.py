@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import DossierError
-from ..schema import SCHEMA_URL_BLOC, SCHEMA_URL_CERTIFICATION
+from ..sources.schema import SCHEMA_URL_BLOC, SCHEMA_URL_CERTIFICATION
 
 
 class _Dumper(yaml.SafeDumper):

@@ -1,1 +1,2 @@
-"""Renderers: one module per format; each returns bytes and writes nothing."""
+"""Views → bytes: HTML (Jinja), PDF (WeasyPrint; long documents in parts), DOCX (python-docx,
+docxtpl). A renderer returns bytes and writes nothing."""

@@ -16,7 +16,6 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from lxml import etree, html
 
-from ..livret import LivretView
 from .docx_common import Styles, TemplateShapeError, WordXml, _w, fiche_line, fill, finish
 from .docx_html import Converter
 
@@ -80,40 +79,42 @@ def _usable_twips(section) -> int:
     return int((section.page_width - section.left_margin - section.right_margin) / 635)  # EMU → twips
 
 
-def render_livret(template: Path, view: LivretView, when: dt.datetime, page: str) -> bytes:
+def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
+    """A document whose body is its HTML page: the page's <main> in the Word template's styles.
+
+    The template may use {{ h }} (the fiche), {{ titre }}, {{ fiche }} (the fiche in one line),
+    {{ perimetre }} and {{ logo }} (views that have them), {{p sommaire }} (a table of contents
+    field) and {{p corps }} (the body). A view with `paysage` true turns the page to landscape.
+    """
     tpl = DocxTemplate(str(template))
     document = tpl.get_docx()
-    converter, body = _converted(document, page, _usable_twips(document.sections[0]))
-    perimetre = ""
-    if view.bloc_unique and view.blocs:
-        perimetre = f"Bloc {view.blocs[0].bloc.code} — {view.blocs[0].bloc.intitule}"
+    section = document.sections[0]
+    if getattr(view, "paysage", False) and section.page_width < section.page_height:
+        _landscape(section)
+    converter, body = _converted(document, page, _usable_twips(section))
+    logo = getattr(view, "logo_path", None)
     context = {
         "h": view.header,
         "titre": view.titre,
         "fiche": fiche_line(view.header),
-        "perimetre": perimetre,
-        "logo": InlineImage(tpl, str(view.logo_path), height=Mm(22)) if view.logo_path else "",
+        "perimetre": getattr(view, "perimetre", ""),
+        "logo": InlineImage(tpl, str(logo), height=Mm(22)) if logo else "",
         "sommaire": WordXml(table_of_contents(converter.headings, converter.styles)),
         "corps": WordXml(body),
     }
+    with_toc = "sommaire" in tpl.get_xml()
     fill(tpl, context)
-    _update_fields_on_open(tpl.docx)
-    return finish(tpl.docx, view.header, view.titre, when)
+    if with_toc:
+        _update_fields_on_open(tpl.docx)
+    return finish(tpl.docx, view.header, getattr(view, "titre_complet", view.titre), when)
 
 
-def render_grille(template: Path, view, when: dt.datetime, page: str) -> bytes:
-    tpl = DocxTemplate(str(template))
-    document = tpl.get_docx()
-    section = document.sections[0]
-    if view.paysage and section.page_width < section.page_height:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-        for para in section.footer.paragraphs:  # right-aligned page numbers follow the new width
-            stops = para.paragraph_format.tab_stops
-            for stop in list(stops):
-                if stop.alignment == WD_TAB_ALIGNMENT.RIGHT:
-                    stop._element.getparent().remove(stop._element)
-                    stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
-    _converter, body = _converted(document, page, _usable_twips(section))
-    fill(tpl, {"h": view.header, "titre": view.titre, "corps": WordXml(body)})
-    return finish(tpl.docx, view.header, f"{view.titre} {view.bloc.code} {view.modalite.id}", when)
+def _landscape(section) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for para in section.footer.paragraphs:  # right-aligned page numbers follow the new width
+        stops = para.paragraph_format.tab_stops
+        for stop in list(stops):
+            if stop.alignment == WD_TAB_ALIGNMENT.RIGHT:
+                stop._element.getparent().remove(stop._element)
+                stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)

@@ -15,7 +15,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ..documents import ReferentielView
+from ..documents.referentiel import ReferentielView
 from .docx_common import Styles, TemplateShapeError, _w, fiche_line, fill, finish, paragraph
 
 def _fill(tc: etree._Element, paragraphs: list[etree._Element]) -> None:
@@ -88,9 +88,8 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
             activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(a.intitule, None)]))
             activites.extend(paragraph(puce, [(t, None)]) for t in a.taches)
         modalites = []
-        for mc in rb.modalites:
-            m = mc.modalite
-            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(mc.titre, None)]))
+        for m in rb.modalites:
+            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(m.titre, None)]))
             modalites.append(paragraph(duree, [(f"Durée : {m.duree}", None)]))
             if m.conditions:
                 modalites.append(paragraph(texte, [(m.conditions, None)]))
@@ -125,7 +124,8 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
     return rows
 
 
-def render_referentiel(template: Path, view: ReferentielView, when: dt.datetime, page: str = "") -> bytes:
+def render(template: Path, view: ReferentielView, when: dt.datetime, page: str = "") -> bytes:
+    """The référentiel table, from the Word template's model rows (the HTML page is not used)."""
     tpl = DocxTemplate(str(template))
     fill(tpl, {"h": view.header, "titre": view.titre, "fiche": fiche_line(view.header)})
     document = tpl.docx

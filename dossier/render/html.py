@@ -1,10 +1,7 @@
-"""HTML: Jinja templates with autoescape; the same page feeds the PDF renderer."""
+"""HTML: Jinja templates with autoescape; the same page feeds the PDF and DOCX renderers."""
 
 from __future__ import annotations
 
-import jinja2
-
-from ..documents import COLONNES, SOUS_COLONNES
 from .templates import TemplatePath
 
 
@@ -12,7 +9,7 @@ def _everything(name: str) -> bool:
     return True
 
 
-def render_page(
+def page(
     templates: TemplatePath,
     template: str,
     view,
@@ -22,16 +19,5 @@ def render_page(
 ) -> str:
     """The page; with `part`, only the sections it names (`montrer(name)` in the template), for a PDF in parts."""
     env = templates.html_environment()
-    page = env.get_template(template)
     montrer = _everything if part is None else part.__contains__
-    return page.render(
-        view=view, h=view.header, colonnes=COLONNES, sous_colonnes=SOUS_COLONNES,
-        montrer=montrer, numeros=numeros, **extra,
-    )
-
-
-def render(templates: TemplatePath, template: str, view, **extra) -> bytes:
-    return render_page(templates, template, view, **extra).encode("utf-8")
-
-
-TemplateError = jinja2.TemplateError
+    return env.get_template(template).render(view=view, h=view.header, montrer=montrer, numeros=numeros, **extra)

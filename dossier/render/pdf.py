@@ -37,6 +37,7 @@ def document(html: str, base_url: Path | str, *css: str, url_fetcher=None):
     return weasyprint.HTML(string=html, base_url=str(base_url), **fetch).render(stylesheets=sheets, font_config=fonts())
 
 
-def render(html: str, base_url: Path, pdf_a: bool = False) -> bytes:
+def from_html(html: str, base_url: Path, pdf_a: bool = False) -> bytes:
+    """A PDF in one piece (PDF/A-3b for archiving when asked)."""
     options = {"pdf_variant": "pdf/a-3b"} if pdf_a else {}
     return document(html, base_url).write_pdf(**options)

@@ -18,8 +18,9 @@ What a part cannot know is settled when the parts are put together:
   layout tells where each one is, and the overlay draws the real number there,
   right-aligned. The contents are laid out once, in parallel with the rest.
 
-The archival PDF/A variant is laid out in one piece (rendering.py): its
-metadata and output intent belong to one WeasyPrint document.
+The archival PDF/A variant is laid out in one piece (pipeline/plan.py): its
+metadata and output intent belong to one WeasyPrint document. Where the parts
+are kept is the caller's choice (a `PartCache`: pipeline/cache.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
-from ..documents import Part
+from ..documents.parts import Part
 from ..errors import DossierError
 
 # the parts leave the folio out; the overlay draws only the folio (and no background)
@@ -65,7 +66,7 @@ def _versions() -> str:
     import pydyf
     import weasyprint
 
-    from .. import __version__
+    from ..version import __version__
 
     return f"{CACHE_FORMAT} dossier {__version__} weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {fontTools.version}"
 
@@ -300,6 +301,19 @@ class _Numbers(dict):
         return True
 
 
+class PartCache(Protocol):
+    """Where the laid-out parts of one PDF are kept, by key (pipeline/cache.py has a folder and a memory one)."""
+
+    def get(self, key: str) -> tuple[bytes | str, dict] | None:
+        """The part's PDF (bytes, or the path of a file) and its metadata, if kept and still valid."""
+
+    def put(self, key: str, data: bytes, meta: dict) -> bytes | str:
+        """Keep a part; return what `get` would give for it."""
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget every part but these."""
+
+
 @dataclass
 class PartedPdf:
     """One PDF made of parts. `start()` gives the first calls; `feed()` the next ones, until `result`."""
@@ -307,13 +321,12 @@ class PartedPdf:
     parts: list[Part]
     page: Callable[[frozenset[str], dict | None], str]  # a part's HTML (its sections, its page numbers)
     base_url: Path
-    cache: Path | None  # the folder keeping this PDF's parts; None: in memory only
+    cache: PartCache
     result: bytes | None = None
     _laid: dict = field(default_factory=dict)  # part index -> (source, meta)
     _htmls: dict = field(default_factory=dict)  # part index -> HTML
     _used: set = field(default_factory=set)
     _waiting: dict = field(default_factory=dict)  # key -> indexes of the parts waiting for that layout
-    _memory: dict = field(default_factory=dict)  # key -> (PDF, meta), without a cache folder
     _keys: dict = field(default_factory=dict)  # id of a layout call -> the key of its part
 
     def start(self) -> list[Call]:
@@ -325,14 +338,22 @@ class PartedPdf:
     def feed(self, call: Call, value) -> list[Call]:
         if call.fn is assemble:
             self.result = value
-            self._evict()
+            self.cache.keep_only(self._used)
             return []
         key = self._keys.pop(id(call))
         data, meta = value
-        source = self._keep(key, data, meta)
+        source = self.cache.put(key, data, meta)
         for i in self._waiting.pop(key):
             self._laid[i] = (source, meta)
         return self._next()
+
+    def run_here(self) -> bytes:
+        """Every call in this process, one after the other (no pool)."""
+        calls = self.start()
+        while calls:
+            call = calls.pop(0)
+            calls += self.feed(call, call.run())
+        return self.result
 
     # ---
 
@@ -340,7 +361,7 @@ class PartedPdf:
         self._htmls[i] = html
         key = part_key(html)
         self._used.add(key)
-        kept = self._kept(key)
+        kept = self.cache.get(key)
         if kept is not None:
             self._laid[i] = kept
             return []
@@ -357,39 +378,3 @@ class PartedPdf:
         if self._waiting:
             return []
         return [Call(assemble, ([(*self._laid[i], p.folio) for i, p in enumerate(self.parts)], self._htmls[0], str(self.base_url)))]
-
-    # --- the cache: <key>.pdf and <key>.json in the folder of this PDF --------------------------
-
-    def _kept(self, key: str):
-        if self.cache is None:
-            kept = self._memory.get(key)
-            return kept if kept is not None and fetched_unchanged(kept[1]) else None
-        pdf, meta = self.cache / f"{key}.pdf", self.cache / f"{key}.json"
-        try:
-            kept = json.loads(meta.read_text("utf-8"))
-            if kept.get("sha256") != hashlib.sha256(pdf.read_bytes()).hexdigest():
-                return None  # damaged, or half-written by a build that was killed: laid out again
-            if not fetched_unchanged(kept):
-                return None  # an image or font it loads has changed
-            return str(pdf), kept
-        except (OSError, ValueError, AttributeError):
-            return None
-
-    def _keep(self, key: str, data: bytes, meta: dict):
-        if self.cache is None:
-            self._memory[key] = (data, meta)
-            return data
-        from ..write import write_atomic
-
-        meta = {**meta, "sha256": hashlib.sha256(data).hexdigest()}
-        write_atomic(self.cache / f"{key}.pdf", data)
-        write_atomic(self.cache / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-        return str(self.cache / f"{key}.pdf")
-
-    def _evict(self) -> None:
-        """Forget the parts this PDF no longer has."""
-        if self.cache is None or not self.cache.is_dir():
-            return
-        for path in self.cache.iterdir():
-            if path.suffix in (".pdf", ".json") and path.stem not in self._used:
-                path.unlink(missing_ok=True)

@@ -3,8 +3,9 @@
 (function () {
   "use strict";
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[’']/g, " ");
+    // as dossier/text.py's search_key(): the index's keys are folded the same way
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ß/g, "ss")
+      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[’‘ʼ']/g, " ");
   }
   var index = window.DOSSIER_INDEX || { root: "", entries: [] };
   var params = new URLSearchParams(window.location.search);

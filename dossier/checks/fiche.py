@@ -1,0 +1,96 @@
+"""The fiche: SIRET, voies d'accès and their juries, the evaluation scale, prose without raw HTML."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..sources.diagnostics import Severity
+from ..sources.model import VOIES, Certification
+from ..sources.prose import HTML_MESSAGE, raw_html
+from .registry import Finding, Rules
+
+rule = Rules()
+
+
+@rule("siret", Severity.ERROR, "Le SIRET d'un certificateur a une clé de contrôle juste.")
+def siret_luhn(cert: Certification) -> Iterator[Finding]:
+    for c in cert.certificateurs:
+        if re.fullmatch(r"\d{14}", c.siret) and not siret_valide(c.siret):
+            loc, path = c.src.at("siret")
+            yield loc, path, f"SIRET « {c.siret} » invalide (clé de contrôle fausse : faute de frappe ?)"
+
+
+@rule("siret-absent", Severity.WARNING, "Chaque certificateur a son SIRET.", adjustable=True)
+def siret_absent(cert: Certification) -> Iterator[Finding]:
+    for c in cert.certificateurs:
+        if not c.siret:
+            loc, path = c.src.at("nom")
+            yield loc, path, f"le SIRET de « {c.nom} » est à renseigner : la téléprocédure le demande"
+
+
+def siret_valide(siret: str) -> bool:
+    digits = [int(d) for d in siret]
+    if siret.startswith("356000000"):  # La Poste's establishments: digit sum divisible by 5
+        return sum(digits) % 5 == 0
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return total % 10 == 0
+
+
+@rule("voie-acces", Severity.ERROR, "Chaque voie d'accès est décrite une fois ; une voie ouverte décrit son jury.")
+def voies_acces(cert: Certification) -> Iterator[Finding]:
+    seen: dict[str, object] = {}
+    for i, voie in enumerate(cert.voies_acces):
+        if voie.voie in seen:
+            loc, path = voie.src.at("voie")
+            yield loc, path, f"voie d'accès « {voie.voie} » déjà décrite"
+        seen.setdefault(voie.voie, voie)
+        if voie.ouverte and not voie.jury:
+            loc, path = voie.src.at("ouverte")
+            yield loc, path, f"voie « {voie.voie} » ouverte : la composition du jury (jury:) est à décrire"
+
+
+@rule("voie-acces-absente", Severity.WARNING, "Les six voies d'accès sont indiquées, ouvertes ou non.", adjustable=True)
+def voies_absentes(cert: Certification) -> Iterator[Finding]:
+    if not cert.voies_acces:
+        return
+    missing = [v for v in VOIES if v not in {x.voie for x in cert.voies_acces}]
+    if missing:
+        loc, path = cert.src.at("voies_acces")
+        yield loc, path, (
+            "la fiche RNCP indique chaque voie d'accès, ouverte ou non ; à préciser : " + ", ".join(missing)
+        )
+
+
+@rule("echelle", Severity.ERROR, "L'échelle à points a un barème et un seuil cohérents.")
+def echelle(cert: Certification) -> Iterator[Finding]:
+    e = cert.echelle
+    if e.type == "points":
+        if not e.bareme:
+            loc, path = e.src.at("type")
+            yield loc, path, "l'échelle à points demande un barème (bareme:), la note maximale d'un critère"
+        if not e.seuil:
+            loc, path = e.src.at("type")
+            yield loc, path, "l'échelle à points demande un seuil (seuil:), la note à atteindre pour valider le bloc"
+        elif e.bareme and e.seuil > e.bareme:
+            loc, path = e.src.at("seuil")
+            yield loc, path, f"le seuil ({e.seuil:g}) dépasse le barème ({e.bareme:g})"
+    elif e.bareme or e.seuil:
+        loc, path = e.src.at("bareme" if e.bareme else "seuil")
+        yield loc, path, f"barème et seuil ne servent qu'à l'échelle à points (type: points), pas à « {e.type} »"
+
+
+@rule("prose-html", Severity.ERROR, "La prose (Markdown) ne contient pas de HTML brut : elle va dans Word et sur le web.")
+def fiche_html(cert: Certification) -> Iterator[Finding]:
+    """The fiche's Markdown fields go to Word and to the web: no raw HTML either."""
+    fields = [(cert, key, getattr(cert, key)) for key in ("objectifs_contexte", "activites_visees", "prerequis")]
+    fields += [(v, "jury", v.jury) for v in cert.voies_acces]
+    for owner, key, text in fields:
+        for _line, _col, snippet in raw_html(text):
+            loc, path = owner.src.at(key)
+            yield loc, path, HTML_MESSAGE.format(snippet)

@@ -1,0 +1,78 @@
+"""The `dossier` command: a thin layer over the importable API.
+
+One module per command group; this one holds the group, its global options
+and the one error boundary, and lists the commands explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..version import __version__
+from .build import build_command, site_command
+from .check import check_command, regles_command, schema_command
+from .imports import import_group
+from .serve import serve_command
+from .session import grilles_command
+from .templates import templates_group
+
+
+class InternalError(click.ClickException):
+    exit_code = 3
+
+    def show(self, file=None) -> None:
+        click.echo(f"Erreur interne : {self.format_message()}", err=True, file=file)
+
+
+class Group(click.Group):
+    """The one error boundary: a bug becomes one line, a traceback only with --verbose."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a bug of ours, not the user's
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            raise InternalError(
+                f"{type(exc).__name__}: {exc} — relancez avec --verbose pour le détail, et signalez-le"
+            ) from exc
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dossier")
+@click.option("-v", "--verbose", is_flag=True, help="Plus de détails ; trace complète en cas d'erreur interne.")
+@click.option("-q", "--quiet", is_flag=True, help="N'afficher que les problèmes.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+    """Le référentiel d'une certification professionnelle (RNCP), des sources YAML
+    aux documents : référentiel, livret du candidat, grilles, site.
+
+    Exemple : dossier check sources
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(verbose=verbose, quiet=quiet)
+
+
+for command in (
+    check_command, build_command, site_command, serve_command, grilles_command,
+    import_group, templates_group, regles_command, schema_command,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="dossier")
+    except BrokenPipeError:  # `dossier regles | head`: the reader left, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,92 @@
+"""`dossier check`, `dossier regles`, `dossier schema`: the sources and their rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..checks import CHECKS, check
+from ..errors import SourceError
+from ..sources.diagnostics import Severity
+from .common import print_report, sources_argument, strict_option, summary_counts
+
+
+@click.command(name="check")
+@sources_argument
+@strict_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text pour les personnes, json pour les outils.",
+)
+@click.pass_context
+def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> None:
+    """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
+
+    Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
+    puis un résumé et la matrice de couverture compétences × épreuves.
+    Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
+    avertissements avec --strict), 2 si la commande est mal employée.
+
+    Exemple : dossier check sources --strict
+    """
+    checked = check(folder)
+    failed = checked.failed(strict)
+    if fmt == "json":
+        report = checked.report
+        payload = {
+            "ok": not failed,
+            "counts": {s.label: report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+            "summary": summary_counts(checked.certification) if checked.certification else None,
+            "diagnostics": [d.as_json() for d in report.sorted()],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        ctx.exit(1 if failed else 0)
+    quiet = ctx.obj["quiet"]
+    tally = print_report(checked, quiet, with_summary=True)
+    if failed:
+        reason = " (--strict : les avertissements comptent)" if checked.ok and strict else ""
+        raise SourceError(f"sources non conformes : {tally}{reason}")
+    if not quiet:
+        click.echo(f"Sources conformes : {tally}.")
+
+
+@click.command(name="regles")
+def regles_command() -> None:
+    """Lister les règles de vérification, leur sévérité et si un projet peut l'ajuster.
+
+    Un projet ajuste une règle dans certification.yaml :
+    regles: {competence-finalite: info}
+
+    Exemple : dossier regles
+    """
+    for rule in CHECKS:
+        adjustable = "ajustable" if rule.adjustable else "fixe"
+        click.echo(f"{rule.id:30} {rule.severity.label:14} {adjustable:9} {rule.summary}")
+
+
+@click.command(name="schema")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Écrire certification.schema.json et bloc.schema.json dans ce dossier.",
+)
+def schema_command(out: Path | None) -> None:
+    """Publier le format des sources en JSON Schema, pour les éditeurs.
+
+    Sans --out, affiche les deux schémas. Dans un fichier YAML, la première ligne
+    « # yaml-language-server: $schema=… » fait compléter et souligner les clés
+    par les éditeurs (VS Code avec l'extension YAML, par exemple).
+
+    Exemple : dossier schema --out schema
+    """
+    from ..pipeline.write import write_atomic
+    from ..sources import schema
+
+    schemas = schema.json_schemas()
+    if out is None:
+        click.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        return
+    for name, content in schemas.items():
+        path = write_atomic(out / name, schema.dump_json_schema(content).encode())
+        click.echo(f"écrit : {path}")

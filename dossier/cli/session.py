@@ -1,0 +1,85 @@
+"""`dossier grilles`: the evaluation grids, blank or pre-filled for each candidate of a session."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from ..checks import check
+from ..documents import FORMATS
+from ..errors import DossierError, SourceError
+from ..pipeline.build import build
+from ..pipeline.options import BuildOptions
+from ..text import plural, slug
+from .common import csv_choice, echo_diagnostic, jobs_option, print_report, seconds, sources_argument
+
+@click.command(name="grilles")
+@sources_argument
+@click.option("--candidats", "candidates", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV des candidats de la session (nom ; prénom ; numéro ; blocs ; date ; lieu).")
+@click.option("--session", default="", help="Nom de la session, imprimé sur les grilles (par défaut : le nom du CSV).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Dossier de sortie.")
+@click.option("--format", "formats", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
+@click.option("--skip-invalid", is_flag=True, help="Produire les grilles des lignes valides et lister les lignes écartées.")
+@jobs_option
+@click.pass_context
+def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, out: Path, formats, skip_invalid: bool, jobs) -> None:
+    """Grilles d'évaluation : vierges, ou pré-remplies pour chaque candidat d'une session.
+
+    Sans --candidats, écrit les grilles vierges (une par épreuve) dans
+    build/grilles/. Avec un CSV (UTF-8, séparateur « ; » ou « , », tel
+    qu'exporté par Excel ou LibreOffice ; colonnes « nom » et « blocs » au
+    moins), écrit une grille par candidat et par épreuve, et un PDF
+    regroupant toutes les grilles de chaque épreuve pour l'impression, dans
+    build/sessions/<session>/. Si une ligne est fausse, rien n'est produit
+    (sauf avec --skip-invalid).
+
+    Exemple : dossier grilles sources --candidats juin-2027.csv --session "Juin 2027"
+    """
+    from ..pipeline import session as session_mod
+    from ..sources import candidats as candidats_mod
+
+    quiet = ctx.obj["quiet"]
+    checked = check(folder)
+    tally = print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
+    if not checked.ok:
+        raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
+    if candidates is None:
+        result = build(folder, out, BuildOptions(only=("grilles",), formats=formats, jobs=jobs), checked=checked)
+        if not quiet:
+            n = len(result.written)
+            click.echo(f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''} dans {out}/ en {seconds(result.seconds)}.")
+        return
+    session = session or candidates.stem
+    parsed = candidats_mod.read(candidates, str(candidates), checked.certification)
+    for diag in parsed.report.sorted():
+        echo_diagnostic(diag)
+    if parsed.report.errors and (not skip_invalid or not parsed.candidats):
+        lines = len(parsed.invalid_lines)
+        what = f"{plural(lines, 'ligne')} invalide{'s' if lines > 1 else ''}" if lines else "fichier invalide"
+        raise DossierError(f"{candidates} : {what} ; aucune grille n'a été produite")
+    if parsed.invalid_lines:
+        click.echo(f"Lignes écartées (--skip-invalid) : {', '.join(map(str, parsed.invalid_lines))}", err=True)
+    if parsed.ignored_columns and not quiet:
+        click.echo(f"Colonnes ignorées : {', '.join(parsed.ignored_columns)}", err=True)
+
+    start = time.perf_counter()
+    total = sum(len(b.modalites) for c in parsed.candidats for b in checked.certification.blocs if b.code in c.blocs)
+    show = sys.stderr.isatty() and not quiet
+    with click.progressbar(length=total, label="Grilles", file=sys.stderr) if show else nullcontext() as bar:
+        result = session_mod.generate(
+            folder, parsed.candidats, out, session, formats or ("pdf", "docx"), jobs,
+            progress=bar.update if bar is not None else None,
+        )
+    if not quiet:
+        where = out / "sessions" / slug(session)
+        click.echo(
+            f"{plural(result.grids, 'grille')} pour {plural(len(parsed.candidats), 'candidat')} "
+            f"({plural(len(result.files), 'fichier')}, {plural(len(result.merged), 'PDF')} à imprimer) "
+            f"dans {where}/ en {seconds(time.perf_counter() - start)}."
+        )

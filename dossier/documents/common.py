@@ -1,0 +1,65 @@
+"""What every document shares: the title block and running footer, the decision rule in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..sources.model import Certification, Echelle
+from ..text import date_fr
+
+
+@dataclass(frozen=True)
+class Header:
+    """The title block and running footer shared by every document."""
+
+    intitule: str
+    code_rncp: str
+    niveau: int | None
+    nsf: tuple[str, ...]
+    rome: tuple[str, ...]
+    formacode: tuple[str, ...]
+    certificateurs: tuple[str, ...]
+    version: str
+    date: str
+    identifiants: bool
+    brouillon: bool = False
+
+    @property
+    def pied(self) -> str:
+        return f"{self.intitule} — version {self.version}"
+
+
+def header(cert: Certification, brouillon: bool = False) -> Header:
+    return Header(
+        intitule=cert.intitule,
+        code_rncp=cert.code_rncp,
+        niveau=cert.niveau,
+        nsf=cert.codes.nsf,
+        rome=cert.codes.rome,
+        formacode=cert.codes.formacode,
+        certificateurs=tuple(c.nom for c in cert.certificateurs),
+        version=cert.version,
+        date=date_fr(cert.date),
+        identifiants=cert.affichage.identifiants,
+        brouillon=brouillon,
+    )
+
+
+def regle_decision(echelle: Echelle) -> str:
+    """The bloc's decision rule in words, from the project's scale (the handbook and the grids say it alike)."""
+    if echelle.type == "points":
+        return (
+            f"Chaque critère est noté sur {echelle.bareme:g} points et compte selon son poids. "
+            f"Le bloc est validé lorsque la moyenne pondérée des critères de ses épreuves atteint "
+            f"{echelle.seuil:g} sur {echelle.bareme:g}."
+        )
+    if echelle.type == "trois_niveaux":
+        return (
+            "Chaque compétence est jugée acquise, partiellement acquise ou non acquise au vu de ses critères. "
+            "Le bloc est validé lorsque toutes ses compétences sont acquises ; une compétence partiellement "
+            "acquise ne suffit pas."
+        )
+    return (
+        "Chaque compétence est jugée acquise ou non acquise au vu de ses critères. "
+        "Le bloc est validé lorsque toutes ses compétences sont acquises."
+    )

@@ -1,0 +1,183 @@
+"""The candidate handbook's view: what a candidate reads, derived from the sources."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..sources.model import Bloc, Certification, Competence, Critere, Modalite, parse_duree
+from ..text import anchor
+from .common import Header, header, regle_decision
+from .markdown_html import to_html
+from .parts import Part, bloc_runs
+
+LOGO_NAMES = ("logo.png", "logo.jpg", "logo.jpeg")
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+ACQUIS_A_VIE = (
+    "Un bloc validé est acquis définitivement : il donne lieu à une attestation de validation et n'a pas "
+    "à être repassé, quelle que soit la date à laquelle les autres blocs sont obtenus."
+)
+
+
+def duree_lisible(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+@dataclass(frozen=True)
+class CompetenceCriteres:
+    competence: Competence
+    criteres: tuple[Critere, ...]
+
+
+@dataclass(frozen=True)
+class Epreuve:
+    id: str  # html anchor
+    modalite: Modalite
+    titre: str
+    rows: tuple[CompetenceCriteres, ...]
+
+
+@dataclass(frozen=True)
+class BlocLivret:
+    id: str
+    bloc: Bloc
+    epreuves: tuple[Epreuve, ...]
+    duree_totale: str  # "" when some duration cannot be read
+
+    @property
+    def titre(self) -> str:
+        return f"Bloc {self.bloc.code} — {self.bloc.intitule}"
+
+
+@dataclass(frozen=True)
+class ProseSection:
+    id: str
+    titre: str
+    html: Markup  # the body, its level-1 title left out (it is the section's heading)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int  # 1: section, 2: subsection
+    id: str
+    titre: str
+
+
+@dataclass(frozen=True)
+class LivretView:
+    header: Header
+    cert: Certification
+    objectifs: Markup
+    activites_visees: Markup
+    prerequis: Markup
+    jurys: tuple[Markup, ...]  # per voie d'accès, in order
+    blocs: tuple[BlocLivret, ...]
+    prose: tuple[ProseSection, ...]
+    regle_validation: str
+    acquis_a_vie: str
+    logo: str  # data: URI, or ""
+    logo_path: Path | None
+    bloc_unique: str = ""  # the code when the handbook covers one bloc
+    titre: str = "Livret du candidat"
+
+    @property
+    def perimetre(self) -> str:
+        """What a one-bloc handbook covers (shown on its cover)."""
+        if self.bloc_unique and self.blocs:
+            return f"Bloc {self.blocs[0].bloc.code} — {self.blocs[0].bloc.intitule}"
+        return ""
+
+    @property
+    def toc(self) -> tuple[TocEntry, ...]:
+        entries = [TocEntry(1, "certification", "La certification"), TocEntry(1, "acces", "Accès à la certification"),
+                   TocEntry(1, "blocs", "Les blocs de compétences et leurs épreuves")]
+        for b in self.blocs:
+            entries.append(TocEntry(1, b.id, b.titre))
+            entries.extend(TocEntry(2, e.id, e.titre) for e in b.epreuves)
+            entries.append(TocEntry(2, f"{b.id}-validation", "Validation du bloc"))
+        for p in self.prose:
+            entries.append(TocEntry(1, p.id, p.titre))
+            entries.extend(TocEntry(2, i, t) for i, t in _subheadings(p.html))
+        return tuple(entries)
+
+
+def _subheadings(html: str) -> list[tuple[str, str]]:
+    return [
+        (m.group(1), re.sub(r"<[^>]+>", "", m.group(2)))
+        for m in re.finditer(r'<h3 id="([^"]+)">(.*?)</h3>', html)
+    ]
+
+
+def _epreuve(bloc: Bloc, modalite: Modalite) -> Epreuve:
+    criteres = bloc.criteres_de(modalite)
+    rows = tuple(
+        CompetenceCriteres(c, tuple(cr for cr in criteres if c.id in cr.competences))
+        for c in bloc.competences
+        if c.id in modalite.competences
+    )
+    return Epreuve(f"epreuve-{anchor(modalite.id)}", modalite, f"Épreuve {modalite.id} — {modalite.titre}", rows)
+
+
+def _bloc(bloc: Bloc) -> BlocLivret:
+    minutes = [parse_duree(m.duree) for m in bloc.modalites]
+    total = duree_lisible(sum(minutes)) if minutes and None not in minutes else ""
+    return BlocLivret(f"bloc-{anchor(bloc.code)}", bloc, tuple(_epreuve(bloc, m) for m in bloc.modalites), total)
+
+
+def _prose_body(text: str, prefix: str) -> Markup:
+    html = to_html(text, shift=1, prefix=prefix)
+    return Markup(re.sub(r"^\s*<h2[^>]*>.*?</h2>\s*", "", str(html), count=1, flags=re.S))
+
+
+def _logo(folder: Path | None) -> Path | None:
+    if folder is None:
+        return None
+    for name in LOGO_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def livret(cert: Certification, brouillon: bool = False, bloc: str = "", folder: Path | None = None) -> LivretView:
+    blocs = [b for b in cert.blocs if not bloc or b.code == bloc]
+    logo_path = _logo(folder)
+    logo = ""
+    if logo_path is not None:
+        logo = f"data:{_MIME[logo_path.suffix.lower()]};base64," + base64.b64encode(logo_path.read_bytes()).decode()
+    return LivretView(
+        header=header(cert, brouillon),
+        cert=cert,
+        objectifs=to_html(cert.objectifs_contexte, shift=3),
+        activites_visees=to_html(cert.activites_visees, shift=3),
+        prerequis=to_html(cert.prerequis, shift=3) if cert.prerequis else Markup(""),
+        jurys=tuple(to_html(v.jury, shift=3) if v.jury else Markup("") for v in cert.voies_acces),
+        blocs=tuple(_bloc(b) for b in blocs),
+        prose=tuple(ProseSection(f"regles-{anchor(p.name)}", p.titre, _prose_body(p.texte, anchor(p.name))) for p in cert.prose),
+        regle_validation=regle_decision(cert.echelle),
+        acquis_a_vie=ACQUIS_A_VIE,
+        logo=logo,
+        logo_path=logo_path,
+        bloc_unique=bloc,
+    )
+
+
+def parts(view: LivretView) -> list[Part]:
+    """Cover, contents, general sections, the blocs in runs, the rules (each starts a page)."""
+    out = [
+        Part(frozenset({"couverture"}), folio=False),
+        Part(frozenset({"sommaire"}), numbered=True),
+        Part(frozenset({"corps", "general"})),
+    ]
+    out += [Part(frozenset({"corps", *run})) for run in bloc_runs([f"bloc:{b.bloc.code}" for b in view.blocs])]
+    if view.prose:
+        out.append(Part(frozenset({"corps", "regles"})))
+    return out

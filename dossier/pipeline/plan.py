@@ -1,0 +1,108 @@
+"""Which files a build can make, each with the view it is made from, and how its PDF is laid out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..documents import DOCUMENTS, ViewOptions
+from ..render.formats import RenderEnv, html_page, template_errors
+from ..render.pdf_parts import PartedPdf
+from ..render.templates import TemplatePath
+from ..sources.model import Certification
+from .cache import FolderPartCache, MemoryPartCache, output_folder
+
+
+@dataclass(frozen=True)
+class Output:
+    document: str
+    format: str
+    path: Path  # relative to the build folder
+    view: object = field(compare=False, repr=False, default=None)
+    label: str = field(compare=False, default="")  # how a reader calls the file (download links)
+
+    @property
+    def page_key(self) -> tuple[str, str]:
+        """The formats of one file share one HTML page."""
+        return (self.document, self.path.stem)
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
+
+
+def document_date(cert: Certification) -> dt.datetime:
+    """The date the documents carry: SOURCE_DATE_EPOCH, else the version's date — never the clock."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    day = cert.date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def render_env(cert: Certification, folder: Path) -> RenderEnv:
+    return RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
+
+
+def plan(
+    cert: Certification,
+    only: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    options: ViewOptions = ViewOptions(),
+) -> list[Output]:
+    """The outputs to make, each with its view; with a bloc, only the documents made per bloc."""
+    outputs = []
+    for name, spec in DOCUMENTS.items():
+        if (only and name not in only) or (options.bloc and not spec.per_bloc):
+            continue
+        for item in spec.items(cert, options):
+            for fmt in spec.formats:
+                if formats and fmt not in formats:
+                    continue
+                outputs.append(Output(name, fmt, Path(spec.folder) / f"{item.stem}.{fmt}", item.view, item.label))
+    return outputs
+
+
+def parted(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
+    """The PDF of a long document, laid out in parts (see render/pdf_parts.py); None: in one piece.
+
+    Parts are kept under `cache` between builds, or in memory for this run only.
+    """
+    spec = DOCUMENTS[out.document]
+    if out.format != "pdf" or spec.parts is None or env.pdf_a:
+        return None
+    parts = spec.parts(out.view)
+    if len(parts) < 2 or not _shows_parts(spec, out.view, env, parts):
+        return None
+
+    def page(sections, numeros):
+        with template_errors(out.document):
+            return html_page(spec, out.view, env, part=sections, numeros=numeros)
+
+    kept = MemoryPartCache() if cache is None else FolderPartCache(output_folder(cache, out.path))
+    return PartedPdf(parts, page, env.templates.folders[0], kept)
+
+
+class _Asked(frozenset):
+    """A `part` for the template that shows everything and notes which sections it was asked about."""
+
+    def __new__(cls):
+        instance = super().__new__(cls)
+        instance.asked = set()
+        return instance
+
+    def __contains__(self, name) -> bool:
+        self.asked.add(name)
+        return True
+
+
+def _shows_parts(spec, view, env: RenderEnv, parts) -> bool:
+    """Does the template show its sections through `montrer()`? One copied from an older version, or
+    written without it, would give the whole document in every part: it is laid out in one piece."""
+    asked = _Asked()
+    with template_errors(spec.name):
+        html_page(spec, view, env, part=asked)
+    return all(part.sections <= asked.asked for part in parts)

@@ -1,0 +1,127 @@
+"""Making the planned files' bytes, on every core; nothing here writes an output.
+
+In this process for a few files, over the process pool otherwise. A PDF laid
+out in parts is many tasks (its parts, then their assembly), so that one long
+document keeps every core busy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..documents import DOCUMENTS, ViewOptions
+from ..render.formats import RenderEnv, file_bytes, html_page, template_errors
+from ..render.pdf_parts import Call
+from .plan import Output, parted, plan, render_env
+from .pool import process_pool, workers
+
+COST = {"pdf": 0, "docx": 1, "html": 2}  # heaviest first, so the pool ends together
+
+
+def in_one_piece(out: Output, env: RenderEnv, pages: dict) -> bytes:
+    """One file's bytes, laid out in one piece; `pages` keeps the HTML page its formats share."""
+    spec = DOCUMENTS[out.document]
+    with template_errors(out.document):
+        if out.page_key not in pages:
+            pages[out.page_key] = html_page(spec, out.view, env)
+        return file_bytes(spec, out.format, out.view, env, pages[out.page_key])
+
+
+def make_one(out: Output, env: RenderEnv, pages: dict, cache: Path | None = None) -> bytes:
+    """One file's bytes, in parts when its document is laid out in parts (in this process)."""
+    whole = parted(out, env, cache)
+    return whole.run_here() if whole is not None else in_one_piece(out, env, pages)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to plan the same files: the sources and the options."""
+
+    folder: Path
+    options: ViewOptions
+    cache: Path | None = None  # where the parts of long PDFs are kept between builds
+
+
+class _Worker:
+    def __init__(self, job: Job):
+        from ..checks import check
+
+        cert = check(job.folder).certification
+        self.env = render_env(cert, job.folder)
+        self.outputs = {o.path: o for o in plan(cert, (), (), job.options)}  # every file it may be asked for
+        self.pages: dict = {}
+
+    def make(self, path: Path) -> tuple[Path, bytes]:
+        return path, in_one_piece(self.outputs[path], self.env, self.pages)  # the parent sends only what is made whole
+
+
+_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+
+
+def _init(job: Job) -> None:
+    global _worker
+    _worker = _Worker(job)
+
+
+def _task(path: Path) -> tuple[Path, bytes]:
+    return _worker.make(path)
+
+
+def make(
+    outputs: list[Output],
+    env: RenderEnv,
+    job: Job,
+    jobs: int | None = None,
+    progress: Callable[[Output], None] | None = None,
+) -> list[tuple[Output, bytes]]:
+    """Every output's bytes (heaviest first), in the order given; nothing is written."""
+    ordered = sorted(outputs, key=lambda o: COST[o.format])
+    whole = {o.path: parted(o, env, job.cache) for o in ordered}  # decided once, not asked of the template again
+    tasks_at_least = len(outputs) + sum(len(p.parts) - 1 for p in whole.values() if p is not None)
+    count = workers(jobs, tasks_at_least)
+    if count <= 1:
+        pages: dict = {}
+        made = []
+        for out in ordered:
+            made.append((out, whole[out.path].run_here() if whole[out.path] is not None else in_one_piece(out, env, pages)))
+            if progress:
+                progress(out)
+        return made
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    results: dict[Path, bytes] = {}
+    with process_pool(count, _init, (job,)) as pool:
+        tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
+
+        def submit(out: Output, parts, call: Call) -> None:
+            tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
+
+        try:
+            for out in ordered:  # the parts of long PDFs first: the heaviest work
+                if whole[out.path] is not None:
+                    for call in whole[out.path].start():
+                        submit(out, whole[out.path], call)
+            for out in ordered:
+                if whole[out.path] is None:
+                    submit(out, None, Call(_task, (out.path,)))
+            while tasks:
+                done, _ = wait(tasks, return_when=FIRST_COMPLETED)
+                for future in done:
+                    out, parts, call = tasks.pop(future)
+                    value = future.result()
+                    if parts is None:
+                        results[out.path] = value[1]
+                    else:
+                        for more in parts.feed(call, value):
+                            submit(out, parts, more)
+                        if parts.result is None:
+                            continue
+                        results[out.path] = parts.result
+                    if progress:
+                        progress(out)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
+            raise
+    return [(o, results[o.path]) for o in outputs]

@@ -1,0 +1,205 @@
+"""Pre-filled grids for a session: one per candidate and épreuve, fast and in bounded memory.
+
+Only the header differs between two candidates' grids, so each épreuve's grid
+is laid out once (the *base*), then each candidate's name, number, date and
+place are stamped onto it:
+
+- PDF: WeasyPrint lays out the base once and tells where its fields are; a
+  small overlay page per candidate (laid out in batches) is merged onto the
+  base pages with pypdf.
+- DOCX and HTML: the base is rendered with markers in the fields; each
+  candidate's file is the base with the markers replaced (escaped).
+
+Work is spread over every core with a process pool; the parent writes each
+result as it arrives, so memory does not grow with the number of candidates.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..checks import check
+from ..documents import DOCUMENTS
+from ..documents.grilles import GrilleView, for_candidate, grilles
+from ..render import docx_pages, pdfcat
+from ..render.formats import html_page
+from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
+from ..sources.candidats import Candidat
+from ..text import slug
+from .plan import render_env
+from .pool import process_pool, workers
+from .write import write_atomic, write_atomic_with
+
+BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
+PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path
+    session: str
+    formats: tuple[str, ...]
+
+
+# --- worker side ------------------------------------------------------------------------
+
+
+class _Worker:
+    """What a worker process loads once: the certification, its templates, the views."""
+
+    def __init__(self, job: Job):
+        checked = check(job.folder)
+        if checked.certification is None:
+            raise RuntimeError("sources illisibles")
+        self.job = job
+        self.cert = checked.certification
+        self.env = render_env(self.cert, job.folder)
+        self.views = {v.stem: v for v in grilles(self.cert)}
+        self.spec = DOCUMENTS["grilles"]
+
+    def page(self, view: GrilleView) -> str:
+        return html_page(self.spec, view, self.env)
+
+    def base(self, stem: str) -> Base:
+        from ..render.pdf import document as laid_out
+
+        view = for_candidate(self.views[stem], None, self.job.session)
+        document = laid_out(self.page(view), self.env.templates.folders[0])
+        fields = field_boxes(document)
+        page = document.pages[0]
+        marked = for_candidate(view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session)
+        marked_page = self.page(marked)
+        docx = b""
+        if "docx" in self.job.formats:
+            template = self.env.templates.find(f"docx/{self.spec.template}.docx")
+            docx = docx_pages.render(template, marked, self.env.when, marked_page)
+        return Base(stem, document.write_pdf(), len(document.pages), (page.width, page.height), fields, docx, marked_page)
+
+    def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
+        """Each candidate's files, and the batch's pages for the merged PDF (path '')."""
+        out: list[tuple[str, bytes]] = []
+        if "pdf" in self.job.formats:
+            pdfs, together = stamp_pdf(base, candidats, self.env.templates.folders[0])
+            out.extend((f"{file_stem(c)}.pdf", data) for c, data in zip(candidats, pdfs))
+            out.append(("", together))
+        docx = DocxStamp(base.docx) if "docx" in self.job.formats else None
+        for c in candidats:
+            if docx is not None:
+                out.append((f"{file_stem(c)}.docx", docx.stamp(values(c))))
+            if "html" in self.job.formats:
+                page = base.html
+                for name, value in values(c).items():
+                    page = page.replace(marker(name), html_lib.escape(value))
+                out.append((f"{file_stem(c)}.html", page.encode("utf-8")))
+        return out
+
+
+_worker: _Worker | None = None  # one per process, set by the pool's initializer
+
+
+def _init(job: Job) -> None:
+    global _worker
+    _worker = _Worker(job)
+
+
+def _base_task(stem: str) -> Base:
+    return _worker.base(stem)
+
+
+def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str, int, int, list[tuple[str, bytes]]]:
+    return base.stem, index, len(candidats), _worker.batch(base, candidats)
+
+
+def file_stem(c: Candidat) -> str:
+    number = slug(c.numero) if c.numero else f"l{c.line:04d}"
+    return f"{number}-{slug(c.nom_complet)}"
+
+
+# --- parent side ------------------------------------------------------------------------
+
+
+@dataclass
+class SessionResult:
+    grids: int = 0  # candidate × épreuve
+    files: list[Path] = field(default_factory=list)
+    merged: list[Path] = field(default_factory=list)
+
+
+def epreuves_of(view_stems: dict[str, GrilleView], candidats: list[Candidat]) -> dict[str, list[Candidat]]:
+    """Each épreuve's stem and the candidates who sit it, in CSV order."""
+    by_bloc: dict[str, list[str]] = {}
+    for stem, view in view_stems.items():
+        by_bloc.setdefault(view.bloc.code, []).append(stem)
+    out: dict[str, list[Candidat]] = {}
+    for c in candidats:
+        for code in c.blocs:
+            for stem in by_bloc.get(code, []):
+                out.setdefault(stem, []).append(c)
+    return out
+
+
+def generate(
+    folder: Path,
+    candidats: list[Candidat],
+    out_dir: Path,
+    session: str,
+    formats: tuple[str, ...] = ("pdf", "docx"),
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    write: Callable[[Path, bytes], Path] | None = None,
+) -> SessionResult:
+    """Write every candidate's grids under out_dir/sessions/<session>/, and one merged PDF per épreuve."""
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
+
+    write = write or write_atomic
+    job = Job(Path(folder), session, formats)
+    cert = check(job.folder).certification
+    work = epreuves_of({v.stem: v for v in grilles(cert)}, candidats)
+    root = Path(out_dir) / "sessions" / slug(session)
+    result = SessionResult()
+    count = workers(jobs, 10**9)
+    merged_parts: dict[str, list[Path]] = {}
+    with process_pool(count, _init, (job,)) as pool:
+        bases = {stem: pool.submit(_base_task, stem) for stem in work}
+        tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(_chunks(people, BATCH)))
+        pending: set[Future] = set()
+        limit = 2 * count  # results in flight: memory stays bounded
+        for stem, index, chunk in tasks:
+            pending.add(pool.submit(_batch_task, bases[stem].result(), index, chunk))
+            if len(pending) >= limit:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                _collect(done, root, result, merged_parts, write, progress)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            _collect(done, root, result, merged_parts, write, progress)
+    for stem, parts in merged_parts.items():
+        merged = root / f"{stem}.pdf"
+        ordered = sorted(parts)
+        title = f"Grilles d'évaluation {stem.upper()} — {session}"
+        write_atomic_with(merged, lambda handle: pdfcat.concatenate(ordered, handle, title))  # streamed: no page held
+        for p in parts:
+            p.unlink()
+        result.merged.append(merged)
+    result.grids = sum(len(p) for p in work.values())
+    return result
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _collect(done, root: Path, result: SessionResult, merged_parts, write, progress) -> None:
+    for future in done:
+        stem, index, count, files = future.result()
+        for name, data in files:
+            if name == "":  # this batch's pages of the merged PDF, kept aside until the end
+                part = root / f".{stem}.part{index:05d}.pdf"
+                merged_parts.setdefault(stem, []).append(write(part, data))
+            else:
+                result.files.append(write(root / stem / name, data))
+        if progress:
+            progress(count)

@@ -1,0 +1,115 @@
+"""What each output was made from, kept in build/, so that a build redoes only what changed.
+
+Each output's fingerprint covers the tool's version, the document, the
+format, the view it is rendered from (so: exactly the sources it contains),
+the templates it uses and the settings (date, PDF/A). A second, cheaper key
+covers the whole build — every source and template file, the options — so
+that a build with nothing changed stops before reading the YAML. A missing or
+corrupt state only costs a full rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2.meta
+
+from ..version import __version__
+from ..documents import DOCUMENTS
+from .write import write_atomic
+
+STATE_FILE = ".dossier-state.json"
+
+
+def template_files(templates, name: str) -> list[Path]:
+    """The HTML template and everything it includes, imports or extends, as found on the search path."""
+    env = templates.html_environment()
+    seen: dict[str, Path] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue  # a quoted name that is not a template
+        seen[current] = Path(filename)
+        todo.extend(t for t in jinja2.meta.find_referenced_templates(env.parse(source, current, filename)) if t)
+        # names passed to a macro that includes them (head(h, …, ["base.css", "grille.css"]))
+        todo.extend(re.findall(r"[\"']([\w./-]+\.(?:css|html|js))[\"']", source))
+    return sorted(seen.values())
+
+
+def fingerprint(out, env) -> str:
+    """What one output depends on, as one hash."""
+    spec = DOCUMENTS[out.document]
+    digest = hashlib.sha256()
+    for part in (__version__, out.document, out.format, str(out.path), env.when.isoformat(), str(env.pdf_a), repr(out.view)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    files = template_files(env.templates, f"{spec.template}.html")
+    if out.format == "docx":
+        files.append(env.templates.find(f"docx/{spec.template}.docx"))
+    for path in files:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def tree_key(folders: list[Path], options: tuple) -> str:
+    """A hash of every file below the folders and of the build's options."""
+    digest = hashlib.sha256(repr((__version__, options, os.environ.get("SOURCE_DATE_EPOCH", ""))).encode())
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class State:
+    path: Path
+    outputs: dict[str, str] = field(default_factory=dict)  # relative path -> fingerprint
+    written: dict[str, list[int]] = field(default_factory=dict)  # relative path -> [size, mtime_ns] once written
+    trees: dict[str, str] = field(default_factory=dict)  # build options -> tree key of its last success
+
+    @classmethod
+    def load(cls, out_dir: Path) -> "State":
+        path = Path(out_dir) / STATE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, dict(data["outputs"]), dict(data["written"]), dict(data.get("trees", {})))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(path)  # none yet, or unreadable: everything will be rebuilt
+
+    def up_to_date(self, rel: str, fp: str, out_dir: Path) -> bool:
+        if self.outputs.get(rel) != fp:
+            return False
+        return self.file_intact(rel, out_dir)
+
+    def file_intact(self, rel: str, out_dir: Path) -> bool:
+        """The file is there as this tool left it (not removed, replaced or edited since)."""
+        try:
+            stat = (Path(out_dir) / rel).stat()
+        except OSError:
+            return False
+        return self.written.get(rel) == [stat.st_size, stat.st_mtime_ns]
+
+    def record(self, rel: str, fp: str | None, out_dir: Path) -> None:
+        if fp is not None:
+            self.outputs[rel] = fp
+        stat = (Path(out_dir) / rel).stat()
+        self.written[rel] = [stat.st_size, stat.st_mtime_ns]
+
+    def save(self) -> None:
+        payload = {"version": __version__, "outputs": self.outputs, "written": self.written, "trees": self.trees}
+        write_atomic(self.path, json.dumps(payload, indent=0, sort_keys=True).encode("utf-8"))
+

@@ -1,0 +1,155 @@
+"""Stamping a candidate's header onto a grid laid out once (PDF overlays, DOCX markers)."""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from ..sources.candidats import Candidat
+from .docx_common import FIXED_ZIP_TIME
+
+FIELDS = ("candidat", "numero", "date", "lieu")
+MARK = "\u27e6{}\u27e7"  # ⟦candidat⟧: a marker no source text contains
+
+
+@dataclass(frozen=True)
+class Base:
+    """One épreuve's grid, laid out once, with the places of its candidate fields."""
+
+    stem: str
+    pdf: bytes
+    pages: int
+    page_size: tuple[float, float]  # CSS px
+    fields: dict[str, tuple[float, float, float, float]]  # name -> x, y, width, height on page 1 (CSS px)
+    docx: bytes  # with markers
+    html: str  # with markers
+
+
+def marker(name: str) -> str:
+    return MARK.format(name)
+
+
+def values(c: Candidat) -> dict[str, str]:
+    return {"candidat": c.nom_complet, "numero": c.numero, "date": c.date, "lieu": c.lieu}
+
+
+def field_boxes(document) -> dict[str, tuple[float, float, float, float]]:
+    found = {}
+    stack = [document.pages[0]._page_box]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        ident = element.get("id") if element is not None else None
+        if ident and ident.startswith("champ-") and ident[6:] in FIELDS and ident[6:] not in found:
+            found[ident[6:]] = (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())
+        stack.extend(getattr(box, "children", ()) or ())
+    return found
+
+
+def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
+    width, height = base.page_size
+    parts = [
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><style>",
+        f"@page {{ size: {width}px {height}px; margin: 0; }}",
+        "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
+        f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
+        ".f { position: absolute; white-space: nowrap; overflow: hidden; font-size: 9pt; color: #000; }",
+        # the candidate on every page, in the empty top margin, so that pages never get mixed up
+        f".s {{ position: absolute; top: 18px; left: 45px; width: {width - 90:.0f}px; text-align: right; font-size: 7.5pt; color: #333; }}",
+        "</style></head><body>",
+    ]
+    for c in candidats:
+        for page in range(base.pages):
+            parts.append("<div class='p'>")
+            if page == 0:
+                for name, value in values(c).items():
+                    if name in base.fields and value:
+                        x, y, w, h = base.fields[name]
+                        parts.append(
+                            f"<div class='f' style='left:{x + 3:.2f}px; top:{y:.2f}px; width:{w - 6:.2f}px; "
+                            f"height:{h:.2f}px; line-height:{h:.2f}px'>{html_lib.escape(value)}</div>"
+                        )
+            label = "Candidat : " + c.nom_complet + (f" — n° {c.numero}" if c.numero else "")
+            parts.append(f"<div class='s'>{html_lib.escape(label)}</div></div>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], bytes]:
+    """Each candidate's PDF, and all of them as one PDF (for the merged printout).
+
+    Each base page becomes a Form XObject, drawn under each candidate's overlay
+    page: one copy of the grid per batch, referenced by every page, and no
+    re-parsing of content streams.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    from .pdf import document
+    from .pdf_forms import as_form, draw_form
+
+    overlay = PdfReader(io.BytesIO(document(_overlay_html(base, candidats), base_url).write_pdf()))
+    reader = PdfReader(io.BytesIO(base.pdf))
+    together = PdfWriter()
+    forms = [as_form(page, together) for page in reader.pages]
+    for i in range(len(candidats)):
+        for n in range(base.pages):
+            sheet = together.add_page(overlay.pages[i * base.pages + n])
+            draw_form(sheet, f"/DossierGrille{n}", forms[n], together, below=True)
+    together.add_metadata(reader.metadata or {})
+    merged = PdfReader(io.BytesIO(_bytes(together)))
+    results = []
+    for i in range(len(candidats)):
+        writer = PdfWriter()
+        for n in range(base.pages):
+            writer.add_page(merged.pages[i * base.pages + n])
+        writer.add_metadata(reader.metadata or {})
+        results.append(_bytes(writer))
+    return results, _bytes(together)
+
+
+def _bytes(writer) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class DocxStamp:
+    """The base DOCX prepared once: every part but word/document.xml already zipped.
+
+    A candidate's file is that zip, copied, with its own document.xml appended:
+    only one part is compressed per candidate.
+    """
+
+    PART = "word/document.xml"
+
+    def __init__(self, base: bytes):
+        source = zipfile.ZipFile(io.BytesIO(base))
+        self.document = source.read(self.PART).decode("utf-8")
+        self.info = source.getinfo(self.PART)
+        rest = io.BytesIO()
+        with zipfile.ZipFile(rest, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                if info.filename != self.PART:
+                    target.writestr(_entry(info.filename, info.external_attr), source.read(info.filename))
+        self.rest = rest.getvalue()
+
+    def stamp(self, fields: dict[str, str]) -> bytes:
+        text = self.document
+        for name, value in fields.items():
+            text = text.replace(marker(name), xml_escape(value))
+        out = io.BytesIO(self.rest)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
+            target.writestr(_entry(self.PART, self.info.external_attr), text.encode("utf-8"))
+        return out.getvalue()
+
+
+def _entry(name: str, attributes: int) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = attributes
+    return entry

@@ -1,0 +1,151 @@
+"""A session's candidates, read from a CSV as Excel and LibreOffice export it.
+
+UTF-8 with or without BOM, `;` or `,` between fields; headers are matched
+without regard to case or accents (« Nom », « Prénom », « N° », « Blocs »…).
+Every bad row is reported with its line; nothing is produced until all are right
+(or the caller chooses to skip them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text import fold
+from .diagnostics import Loc, Report
+from .model import Certification
+from .read import read_text
+
+COLUMNS = {
+    "nom": ("nom", "nom de famille", "nom du candidat", "name", "last name"),
+    "prenom": ("prenom", "prenoms", "first name"),
+    "numero": ("numero", "n°", "no", "num", "numero candidat", "n° candidat", "matricule", "identifiant"),
+    "blocs": ("blocs", "bloc", "blocs presentes", "blocs passes", "blocs vises"),
+    "date": ("date", "date de l'epreuve", "date epreuve"),
+    "lieu": ("lieu", "centre", "lieu de l'epreuve"),
+}
+REQUIRED = ("nom", "blocs")
+
+
+@dataclass(frozen=True)
+class Candidat:
+    """One candidate of a session, as the CSV gives them."""
+
+    nom: str
+    prenom: str = ""
+    numero: str = ""
+    date: str = ""
+    lieu: str = ""
+    blocs: tuple[str, ...] = ()
+    line: int = 0  # in the CSV
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.nom} {self.prenom}".strip()
+
+
+@dataclass
+class CandidateFile:
+    candidats: list[Candidat] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    invalid_lines: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _column(header: str) -> str | None:
+    key = fold(header).strip(" :")
+    for name, aliases in COLUMNS.items():
+        if key in (fold(a) for a in aliases):
+            return name
+    return None
+
+
+def _bloc_codes(cert: Certification) -> dict[str, str]:
+    """Every way a bloc may be written in the CSV → its code in the sources."""
+    out = {}
+    for b in cert.blocs:
+        short = b.code[-4:]  # BC01
+        for variant in (b.code, short, short.replace("BC", "BC "), str(int(short[2:]))):
+            out[variant.upper()] = b.code
+    return out
+
+
+def read(path: Path, display: str, cert: Certification) -> CandidateFile:
+    result = CandidateFile()
+    report = result.report
+    text = read_text(
+        Path(path), display, report, prefix="csv-",
+        hint="dans Excel, « Enregistrer sous » → « CSV UTF-8 (délimité par des virgules) »",
+    )
+    if text is None:
+        return result
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        report.error("csv-vide", Loc(display, 1, 1), "", "fichier vide : la première ligne doit nommer les colonnes")
+        return result
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers = next(reader)
+    columns: dict[str, int] = {}
+    for index, name in enumerate(headers):
+        column = _column(name)
+        if column and column not in columns:
+            columns[column] = index
+        elif name.strip():
+            result.ignored_columns.append(name.strip())
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        report.error(
+            "csv-colonnes", Loc(display, 1, 1), "",
+            f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(h.strip() for h in headers)})",
+        )
+        return result
+    codes = _bloc_codes(cert)
+    seen_numbers: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        problems_before = len(report.diagnostics)
+
+        def cell(name: str) -> str:
+            i = columns.get(name)
+            return " ".join(row[i].split()) if i is not None and i < len(row) else ""
+
+        def col(name: str) -> int:
+            return columns[name] + 1
+
+        nom = cell("nom")
+        if not nom:
+            report.error("csv-nom", Loc(display, line, col("nom")), "nom", "nom du candidat manquant")
+        blocs = []
+        raw = cell("blocs")
+        if not raw:
+            report.error("csv-blocs", Loc(display, line, col("blocs")), "blocs", "aucun bloc indiqué")
+        for token in filter(None, re.split(r"[\s,;+/]+", raw.upper())):
+            code = codes.get(token)
+            if code is None:
+                report.error(
+                    "csv-blocs", Loc(display, line, col("blocs")), "blocs",
+                    f"bloc « {token} » inconnu (blocs : {', '.join(b.code for b in cert.blocs)})",
+                )
+            elif code not in blocs:
+                blocs.append(code)
+        numero = cell("numero")
+        if numero:
+            if numero in seen_numbers:
+                report.error(
+                    "csv-numero", Loc(display, line, col("numero")), "numero",
+                    f"numéro « {numero} » déjà donné à la ligne {seen_numbers[numero]}",
+                )
+            seen_numbers.setdefault(numero, line)
+        if len(report.diagnostics) > problems_before:
+            result.invalid_lines.append(line)
+            continue
+        result.candidats.append(
+            Candidat(nom, cell("prenom"), numero, cell("date"), cell("lieu"), tuple(blocs), line)
+        )
+    return result

@@ -1,0 +1,268 @@
+"""The certification as frozen data: what every later stage reads.
+
+Each object carries a `Src` saying where it was written, so that a check can
+point at the exact line and column of the value it complains about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from ..text import same
+from .diagnostics import Loc
+
+VOIES = {
+    "formation_initiale": "Formation initiale",
+    "apprentissage": "Apprentissage",
+    "formation_continue": "Formation continue",
+    "contrat_professionnalisation": "Contrat de professionnalisation",
+    "candidature_libre": "Candidature individuelle (libre)",
+    "vae": "Validation des acquis de l'expérience (VAE)",
+}
+
+TYPES_MODALITE = {
+    "etude_de_cas": "Étude de cas",
+    "rapport_activites": "Rapport d'activités",
+    "soutenance": "Soutenance orale",
+    "mise_en_situation": "Mise en situation professionnelle",
+    "dossier_professionnel": "Dossier professionnel",
+    "entretien": "Entretien avec le jury",
+    "questionnaire": "Questionnaire",
+    "projet": "Projet",
+    "autre": "Autre",
+}
+
+ECHELLES = {
+    "acquis_non_acquis": "Acquis / non acquis",
+    "trois_niveaux": "Acquis / partiellement acquis / non acquis",
+    "points": "Points pondérés",
+}
+
+
+@dataclass(frozen=True)
+class Src:
+    """Where an object was written: its own place, and the place of each of its values."""
+
+    file: str
+    keypath: str
+    line: int = 0
+    col: int = 0
+    locs: Mapping[str, Loc] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def loc(self) -> Loc:
+        return Loc(self.file, self.line, self.col)
+
+    def at(self, key: str) -> tuple[Loc, str]:
+        """The location and full key path of one of this object's values."""
+        loc = self.locs.get(key, self.loc)
+        path = f"{self.keypath}.{key}" if self.keypath else key
+        return loc, path
+
+
+NO_SRC = Src("", "")
+
+
+@dataclass(frozen=True)
+class Certificateur:
+    nom: str
+    siret: str = ""
+    site: str = ""
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class VoieAcces:
+    voie: str
+    ouverte: bool
+    jury: str = ""
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def libelle(self) -> str:
+        return VOIES.get(self.voie, self.voie)
+
+
+@dataclass(frozen=True)
+class Echelle:
+    type: str
+    bareme: float = 0
+    seuil: float = 0
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def libelle(self) -> str:
+        return ECHELLES.get(self.type, self.type)
+
+
+@dataclass(frozen=True)
+class Codes:
+    nsf: tuple[str, ...] = ()
+    rome: tuple[str, ...] = ()
+    formacode: tuple[str, ...] = ()
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Affichage:
+    identifiants: bool = True
+    pdf_a: bool = False
+    bloc_par_page: bool = True
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Activite:
+    id: str
+    intitule: str
+    taches: tuple[str, ...] = ()
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Competence:
+    id: str
+    texte: str
+    activites: tuple[str, ...] = ()
+    transversale: bool = False
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Modalite:
+    id: str
+    type: str
+    intitule: str
+    duree: str
+    competences: tuple[str, ...]
+    conditions: str = ""
+    description: str = ""
+    livrables: tuple[str, ...] = ()
+    remise: str = ""
+    jury: str = ""
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def type_libelle(self) -> str:
+        return TYPES_MODALITE.get(self.type, self.type)
+
+    @property
+    def titre(self) -> str:
+        """« Étude de cas : De l'analyse du marché… », or the intitulé alone when it names the type."""
+        if same(self.intitule, self.type_libelle):
+            return self.intitule
+        return f"{self.type_libelle} : {self.intitule}"
+
+
+@dataclass(frozen=True)
+class Critere:
+    id: str
+    texte: str
+    competences: tuple[str, ...]
+    modalites: tuple[str, ...] = ()
+    poids: float = 1
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Bloc:
+    code: str
+    intitule: str
+    activites: tuple[Activite, ...] = ()
+    competences: tuple[Competence, ...] = ()
+    modalites: tuple[Modalite, ...] = ()
+    criteres: tuple[Critere, ...] = ()
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    def competence_de(self, critere: Critere, parmi: Iterable[str] | None = None) -> str | None:
+        """The competence row a criterion sits on: the first of its competences in the bloc's order
+        (among `parmi` only, when given: the competences an épreuve evaluates). None: none of them."""
+        allowed = None if parmi is None else set(parmi)
+        own = set(critere.competences)
+        for comp in self.competences:
+            if comp.id in own and (allowed is None or comp.id in allowed):
+                return comp.id
+        return None
+
+    def criteres_de(self, modalite: Modalite) -> tuple[Critere, ...]:
+        """The criteria a jury checks in one épreuve of this bloc.
+
+        A criterion bound to modalités belongs only to those; one bound to
+        competences only belongs to every épreuve evaluating one of them.
+        """
+        evaluated = set(modalite.competences)
+        return tuple(
+            c
+            for c in self.criteres
+            if (modalite.id in c.modalites)
+            or (not c.modalites and evaluated.intersection(c.competences))
+        )
+
+
+@dataclass(frozen=True)
+class Prose:
+    """One Markdown file of the handbook."""
+
+    name: str
+    titre: str
+    texte: str
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Certification:
+    intitule: str
+    niveau: int
+    version: str
+    date: dt.date | None
+    code_rncp: str = ""
+    codes: Codes = Codes()
+    certificateurs: tuple[Certificateur, ...] = ()
+    objectifs_contexte: str = ""
+    activites_visees: str = ""
+    emplois_accessibles: tuple[str, ...] = ()
+    prerequis: str = ""
+    voies_acces: tuple[VoieAcces, ...] = ()
+    echelle: Echelle = Echelle("acquis_non_acquis")
+    regles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    affichage: Affichage = Affichage()
+    blocs: tuple[Bloc, ...] = ()
+    prose: tuple[Prose, ...] = ()
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def competences(self) -> tuple[Competence, ...]:
+        return tuple(c for b in self.blocs for c in b.competences)
+
+    @property
+    def modalites(self) -> tuple[Modalite, ...]:
+        return tuple(m for b in self.blocs for m in b.modalites)
+
+    @property
+    def criteres(self) -> tuple[Critere, ...]:
+        return tuple(c for b in self.blocs for c in b.criteres)
+
+    @property
+    def activites(self) -> tuple[Activite, ...]:
+        return tuple(a for b in self.blocs for a in b.activites)
+
+
+_DUREE = re.compile(
+    r"(?:(?P<h>\d+(?:[.,]\d+)?)\s*(?:h|heures?)\.?(?:\s*(?P<hm>\d{1,2})(?:\s*(?:min|mn|minutes?))?)?)?"
+    r"\s*(?:(?P<m>\d+)\s*(?:min|mn|minutes?)\.?)?",
+    re.IGNORECASE,
+)
+
+
+def parse_duree(text: str) -> int | None:
+    """Minutes in a duration written as « 3 heures », « 1 h 30 », « 30 mn »; None if unclear."""
+    found = _DUREE.fullmatch(text.strip())
+    if not found or not any(found.group(g) for g in ("h", "m")):
+        return None
+    hours = float(found.group("h").replace(",", ".")) if found.group("h") else 0
+    minutes = int(found.group("hm") or 0) + int(found.group("m") or 0)
+    return round(hours * 60) + minutes

@@ -1,0 +1,232 @@
+"""The source format: the specs of `certification.yaml` and of a bloc file.
+
+The same specs parse the YAML (load.py) and publish the JSON Schema that
+editors use to complete and underline keys (`dossier schema`).
+"""
+
+from __future__ import annotations
+
+import json
+from . import model as m
+from .spec import Boolean, Choice, Date, Integer, Key, ListOf, MapOf, Number, Obj, Pattern, Text
+
+SCHEMA_URL_CERTIFICATION = "../schema/certification.schema.json"
+SCHEMA_URL_BLOC = "../../schema/bloc.schema.json"
+
+ID = r"[A-Za-z][A-Za-z0-9_.\-]{0,31}"
+SEVERITY_CHOICES = {"erreur": "", "avertissement": "", "info": "", "ignore": ""}
+
+
+def _id(doc: str) -> Pattern:
+    return Pattern(
+        doc=doc,
+        regex=ID,
+        what="un identifiant valide (une lettre puis lettres, chiffres, « . », « - » ou « _ », 32 au plus)",
+        rule="identifiant-format",
+        numeric_ok=False,
+    )
+
+
+def _refs(doc: str, min_items: int = 0) -> ListOf:
+    return ListOf(item=_id("identifiant"), doc=doc, min_items=min_items)
+
+
+LINE = dict(multiline=False, max_length=500)
+
+CERTIFICATEUR = Obj(
+    title="Certificateur",
+    keys={
+        "nom": Key(Text(doc="Raison sociale", **LINE), required=True),
+        "siret": Key(
+            Pattern(doc="SIRET : 14 chiffres (clé de Luhn vérifiée)", regex=r"\d{14}", what="un SIRET de 14 chiffres", rule="siret"),
+        ),
+        "site": Key(Text(doc="Site web", **LINE)),
+    },
+    build=m.Certificateur,
+    identity=None,
+)
+
+VOIE = Obj(
+    title="Voie d'accès",
+    keys={
+        "voie": Key(Choice(choices=m.VOIES, doc="La voie d'accès"), required=True),
+        "ouverte": Key(Boolean(doc="La certification est-elle accessible par cette voie ?"), required=True),
+        "jury": Key(Text(doc="Composition du jury pour cette voie (Markdown)", min_length=0)),
+    },
+    build=m.VoieAcces,
+    identity=None,
+    default=None,
+)
+
+ECHELLE = Obj(
+    title="Échelle d'évaluation des grilles",
+    keys={
+        "type": Key(Choice(choices=m.ECHELLES, doc="acquis_non_acquis, trois_niveaux ou points"), required=True),
+        "bareme": Key(Number(doc="Points : note maximale d'un critère", exclusive_minimum=True)),
+        "seuil": Key(Number(doc="Points : note moyenne (sur le barème) à atteindre pour valider le bloc")),
+    },
+    build=m.Echelle,
+    identity=None,
+    default=m.Echelle("acquis_non_acquis"),
+)
+
+CODES = Obj(
+    title="Codes des nomenclatures",
+    keys={
+        "nsf": Key(
+            ListOf(
+                item=Pattern(regex=r"\d{3}[a-z]?", what="un code NSF (3 chiffres, suivis ou non d'une lettre minuscule)", rule="code-nsf"),
+                doc="Codes NSF (au plus 3)",
+                max_items=3,
+            )
+        ),
+        "rome": Key(
+            ListOf(
+                item=Pattern(regex=r"[A-N]\d{4}", what="un code ROME (une lettre de A à N et 4 chiffres)", rule="code-rome", numeric_ok=False),
+                doc="Codes ROME (au plus 5)",
+                max_items=5,
+            )
+        ),
+        "formacode": Key(
+            ListOf(
+                item=Pattern(regex=r"\d{5}", what="un Formacode (5 chiffres)", rule="code-formacode"),
+                doc="Formacodes (au plus 5)",
+                max_items=5,
+            )
+        ),
+    },
+    build=m.Codes,
+    identity=None,
+    default=m.Codes(),
+)
+
+AFFICHAGE = Obj(
+    title="Réglages d'affichage",
+    keys={
+        "identifiants": Key(Boolean(doc="Afficher les identifiants (C1.1, CR1.1…) dans les documents (oui par défaut)"), default=True),
+        "pdf_a": Key(Boolean(doc="Produire des PDF d'archivage PDF/A-3b")),
+        "bloc_par_page": Key(
+            Boolean(doc=(
+                "Référentiel imprimé : chaque bloc commence une page (oui par défaut). Le PDF est alors mis en page "
+                "par parties, en parallèle, et un bloc modifié ne remet en page que sa partie ; sinon le tableau est "
+                "continu et mis en page d'un seul tenant"
+            )),
+            default=True,
+        ),
+    },
+    build=lambda src, identifiants, pdf_a, bloc_par_page: m.Affichage(identifiants, pdf_a, bloc_par_page, src),
+    identity=None,
+    default=m.Affichage(),
+)
+
+
+def _certification(src, **values) -> m.Certification:
+    return m.Certification(src=src, **values)
+
+
+CERTIFICATION = Obj(
+    title="Certification (fiche)",
+    doc="certification.yaml : la fiche de la certification",
+    keys={
+        "intitule": Key(Text(doc="Intitulé de la certification", **LINE), required=True),
+        "code_rncp": Key(
+            Pattern(doc="Code RNCP, une fois enregistrée (RNCP + chiffres)", regex=r"RNCP\d{3,6}", what="un code RNCP (« RNCP » suivi de chiffres)", rule="code-rncp", numeric_ok=False)
+        ),
+        "niveau": Key(Integer(doc="Niveau du cadre national des certifications (3 à 8)", minimum=3, maximum=8), required=True),
+        "codes": Key(CODES),
+        "certificateurs": Key(ListOf(item=CERTIFICATEUR, doc="Certificateur(s)", min_items=1), required=True),
+        "version": Key(Text(doc="Version du référentiel", **LINE), required=True),
+        "date": Key(Date(doc="Date de la version (AAAA-MM-JJ)"), required=True),
+        "objectifs_contexte": Key(Text(doc="Objectifs et contexte de la certification (Markdown)"), required=True),
+        "activites_visees": Key(Text(doc="Activités visées (Markdown)"), required=True),
+        "emplois_accessibles": Key(ListOf(item=Text(max_length=5000), doc="Types d'emplois accessibles", min_items=1), required=True),
+        "prerequis": Key(Text(doc="Prérequis à l'entrée (Markdown)", min_length=0)),
+        "voies_acces": Key(ListOf(item=VOIE, doc="Voies d'accès et composition des jurys", min_items=1), required=True),
+        "echelle": Key(ECHELLE, required=True),
+        "regles": Key(MapOf(value=Choice(choices=SEVERITY_CHOICES), doc="Sévérité des règles de vérification, par identifiant de règle")),
+        "affichage": Key(AFFICHAGE),
+    },
+    build=_certification,
+    identity=None,
+)
+
+ACTIVITE = Obj(
+    title="Activité",
+    keys={
+        "id": Key(_id("Identifiant stable de l'activité (A1…)"), required=True),
+        "intitule": Key(Text(doc="Intitulé de l'activité", **LINE), required=True),
+        "taches": Key(ListOf(item=Text(max_length=2000), doc="Tâches et situations de travail")),
+    },
+    build=m.Activite,
+)
+
+COMPETENCE = Obj(
+    title="Compétence",
+    keys={
+        "id": Key(_id("Identifiant stable de la compétence (C1.1…)"), required=True),
+        "texte": Key(Text(doc="Verbe d'action à l'infinitif + objet + finalité (+ contexte)", max_length=4000), required=True),
+        "activites": Key(_refs("Activités dont la compétence découle")),
+        "transversale": Key(Boolean(doc="Compétence transversale ?")),
+    },
+    build=m.Competence,
+)
+
+MODALITE = Obj(
+    title="Modalité d'évaluation (épreuve)",
+    keys={
+        "id": Key(_id("Identifiant stable de la modalité (M1.1…)"), required=True),
+        "type": Key(Choice(choices=m.TYPES_MODALITE, doc="Type d'épreuve"), required=True),
+        "intitule": Key(Text(doc="Intitulé de l'épreuve", **LINE), required=True),
+        "duree": Key(Text(doc="Durée (« 3 heures », « 30 min », « 1 h 30 »)", **LINE), required=True),
+        "conditions": Key(Text(doc="Conditions de passage", min_length=0)),
+        "description": Key(Text(doc="Description de l'épreuve", min_length=0)),
+        "livrables": Key(ListOf(item=Text(**LINE), doc="Ce que le candidat remet")),
+        "remise": Key(Text(doc="Quand et comment les livrables sont remis", min_length=0, **LINE)),
+        "jury": Key(Text(doc="Jury de l'épreuve", min_length=0)),
+        "competences": Key(_refs("Compétences évaluées", min_items=1), required=True),
+    },
+    build=m.Modalite,
+)
+
+CRITERE = Obj(
+    title="Critère d'évaluation",
+    keys={
+        "id": Key(_id("Identifiant stable du critère (CR1.1…)"), required=True),
+        "texte": Key(Text(doc="Attendu observable", max_length=4000), required=True),
+        "competences": Key(_refs("Compétences évaluées par ce critère", min_items=1), required=True),
+        "modalites": Key(_refs("Épreuves où ce critère est utilisé (toutes celles qui évaluent ses compétences si absent)")),
+        "poids": Key(Number(doc="Poids du critère (échelle à points)", exclusive_minimum=True)),
+    },
+    build=lambda src, poids, **v: m.Critere(src=src, poids=poids if poids is not None else 1, **v),
+)
+
+BLOC = Obj(
+    title="Bloc de compétences",
+    doc="blocs/*.yaml : un bloc de compétences",
+    keys={
+        "code": Key(
+            Pattern(doc="Code du bloc : BCnn ou RNCPnnnnnBCnn", regex=r"(RNCP\d{3,6})?BC\d{2}", what="un code de bloc (BC01, ou RNCP12345BC01)", rule="code-bloc", numeric_ok=False),
+            required=True,
+        ),
+        "intitule": Key(Text(doc="Intitulé du bloc", **LINE), required=True),
+        "activites": Key(ListOf(item=ACTIVITE, doc="Activités (référentiel d'activités)")),
+        "competences": Key(ListOf(item=COMPETENCE, doc="Compétences (référentiel de compétences)"), required=True),
+        "modalites": Key(ListOf(item=MODALITE, doc="Modalités d'évaluation"), required=True),
+        "criteres": Key(ListOf(item=CRITERE, doc="Critères d'évaluation"), required=True),
+    },
+    build=m.Bloc,
+    identity="code",
+)
+
+
+def json_schemas() -> dict[str, dict]:
+    """The published JSON Schemas, by file name."""
+    out = {}
+    for name, spec in (("certification", CERTIFICATION), ("bloc", BLOC)):
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **spec.json_schema()}
+        out[f"{name}.schema.json"] = schema
+    return out
+
+
+def dump_json_schema(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
