@@ -26,6 +26,7 @@ dossier: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/dossier check $(SOURCES)
+	$(BIN)/ruff check dossier tests bench tools
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q

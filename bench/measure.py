@@ -19,9 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, TypeVar
+from typing import TypeVar
 
 Command = Callable[[Path], list[str]]  # the command line, given an empty output folder
 Key = TypeVar("Key", bound=Hashable)

@@ -11,8 +11,8 @@ Run from the project's root, with the project's Python.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from dossier.checks import check
 from dossier.documents.grilles import for_candidate

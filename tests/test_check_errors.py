@@ -185,7 +185,7 @@ CASES = {
         "livret/01-regles.md:3:4: HTML brut « <script> » non admis dans la prose : utilisez la syntaxe Markdown (ou `…` pour montrer du code) [erreur prose-html]",
     ),
     "prose-html-fiche": (
-        {"certification.yaml": replace(CERT, "objectifs_contexte: Objectifs.", "objectifs_contexte: Objectifs <img src=x onerror=alert(1)>.")}, 
+        {"certification.yaml": replace(CERT, "objectifs_contexte: Objectifs.", "objectifs_contexte: Objectifs <img src=x onerror=alert(1)>.")},
         "certification.yaml:12:21: objectifs_contexte: HTML brut « <img src=x onerror=alert(1)> » non admis dans la prose : utilisez la syntaxe Markdown (ou `…` pour montrer du code) [erreur prose-html]",
     ),
     "prose-titre": (

@@ -7,7 +7,18 @@ import shutil
 import pytest
 
 from conftest import MINIMAL, run
-from extract import WEASYPRINT_BOUNDS, WORD_BOUNDS, libreoffice_pdf, docx_tables, docx_text, flat, html_tree, pdf_columns, pdf_pages, pdf_text
+from extract import (
+    WEASYPRINT_BOUNDS,
+    WORD_BOUNDS,
+    docx_tables,
+    docx_text,
+    flat,
+    html_tree,
+    libreoffice_pdf,
+    pdf_columns,
+    pdf_pages,
+    pdf_text,
+)
 
 LONG_WORD = "Intergouvernementalisation" * 12  # 312 letters, no break opportunity
 TRAPS = "Accueillir le client & <script>alert(1)</script> {{ x }} {% if %} « guillemets » l’œuvre\u00a0: afin de répondre"

@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE
+from dossier import build
 from dossier.checks import check
 from dossier.documents import DOCUMENTS
 from dossier.pipeline import cache as part_cache
-from dossier import build
 from dossier.pipeline.plan import parted, plan, render_env
 from dossier.pipeline.produce import make_one
 from dossier.render import pdf_parts
@@ -204,7 +204,10 @@ def test_a_continuous_referentiel_is_one_piece_with_blocs_sharing_pages(tmp_path
     assert len(continuous) < len(per_bloc)
     # each bloc's title row opens a page by default, and shares a page with the previous bloc when continuous
     titles = [f"{b.bloc.code} — " for b in out.view.blocs]
-    opens = lambda pages, t: any(t in p and all(o not in p for o in titles if o != t) for p in pages)
+
+    def opens(pages, t):
+        return any(t in p and all(o not in p for o in titles if o != t) for p in pages)
+
     assert all(opens(per_bloc, t) for t in titles[1:])
     last_ids = [b.rows[-1].competence.id for b in out.view.blocs]  # each bloc's last competence
     shared = [t for i, t in enumerate(titles[1:]) if any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for p in continuous)]

@@ -11,8 +11,20 @@ import pytest
 from conftest import EXAMPLE, run
 from dossier.checks import check
 from extract import (
-    count, docx_tables, docx_text, docx_xml, flat, html_columns, html_tree, libreoffice_pdf, pdf_columns, pdf_info,
-    pdf_pages, W, WEASYPRINT_BOUNDS, WORD_BOUNDS,
+    WEASYPRINT_BOUNDS,
+    WORD_BOUNDS,
+    W,
+    count,
+    docx_tables,
+    docx_text,
+    docx_xml,
+    flat,
+    html_columns,
+    html_tree,
+    libreoffice_pdf,
+    pdf_columns,
+    pdf_info,
+    pdf_pages,
 )
 
 SLUG = "responsable-commercial-et-marketing-referentiel"
@@ -83,7 +95,7 @@ def test_docx_table_rows_and_merged_cells(built, cert):
         assert not header and len(cells) == 1 and cells[0].span == 4
         assert cells[0].text == f"{bloc.code} — {bloc.intitule}"
         rows = body[i + 1 : i + 1 + len(bloc.competences)]
-        for n, (header, cells) in enumerate(rows):
+        for n, (_header, cells) in enumerate(rows):
             assert [c.column for c in cells] == [0, 1, 2, 3]
             state = "restart" if n == 0 else "continue"
             assert (cells[0].vmerge, cells[1].vmerge, cells[2].vmerge, cells[3].vmerge) == (state, None, state, None)

@@ -61,8 +61,8 @@ def _table_style(doc, name):
     """A table style with borders and cell margins, restylable in Word (Création de tableau)."""
     style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
     style.base_style = doc.styles["Normal Table"]
-    tblPr = OxmlElement("w:tblPr")
-    style.element.append(tblPr)
+    tbl_pr = OxmlElement("w:tbl_pr")
+    style.element.append(tbl_pr)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
@@ -71,14 +71,14 @@ def _table_style(doc, name):
         el.set(qn("w:space"), "0")
         el.set(qn("w:color"), "7A8699")
         borders.append(el)
-    tblPr.append(borders)
+    tbl_pr.append(borders)
     margins = OxmlElement("w:tblCellMar")
     for edge, width in (("top", 57), ("left", 85), ("bottom", 57), ("right", 85)):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(width))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tblPr.append(margins)
+    tbl_pr.append(margins)
     return style
 
 
@@ -143,18 +143,18 @@ def _footer(doc, usable_width) -> None:
 
 
 def _shade(cell, fill: str) -> None:
-    tcPr = cell._tc.get_or_add_tcPr()
+    tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tcPr.append(shd)
+    tc_pr.append(shd)
 
 
 def _repeat_header(row) -> None:
-    trPr = row._tr.get_or_add_trPr()
+    tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
-    trPr.append(el)
+    tr_pr.append(el)
 
 
 def _write(cell, paragraphs) -> None:

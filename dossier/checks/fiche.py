@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..sources.diagnostics import Severity
 from ..sources.model import VOIES, Certification
@@ -45,7 +45,7 @@ def siret_valide(siret: str) -> bool:
 @rule("voie-acces", Severity.ERROR, "Chaque voie d'accès est décrite une fois ; une voie ouverte décrit son jury.")
 def voies_acces(cert: Certification) -> Iterator[Finding]:
     seen: dict[str, object] = {}
-    for i, voie in enumerate(cert.voies_acces):
+    for voie in cert.voies_acces:
         if voie.voie in seen:
             loc, path = voie.src.at("voie")
             yield loc, path, f"voie d'accès « {voie.voie} » déjà décrite"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..sources.diagnostics import Severity
 from ..sources.model import Certification, parse_duree

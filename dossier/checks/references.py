@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..sources.diagnostics import Loc, Severity
 from ..sources.model import Bloc, Certification
@@ -57,7 +57,7 @@ def references(cert: Certification) -> Iterator[Finding]:
     all_modalites = {m.id: b for b in cert.blocs for m in b.modalites}
     for bloc in cert.blocs:
         own_act = {a.id for a in bloc.activites}
-        for i, comp in enumerate(bloc.competences):
+        for comp in bloc.competences:
             for j, ref in enumerate(comp.activites):
                 if ref not in own_act:
                     loc, path = comp.src.at(f"activites[{j}]")

@@ -9,6 +9,7 @@ import click
 from ..checks import check
 from ..text import plural
 
+
 @click.group(name="import")
 def import_group() -> None:
     """Importer un référentiel existant : d'un tableau Word, ou de l'open data RNCP.

@@ -17,6 +17,7 @@ from ..pipeline.options import BuildOptions
 from ..text import plural, slug
 from .common import csv_choice, echo_diagnostic, jobs_option, print_report, seconds, sources_argument
 
+
 @click.command(name="grilles")
 @sources_argument
 @click.option("--candidats", "candidates", type=click.Path(dir_okay=False, path_type=Path), default=None,

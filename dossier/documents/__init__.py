@@ -11,9 +11,9 @@ entry below. Nothing else in the package names the documents one by one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..sources.model import Certification
 from ..text import slug

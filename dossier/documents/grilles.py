@@ -74,7 +74,7 @@ class GrilleView:
 
     @property
     def criteres(self) -> tuple[Critere, ...]:
-        return tuple(l.critere for g in self.groupes for l in g.lignes)
+        return tuple(ligne.critere for g in self.groupes for ligne in g.lignes)
 
     @property
     def total_poids(self) -> float:
@@ -98,7 +98,7 @@ def grille(cert: Certification, bloc: Bloc, modalite: Modalite, brouillon: bool 
         if row is not None:
             placed[row].append(Ligne(crit, tuple(r for r in crit.competences if r != row)))
     # every competence the épreuve evaluates has its group, so the jury decides on each
-    elsewhere = {c.id: tuple(l.critere.id for g in placed.values() for l in g if c.id in l.autres) for c in evaluated}
+    elsewhere = {c.id: tuple(ligne.critere.id for g in placed.values() for ligne in g if c.id in ligne.autres) for c in evaluated}
     groupes = tuple(Groupe(c, tuple(placed[c.id]), elsewhere[c.id]) for c in evaluated if placed[c.id] or elsewhere[c.id])
     return GrilleView(header(cert, brouillon), bloc, modalite, cert.echelle, groupes, regle_decision(cert.echelle))
 

@@ -234,7 +234,7 @@ def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
     modalites = _modalites(n, draft.columns[2], all_ids, code, notes)
     criteres = []
     last: list[str] = []
-    for (comp_paras, crit_paras), ids in zip(draft.row_competences, row_ids):
+    for (_comp_paras, crit_paras), ids in zip(draft.row_competences, row_ids):
         last = ids or last
         for text in _items(crit_paras):
             ident, text = _split_id(text, "CR")

@@ -38,9 +38,9 @@ def document_date(cert: Certification) -> dt.datetime:
     """The date the documents carry: SOURCE_DATE_EPOCH, else the version's date — never the clock."""
     epoch = source_date_epoch()
     if epoch is not None:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(epoch, dt.UTC)
     day = cert.date or dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def render_env(cert: Certification, folder: Path) -> RenderEnv:

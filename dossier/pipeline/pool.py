@@ -7,7 +7,7 @@ Importing concurrent.futures costs ~15 ms: only builds that use a pool pay it.
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 
 def workers(jobs: int | None, tasks: int) -> int:

@@ -7,9 +7,9 @@ document keeps every core busy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..documents import DOCUMENTS, ViewOptions
 from ..render.formats import RenderEnv, file_bytes, html_page, template_errors

@@ -12,8 +12,8 @@ import functools
 import http.server
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..checks import check
 from ..render.templates import PACKAGE_TEMPLATES

@@ -17,9 +17,9 @@ result as it arrives, so memory does not grow with the number of candidates.
 from __future__ import annotations
 
 import html as html_lib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..checks import check
 from ..documents import DOCUMENTS
@@ -177,9 +177,8 @@ def generate(
             _collect(done, root, result, merged_parts, write, progress)
     for stem, parts in merged_parts.items():
         merged = root / f"{stem}.pdf"
-        ordered = sorted(parts)
         title = f"Grilles d'évaluation {stem.upper()} — {session}"
-        write_atomic_with(merged, lambda handle: pdfcat.concatenate(ordered, handle, title))  # streamed: no page held
+        write_atomic_with(merged, pdfcat.concatenating(sorted(parts), title))  # streamed: no page held
         for p in parts:
             p.unlink()
         result.merged.append(merged)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import jinja2.meta
 
-from ..version import __version__
 from ..documents import DOCUMENTS
+from ..version import __version__
 from .write import write_atomic
 
 STATE_FILE = ".dossier-state.json"
@@ -82,7 +82,7 @@ class State:
     trees: dict[str, str] = field(default_factory=dict)  # build options -> tree key of its last success
 
     @classmethod
-    def load(cls, out_dir: Path) -> "State":
+    def load(cls, out_dir: Path) -> State:
         path = Path(out_dir) / STATE_FILE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

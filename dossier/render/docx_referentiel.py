@@ -18,6 +18,7 @@ from lxml import etree
 from ..documents.referentiel import ReferentielView
 from .docx_common import Styles, TemplateShapeError, _w, fiche_line, fill, finish, paragraph
 
+
 def _fill(tc: etree._Element, paragraphs: list[etree._Element]) -> None:
     for p in tc.findall(_w("p")):
         tc.remove(p)

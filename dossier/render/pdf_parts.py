@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ..documents.parts import Part
 from ..errors import DossierError
@@ -217,7 +217,7 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_
 
     writer = PdfWriter()
     starts, folios, first = [], [], None
-    for source, meta, folio in parts:
+    for source, _meta, folio in parts:
         reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
         first = first or reader
         starts.append(len(writer.pages))

@@ -11,7 +11,7 @@ trailer are written.
 from __future__ import annotations
 
 import gc
-import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -108,3 +108,8 @@ def concatenate(inputs: list[Path], out: BinaryIO, title: str = "") -> int:
         out.write(f"{position:010d} 00000 n \n".encode() if position else b"0000000000 65535 f \n")
     out.write(f"trailer\n<< /Size {len(offsets)} /Root {CATALOG} 0 R /Info {INFO} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return len(kids)
+
+
+def concatenating(inputs: list[Path], title: str = "") -> Callable[[BinaryIO], int]:
+    """`concatenate` waiting for its output file (for pipeline.write.write_atomic_with)."""
+    return lambda out: concatenate(inputs, out, title)

@@ -18,7 +18,7 @@ class TemplatePath:
     folders: tuple[Path, ...]
 
     @classmethod
-    def for_project(cls, project: Path | None) -> "TemplatePath":
+    def for_project(cls, project: Path | None) -> TemplatePath:
         folders = [Path(project) / "templates"] if project is not None else []
         folders.append(PACKAGE_TEMPLATES)
         return cls(tuple(f for f in folders if f.is_dir()))

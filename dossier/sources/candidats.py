@@ -111,7 +111,7 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
             continue
         problems_before = len(report.diagnostics)
 
-        def cell(name: str) -> str:
+        def cell(name: str, row: list[str] = row) -> str:
             i = columns.get(name)
             return " ".join(row[i].split()) if i is not None and i < len(row) else ""
 

@@ -22,7 +22,7 @@ class Severity(IntEnum):
         return _LABELS[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Severity | None":
+    def parse(cls, text: str) -> Severity | None:
         return _BY_LABEL.get(text)
 
 
@@ -91,7 +91,7 @@ class Report:
     def error(self, rule: str, loc: Loc, keypath: str, message: str) -> None:
         self.add(Severity.ERROR, rule, loc, keypath, message)
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.diagnostics.extend(other.diagnostics)
 
     def sorted(self) -> list[Diagnostic]:

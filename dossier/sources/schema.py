@@ -7,6 +7,7 @@ editors use to complete and underline keys (`dossier schema`).
 from __future__ import annotations
 
 import json
+
 from . import model as m
 from .spec import Boolean, Choice, Date, Integer, Key, ListOf, MapOf, Number, Obj, Pattern, Text
 
