@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 APT_PACKAGES := libreoffice-writer-nogui poppler-utils chromium fonts-dejavu-core fonts-liberation2 \
                 libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: dossier test check clean schema bench system-deps
+.PHONY: dossier test check clean schema docs bench system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,14 @@ check: $(STAMP)
 	$(BIN)/ruff check dossier tests bench tools
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+	DOSSIER_REQUIRE_TOOLS=1 $(BIN)/python -m pytest -q
 
 schema: $(STAMP)
 	$(BIN)/dossier schema --out schema
+
+# The generated parts of the documentation (CLI reference, rules, code map); a test fails when they drift.
+docs: $(STAMP)
+	PYTHONPATH=tools $(BIN)/cog -r -c README.md docs/*.md
 
 system-deps:
 	@missing=""; \

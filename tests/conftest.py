@@ -1,7 +1,15 @@
-"""Shared test helpers: a valid minimal project to break one way at a time."""
+"""Shared test helpers: a valid minimal project to break one way at a time, and the example built once.
+
+The tests mirror the stages of the package (sources/, checks/, documents/,
+render/, pipeline/, importers/, cli/). The example's full build is made once
+per test session (`example_build`) and shared; tests that lay out PDFs of
+their own, drive LibreOffice or Chromium, or install the wheel are marked
+`slow`: `pytest -m "not slow"` is the quick loop, `make test` runs everything.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +23,39 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 EXAMPLE = ROOT / "sources"
 PACKAGE_TEMPLATES = ROOT / "dossier" / "templates"
+EPOCH = "1790000000"
+
+# Dates in the documents come from here, as under `make test`: the same sources give the same bytes.
+os.environ.setdefault("SOURCE_DATE_EPOCH", EPOCH)
+
+
+TOOLS = ("soffice", "pdftotext", "pdftoppm", "chromium")
+
+
+def pytest_sessionstart(session):
+    """Under `make test` (DOSSIER_REQUIRE_TOOLS=1), a missing system tool fails the run instead of skipping
+    the tests that need it: a green run must not hide a missing install step."""
+    if os.environ.get("DOSSIER_REQUIRE_TOOLS") == "1":
+        missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+        if missing:
+            raise pytest.UsageError(f"outils manquants : {', '.join(missing)} (make test les installe avec apt-get)")
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> Path:
+    """The example built once, everything in every format (read it, never change it)."""
+    import dossier
+
+    out = tmp_path_factory.mktemp("example-build")
+    dossier.build(EXAMPLE, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_cert():
+    from dossier.checks import check
+
+    return check(EXAMPLE).certification
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import click
 from ..checks import check
 from ..documents import FORMATS
 from ..errors import DossierError, SourceError
-from ..pipeline.build import build
 from ..pipeline.options import BuildOptions
 from ..text import plural, slug
+from .build import run_build
 from .common import csv_choice, echo_diagnostic, jobs_option, print_report, seconds, sources_argument
 
 
@@ -46,16 +46,19 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     from ..sources import candidats as candidats_mod
 
     quiet = ctx.obj["quiet"]
+    if candidates is None:  # the blank grids: a build of the grids (nothing done when nothing changed)
+        result = run_build(ctx, folder, out, BuildOptions(only=("grilles",), formats=formats, jobs=jobs))
+        if not quiet:
+            n = len(result.written)
+            click.echo(
+                f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour, "
+                f"dans {out}/ en {seconds(result.seconds)}."
+            )
+        return
     checked = check(folder)
     tally = print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
     if not checked.ok:
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
-    if candidates is None:
-        result = build(folder, out, BuildOptions(only=("grilles",), formats=formats, jobs=jobs), checked=checked)
-        if not quiet:
-            n = len(result.written)
-            click.echo(f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''} dans {out}/ en {seconds(result.seconds)}.")
-        return
     session = session or candidates.stem
     parsed = candidats_mod.read(candidates, str(candidates), checked.certification)
     for diag in parsed.report.sorted():

@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..checks import check
 from ..render.templates import PACKAGE_TEMPLATES
-from .build import build
+from .build import Hooks, build
 from .options import SITE, BuildOptions
 
 VERSION_PATH = "/__dossier__/version"
@@ -54,16 +53,21 @@ class Site:
         self.watched = [self.folder, PACKAGE_TEMPLATES]
 
     def rebuild(self) -> None:
-        checked = check(self.folder)
-        if not checked.ok:
-            for diag in checked.report.sorted():
-                self.echo(diag.format())
-            self.echo("Sources non conformes : le site n'est pas reconstruit.")
-            return
+        echo = self.echo
+
+        class Said(Hooks):
+            def checked(self, checked) -> None:
+                if not checked.ok:
+                    for diag in checked.report.sorted():
+                        echo(diag.format())
+
         try:
-            build(self.folder, self.out, BuildOptions(only=(SITE,)), checked=checked)
+            result = build(self.folder, self.out, BuildOptions(only=(SITE,)), Said())
         except Exception as exc:  # a broken template while editing: say it, keep serving
             self.echo(f"Reconstruction impossible : {exc}")
+            return
+        if result.refused:
+            self.echo("Sources non conformes : le site n'est pas reconstruit.")
             return
         with self.lock:
             self.version += 1

@@ -22,7 +22,7 @@ from dossier.render.pdf import from_html
 from dossier.render.templates import PACKAGE_TEMPLATES
 from extract import flat, pdf_pages
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")]
 
 SLUG = "responsable-commercial-et-marketing"
 

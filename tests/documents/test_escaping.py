@@ -105,6 +105,7 @@ def test_pdf_keeps_the_text(built):
         assert f"{INTITULE} — version 1.0" in page
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
 def test_libreoffice_shows_the_page_long_row_whole(built, tmp_path):
     _, _, docx = built

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, MINIMAL, run
-from dossier.checks import check
 from extract import W, docx_tables, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
@@ -17,16 +16,13 @@ BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = run("grilles", str(EXAMPLE), "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return out / "grilles"
+def built(example_build) -> Path:
+    return example_build / "grilles"
 
 
 @pytest.fixture(scope="module")
-def cert():
-    return check(EXAMPLE).certification
+def cert(example_cert):
+    return example_cert
 
 
 def grid_criteria_ids(path: Path) -> list[str]:
@@ -93,6 +89,7 @@ def test_docx_grid_has_boxes_room_to_write_and_repeated_header(built):
     assert size.get(f"{W}orient") in (None, "portrait") and int(size.get(f"{W}w")) < int(size.get(f"{W}h"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
 def test_docx_grid_opens_in_libreoffice(built, tmp_path):
     pdf = libreoffice_pdf(built / "bc01-m1-1.docx", tmp_path)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, MINIMAL, run
+from conftest import MINIMAL, run
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium absent : make test l'installe")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium absent : make test l'installe")]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -31,11 +31,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = run("build", str(EXAMPLE), "--out", str(out), "--format", "pdf,docx")
-    assert result.exit_code == 0, result.output
-    return out / "site"
+def site(example_build) -> Path:
+    return example_build / "site"
 
 
 class Watched:

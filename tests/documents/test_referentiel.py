@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, run
-from dossier.checks import check
 from extract import (
     WEASYPRINT_BOUNDS,
     WORD_BOUNDS,
@@ -31,16 +29,13 @@ SLUG = "responsable-commercial-et-marketing-referentiel"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = run("build", str(EXAMPLE), "--out", str(out), "--only", "referentiel")
-    assert result.exit_code == 0, result.output
-    return out / "referentiel"
+def built(example_build) -> Path:
+    return example_build / "referentiel"
 
 
 @pytest.fixture(scope="module")
-def cert():
-    return check(EXAMPLE).certification
+def cert(example_cert):
+    return example_cert
 
 
 def expected_columns(bloc) -> list[list[str]]:
@@ -150,6 +145,7 @@ def test_docx_title_block(built):
     assert "BROUILLON" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
 def test_docx_opens_in_libreoffice_with_the_same_text(built, cert, tmp_path):
     pdf = libreoffice_pdf(built / f"{SLUG}.docx", tmp_path)

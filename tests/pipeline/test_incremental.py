@@ -33,11 +33,8 @@ def written(result) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory):
-    out = tmp_path_factory.mktemp("full")
-    result = run("build", str(EXAMPLE), "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+def full(example_build):
+    return example_build
 
 
 def test_bundle_contents(full):
@@ -82,6 +79,7 @@ def test_teleprocedure_sheet_counts_characters(full):
     assert count == len(listing) and listing.startswith("* Analyser des données commerciales")
 
 
+@pytest.mark.slow
 def test_same_sources_same_bytes(example, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     for out in ("a", "b"):
@@ -193,3 +191,26 @@ def test_draft_makes_no_bundle(project, tmp_path):
     assert result.exit_code == 0
     assert "le dossier de dépôt n'est pas construit" in result.stderr
     assert not (tmp_path / "dossier").exists() and (tmp_path / "referentiel").is_dir()
+
+
+def test_every_entry_point_stops_early_when_nothing_changed(project, tmp_path, monkeypatch):
+    """The shortcut lives in the pipeline: build, site, grilles and the Python API all get it."""
+    import dossier
+    from dossier.pipeline import build as build_module
+
+    folder, out = project(), tmp_path / "out"
+    assert run("build", str(folder), "--out", str(out), "--format", "html").exit_code == 0
+    reads = []
+    real = build_module.check
+    monkeypatch.setattr(build_module, "check", lambda *a, **k: reads.append(a) or real(*a, **k))
+    again = run("build", str(folder), "--out", str(out), "--format", "html")
+    assert again.exit_code == 0 and again.stdout.startswith("Rien à refaire : ")
+    assert dossier.build(folder, out, formats=("html",)).unchanged
+    assert reads == []  # the sources were not read again
+    assert run("site", str(folder), "--out", str(out)).exit_code == 0  # first time with these options
+    assert dossier.build(folder, out, only=("site",)).unchanged
+    first = run("grilles", str(folder), "--out", str(out), "--format", "html")
+    assert first.exit_code == 0
+    before = len(reads)
+    second = run("grilles", str(folder), "--out", str(out), "--format", "html")
+    assert second.exit_code == 0 and len(reads) == before  # blank grids: nothing read, nothing made

@@ -10,23 +10,19 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, run
-from dossier.checks import check
 from extract import W, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 SLUG = "responsable-commercial-et-marketing-livret"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = run("build", str(EXAMPLE), "--out", str(out), "--only", "livret")
-    assert result.exit_code == 0, result.output
-    return out / "livret"
+def built(example_build) -> Path:
+    return example_build / "livret"
 
 
 @pytest.fixture(scope="module")
-def cert():
-    return check(EXAMPLE).certification
+def cert(example_cert):
+    return example_cert
 
 
 def source_texts(cert) -> list[str]:
@@ -124,6 +120,7 @@ def test_docx_headings_lists_tables_and_toc(built, cert):
     assert header is not None and any("STYLEREF" in (t.text or "") for t in header.iter(f"{W}instrText"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
 def test_docx_opens_in_libreoffice(built, cert, tmp_path):
     pdf = libreoffice_pdf(built / f"{SLUG}.docx", tmp_path)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from docx import Document
 
-from conftest import EXAMPLE, run
+from conftest import run
 from extract import docx_tables
 
 
@@ -18,10 +18,8 @@ def body_cells(path: Path) -> list[list[tuple[int, str, str | None]]]:
 
 
 @pytest.fixture(scope="module")
-def original(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("orig")
-    assert run("build", str(EXAMPLE), "--out", str(out), "--only", "referentiel", "--format", "docx").exit_code == 0
-    return next((out / "referentiel").glob("*.docx"))
+def original(example_build) -> Path:
+    return next((example_build / "referentiel").glob("*.docx"))
 
 
 def test_round_trip_same_text_in_the_same_cells(original, tmp_path):

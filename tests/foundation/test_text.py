@@ -1,0 +1,72 @@
+"""dossier/text.py: the one folding behind comparisons, file names, anchors and the search key."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dossier.text import anchor, date_fr, fold, plural, same, search_key, slug, words
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Œuvre", "oeuvre"),
+        ("L’ÉTÉ  à  Noël", "l'ete a noel"),
+        ("Cæsar", "caesar"),
+        ("Straße", "strasse"),
+        ("ﬁche", "fiche"),  # a ligature from a PDF copy
+        ("\u00a0Été\u202f!", "ete !"),  # no-break spaces are spaces
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_fold_is_idempotent():
+    for text in ("Œuvre d’Été", "Responsable commercial & marketing", "N° 1er"):
+        assert fold(fold(text)) == fold(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Responsable commercial & marketing", "responsable-commercial-marketing"),
+        ("Mise en œuvre", "mise-en-oeuvre"),
+        ("  --BC01--  ", "bc01"),
+        ("M1.1", "m1-1"),
+        ("!!!", "certification"),
+    ],
+)
+def test_slug(text, expected):
+    assert slug(text) == expected
+
+
+def test_slug_is_bounded_and_never_ends_with_a_dash():
+    long = "a" * 79 + " b" * 10
+    assert len(slug(long)) <= 80 and not slug(long).endswith("-")
+
+
+def test_anchor_keeps_whole_titles_and_has_a_default():
+    title = "Délivrance du parchemin et de l’attestation de validation de bloc de compétences, en cas de succès"
+    assert anchor(title) == slug(title, limit=10_000) and len(anchor(title)) > 80
+    assert anchor("???") == "section"
+
+
+def test_words_and_same_ignore_punctuation_case_and_accents():
+    assert words("Étude de cas :") == "etude de cas"
+    assert same("Rapport d’activités", "RAPPORT D'ACTIVITES")
+    assert not same("Rapport d'activités", "Rapport d'activité pro")
+
+
+def test_search_key_splits_apostrophes_like_search_js():
+    assert search_key("L’analyse d'Été") == "l analyse d ete"
+
+
+def test_date_fr_and_plural():
+    assert date_fr(dt.date(2026, 9, 1)) == "1er septembre 2026"
+    assert date_fr(dt.date(2027, 2, 14)) == "14 février 2027"
+    assert date_fr(None) == ""
+    assert [plural(n, "bloc") for n in (0, 1, 2)] == ["0 bloc", "1 bloc", "2 blocs"]
+    assert plural(3, "critère", "critères") == "3 critères"
