@@ -58,6 +58,12 @@ def example_cert():
     return check(EXAMPLE).certification
 
 
+@pytest.fixture(scope="session")
+def cert(example_cert):
+    """The example's model (the name the document tests use)."""
+    return example_cert
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """A copy of the minimal project; call it with {relative path: new text or None}."""

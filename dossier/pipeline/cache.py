@@ -15,7 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ..render.pdf_parts import fetched_unchanged
+from ..render.pdf_layout import fetched_unchanged
 from .write import write_atomic
 
 CACHE_DIR = ".dossier-cache"  # under the build folder

@@ -15,6 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree, html
 
 from .docx_common import Styles, _w, clean_text, empty_paragraph
+from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -58,7 +59,7 @@ class Converter:
         pending: list = []  # inline content waiting for a paragraph
 
         def flush():
-            if pending and any(_has_text(x) for x in pending):
+            if pending and any(has_text(x) for x in pending):
                 out.append(self._paragraph(style or self.styles["Normal"], pending))
             pending.clear()
 
@@ -126,7 +127,7 @@ class Converter:
             else:
                 p.insert(0, start)
             p.append(end)
-            self.headings.append((level, name, _text(el)))
+            self.headings.append((level, name, plain_text(el)))
         return p
 
     def _footnotes(self, el, out: list) -> None:
@@ -151,7 +152,7 @@ class Converter:
                     nested.append(child)
                 else:
                     inline.append(child)
-            if not any(_has_text(x) for x in inline) and nested and nested[0].tag == "p":
+            if not any(has_text(x) for x in inline) and nested and nested[0].tag == "p":
                 first = nested.pop(0)
                 inline = [first.text or "", *first]
             out.append(self._paragraph(style, inline, num=(num_id, level) if num_id else None))
@@ -182,7 +183,7 @@ class Converter:
     def _table(self, el) -> etree._Element:
         rows = el.xpath("./thead/tr | ./tbody/tr | ./tr | ./tfoot/tr")
         columns = max((sum(int(c.get("colspan", "1")) for c in r.xpath("th|td")) for r in rows), default=1)
-        widths = _widths([c.get("style", "") for c in el.xpath("./colgroup/col")], columns, self.usable)
+        widths = column_widths([c.get("style", "") for c in el.xpath("./colgroup/col")], columns, self.usable)
         tbl = etree.Element(_w("tbl"))
         tblpr = etree.SubElement(tbl, _w("tblPr"))
         if self.table_style:
@@ -231,7 +232,7 @@ class Converter:
                 if head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
                     for p in content:
                         for r in p.iter(_w("r")):
-                            _set_format(r, {"bold": True})
+                            set_format(r, {"bold": True})
                 for p in content or [self._paragraph(style, [])]:
                     tc.append(p)
                 column += span
@@ -245,8 +246,8 @@ class Converter:
         for part in parts:
             self._inline(part, runs, {})
             if not isinstance(part, (str, tuple)) and part.tail:
-                runs.append(_run(part.tail, {}))
-        _strip_edges(runs)
+                runs.append(text_run(part.tail, {}))
+        strip_edges(runs)
         for r in runs:
             p.append(r)
         return p
@@ -254,10 +255,10 @@ class Converter:
     def _inline(self, part, runs: list, fmt: dict) -> None:
         if isinstance(part, str):
             if part:
-                runs.append(_run(part, fmt))
+                runs.append(text_run(part, fmt))
             return
         if isinstance(part, tuple):
-            runs.append(_run(part[0], {**fmt, **part[1]}))
+            runs.append(text_run(part[0], {**fmt, **part[1]}))
             return
         el = part
         if not isinstance(el.tag, str):
@@ -278,7 +279,7 @@ class Converter:
         elif tag == "span" and "id" in classes:
             inner["style"] = self.styles["Identifiant"]
         elif tag == "br":
-            runs.append(_break())
+            runs.append(line_break())
             return
         if tag == "a" and el.get("href"):
             link = self._hyperlink(el.get("href"))
@@ -293,11 +294,11 @@ class Converter:
 
     def _inline_children(self, el, runs: list, fmt: dict) -> None:
         if el.text:
-            runs.append(_run(el.text, fmt))
+            runs.append(text_run(el.text, fmt))
         for child in el:
             self._inline(child, runs, fmt)
             if child.tail:
-                runs.append(_run(child.tail, fmt))
+                runs.append(text_run(child.tail, fmt))
 
     def _hyperlink(self, href: str) -> etree._Element | None:
         link = etree.Element(_w("hyperlink"))
@@ -311,82 +312,3 @@ class Converter:
         else:
             return None
         return link
-
-
-def _text(el) -> str:
-    return " ".join(el.text_content().split())
-
-
-def _has_text(part) -> bool:
-    if isinstance(part, str):
-        return bool(part.strip())
-    if isinstance(part, tuple):
-        return bool(part[0].strip())
-    return bool(part.text_content().strip()) or part.tag == "br"
-
-
-def _widths(styles: list[str], columns: int, usable: int) -> list[int]:
-    """Column widths in twips, from the HTML's <col style="width: N%">, else equal."""
-    shares = [float(m.group(1)) for m in (re.search(r"width:\s*([\d.]+)%", s) for s in styles) if m]
-    if len(shares) != columns:
-        shares = [1.0] * columns
-    total = sum(shares)
-    return [int(usable * s / total) for s in shares]
-
-
-def _run(text: str, fmt: dict) -> etree._Element:
-    r = etree.Element(_w("r"))
-    _set_format(r, fmt)
-    text = clean_text(text.replace("\n", " "))
-    t = etree.SubElement(r, _w("t"))
-    t.text = text
-    if text != text.strip() or "  " in text:
-        t.set(XML_SPACE, "preserve")
-    return r
-
-
-def _break() -> etree._Element:
-    r = etree.Element(_w("r"))
-    etree.SubElement(r, _w("br"))
-    return r
-
-
-def _set_format(r: etree._Element, fmt: dict) -> None:
-    if not fmt:
-        return
-    rpr = r.find(_w("rPr"))
-    if rpr is None:
-        rpr = etree.Element(_w("rPr"))
-        r.insert(0, rpr)
-    order = []
-    if fmt.get("style"):
-        order.append(("rStyle", fmt["style"]))
-    elif fmt.get("link"):
-        order.append(("rStyle", "Hyperlink"))
-    if fmt.get("code"):
-        order.append(("rFonts", None))
-    if fmt.get("bold"):
-        order.append(("b", None))
-    if fmt.get("italic"):
-        order.append(("i", None))
-    if fmt.get("sup"):
-        order.append(("vertAlign", "superscript"))
-    for tag, val in order:  # CT_RPr's sequence: rStyle, rFonts, b, i, …, vertAlign
-        if rpr.find(_w(tag)) is not None:
-            continue
-        el = etree.SubElement(rpr, _w(tag))
-        if tag == "rFonts":
-            for attr in ("ascii", "hAnsi", "cs"):
-                el.set(_w(attr), "Courier New")
-        elif val is not None:
-            el.set(_w("val"), val)
-
-
-def _strip_edges(runs: list) -> None:
-    """Drop the spaces HTML indentation leaves at the start and end of a paragraph."""
-    texts = [t for r in runs for t in r.iter(_w("t"))]
-    if texts:
-        texts[0].text = texts[0].text.lstrip()
-        texts[-1].text = texts[-1].text.rstrip()
-    for t in texts:
-        t.text = re.sub(r"\s+", " ", t.text)

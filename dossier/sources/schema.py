@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 
 from . import model as m
-from .spec import Boolean, Choice, Date, Integer, Key, ListOf, MapOf, Number, Obj, Pattern, Text
+from .spec import Boolean, Choice, Date, Integer, Number, Pattern, Text
+from .spec_objects import Key, ListOf, MapOf, Obj
 
 SCHEMA_URL_CERTIFICATION = "../schema/certification.schema.json"
 SCHEMA_URL_BLOC = "../../schema/bloc.schema.json"

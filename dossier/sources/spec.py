@@ -2,7 +2,8 @@
 
 `Spec.parse()` turns a YAML node into a Python value, reporting every problem
 as a diagnostic; `Spec.json_schema()` publishes the same rules as JSON Schema
-for editors. Nothing here knows about certifications: see `schema.py`.
+for editors. Scalars are here, lists and objects in spec_objects.py; nothing here knows
+about certifications: see `schema.py`.
 """
 
 from __future__ import annotations
@@ -11,42 +12,39 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from .diagnostics import Loc, Report
-from .model import Src
 from .read import loc_of
 
 INVALID: Any = object()  # a value that could not be read (already reported)
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_SAFE_SCALARS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
+TAG_STR = "tag:yaml.org,2002:str"
+TAG_INT = "tag:yaml.org,2002:int"
+TAG_FLOAT = "tag:yaml.org,2002:float"
+TAG_BOOL = "tag:yaml.org,2002:bool"
+TAG_NULL = "tag:yaml.org,2002:null"
+TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+SAFE_SCALARS = {TAG_STR, TAG_INT, TAG_FLOAT, TAG_BOOL, TAG_NULL, TAG_TIMESTAMP}
 
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _kind(node: yaml.Node) -> str:
+def kind_of(node: yaml.Node) -> str:
     """How a node is described to the user when it is not what was expected."""
     if isinstance(node, yaml.MappingNode):
         return "un dictionnaire (clé: valeur)"
     if isinstance(node, yaml.SequenceNode):
         return "une liste"
     return {
-        _NULL: "une valeur vide",
-        _BOOL: "un booléen",
-        _INT: "un nombre",
-        _FLOAT: "un nombre",
-        _TIMESTAMP: "une date",
+        TAG_NULL: "une valeur vide",
+        TAG_BOOL: "un booléen",
+        TAG_INT: "un nombre",
+        TAG_FLOAT: "un nombre",
+        TAG_TIMESTAMP: "une date",
     }.get(node.tag, "un texte")
 
 
@@ -87,8 +85,8 @@ class Spec:
 
     def _scalar(self, node: yaml.Node, path: str, ctx: Ctx, expected: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            return ctx.error("schema-type", node, path, f"{expected} est attendu, pas {_kind(node)}")
-        if node.tag not in _SAFE_SCALARS:
+            return ctx.error("schema-type", node, path, f"{expected} est attendu, pas {kind_of(node)}")
+        if node.tag not in SAFE_SCALARS:
             return ctx.error("schema-type", node, path, f"étiquette YAML « {node.tag} » non autorisée")
         return _scalar_value(node)
 
@@ -109,7 +107,7 @@ class Text(Spec):
         elif isinstance(value, (dt.date, bool)) or value is None:
             if value is None and self.min_length == 0:
                 return ""
-            return ctx.error("schema-type", node, path, f"un texte est attendu, pas {_kind(node)}")
+            return ctx.error("schema-type", node, path, f"un texte est attendu, pas {kind_of(node)}")
         text = value.strip() if self.multiline else " ".join(value.split())
         if self.multiline:
             text = "\n".join(line.rstrip() for line in text.splitlines())
@@ -171,7 +169,7 @@ class Integer(Spec):
         if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool):
-            return ctx.error("schema-type", node, path, f"un nombre entier est attendu, pas {_kind(node)}")
+            return ctx.error("schema-type", node, path, f"un nombre entier est attendu, pas {kind_of(node)}")
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):
@@ -202,7 +200,7 @@ class Number(Spec):
         if value is INVALID:
             return INVALID
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return ctx.error("schema-type", node, path, f"un nombre est attendu, pas {_kind(node)}")
+            return ctx.error("schema-type", node, path, f"un nombre est attendu, pas {kind_of(node)}")
         if value < self.minimum or (self.exclusive_minimum and value == self.minimum):
             bound = "supérieur à" if self.exclusive_minimum else "au moins"
             return ctx.error("schema-valeur", node, path, f"{value:g} : un nombre {bound} {self.minimum:g} est attendu")
@@ -288,177 +286,6 @@ class Choice(Spec):
         if self.doc:
             out["description"] = self.doc
         return out
-
-
-@dataclass
-class ListOf(Spec):
-    item: Spec = field(default_factory=Text)
-    doc: str = ""
-    min_items: int = 0
-    max_items: int | None = None
-
-    def parse(self, node, path, ctx):
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL and self.min_items == 0:
-            return ()
-        if not isinstance(node, yaml.SequenceNode):
-            return ctx.error("schema-type", node, path, f"une liste est attendue, pas {_kind(node)}")
-        items = [self.item.parse(child, f"{path}[{i}]", ctx) for i, child in enumerate(node.value)]
-        if len(items) < self.min_items:
-            what = "élément" if self.min_items == 1 else "éléments"
-            return ctx.error("schema-vide", node, path, f"au moins {self.min_items} {what} attendu(s)")
-        if self.max_items is not None and len(items) > self.max_items:
-            return ctx.error(
-                "schema-longueur", node, path, f"{len(items)} éléments, {self.max_items} au plus"
-            )
-        for i, child in enumerate(node.value):
-            if isinstance(child, yaml.ScalarNode):
-                ctx.locs[f"{path.rsplit('.', 1)[-1]}[{i}]"] = ctx.loc(child)
-        return tuple(v for v in items if v is not INVALID)
-
-    def empty(self):
-        return ()
-
-    def json_schema(self):
-        out: dict = {"type": "array", "items": self.item.json_schema()}
-        if self.min_items:
-            out["minItems"] = self.min_items
-        if self.max_items is not None:
-            out["maxItems"] = self.max_items
-        if self.doc:
-            out["description"] = self.doc
-        return out
-
-
-@dataclass
-class MapOf(Spec):
-    """A free mapping from names to values of one spec (e.g. rule → severity)."""
-
-    value: Spec = field(default_factory=Text)
-    doc: str = ""
-
-    def parse(self, node, path, ctx):
-        if not isinstance(node, yaml.MappingNode):
-            return ctx.error("schema-type", node, path, f"un dictionnaire est attendu, pas {_kind(node)}")
-        out: dict[str, Any] = {}
-        for key_node, key, value_node in _pairs(node, path, ctx):
-            value = self.value.parse(value_node, f"{path}.{key}", ctx)
-            if value is not INVALID:
-                out[key] = value
-                ctx.locs[f"{path.rsplit('.', 1)[-1]}.{key}"] = ctx.loc(key_node)
-        return MappingProxyType(out)
-
-    def empty(self):
-        return MappingProxyType({})
-
-    def json_schema(self):
-        out = {"type": "object", "additionalProperties": self.value.json_schema()}
-        if self.doc:
-            out["description"] = self.doc
-        return out
-
-
-_NO_DEFAULT: Any = object()
-
-
-@dataclass
-class Key:
-    spec: Spec
-    required: bool = False
-    default: Any = _NO_DEFAULT  # the value when absent; the spec's empty value otherwise
-
-    def absent(self) -> Any:
-        return self.spec.empty() if self.default is _NO_DEFAULT else self.default
-
-
-@dataclass
-class Obj(Spec):
-    """A mapping with known keys, built into a model object."""
-
-    keys: dict[str, Key] = field(default_factory=dict)
-    build: Callable[..., Any] = dict
-    doc: str = ""
-    title: str = ""
-    identity: str | None = "id"  # without a readable value here, the object is dropped
-    default: Any = None  # the value when the whole object is absent
-
-    def empty(self):
-        return self.default
-
-    def parse(self, node, path, ctx):
-        if not isinstance(node, yaml.MappingNode):
-            return ctx.error("schema-type", node, path, f"un dictionnaire (clé: valeur) est attendu, pas {_kind(node)}")
-        outer_locs, ctx.locs = ctx.locs, {}
-        values: dict[str, Any] = {}
-        broken = False
-        seen: set[str] = set()
-        for key_node, key, value_node in _pairs(node, path, ctx):
-            sub = f"{path}.{key}" if path else key
-            if key not in self.keys:
-                ctx.error("schema-cle-inconnue", key_node, sub, f"clé inconnue « {key} »{suggest(key, self.keys)}")
-                continue
-            seen.add(key)
-            ctx.locs[key] = ctx.loc(value_node)
-            value = self.keys[key].spec.parse(value_node, sub, ctx)
-            if value is INVALID:
-                broken = True
-            else:
-                values[key] = value
-        for key, spec in self.keys.items():
-            if key in seen:
-                continue
-            if spec.required:
-                ctx.error("schema-cle-absente", node, path, f"clé obligatoire « {key} » absente")
-                broken = True
-            else:
-                values[key] = spec.absent()
-        mark = node.start_mark
-        src = Src(ctx.file, path, mark.line + 1, mark.column + 1, MappingProxyType(ctx.locs))
-        ctx.locs = outer_locs
-        if broken and self.identity is not None and self.identity not in values:
-            return INVALID
-        for key, spec in self.keys.items():  # broken values fall back to empties
-            values.setdefault(key, spec.absent())
-        return self.build(src=src, **values)
-
-    def json_schema(self):
-        out: dict = {
-            "type": "object",
-            "properties": {k: _with_default(v) for k, v in self.keys.items()},
-            "required": [k for k, v in self.keys.items() if v.required],
-            "additionalProperties": False,
-        }
-        if self.title:
-            out["title"] = self.title
-        if self.doc:
-            out["description"] = self.doc
-        return out
-
-
-def _with_default(key: Key) -> dict:
-    schema = key.spec.json_schema()
-    if key.default is not _NO_DEFAULT and isinstance(key.default, (bool, int, float, str)):
-        schema["default"] = key.default
-    return schema
-
-
-def _pairs(node: yaml.MappingNode, path: str, ctx: Ctx):
-    """Yield (key node, key, value node), reporting bad and duplicate keys."""
-    first: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALARS:
-            ctx.error("schema-type", key_node, path, "une clé doit être un texte simple")
-            continue
-        if key_node.tag == _STR and key_node.value == "<<":
-            ctx.error("schema-type", key_node, path, "la fusion de dictionnaires (<<) n'est pas prise en charge")
-            continue
-        key = str(key_node.value)
-        if key in first:
-            line = first[key].start_mark.line + 1
-            sub = f"{path}.{key}" if path else key
-            ctx.error("yaml-cle-double", key_node, sub, f"clé « {key} » en double (déjà à la ligne {line})")
-            continue
-        first[key] = key_node
-        yield key_node, key, value_node
 
 
 def suggest(word: str, choices) -> str:

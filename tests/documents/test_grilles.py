@@ -20,11 +20,6 @@ def built(example_build) -> Path:
     return example_build / "grilles"
 
 
-@pytest.fixture(scope="module")
-def cert(example_cert):
-    return example_cert
-
-
 def grid_criteria_ids(path: Path) -> list[str]:
     tree = html_tree(path)
     return [flat(td.text_content()).split()[0] for td in tree.xpath("//tr[@class='critere']/td[1]")]

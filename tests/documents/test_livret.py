@@ -20,11 +20,6 @@ def built(example_build) -> Path:
     return example_build / "livret"
 
 
-@pytest.fixture(scope="module")
-def cert(example_cert):
-    return example_cert
-
-
 def source_texts(cert) -> list[str]:
     texts = []
     for bloc in cert.blocs:

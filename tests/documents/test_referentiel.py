@@ -33,11 +33,6 @@ def built(example_build) -> Path:
     return example_build / "referentiel"
 
 
-@pytest.fixture(scope="module")
-def cert(example_cert):
-    return example_cert
-
-
 def expected_columns(bloc) -> list[list[str]]:
     """What each of the four columns must hold for one bloc, text by text."""
     activites = [t for a in bloc.activites for t in (a.intitule, *a.taches)]
