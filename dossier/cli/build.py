@@ -11,14 +11,14 @@ import click
 from ..checks import Checked
 from ..documents import FORMATS
 from ..errors import SourceError
-from ..pipeline.build import BuildResult, Hooks, build
 from ..pipeline.options import SITE, TARGETS, BuildOptions
 from ..text import plural
 from .common import csv_choice, jobs_option, out_option, print_report, seconds, sources_argument, strict_option, tally
 
 
-class _Terminal(Hooks):
-    """Prints the diagnostics once the sources are checked, and a progress bar on a terminal."""
+class _Terminal:
+    """The build's hooks (pipeline.build.Hooks): prints the diagnostics once the sources are checked,
+    and a progress bar on a terminal."""
 
     def __init__(self, quiet: bool, verbose: bool, progress: bool):
         self.quiet, self.verbose, self.progress = quiet, verbose, progress and not quiet and sys.stderr.isatty()
@@ -42,8 +42,9 @@ class _Terminal(Hooks):
             self.bar = None
 
 
-def run_build(ctx: click.Context, folder: Path, out: Path, options: BuildOptions, progress: bool = True) -> BuildResult:
+def run_build(ctx: click.Context, folder: Path, out: Path, options: BuildOptions, progress: bool = True):
     """A build with the terminal's hooks; sources with errors stop it with their count."""
+    from ..pipeline.build import build  # imported when a build runs: `dossier check` starts faster
     terminal = _Terminal(ctx.obj["quiet"], ctx.obj["verbose"], progress)
     try:
         result = build(folder, out, options, terminal)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -36,6 +38,8 @@ class TemplatePath:
 
 @lru_cache(maxsize=1)
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    import jinja2
+
     try:
         return jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):  # no private temporary folder: compile every time
@@ -46,6 +50,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per template path, so a page rendered in parts compiles its template once
     (Jinja's loader still notices a template edited on disk, for `dossier serve`)."""
+    import jinja2  # imported when a template is first used: `dossier check` does not need it
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f / "html") for f in folders]),
         # compiled templates kept between runs (like .pyc files; keyed by the source's checksum, in a

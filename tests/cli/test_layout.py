@@ -103,3 +103,18 @@ def test_the_walk_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "m.py"
     source.write_text("def f():\n    from ..render import pdf\n", encoding="utf-8")
     assert imports_of("dossier.documents.m", source, {"dossier.render.pdf"}) == {"dossier.render.pdf"}
+
+
+def test_the_benchmarks_import_with_the_current_layout():
+    """`make bench` is run rarely: an import broken by a move would go unseen until then."""
+    import importlib
+    import sys
+
+    root = PACKAGE.parent
+    sys.path.insert(0, str(root))
+    try:
+        for path in sorted((root / "bench").glob("*.py")):
+            if path.stem != "__init__":
+                importlib.import_module(f"bench.{path.stem}")
+    finally:
+        sys.path.remove(str(root))
