@@ -11,13 +11,18 @@ import sys
 
 import click
 
-from ..version import __version__
-from .build import build_command, site_command
-from .check import check_command, regles_command, schema_command
-from .imports import import_group
-from .serve import serve_command
-from .session import grilles_command
-from .templates import templates_group
+from . import french
+
+french.install()  # before any command is declared: the help and version options take their texts then
+
+from ..version import __version__  # noqa: E402 (after the French texts are in place)
+from .build import build_command, site_command  # noqa: E402
+from .check import check_command, regles_command, schema_command  # noqa: E402
+from .common import with_global_options  # noqa: E402
+from .imports import import_group  # noqa: E402
+from .serve import serve_command  # noqa: E402
+from .session import grilles_command  # noqa: E402
+from .templates import templates_group  # noqa: E402
 
 
 class InternalError(click.ClickException):
@@ -62,7 +67,7 @@ for command in (
     check_command, build_command, site_command, serve_command, grilles_command,
     import_group, templates_group, regles_command, schema_command,
 ):
-    cli.add_command(command)
+    cli.add_command(with_global_options(command))
 
 
 def main() -> None:

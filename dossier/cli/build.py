@@ -62,8 +62,8 @@ def run_build(ctx: click.Context, folder: Path, out: Path, options: BuildOptions
 @sources_argument
 @strict_option
 @out_option
-@click.option("--only", callback=csv_choice(TARGETS), help="Documents à produire, séparés par des virgules : " + ", ".join(TARGETS) + ".")
-@click.option("--format", "formats", callback=csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
+@click.option("--only", metavar="LISTE", callback=csv_choice(TARGETS), help="Documents à produire, séparés par des virgules : " + ", ".join(TARGETS) + ".")
+@click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
 @click.option("--brouillon", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
 @click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
 @jobs_option

@@ -31,17 +31,57 @@ def echo_diagnostic(diag: Diagnostic) -> None:
     click.echo(line)
 
 
+def _sources(ctx: click.Context, param, value: Path | None) -> Path:
+    """The sources folder: the one named, else the current folder if it holds certification.yaml,
+    else ./sources/ if it does; otherwise say what was looked for."""
+    if value is not None:
+        return value
+    here = Path.cwd()
+    for candidate in (Path("."), Path(DEFAULT_SOURCES)):
+        if (here / candidate / "certification.yaml").is_file():
+            return candidate
+    raise click.UsageError(
+        "aucune source trouvée ici : ni ./certification.yaml ni ./sources/certification.yaml ; "
+        "placez-vous dans le dossier de la certification, ou nommez-le : dossier COMMANDE DOSSIER",
+        ctx,
+    )
+
+
 sources_argument = click.argument(
-    "folder", required=False, default=DEFAULT_SOURCES, type=click.Path(path_type=Path), metavar="[DOSSIER]"
+    "folder", required=False, default=None, type=click.Path(path_type=Path), metavar="[DOSSIER]", callback=_sources
 )
 strict_option = click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements.")
 out_option = click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
-    help="Dossier de sortie.",
+    metavar="DOSSIER", help="Dossier de sortie.",
 )
 jobs_option = click.option(
-    "--jobs", type=click.IntRange(1, 64), default=None, help="Nombre de processus (par défaut : un par cœur)."
+    "--jobs", type=click.IntRange(1, 64), default=None, metavar="N", help="Nombre de processus (par défaut : un par cœur)."
 )
+
+
+def _global_flag(name: str):
+    def remember(ctx: click.Context, param, value: bool) -> None:
+        if value:
+            ctx.ensure_object(dict)[name] = True
+
+    return remember
+
+
+def with_global_options(command: click.Command) -> click.Command:
+    """-v and -q after the command's name too (« dossier build sources -q »), for it and its subcommands."""
+    commands = [command]
+    while commands:
+        current = commands.pop()
+        current.params += [
+            click.Option(["-v", "--verbose"], is_flag=True, expose_value=False, callback=_global_flag("verbose"),
+                         help="Plus de détails ; trace complète en cas d'erreur interne."),
+            click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_global_flag("quiet"),
+                         help="N'afficher que les problèmes."),
+        ]
+        if isinstance(current, click.Group):
+            commands.extend(current.commands.values())
+    return command
 
 
 def seconds(value: float) -> str:

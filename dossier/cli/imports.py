@@ -59,7 +59,7 @@ def import_docx(document: Path, out: Path, force: bool) -> None:
 
 @import_group.command(name="rncp")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--fiche", required=True, help="Numéro de la fiche à importer (RNCP37488).")
+@click.option("--fiche", required=True, metavar="RNCPnnnnn", help="Numéro de la fiche à importer (RNCP37488).")
 @out_required
 @force_option
 def import_rncp(export: Path, fiche: str, out: Path, force: bool) -> None:

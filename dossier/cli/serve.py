@@ -13,7 +13,7 @@ from .common import sources_argument
 @sources_argument
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Dossier de sortie (le site va dans OUT/site/).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port local.")
+@click.option("--port", type=click.IntRange(0, 65535), metavar="PORT", default=8000, show_default=True, help="Port local.")
 @click.pass_context
 def serve_command(ctx, folder: Path, out: Path, port: int) -> None:
     """Servir le site sur localhost et le reconstruire à chaque modification.

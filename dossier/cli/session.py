@@ -22,10 +22,10 @@ from .common import csv_choice, echo_diagnostic, jobs_option, print_report, seco
 @sources_argument
 @click.option("--candidats", "candidates", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV des candidats de la session (nom ; prénom ; numéro ; blocs ; date ; lieu).")
-@click.option("--session", default="", help="Nom de la session, imprimé sur les grilles (par défaut : le nom du CSV).")
+@click.option("--session", default="", metavar="NOM", help="Nom de la session, imprimé sur les grilles (par défaut : le nom du CSV).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Dossier de sortie.")
-@click.option("--format", "formats", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
+@click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
 @click.option("--skip-invalid", is_flag=True, help="Produire les grilles des lignes valides et lister les lignes écartées.")
 @jobs_option
 @click.pass_context

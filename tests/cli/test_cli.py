@@ -19,13 +19,13 @@ def test_every_command_has_help_with_an_example(name):
     result = run(name, "--help")
     assert result.exit_code == 0
     assert "Exemple : dossier " in result.stdout
-    assert result.stdout.startswith(f"Usage: dossier {name}")
+    assert result.stdout.startswith(f"Utilisation : dossier {name}")
 
 
 def test_usage_error_exits_2():
     result = run("check", "--format", "xml")
     assert result.exit_code == 2
-    assert "Invalid value for '--format'" in result.stderr
+    assert "Valeur invalide pour '--format'" in result.stderr
 
 
 def test_unknown_command_exits_2():
