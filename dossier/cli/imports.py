@@ -1,4 +1,4 @@
-"""`dossier import`: an existing référentiel (Word table, RNCP open data) → a sources folder."""
+"""`dossier import`: an existing référentiel (Word table, RNCP open data, CASE package) → a sources folder."""
 
 from __future__ import annotations
 
