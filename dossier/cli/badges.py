@@ -56,10 +56,10 @@ def badges_cle(fichier: Path) -> None:
 @badges_group.command(name="emettre")
 @sources_argument
 @click.option("--bloc", metavar="CODE", default="", help="Le bloc validé (BC01) ; sans --bloc : la certification entière.")
-@click.option("--nom", required=True, help="Nom du titulaire.")
-@click.option("--prenom", default="", help="Prénom(s) du titulaire.")
-@click.option("--numero", default="", help="Numéro du candidat dans la session.")
-@click.option("--courriel", default="", help="Adresse électronique (écrite hachée dans le badge).")
+@click.option("--nom", required=True, metavar="NOM", help="Nom du titulaire.")
+@click.option("--prenom", default="", metavar="PRÉNOM", help="Prénom(s) du titulaire.")
+@click.option("--numero", default="", metavar="NUMÉRO", help="Numéro du candidat dans la session.")
+@click.option("--courriel", default="", metavar="ADRESSE", help="Adresse électronique (écrite hachée dans le badge).")
 @click.option("--date", "issued", required=True, type=click.DateTime(["%Y-%m-%d"]), metavar="AAAA-MM-JJ",
               help="Date de la décision du jury.")
 @click.option("--cle", type=click.Path(dir_okay=False, path_type=Path), default=None,
