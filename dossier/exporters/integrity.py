@@ -20,7 +20,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import base58
@@ -57,21 +57,33 @@ def load_document(url: str, options=None) -> dict:
     return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": copy.deepcopy(_context(name))}
 
 
-def dropped_terms(document: dict) -> list[str]:
-    """The properties JSON-LD expansion drops (undefined in the contexts): they would not be signed."""
+def expanded(document: dict) -> tuple[list, list[str]]:
+    """The document expanded (JSON-LD), and the properties expansion dropped (undefined in the contexts:
+    they would not be signed)."""
     dropped: list[str] = []
-    jsonld.expand(document, {"documentLoader": load_document}, on_property_dropped=lambda p: dropped.append(str(p)))
-    return sorted(set(dropped))
+    out = jsonld.expand(document, {"documentLoader": load_document}, on_property_dropped=lambda p: dropped.append(str(p)))
+    return out, sorted(set(dropped))
 
 
-def canonical(document: dict) -> str:
-    """The document's canonical N-Quads (URDNA2015, the same as RDFC-1.0 here)."""
+def dropped_terms(document: dict) -> list[str]:
+    return expanded(document)[1]
+
+
+def canonical(document) -> str:
+    """The canonical N-Quads (URDNA2015, the same as RDFC-1.0 here) of a document, compacted or expanded."""
     return jsonld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": load_document})
 
 
-def _hash_data(document: dict, options: dict) -> bytes:
-    options = {**options, "@context": document["@context"]}
-    return hashlib.sha256(canonical(options).encode()).digest() + hashlib.sha256(canonical(document).encode()).digest()
+@lru_cache(maxsize=256)
+def _options_hash(options: str) -> bytes:
+    """The proof options' hash: the same for every credential a session signs on one day with one key."""
+    return hashlib.sha256(canonical(json.loads(options)).encode()).digest()
+
+
+def _hash_data(document, options: dict, context) -> bytes:
+    """SHA-256(proof options) ‖ SHA-256(document): what Ed25519 signs. `document` may be expanded already."""
+    options = json.dumps({**options, "@context": context}, sort_keys=True, ensure_ascii=False)
+    return _options_hash(options) + hashlib.sha256(canonical(document).encode()).digest()
 
 
 def public_multibase(key: Ed25519PublicKey) -> str:
@@ -92,7 +104,7 @@ def sign(document: dict, key: Ed25519PrivateKey, verification_method: str, creat
     """A copy of `document` with a DataIntegrityProof (eddsa-rdfc-2022) appended to its `proof` list."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     try:
-        dropped = dropped_terms(unsecured)
+        expanded_doc, dropped = expanded(unsecured)
     except (UnknownContextError, jsonld.JsonLdError) as exc:
         raise DossierError(f"JSON-LD impossible à signer : {_jsonld_reason(exc)}") from exc
     if dropped:
@@ -105,7 +117,7 @@ def sign(document: dict, key: Ed25519PrivateKey, verification_method: str, creat
         "proofPurpose": "assertionMethod",
     }
     try:
-        signature = key.sign(_hash_data(unsecured, options))
+        signature = key.sign(_hash_data(expanded_doc, options, unsecured["@context"]))
     except (UnknownContextError, jsonld.JsonLdError) as exc:
         raise DossierError(f"JSON-LD impossible à signer : {_jsonld_reason(exc)} (seuls les contextes de Verifiable Credentials 2.0 "
                            "et d'Open Badges 3.0 sont connus)") from exc
@@ -131,11 +143,11 @@ def verify(document: dict) -> Verification:
         return Verification(False, f"aucune preuve {CRYPTOSUITE} : le document n'est pas signé (ou pas ainsi)")
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     try:
-        dropped = dropped_terms(unsecured)
+        expanded_doc, dropped = expanded(unsecured)
         if dropped:
             return Verification(False, f"propriétés non définies dans les contextes, donc non couvertes par la signature : {', '.join(dropped)}")
         for proof in ours:
-            problem = _check_proof(unsecured, proof)
+            problem = _check_proof(unsecured, expanded_doc, proof)
             if problem:
                 return Verification(False, problem)
     except UnknownContextError as exc:
@@ -145,7 +157,7 @@ def verify(document: dict) -> Verification:
     return Verification(True, f"signature valide ({CRYPTOSUITE}, clé {ours[-1]['verificationMethod']})")
 
 
-def _check_proof(unsecured: dict, proof: dict) -> str:
+def _check_proof(unsecured: dict, expanded_doc: list, proof: dict) -> str:
     if proof.get("proofPurpose") != "assertionMethod":
         return "preuve dont le but n'est pas « assertionMethod »"
     method = str(proof.get("verificationMethod", ""))
@@ -167,7 +179,7 @@ def _check_proof(unsecured: dict, proof: dict) -> str:
         return str(exc)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
-        key.verify(signature, _hash_data(unsecured, options))
+        key.verify(signature, _hash_data(expanded_doc, options, unsecured.get("@context")))
     except InvalidSignature:
         return "signature invalide : le document a été modifié après sa signature, ou signé par une autre clé"
     return ""

@@ -70,7 +70,7 @@ def test_the_test_vector_reproduces_byte_for_byte(vector):
     signed = integrity.sign(unsigned, key, options["verificationMethod"], options["created"])
     proof = signed["proof"][0]
     assert proof == vector["signedCredential"]["proof"]  # the same proofValue, to the byte
-    data = integrity._hash_data(unsigned, options)
+    data = integrity._hash_data(unsigned, options, unsigned["@context"])
     assert data.hex() == vector["dataToSignHex_proofHash_then_docHash"]
     assert key.sign(data).hex() == vector["signatureHex"]
 
