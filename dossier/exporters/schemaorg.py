@@ -68,7 +68,7 @@ def credential_node(cert: Certification, iri: _Iri, full: bool) -> dict:
             "@type": "DefinedTerm", "name": f"Niveau {cert.niveau}", "termCode": str(cert.niveau),
             "inDefinedTermSet": {"@type": "DefinedTermSet", "name": CNCP},
         },
-        "competencyRequired": [term(cert, b, c, iri, full) for b in cert.blocs for c in b.competences],
+        "competencyRequired": [term(b, c, iri, full) for b in cert.blocs for c in b.competences],
         "recognizedBy": {"@type": "Organization", "name": "France compétences", "url": FRANCE_COMPETENCES},
         "provider": [_organization(c) for c in cert.certificateurs],
         "validIn": {"@type": "Country", "name": "France"},
@@ -85,7 +85,7 @@ def credential_node(cert: Certification, iri: _Iri, full: bool) -> dict:
     return node
 
 
-def term(cert: Certification, bloc: Bloc, comp: Competence, iri: _Iri, full: bool) -> dict:
+def term(bloc: Bloc, comp: Competence, iri: _Iri, full: bool) -> dict:
     """A competence as a DefinedTerm: in full, or only what names it (its @id and code)."""
     node = {"@type": "DefinedTerm", "@id": iri(f"{bloc_page(bloc)}#{comp.id}"), "termCode": comp.id}
     if full:
@@ -105,7 +105,7 @@ def term_set(cert: Certification, bloc: Bloc, iri: _Iri, with_terms: bool) -> di
         "url": iri(bloc_page(bloc)),
     }
     if with_terms:
-        node["hasDefinedTerm"] = [term(cert, bloc, c, iri, full=True) for c in bloc.competences]
+        node["hasDefinedTerm"] = [term(bloc, c, iri, full=True) for c in bloc.competences]
     return node
 
 
