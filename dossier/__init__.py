@@ -12,7 +12,8 @@ layer over it)::
     print(result.written)
 
 The stages, each a package: sources/ (files → model + diagnostics), checks/
-(rules), documents/ (model → views), render/ (views → bytes), pipeline/
+(rules), documents/ (model → views), exporters/ (CASE, Open Badges, schema.org),
+render/ (views → bytes), pipeline/
 (plan, incremental state, process pool, writing), importers/, cli/.
 """
 

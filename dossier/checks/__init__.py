@@ -15,12 +15,12 @@ from ..sources.diagnostics import Report, Severity
 from ..sources.load import load
 from ..sources.model import Certification
 from ..sources.spec import suggest
-from . import blocs, fiche, france_competences, redaction, references
+from . import alignements, blocs, fiche, france_competences, redaction, references
 from .registry import Check, Finding
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction)
+_MODULES = (references, france_competences, blocs, fiche, redaction, alignements)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(

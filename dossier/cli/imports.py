@@ -1,4 +1,4 @@
-"""`dossier import`: an existing référentiel (Word table, RNCP open data) → a sources folder."""
+"""`dossier import`: an existing référentiel (Word table, RNCP open data, CASE package) → a sources folder."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..text import plural
 
 @click.group(name="import")
 def import_group() -> None:
-    """Importer un référentiel existant : d'un tableau Word, ou de l'open data RNCP.
+    """Importer un référentiel existant : d'un tableau Word, de l'open data RNCP, d'un paquet CASE.
 
     Exemple : dossier import rncp export.xml --fiche RNCP37488 --out rncp37488
     """
@@ -77,4 +77,27 @@ def import_rncp(export: Path, fiche: str, out: Path, force: bool) -> None:
 
     cert, blocs, notes = rncp.read(export, fiche)
     writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force)
+    _imported(out, notes)
+
+
+@import_group.command(name="case")
+@click.argument("paquet", type=click.Path(dir_okay=False, path_type=Path))
+@out_required
+@force_option
+def import_case(paquet: Path, out: Path, force: bool) -> None:
+    """Importer un référentiel de compétences au format 1EdTech CASE (paquet JSON, CFPackage).
+
+    Pour un référentiel écrit dans un autre outil (OpenSALT, un registre CASE) :
+    les blocs (sous le document), leurs compétences et leurs critères (liens
+    « isChildOf »), les critères qui évaluent plusieurs compétences, les
+    alignements ESCO et ROME 4.0. Un élément qui n'est sous aucun bloc est
+    signalé dans IMPORT.md, jamais rattaché au hasard. La fiche (niveau, voies
+    d'accès…) et les épreuves sont à compléter : dossier check les demande.
+
+    Exemple : dossier import case referentiel-case.json --out mon-referentiel
+    """
+    from ..importers import case, writer
+
+    cert, blocs, notes = case.read(paquet)
+    writer.write_project(out, cert, blocs, notes, paquet.name, force)
     _imported(out, notes)

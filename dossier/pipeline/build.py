@@ -19,6 +19,7 @@ from ..documents import DOCUMENTS, ViewOptions
 from ..documents.bundle import bundle_files
 from ..documents.site import Download, site_view, size_label
 from ..errors import DossierError
+from ..exporters.badges import badge_files
 from ..render.formats import RenderEnv, template_errors
 from ..render.site import render_site
 from ..render.templates import PACKAGE_TEMPLATES
@@ -199,6 +200,7 @@ def _site(cert: Certification, documents: list[_Built], env: RenderEnv, brouillo
     view = site_view(cert, tuple(links), brouillon)
     with template_errors("du site"):
         files = render_site(view, env.templates) + copies
+    files += badge_files(cert)  # the Open Badges achievements, beside the pages that describe them
     return [(Output(SITE, Path(rel).suffix[1:], Path(SITE) / rel), data) for rel, data in files]
 
 

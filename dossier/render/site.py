@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..documents.site import SiteBloc, SiteView
+from ..exporters.schemaorg import page_graph, script_json
 from ..text import search_key
 from .templates import TemplatePath
 
@@ -41,17 +42,18 @@ def render_site(view: SiteView, templates: TemplatePath) -> list[tuple[str, byte
     env = templates.html_environment()
     common = {"h": view.header, "site": view, "cert": view.cert}
 
-    def page(template: str, root: str, name: str, **extra) -> bytes:
-        html = env.get_template(f"site/{template}").render(root=root, page=name, **common, **extra)
+    def page(template: str, root: str, name: str, jsonld: dict, **extra) -> bytes:
+        html = env.get_template(f"site/{template}").render(root=root, page=name, jsonld=script_json(jsonld), **common, **extra)
         return html.encode("utf-8")
 
+    cert = view.cert
     files = [
-        ("index.html", page("index.html", "", "index")),
-        ("couverture.html", page("couverture.html", "", "couverture")),
-        ("recherche.html", page("recherche.html", "", "recherche")),
+        ("index.html", page("index.html", "", "index", page_graph(cert, "", full=True))),
+        ("couverture.html", page("couverture.html", "", "couverture", page_graph(cert, ""))),
+        ("recherche.html", page("recherche.html", "", "recherche", page_graph(cert, ""))),
     ]
     for sb in view.blocs:
-        files.append((f"blocs/{sb.slug}.html", page("bloc.html", "../", sb.slug, rb=sb.rb)))
+        files.append((f"blocs/{sb.slug}.html", page("bloc.html", "../", sb.slug, page_graph(cert, "../", sb.bloc), rb=sb.rb)))
     for asset in ASSETS:
         files.append((f"assets/{asset}", templates.find(f"html/site/{asset}").read_bytes()))
     files.append(("assets/search-index.js", search_index(view)))

@@ -123,12 +123,31 @@ class Activite:
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
+REFERENTIELS_ALIGNEMENT = {"rome": "ROME 4.0", "esco": "ESCO"}
+
+
+@dataclass(frozen=True)
+class Alignement:
+    """A competence's counterpart in ROME 4.0 or ESCO (exact, or only close)."""
+
+    referentiel: str  # "rome" or "esco"; "" when the source named neither (reported by a check)
+    code: str  # the ROME competence code, or the ESCO skill URI
+    libelle: str = ""
+    exacte: bool = False
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def nom_referentiel(self) -> str:
+        return REFERENTIELS_ALIGNEMENT.get(self.referentiel, self.referentiel)
+
+
 @dataclass(frozen=True)
 class Competence:
     id: str
     texte: str
     activites: tuple[str, ...] = ()
     transversale: bool = False
+    alignements: tuple[Alignement, ...] = ()
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
@@ -230,6 +249,7 @@ class Certification:
     echelle: Echelle = Echelle("acquis_non_acquis")
     regles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     affichage: Affichage = Affichage()
+    adresse_site: str = ""  # where the site is published (https://…/), for absolute addresses in the exports
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     src: Src = field(default=NO_SRC, compare=False, repr=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from . import model as m
+from .schema_standards import ADRESSE_SITE, ALIGNEMENTS
 from .spec import Boolean, Choice, Date, Integer, Number, Pattern, Text
 from .spec_objects import Key, ListOf, MapOf, Obj
 
@@ -147,6 +148,7 @@ CERTIFICATION = Obj(
         "echelle": Key(ECHELLE, required=True),
         "regles": Key(MapOf(value=Choice(choices=SEVERITY_CHOICES), doc="Sévérité des règles de vérification, par identifiant de règle")),
         "affichage": Key(AFFICHAGE),
+        "adresse_site": Key(ADRESSE_SITE),
     },
     build=_certification,
     identity=None,
@@ -169,6 +171,7 @@ COMPETENCE = Obj(
         "texte": Key(Text(doc="Verbe d'action à l'infinitif + objet + finalité (+ contexte)", max_length=4000), required=True),
         "activites": Key(_refs("Activités dont la compétence découle")),
         "transversale": Key(Boolean(doc="Compétence transversale ?")),
+        "alignements": Key(ALIGNEMENTS),
     },
     build=m.Competence,
 )

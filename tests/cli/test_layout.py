@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "dossier"
 
 # The stages in pipeline order; a module may import its own stage and earlier ones only.
-STAGES = ("foundation", "sources", "checks", "documents", "render", "pipeline", "importers", "cli")
+STAGES = ("foundation", "sources", "checks", "documents", "exporters", "render", "pipeline", "importers", "cli")
 FOUNDATION = {"dossier.errors", "dossier.text", "dossier.version"}
 
 

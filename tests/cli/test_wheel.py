@@ -93,3 +93,17 @@ def test_every_first_command_works_from_the_wheel(installed, tmp_path):
     rncp = run(installed, "import", "rncp", str(export), "--fiche", "RNCP37488", "--out", "depuis-rncp", cwd=tmp_path)
     assert rncp.returncode == 0, rncp.stdout + rncp.stderr
     assert (tmp_path / "depuis-rncp" / "certification.yaml").is_file()
+
+
+def test_signing_works_from_the_wheel(installed, tmp_path):
+    """The JSON-LD contexts travel in the wheel: a badge is signed and verified without the checkout (nor the network)."""
+    shutil.copytree(EXAMPLE, tmp_path / "sources")
+    key = run(installed, "badges", "cle", "cle.pem", cwd=tmp_path)
+    assert key.returncode == 0, key.stdout + key.stderr
+    issued = run(installed, "badges", "emettre", "sources", "--bloc", "BC02", "--nom", "Martin", "--date", "2026-10-01",
+                 "--cle", "cle.pem", "--out", "badge.json", cwd=tmp_path)
+    assert issued.returncode == 0, issued.stdout + issued.stderr
+    verified = run(installed, "badges", "verifier", "badge.json", cwd=tmp_path)
+    assert verified.returncode == 0 and "signature valide" in verified.stdout, verified.stdout + verified.stderr
+    exported = run(installed, "export", "case", "sources", "--out", "case.json", cwd=tmp_path)
+    assert exported.returncode == 0 and (tmp_path / "case.json").is_file(), exported.stdout + exported.stderr
