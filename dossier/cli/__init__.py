@@ -14,6 +14,7 @@ import click
 from ..version import __version__
 from .build import build_command, site_command
 from .check import check_command, regles_command, schema_command
+from .export import export_group
 from .imports import import_group
 from .serve import serve_command
 from .session import grilles_command
@@ -60,7 +61,7 @@ def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 
 for command in (
     check_command, build_command, site_command, serve_command, grilles_command,
-    import_group, templates_group, regles_command, schema_command,
+    import_group, export_group, templates_group, regles_command, schema_command,
 ):
     cli.add_command(command)
 

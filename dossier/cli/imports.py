@@ -1,4 +1,4 @@
-"""`dossier import`: an existing référentiel (Word table, RNCP open data) → a sources folder."""
+"""`dossier import`: an existing référentiel (Word table, RNCP open data) → a sources folder; edits back from Word and Excel."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import click
 
 from ..checks import check
 from ..text import plural
+from .changes import bring_in, dry_run_option
 
 
 @click.group(name="import")
 def import_group() -> None:
-    """Importer un référentiel existant : d'un tableau Word, ou de l'open data RNCP.
+    """Importer un référentiel existant (tableau Word, open data RNCP), ou rapporter des corrections (Word, Excel).
 
-    Exemple : dossier import rncp export.xml --fiche RNCP37488 --out rncp37488
+    Exemple : dossier import xlsx relecture.xlsx --dans sources --dry-run
     """
 
 
@@ -78,3 +79,28 @@ def import_rncp(export: Path, fiche: str, out: Path, force: bool) -> None:
     cert, blocs, notes = rncp.read(export, fiche)
     writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force)
     _imported(out, notes)
+
+
+@import_group.command(name="xlsx")
+@click.argument("workbook", metavar="CLASSEUR", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dans", "into", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Dossier de sources à mettre à jour (celui qui a été exporté).")
+@dry_run_option
+def import_xlsx(workbook: Path, into: Path, dry_run: bool) -> None:
+    """Rapporter dans les sources les modifications d'un classeur de relecture.
+
+    Le classeur est celui de « dossier export xlsx », relu et modifié par
+    l'équipe. Chaque modification est affichée avec sa cellule (« BC02!C7 »)
+    puis écrite dans les fichiers YAML, dont les commentaires, l'ordre des clés
+    et les guillemets sont gardés. Une cellule illisible (niveau « six »,
+    type d'épreuve hors liste, identifiant inconnu) ou modifiée à la fois dans
+    le classeur et, depuis l'export, dans les sources est signalée, et rien
+    n'est écrit. Les commentaires de la colonne « Commentaire » sont affichés,
+    pas écrits dans les sources. Un classeur sans modification ne change rien.
+
+    Exemple : dossier import xlsx relecture.xlsx --dans sources --dry-run
+    """
+    from ..importers import xlsx_import
+
+    read = xlsx_import.read(workbook, into)
+    bring_in(into, workbook.name, read.changes, dry_run, comments=read.comments, problems=read.problems)
