@@ -32,7 +32,8 @@ from .yaml_rt import Doc, load, plain
 
 LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")
+LINE_HEIGHT = 15  # points, for the default 11 pt font
 OPEN = Protection(locked=False)
 
 
@@ -81,6 +82,23 @@ class _Sheets:
         self.cell(ws, row, col, field.cell(yaml_value), editable)
         if editable:
             self.origin.append((sheet, key, field.text(yaml_value)))
+
+
+def _finish(ws: Worksheet) -> None:
+    """Rows as tall as their wrapped text (no spreadsheet does it on opening), pages landscape, one page wide."""
+    widths = {letter: dim.width for letter, dim in ws.column_dimensions.items() if dim.width}
+    for row in ws.iter_rows():
+        lines = 1
+        for c in row:
+            if isinstance(c.value, str) and c.value:
+                width = max(8, (widths.get(c.column_letter) or 13) * 1.15)
+                lines = max(lines, sum(max(1, -(-len(p) // int(width))) for p in c.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(409, LINE_HEIGHT * lines)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _protect(ws)
 
 
 def _protect(ws: Worksheet) -> None:
@@ -148,7 +166,7 @@ def _fiche(s: _Sheets, cert: Doc) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["C"].width, ws.column_dimensions["D"].width = 40, 90, 40
     ws.column_dimensions["B"].hidden = True
     ws.freeze_panes = "C2"
-    _protect(ws)
+    _finish(ws)
 
 
 def _bloc(s: _Sheets, doc: Doc, sheet: str) -> None:
@@ -189,7 +207,7 @@ def _bloc(s: _Sheets, doc: Doc, sheet: str) -> None:
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "C3"
-    _protect(ws)
+    _finish(ws)
 
 
 def _with_criteria(competence: dict, criteres: list[dict], placed: set[str]) -> list[tuple[str, dict]]:
@@ -216,9 +234,7 @@ def _item_rows(s: _Sheets, ws, sheet: str, row: int, kind: str, item: dict, moda
         s.value(ws, row, col, sheet, f"{ident}.{field.key}", field, plain(item.get(field.key)))
         if field.kind == "choice":
             types.append(f"{get_column_letter(col)}{row}")
-    for col in range(3 + len(lay.fields_of(kind)), lay.COMMENT_COLUMN):
-        s.cell(ws, row, col, None, editable=False)
-    s.cell(ws, row, lay.COMMENT_COLUMN, None, editable=True)
+    s.cell(ws, row, lay.COMMENT_COLUMN, None, editable=True)  # the columns between stay empty and locked
     s.rows += 1
     row += 1
     if kind == lay.KIND_ACTIVITE:
@@ -228,8 +244,6 @@ def _item_rows(s: _Sheets, ws, sheet: str, row: int, kind: str, item: dict, moda
             s.cell(ws, row, 1, lay.KIND_TACHE, editable=True)
             s.cell(ws, row, 2, None, editable=False)
             s.cell(ws, row, 3, str(tache), editable=True)
-            for col in range(4, lay.COMMENT_COLUMN):
-                s.cell(ws, row, col, None, editable=False)
             s.cell(ws, row, lay.COMMENT_COLUMN, None, editable=True)
             kinds.append(f"A{row}")
             s.rows += 1
