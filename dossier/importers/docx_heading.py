@@ -5,7 +5,7 @@ there): a title-styled paragraph gives the intitulé, labelled values give the
 rest, in the shapes people write them — « Niveau 6 », « Niveau : 6 »,
 « NSF : 312, 312p », « Code RNCP : RNCP37488 », « Version 1.0 du 1er
 septembre 2026 », one per line or several on a line separated by « · » or
-« | » (the line `dossier build` writes). Only what is found is returned.
+« | » or a dash (the line `dossier build` writes uses « · »). Only what is found is returned.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from lxml import etree
 from ..text import MOIS, fold, words
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_SEPARATOR = re.compile(r"\s+[·•|]\s+|\t+")
+_SEPARATOR = re.compile(r"\s+[·•|—–]\s+|\t+")
 _LABELS = (
     ("intitule", re.compile(r"^(?:intitul[ée](?: de la certification)?|titre de la certification)\s*:\s*(?P<v>.+)$", re.I)),
     ("code_rncp", re.compile(r"^(?:code|num[ée]ro|n°)?\s*(?:de (?:la )?fiche\s*)?rncp\s*(?:n°)?\s*:?\s*(?:rncp)?\s*(?P<v>\d{3,6})$", re.I)),
