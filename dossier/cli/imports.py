@@ -59,7 +59,7 @@ def import_docx(document: Path, out: Path | None, into: Path | None, force: bool
     garde son identifiant ; certification.yaml et les textes du livret ne
     sont pas modifiés.
 
-    Exemple : dossier import docx referentiel-corrige.docx --dans sources --dry-run
+    Exemple : dossier import docx corrige.docx --dans sources --dry-run
     """
     from ..importers import docx_table, writer
 
