@@ -73,7 +73,7 @@ def prepare(folder: Path, changes: list[ch.Change], before: Checked) -> Update:
     texts = {}
     for rel, doc in docs.items():
         text = doc.dump()
-        if text != doc.text:
+        if text != (doc.raw or doc.text):
             texts[rel] = text
     update = Update(folder, made, texts, before)
     if texts:

@@ -49,26 +49,29 @@ class Doc:
     """One YAML source file, loaded for editing."""
 
     rel: str  # relative to the sources folder: « blocs/bc01.yaml »
-    text: str  # as read
+    text: str  # as read, line ends as \n
     data: Any
     layout: tuple[int, int, int]
+    raw: str = ""  # as read, exactly: a BOM (\ufeff) and \r\n line ends kept
 
     def dump(self) -> str:
-        """The file's new text: the original lines wherever the edit did not touch them."""
+        """The file's new text: the original lines wherever the edit did not touch them, its line ends and BOM kept."""
         new = _dump(self.data, self.layout)
         if not self.text:  # a file to create
             return new
         base = _dump(load_text(self.text, self.rel, self.layout)[0], self.layout)
         if new == base:
-            return self.text  # nothing was edited
-        if base == self.text:
-            return new  # ruamel writes the file as its author did
-        merged = merge(self.text, base, new)
-        try:
-            same = plain(_yaml(self.layout).load(merged)) == plain(self.data)
-        except YAMLError:
-            same = False
-        return merged if same else new
+            return self.raw or self.text  # nothing was edited
+        if base != self.text:  # where ruamel would write the untouched lines otherwise, the author's stay
+            merged = merge(self.text, base, new)
+            try:
+                if plain(_yaml(self.layout).load(merged)) == plain(self.data):
+                    new = merged
+            except YAMLError:
+                pass
+        if "\r\n" in self.raw:
+            new = new.replace("\n", "\r\n")
+        return ("\ufeff" if self.raw.startswith("\ufeff") else "") + new
 
 
 def _dump(data: Any, layout: tuple[int, int, int]) -> str:
@@ -105,11 +108,12 @@ def _guess(text: str) -> tuple[int, int, int]:
 def load(folder: Path, rel: str) -> Doc:
     path = Path(folder) / rel
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DossierError(f"{rel} : lecture impossible ({exc})") from exc
+    text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
     data, layout = load_text(text, rel)
-    return Doc(rel, text, data, layout)
+    return Doc(rel, text, data, layout, raw)
 
 
 def new_doc(rel: str, data: CommentedMap, header: str, like: Doc | None) -> Doc:

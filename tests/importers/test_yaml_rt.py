@@ -117,3 +117,17 @@ def test_styled_keeps_quotes_and_block_endings():
     assert isinstance(block, LiteralScalarString) and block == "c\n"
     assert styled("plain", "two\nlines") == "two\nlines\n" and isinstance(styled("plain", "x\ny"), LiteralScalarString)
     assert styled(6, 7) == 7
+
+
+def test_windows_line_ends_and_bom_are_kept(tmp_path):
+    from dossier.importers.yaml_rt import load
+
+    (tmp_path / "blocs").mkdir()
+    path = tmp_path / "blocs" / "bc01.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + BY_HAND.replace("\n", "\r\n").encode("utf-8"))
+    d = load(tmp_path, "blocs/bc01.yaml")
+    assert d.dump() == "\ufeff" + BY_HAND.replace("\n", "\r\n")  # untouched: the same text
+    ch.apply(d, ch.Change(d.rel, ("competences", "C1.2", "activites"), ch.MODIFY, new=["A1", "A2"]))
+    out = d.dump()
+    assert out.startswith("\ufeff# yaml-language-server") and "\n" not in out.replace("\r\n", "")
+    assert "    activites: [A1, A2]\r\n" in out
