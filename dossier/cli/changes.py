@@ -60,5 +60,5 @@ def bring_in(folder: Path, source: str, changes: list[Change], dry_run: bool, no
                    f"dossier check ensuite : {tally(after)}).")
         return
     write(update)
-    click.echo(f"{plural(len(update.texts), 'fichier')} modifié{'s' if len(update.texts) > 1 else ''} dans {folder}/ : {files} ; "
+    click.echo(f"{plural(len(update.texts), 'fichier')} écrit{'s' if len(update.texts) > 1 else ''} dans {folder}/ : {files} ; "
                f"dossier check : {tally(check(folder))}.")

@@ -61,8 +61,9 @@ class Change:
             return f"{prefix}{self.file} : nouveau fichier (bloc {self.new.get('code', '')} « {self.new.get('intitule', '')} »)"
         if self.action == ADD:
             name, feminine = KINDS.get(str(self.path[-1]), ("élément", False))
-            ident = self.new.get("id") or self.new.get("voie") or "" if isinstance(self.new, dict) else ""
-            return f"{prefix}{self.file}, {name} {ident} ajouté{'e' if feminine else ''} : {_quote(_summary(self.new))}".replace("  ", " ")
+            ident = next((str(self.new[k]) for k in ("id", "voie") if isinstance(self.new, dict) and k in self.new), "")
+            what = " ".join(filter(None, (name, ident)))
+            return f"{prefix}{self.file}, {what} ajouté{'e' if feminine else ''} : {_quote(_summary(self.new))}"
         where = _where(self.path)
         if self.action == REMOVE:
             name, feminine = KINDS.get(str(self.path[-2]), ("élément", False))
@@ -71,19 +72,20 @@ class Change:
 
 
 def _where(path: tuple) -> str:
-    """« compétence C1.2, texte », « intitulé du bloc », « codes NSF »."""
+    """« compétence C1.2, texte », « intitulé », « codes NSF », « certificateur 1, SIRET »."""
     parts, i = [], 0
     while i < len(path):
         step = path[i]
         if step in KINDS and i + 1 < len(path):
-            parts.append(f"{KINDS[step][0]} {path[i + 1]}")
+            ident = path[i + 1]
+            parts.append(f"{KINDS[step][0]} {ident + 1 if isinstance(ident, int) else ident}")
             i += 2
             continue
-        if step != "codes" and step != "echelle":
-            parts.append(FIELDS.get(str(step), str(step)))
-        elif step == "echelle" and i == len(path) - 2 and path[-1] == "type":
+        if tuple(path[i:]) == ("echelle", "type"):
             parts.append("échelle")
             break
+        if step not in ("codes", "echelle"):
+            parts.append(FIELDS.get(str(step), str(step)))
         i += 1
     return ", ".join(parts)
 
@@ -174,7 +176,13 @@ def new_item(value: Any, like: Any, file: str, path: tuple) -> Any:
     for key in sorted(value, key=lambda k: order.index(k) if k in order else len(order)):
         v = value[key]
         model = like.get(key) if isinstance(like, dict) else None
-        item[key] = styled_list(model, v) if isinstance(v, list) else styled(model if isinstance(model, str) else None, v)
+        if isinstance(v, list) and v and isinstance(v[0], dict):  # a new bloc's competences…, each like the project's
+            first = model[0] if isinstance(model, list) and model else None
+            item[key] = CommentedSeq(new_item(x, first, file, (*path, key)) for x in v)
+        elif isinstance(v, list):
+            item[key] = styled_list(model, v)
+        else:
+            item[key] = styled(model if isinstance(model, str) else None, v)
     return item
 
 

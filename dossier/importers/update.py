@@ -58,9 +58,9 @@ def prepare(folder: Path, changes: list[ch.Change], before: Checked) -> Update:
     made: list[ch.Change] = []
     for change in changes:
         if not change.path:  # a new bloc file
-            like = docs.get(next(iter(bloc_files(folder)), ""), None) or _first_bloc(folder)
-            header = _header(like)
-            docs[change.file] = new_doc(change.file, ch.new_item(change.new, like.data if like else None, change.file, ()), header, like)
+            like = _first_bloc(folder)  # written the way the project's blocs are
+            item = ch.new_item(change.new, like.data if like else None, change.file, ())
+            docs[change.file] = new_doc(change.file, item, _header(like), like)
         else:
             if change.file not in docs:
                 docs[change.file] = load(folder, change.file)

@@ -169,7 +169,7 @@ SECTIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
     KIND_COMPETENCE: ("Compétences et leurs critères d'évaluation", (
         Field("texte", "Texte", required=True, width=60),
         Field("activites", "Activités (compétence) ou compétences évaluées (critère)", "refs"),
-        Field("evaluee_par", "Épreuves qui l'évaluent (compétence) ou épreuves du critère", "refs"),
+        Field("evaluee_par", "Épreuves qui l'évaluent (compétence) ou épreuves du critère", "shown"),
         Field("poids", "Poids (critère, échelle à points)", "number"),
     )),
     KIND_EPREUVE: ("Épreuves (modalités d'évaluation)", (

@@ -213,3 +213,19 @@ def test_no_heading_every_placeholder_listed(tmp_path):
     report = (tmp_path / "src" / "IMPORT.md").read_text(encoding="utf-8")
     for key in ("intitule: (intitulé à compléter — importé de referentiel.docx)", "niveau: 5", "date: 2000-01-01", "version: 1.0"):
         assert f"  - `{key}` : " in report
+
+
+def test_a_bloc_the_project_lacks_becomes_a_file_and_one_the_document_lacks_stays(original, example, tmp_path):
+    (example / "blocs" / "bc04.yaml").rename(tmp_path / "bc04.yaml")
+    (example / "blocs" / "bc05.yaml").write_text((example / "blocs" / "bc03.yaml").read_text(encoding="utf-8").replace(
+        "code: BC03", "code: BC05").replace("C3.", "C5.").replace("CR3.", "CR5.").replace("M3.", "M5.").replace("A3", "A5"),
+        encoding="utf-8")
+    result = run("import", "docx", str(original), "--dans", str(example))
+    assert result.exit_code == 0, result.output
+    assert "  blocs/bc04.yaml : nouveau fichier (bloc BC04 « Assurer le management de l'équipe commerciale »)" in result.stdout
+    assert ("  Le bloc BC05 (blocs/bc05.yaml) n'est pas dans le document : gardé tel quel "
+            "(supprimez le fichier vous-même si c'est voulu).") in result.stdout
+    text = (example / "blocs" / "bc04.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/bloc.schema.json\n")
+    assert "  - id: C4.1\n    texte: Animer l'équipe commerciale par divers moyens (réunion, entretien, incentives...).\n    activites: [A4]\n" in text
+    assert (example / "blocs" / "bc05.yaml").exists()
