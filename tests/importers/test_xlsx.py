@@ -219,10 +219,17 @@ def test_export_refuses_sources_with_errors(project, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_not_a_workbook(example, tmp_path):
-    (tmp_path / "x.xlsx").write_bytes(b"pas un classeur")
-    result = run("import", "xlsx", str(tmp_path / "x.xlsx"), "--dans", str(example))
-    assert result.exit_code == 1 and "n'est pas un classeur Excel (.xlsx) lisible" in result.stderr
+@pytest.mark.parametrize("name,content", [("x.xlsx", b"pas un classeur"), ("candidats.csv", b"nom;blocs\n"),
+                                          ("tronque.xlsx", None)])
+def test_not_a_workbook(example, tmp_path, name, content):
+    if content is None:  # a real workbook, cut in the middle
+        content = export(example, tmp_path / "entier.xlsx").read_bytes()[:3000]
+    (tmp_path / name).write_bytes(content)
+    before = snapshot(example)
+    result = run("import", "xlsx", str(tmp_path / name), "--dans", str(example))
+    assert result.exit_code == 1
+    assert result.stderr == f"Erreur : {tmp_path / name} n'est pas un classeur Excel (.xlsx) lisible\n"
+    assert snapshot(example) == before
 
 
 @pytest.mark.slow
