@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import DossierError
+from ..sources.model import ECHELLES, TYPES_MODALITE, VOIES
 from ..sources.schema import BLOC, CERTIFICATION
 from ..sources.spec_objects import ListOf, Obj
 from .yaml_rt import Doc, fill_list, plain, scalar_text, styled, styled_list
@@ -36,6 +37,7 @@ FIELDS = {
     "activites_visees": "activités visées", "emplois_accessibles": "emplois accessibles", "prerequis": "prérequis",
     "ouverte": "ouverte", "nom": "nom", "siret": "SIRET", "site": "site", "bareme": "barème", "seuil": "seuil",
 }
+LABELS = {"type": TYPES_MODALITE, "echelle": ECHELLES}  # closed vocabularies, shown in words
 # Lists of references inside a bloc: (list of items, key of the references, list the ids are items of)
 REFERENCES = (("competences", "activites", "activites"), ("modalites", "competences", "competences"),
               ("criteres", "competences", "competences"), ("criteres", "modalites", "modalites"))
@@ -68,7 +70,9 @@ class Change:
         if self.action == REMOVE:
             name, feminine = KINDS.get(str(self.path[-2]), ("élément", False))
             return f"{prefix}{self.file}, {name} {self.path[-1]} supprimé{'e' if feminine else ''} ({_quote(_summary(self.old))})"
-        return f"{prefix}{self.file}, {where} : {_quote(self.old)} → {_quote(self.new)}"
+        words = LABELS.get(self.path[-1] if self.path[0] != "echelle" else "echelle", {})
+        old, new = (words.get(str(v), v) if isinstance(v, str) else v for v in (self.old, self.new))
+        return f"{prefix}{self.file}, {where} : {_quote(old)} → {_quote(new)}"
 
 
 def _where(path: tuple) -> str:
@@ -78,7 +82,8 @@ def _where(path: tuple) -> str:
         step = path[i]
         if step in KINDS and i + 1 < len(path):
             ident = path[i + 1]
-            parts.append(f"{KINDS[step][0]} {ident + 1 if isinstance(ident, int) else ident}")
+            shown = ident + 1 if isinstance(ident, int) else VOIES.get(ident, ident) if step == "voies_acces" else ident
+            parts.append(f"{KINDS[step][0]} {shown}")
             i += 2
             continue
         if tuple(path[i:]) == ("echelle", "type"):

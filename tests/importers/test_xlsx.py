@@ -239,3 +239,21 @@ def test_libreoffice_calc_opens_the_workbook(example, tmp_path):
     for expected in ("Relecture du référentiel « Responsable commercial et marketing »", "Institut Exemple de Commerce",
                      "Ordonner les données dans un système d'information.", "Étude de cas"):
         assert expected in text
+
+
+def test_closed_vocabularies_are_read_and_reported_in_words(example, tmp_path):
+    book = export(example, tmp_path / "relecture.xlsx")
+    wb = openpyxl.load_workbook(book)
+    bc02, fiche = wb["BC02"], wb["Fiche"]
+    bc02.cell(row_of(bc02, "M2.1"), 4).value = "Projet"
+    fiche.cell(fiche_row(fiche, "voies_acces.candidature_libre.ouverte"), 3).value = "oui"
+    fiche.cell(fiche_row(fiche, "voies_acces.candidature_libre.jury"), 3).value = "Trois professionnels du secteur."
+    wb.save(book)
+    result = run("import", "xlsx", str(book), "--dans", str(example))
+    assert result.exit_code == 0, result.output
+    assert f"  BC02!D{row_of(bc02, 'M2.1')} : blocs/bc02.yaml, épreuve M2.1, type : « Étude de cas » → « Projet »" in result.stdout
+    assert ("  Fiche!C{} : certification.yaml, voie d'accès Candidature individuelle (libre), ouverte : « non » → « oui »"
+            .format(fiche_row(fiche, "voies_acces.candidature_libre.ouverte"))) in result.stdout
+    cert = yaml.safe_load((example / "certification.yaml").read_text(encoding="utf-8"))
+    assert {"voie": "candidature_libre", "ouverte": True, "jury": "Trois professionnels du secteur."} in cert["voies_acces"]
+    assert yaml.safe_load((example / "blocs" / "bc02.yaml").read_text(encoding="utf-8"))["modalites"][0]["type"] == "projet"
