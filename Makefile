@@ -9,10 +9,10 @@ BUILD   ?= build
 # Dates in the documents come from the last commit, never from the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-# Debian packages the tests drive: LibreOffice (DOCX → PDF), poppler (pdftotext,
-# pdftoppm), Chromium (the site), fonts for stable rendering.
-APT_PACKAGES := libreoffice-writer-nogui poppler-utils chromium fonts-dejavu-core fonts-liberation2 \
-                libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages the tests drive: LibreOffice (DOCX → PDF; Calc opens the review
+# workbook), poppler (pdftotext, pdftoppm), Chromium (the site), fonts for stable rendering.
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-dejavu-core \
+                fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: dossier test check clean schema docs bench system-deps
 
@@ -36,11 +36,13 @@ schema: $(STAMP)
 
 # The generated parts of the documentation (CLI reference, rules, code map); a test fails when they drift.
 docs: $(STAMP)
-	PYTHONPATH=tools $(BIN)/cog -r -c README.md docs/*.md
+	PYTHONPATH=tools $(BIN)/cog -r README.md docs/*.md
 
 system-deps:
 	@missing=""; \
 	for cmd in soffice pdftotext pdftoppm chromium; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
+	if command -v dpkg >/dev/null && ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 && ! dpkg -s libreoffice-calc >/dev/null 2>&1; then \
+	  missing="$$missing libreoffice-calc"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installation des paquets Debian manquants ($$missing)…"; \

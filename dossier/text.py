@@ -12,13 +12,18 @@ import datetime as dt
 import re
 import unicodedata
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'"})
+# Letters NFKD does not decompose (no combining mark to drop), spelled as their base letter so that a
+# name with « Ø », « Ł » or « Đ » keeps it in file names and search keys; ß is casefolded to « ss ».
+_LIGATURES = str.maketrans({
+    "œ": "oe", "æ": "ae", "’": "'", "‘": "'", "ʼ": "'",
+    "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "þ": "th", "ŋ": "n",
+})
 
 
 def fold(text: str) -> str:
     """Lower case, without accents, ligatures spelled out, apostrophes straight, spaces collapsed.
 
-    « L’Œuvre  Été » → « l'oeuvre ete ».
+    « L’Œuvre  Été » → « l'oeuvre ete » ; « Søren Łukasz » → « soren lukasz ».
     """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().translate(_LIGATURES)

@@ -1,4 +1,5 @@
-"""`dossier export`: the référentiel in an open format other systems read (1EdTech CASE 1.1)."""
+"""`dossier export`: the référentiel for other systems (1EdTech CASE 1.1) and for a team editing it
+outside the tool (an Excel workbook, brought back with `dossier import xlsx`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ import click
 
 from ..checks import check
 from ..errors import SourceError
-from ..text import plural
+from ..text import plural, slug
 from .common import print_report, sources_argument, strict_option, tally
 
 
 @click.group(name="export")
 def export_group() -> None:
-    """Exporter le référentiel dans un format ouvert, lisible par d'autres systèmes.
+    """Exporter le référentiel : en classeur Excel à faire relire, ou au format ouvert CASE.
 
-    Exemple : dossier export case sources --out referentiel-case.json
+    Exemple : dossier export xlsx sources --out relecture.xlsx
     """
 
 
@@ -66,3 +67,34 @@ def export_case(ctx: click.Context, folder: Path, out: Path, remplace: tuple[str
             f"{plural(len(cert.criteres), 'critère')}), {plural(len(package['CFAssociations']), 'association')}, "
             f"{plural(len(package.get('CFRubrics', [])), 'grille')}."
         )
+
+
+@export_group.command(name="xlsx")
+@sources_argument
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="CLASSEUR.xlsx",
+              help="Classeur à écrire (par défaut : <intitulé>.xlsx dans le dossier courant).")
+@click.pass_context
+def export_xlsx(ctx, folder: Path, out: Path | None) -> None:
+    """Écrire un classeur Excel de relecture : la fiche, puis une feuille par bloc.
+
+    Une ligne par activité, tâche, compétence (suivie de ses critères) et
+    épreuve ; les listes fermées (type d'épreuve, échelle, niveau, voies
+    d'accès ouvertes) en listes déroulantes ; les identifiants dans des
+    cellules verrouillées (feuilles protégées, sans mot de passe) ; une colonne
+    « Commentaire ». Les modifications reviennent dans les sources par
+    « dossier import xlsx CLASSEUR --dans DOSSIER ».
+
+    Exemple : dossier export xlsx sources --out relecture.xlsx
+    """
+    from ..importers import xlsx_export
+    from ..pipeline.plan import document_date
+
+    checked = check(folder)
+    if not checked.ok:
+        tally = print_report(checked, ctx.obj["quiet"], with_summary=False, infos=False)
+        raise SourceError(f"sources non conformes : {tally} ; corrigez-les avant d'exporter")
+    out = out or Path(f"{slug(checked.certification.intitule)}.xlsx")
+    result = xlsx_export.export(folder, out, document_date(checked.certification))
+    if not ctx.obj["quiet"]:
+        click.echo(f"Classeur écrit : {out} ({plural(result.blocs, 'bloc')}, {plural(result.rows, 'ligne')} à relire) ; "
+                   f"rapportez les modifications par : dossier import xlsx {out} --dans {folder}")

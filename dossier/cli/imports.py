@@ -1,4 +1,5 @@
-"""`dossier import`: an existing référentiel (Word table, RNCP open data, CASE package) → a sources folder."""
+"""`dossier import`: an existing référentiel (Word table, RNCP open data, CASE package) → a sources folder;
+edits back from Word and Excel into an existing one."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import click
 
 from ..checks import check
 from ..text import plural
+from .changes import bring_in, dry_run_option, into_option
 
 
 @click.group(name="import")
 def import_group() -> None:
-    """Importer un référentiel existant : d'un tableau Word, de l'open data RNCP, d'un paquet CASE.
+    """Importer un référentiel existant (tableau Word, open data RNCP, paquet CASE), ou rapporter des corrections (Word, Excel).
 
-    Exemple : dossier import rncp export.xml --fiche RNCP37488 --out rncp37488
+    Exemple : dossier import xlsx relecture.xlsx --dans sources --dry-run
     """
 
 
@@ -36,22 +38,44 @@ def _imported(out: Path, notes: list[str]) -> None:
 
 @import_group.command(name="docx")
 @click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
-@out_required
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier de sources à créer.")
+@into_option
 @force_option
-def import_docx(document: Path, out: Path, force: bool) -> None:
-    """Importer un référentiel d'un tableau Word à quatre colonnes.
+@dry_run_option
+def import_docx(document: Path, out: Path | None, into: Path | None, force: bool, dry_run: bool) -> None:
+    """Importer un référentiel d'un tableau Word à quatre colonnes, ou en rapporter les corrections.
 
     Activités | compétences | modalités | critères, comme dans les dossiers
     déposés : en-têtes sur une ou deux lignes, lignes de titre de bloc, une
     grande ligne par bloc ou une ligne par compétence avec cellules fusionnées,
-    puces « - », « • » ou listes Word, lignes « Durée : 3 heures ». Le texte est
-    gardé tel quel ; IMPORT.md liste ce qui est à revoir (par exemple les
-    critères qui n'ont pas pu être rattachés à une compétence précise).
+    puces « - », « • » ou listes Word, lignes « Durée : 3 heures ». L'en-tête
+    du document (intitulé, code RNCP, niveau, NSF, ROME…) est lu. Le texte est
+    gardé tel quel ; IMPORT.md liste ce qui est à revoir et chaque valeur
+    provisoire.
 
-    Exemple : dossier import docx referentiel.docx --out mon-referentiel
+    Avec --dans DOSSIER, met à jour les blocs d'un projet existant à partir du
+    document corrigé : chaque changement est affiché (--dry-run : sans rien
+    écrire) ; une compétence, un critère, une épreuve dont le texte a changé
+    garde son identifiant ; certification.yaml et les textes du livret ne
+    sont pas modifiés.
+
+    Exemple : dossier import docx corrige.docx --dans sources --dry-run
     """
     from ..importers import docx_table, writer
 
+    if (out is None) == (into is None):
+        raise click.UsageError("indiquez --out (nouveau dossier) ou --dans (dossier existant à mettre à jour)")
+    if into is not None:
+        if force:
+            raise click.UsageError("--force ne s'emploie qu'avec --out")
+        from ..importers import docx_merge
+
+        changes, notes = docx_merge.changes(document, into)
+        bring_in(into, document.name, changes, dry_run, notes=notes)
+        return
+    if dry_run:
+        raise click.UsageError("--dry-run ne s'emploie qu'avec --dans")
     cert, blocs, notes = docx_table.read(document)
     writer.write_project(out, cert, blocs, notes, document.name, force)
     _imported(out, notes)
@@ -101,3 +125,28 @@ def import_case(paquet: Path, out: Path, force: bool) -> None:
     cert, blocs, notes = case.read(paquet)
     writer.write_project(out, cert, blocs, notes, paquet.name, force)
     _imported(out, notes)
+
+
+@import_group.command(name="xlsx")
+@click.argument("workbook", metavar="CLASSEUR", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dans", "into", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Dossier de sources à mettre à jour (celui qui a été exporté).")
+@dry_run_option
+def import_xlsx(workbook: Path, into: Path, dry_run: bool) -> None:
+    """Rapporter dans les sources les modifications d'un classeur de relecture.
+
+    Le classeur est celui de « dossier export xlsx », relu et modifié par
+    l'équipe. Chaque modification est affichée avec sa cellule (« BC02!C7 »)
+    puis écrite dans les fichiers YAML, dont les commentaires, l'ordre des clés
+    et les guillemets sont gardés. Une cellule illisible (niveau « six »,
+    type d'épreuve hors liste, identifiant inconnu) ou modifiée à la fois dans
+    le classeur et, depuis l'export, dans les sources est signalée, et rien
+    n'est écrit. Les commentaires de la colonne « Commentaire » sont affichés,
+    pas écrits dans les sources. Un classeur sans modification ne change rien.
+
+    Exemple : dossier import xlsx relecture.xlsx --dans sources --dry-run
+    """
+    from ..importers import xlsx_import
+
+    read = xlsx_import.read(workbook, into)
+    bring_in(into, workbook.name, read.changes, dry_run, comments=read.comments, problems=read.problems)

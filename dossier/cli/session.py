@@ -33,9 +33,10 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     """Grilles d'évaluation : vierges, ou pré-remplies pour chaque candidat d'une session.
 
     Sans --candidats, écrit les grilles vierges (une par épreuve) dans
-    build/grilles/. Avec un CSV (UTF-8, séparateur « ; » ou « , », tel
-    qu'exporté par Excel ou LibreOffice ; colonnes « nom » et « blocs » au
-    moins), écrit une grille par candidat et par épreuve, et un PDF
+    build/grilles/. Avec un CSV tel qu'exporté par Excel ou LibreOffice
+    (UTF-8 ou Windows-1252 — le « CSV (séparateur : point-virgule) » d'Excel —,
+    reconnu et annoncé ; séparateur « ; » ou « , » ; colonnes « nom » et
+    « blocs » au moins), écrit une grille par candidat et par épreuve, et un PDF
     regroupant toutes les grilles de chaque épreuve pour l'impression, dans
     build/sessions/<session>/. Si une ligne est fausse, rien n'est produit
     (sauf avec --skip-invalid).
@@ -61,6 +62,8 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
     session = session or candidates.stem
     parsed = candidats_mod.read(candidates, str(candidates), checked.certification)
+    if parsed.delimiter and not quiet:
+        click.echo(f"{candidates} : lu en {parsed.encoding}, séparateur « {parsed.delimiter} ».", err=True)
     for diag in parsed.report.sorted():
         echo_diagnostic(diag)
     if parsed.report.errors and (not skip_invalid or not parsed.candidats):

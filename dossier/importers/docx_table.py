@@ -22,6 +22,7 @@ from lxml import etree
 from ..errors import DossierError
 from ..sources.model import TYPES_MODALITE
 from ..text import words
+from . import docx_heading, placeholders
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BULLET = re.compile(r"^\s*(?:[-–•▪◦·*]|\d+[.)])\s+")
@@ -191,20 +192,9 @@ def read(path: Path) -> tuple[dict, list[dict], list[str]]:
     blocs = [_bloc(i, d, notes) for i, d in enumerate((d for d in drafts if any(d.columns)), start=1)]
     if not blocs:
         raise DossierError(f"{path} : aucune compétence trouvée dans le tableau")
-    cert = {
-        "intitule": f"(intitulé à compléter — importé de {path.name})",
-        "niveau": 5,
-        "certificateurs": [{"nom": "(certificateur à compléter)"}],
-        "version": "1.0",
-        "date": "2000-01-01",
-        "objectifs_contexte": "(à compléter)",
-        "activites_visees": "(à compléter)",
-        "emplois_accessibles": ["(à compléter)"],
-        "voies_acces": [{"voie": v, "ouverte": False} for v in
-                        ("formation_initiale", "apprentissage", "formation_continue", "contrat_professionnalisation", "candidature_libre", "vae")],
-        "echelle": {"type": "acquis_non_acquis"},
-    }
-    notes.insert(0, "- Le tableau ne donne pas la fiche : intitulé, niveau, certificateur, date, voies d'accès… sont à compléter dans certification.yaml.")
+    found, fiche_notes = docx_heading.read(path), []  # the fiche: what the heading says, placeholders for the rest
+    cert = placeholders.complete(found, path.name, fiche_notes)
+    notes[:0] = ([f"- Lu dans l'en-tête du document : {docx_heading.summary(found)}."] if found else []) + fiche_notes
     return cert, blocs, notes
 
 

@@ -10,12 +10,14 @@ check` lists the competences still to be given some.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import DossierError
+from . import placeholders
 
 JURYS = {
     "SI_JURY_FI": "formation_initiale",
@@ -91,7 +93,7 @@ def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
     certificateurs = []
     for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR"):
         siret = (c.findtext("SIRET_CERTIFICATEUR") or "").strip()
-        item = {"nom": clean(c.findtext("NOM_CERTIFICATEUR")) or "(à compléter)"}
+        item = {"nom": clean(c.findtext("NOM_CERTIFICATEUR")) or placeholders.TO_COMPLETE}
         if siret:
             item["siret"] = siret
         else:
@@ -105,30 +107,26 @@ def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
         if ouverte:
             item["jury"] = clean(el.findtext("COMPOSITION")) or "(composition à compléter)"
         voies.append(item)
-    emplois = bullets(fiche.findtext("TYPE_EMPLOI_ACCESSIBLES") or "") or ["(à compléter)"]
-    cert = {
+    emplois = bullets(fiche.findtext("TYPE_EMPLOI_ACCESSIBLES") or "")
+    date = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", (fiche.findtext("DATE_EFFET") or "").strip())
+    found = {
         "intitule": clean(fiche.findtext("INTITULE")),
         "code_rncp": number,
-        "niveau": int(niveau.group(0)) if niveau else 3,
+        "niveau": int(niveau.group(0)) if niveau else None,
         "codes": {
             "nsf": _codes(fiche, "CODES_NSF/NSF/CODE", r"\d{3}[a-z]?", 3),
             "rome": _codes(fiche, "CODES_ROME/ROME/CODE", r"[A-N]\d{4}", 5),
             "formacode": _codes(fiche, "FORMACODES/FORMACODE/CODE", r"\d{5}", 5),
         },
         "certificateurs": certificateurs,
-        "version": "1.0",
-        "date": (fiche.findtext("DATE_EFFET") or "").strip(),
-        "objectifs_contexte": clean(fiche.findtext("OBJECTIFS_CONTEXTE")) or "(à compléter)",
-        "activites_visees": clean(fiche.findtext("ACTIVITES_VISEES")) or "(à compléter)",
+        "date": dt.date(int(date.group(3)), int(date.group(2)), int(date.group(1))) if date else None,
+        "objectifs_contexte": clean(fiche.findtext("OBJECTIFS_CONTEXTE")),
+        "activites_visees": clean(fiche.findtext("ACTIVITES_VISEES")),
         "emplois_accessibles": emplois,
         "prerequis": clean(fiche.findtext("PREREQUIS_ENTREE_FORMATION")),
         "voies_acces": voies,
-        "echelle": {"type": "acquis_non_acquis"},
     }
-    date = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", cert["date"])
-    cert["date"] = f"{date.group(3)}-{date.group(2)}-{date.group(1)}" if date else "2000-01-01"
-    if not date:
-        notes.append("- La fiche n'a pas de date d'effet : date de version mise au 2000-01-01, à corriger.")
+    cert = placeholders.complete(found, f"la fiche {number}", notes)
     blocs = []
     for n, b in enumerate(fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES"), start=1):
         raw = (b.findtext("CODE") or "").strip().upper()

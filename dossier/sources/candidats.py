@@ -1,7 +1,9 @@
 """A session's candidates, read from a CSV as Excel and LibreOffice export it.
 
-UTF-8 with or without BOM, `;` or `,` between fields; headers are matched
-without regard to case or accents (« Nom », « Prénom », « N° », « Blocs »…).
+UTF-8 with or without BOM, or Windows-1252 (what Excel writes for « CSV
+(séparateur : point-virgule) »): a file that is not valid UTF-8 is read as
+Windows-1252, and the result says which. `;` or `,` between fields; headers
+are matched without regard to case or accents (« Nom », « Prénom », « N° »…).
 Every bad row is reported with its line; nothing is produced until all are right
 (or the caller chooses to skip them).
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..text import fold
 from .diagnostics import Loc, Report
 from .model import Certification
-from .read import read_text
+from .read import read_bytes
 
 COLUMNS = {
     "nom": ("nom", "nom de famille", "nom du candidat", "name", "last name"),
@@ -53,6 +55,34 @@ class CandidateFile:
     report: Report = field(default_factory=Report)
     invalid_lines: list[int] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = ""  # « UTF-8 » or « Windows-1252 », as read
+    delimiter: str = ""
+
+
+HINT = "dans Excel, « Enregistrer sous » → « CSV UTF-8 (délimité par des virgules) »"
+
+
+def decode(data: bytes, display: str, report: Report) -> tuple[str, str] | None:
+    """(text, encoding name): UTF-8 (BOM or not) first; bytes that are not UTF-8 are Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text, encoding = data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError as exc:  # one of the five bytes cp1252 leaves undefined
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            report.error(
+                "csv-encodage", Loc(display, line, col), "",
+                f"le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x{data[exc.start]:02x}) ; {HINT}",
+            )
+            return None
+    if "\x00" in text:
+        report.error("csv-encodage", Loc(display), "", "le fichier contient un caractère nul : fichier binaire ?")
+        return None
+    return text, encoding
 
 
 def _column(header: str) -> str | None:
@@ -76,17 +106,16 @@ def _bloc_codes(cert: Certification) -> dict[str, str]:
 def read(path: Path, display: str, cert: Certification) -> CandidateFile:
     result = CandidateFile()
     report = result.report
-    text = read_text(
-        Path(path), display, report, prefix="csv-",
-        hint="dans Excel, « Enregistrer sous » → « CSV UTF-8 (délimité par des virgules) »",
-    )
-    if text is None:
+    data = read_bytes(Path(path), display, report, prefix="csv-")
+    decoded = None if data is None else decode(data, display, report)
+    if decoded is None:
         return result
+    text, result.encoding = decoded
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         report.error("csv-vide", Loc(display, 1, 1), "", "fichier vide : la première ligne doit nommer les colonnes")
         return result
-    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    delimiter = result.delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = next(reader)
     columns: dict[str, int] = {}

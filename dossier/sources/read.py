@@ -54,20 +54,25 @@ def loc_of(display: str, node: yaml.Node) -> Loc:
     return Loc(display, mark.line + 1, mark.column + 1)
 
 
+def read_bytes(path: Path, display: str, report: Report, prefix: str = "") -> bytes | None:
+    """A file's bytes, or report why it cannot be read; rules get `prefix`."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        report.error(prefix + "fichier-absent", Loc(display), "", "fichier introuvable")
+    except IsADirectoryError:
+        report.error(prefix + "fichier-illisible", Loc(display), "", "un fichier est attendu, c'est un dossier")
+    except OSError as exc:
+        report.error(prefix + "fichier-illisible", Loc(display), "", f"lecture impossible ({exc.strerror})")
+    return None
+
+
 def read_text(
     path: Path, display: str, report: Report, prefix: str = "", hint: str = "enregistrez-le en UTF-8"
 ) -> str | None:
     """Read a UTF-8 text file (BOM or not), or report why it cannot be read; rules get `prefix`."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        report.error(prefix + "fichier-absent", Loc(display), "", "fichier introuvable")
-        return None
-    except IsADirectoryError:
-        report.error(prefix + "fichier-illisible", Loc(display), "", "un fichier est attendu, c'est un dossier")
-        return None
-    except OSError as exc:
-        report.error(prefix + "fichier-illisible", Loc(display), "", f"lecture impossible ({exc.strerror})")
+    data = read_bytes(path, display, report, prefix)
+    if data is None:
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

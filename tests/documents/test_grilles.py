@@ -191,7 +191,8 @@ def test_bad_rows_reported_with_line_numbers_and_nothing_produced(tmp_path):
         f"{csv}:4:2: blocs: bloc « BC07 » inconnu (blocs : BC01, BC02, BC03, BC04) [erreur csv-blocs]",
         f"{csv}:5:2: blocs: aucun bloc indiqué [erreur csv-blocs]",
     ]
-    assert result.stderr == f"Erreur : {csv} : 3 lignes invalides ; aucune grille n'a été produite\n"
+    assert result.stderr == (f"{csv} : lu en UTF-8, séparateur « , ».\n"
+                             f"Erreur : {csv} : 3 lignes invalides ; aucune grille n'a été produite\n")
     assert not (tmp_path / "out").exists()
     skipped = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"), "--skip-invalid", "--format", "docx")
     assert skipped.exit_code == 0, skipped.output
@@ -200,10 +201,13 @@ def test_bad_rows_reported_with_line_numbers_and_nothing_produced(tmp_path):
 
 
 def test_wrong_encoding(tmp_path):
-    csv = write_csv(tmp_path / "s.csv", "nom;blocs\nDupont;BC01\nHélène;BC01\n", encoding="latin-1")
+    # 0x81 is neither UTF-8 nor Windows-1252 (tests/sources/test_candidats.py reads the encodings that are)
+    csv = tmp_path / "s.csv"
+    csv.write_bytes(b"nom;blocs\nDupont;BC01\nH\x81l;BC01\n")
     result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"{csv}:3:2: le fichier n'est pas en UTF-8 (octet 0xe9) ; dans Excel, « Enregistrer sous »")
+    assert result.stdout.startswith(
+        f"{csv}:3:2: le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x81) ; dans Excel, « Enregistrer sous »")
     assert not (tmp_path / "out").exists()
 
 

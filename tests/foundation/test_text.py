@@ -18,6 +18,12 @@ from dossier.text import anchor, date_fr, fold, plural, same, search_key, slug, 
         ("Straße", "strasse"),
         ("ﬁche", "fiche"),  # a ligature from a PDF copy
         ("\u00a0Été\u202f!", "ete !"),  # no-break spaces are spaces
+        # letters NFKD leaves whole (no combining mark to drop) keep their base letter
+        ("Søren ØSTERGÅRD", "soren ostergard"),
+        ("Łukasz Wałęsa", "lukasz walesa"),
+        ("Đorđe", "dorde"),
+        ("Þórður Guðmundsson", "thordur gudmundsson"),
+        ("Ħamrun, Kırıkkale", "hamrun, kirikkale"),
     ],
 )
 def test_fold(text, folded):
@@ -37,6 +43,8 @@ def test_fold_is_idempotent():
         ("  --BC01--  ", "bc01"),
         ("M1.1", "m1-1"),
         ("!!!", "certification"),
+        ("Ødegaard Øystein", "odegaard-oystein"),  # « Ø » keeps its letter in a file name
+        ("Łódź", "lodz"),
     ],
 )
 def test_slug(text, expected):

@@ -2,10 +2,13 @@
    Accent- and case-insensitive; results are built with DOM methods, never with innerHTML. */
 (function () {
   "use strict";
+  // letters NFKD does not decompose, as in dossier/text.py
+  var LETTERS = { "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "ŋ": "n", "þ": "th" };
   function fold(text) {
     // as dossier/text.py's search_key(): the index's keys are folded the same way
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ß/g, "ss")
-      .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[’‘ʼ']/g, " ");
+      .replace(/œ/g, "oe").replace(/æ/g, "ae")
+      .replace(/[øđðłħıŧŋþ]/g, function (c) { return LETTERS[c]; }).replace(/[’‘ʼ']/g, " ");
   }
   var index = window.DOSSIER_INDEX || { root: "", entries: [] };
   var params = new URLSearchParams(window.location.search);
