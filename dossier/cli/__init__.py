@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from ..errors import DossierError, environment_error
+from ..text import printable
 from ..version import __version__
 from .build import build_command, site_command
 from .check import check_command, regles_command, schema_command
@@ -24,17 +26,34 @@ class InternalError(click.ClickException):
     exit_code = 3
 
     def show(self, file=None) -> None:
-        click.echo(f"Erreur interne : {self.format_message()}", err=True, file=file)
+        click.echo(printable(f"Erreur interne : {self.format_message()}"), err=True, file=file)
 
 
 class Group(click.Group):
-    """The one error boundary: a bug becomes one line, a traceback only with --verbose."""
+    """The one error boundary: a bug becomes one line, a traceback only with --verbose.
+
+    What the machine causes is not a bug: a refusal of the system (a read-only or full disk, a
+    file where a folder should be, a port taken), memory running out, a worker process killed —
+    each is a user error (exit 1) saying what to do.
+    """
 
     def invoke(self, ctx: click.Context):
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
+        except OSError as exc:
+            if exc.errno is None:
+                raise InternalError(f"{type(exc).__name__}: {exc} — relancez avec --verbose pour le détail, et signalez-le") from exc
+            raise environment_error(exc) from exc
+        except MemoryError as exc:
+            raise DossierError("mémoire insuffisante : fermez d'autres programmes, ou relancez avec --jobs 1") from exc
+        except BrokenProcessPool as exc:
+            raise DossierError(
+                "un processus de construction s'est arrêté brutalement (mémoire insuffisante ?) : relancez avec --jobs 1"
+            ) from exc
         except Exception as exc:  # a bug of ours, not the user's
             if ctx.obj and ctx.obj.get("verbose"):
                 raise

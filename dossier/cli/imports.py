@@ -8,6 +8,7 @@ import click
 
 from ..checks import check
 from ..text import plural
+from .common import echo
 
 
 @click.group(name="import")
@@ -18,15 +19,18 @@ def import_group() -> None:
     """
 
 
-force_option = click.option("--force", is_flag=True, help="Remplacer le dossier de sortie s'il existe.")
-out_required = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Remplacer un import précédent dans ce dossier (seuls les fichiers qu'un import a écrits sont remplacés).",
+)
+out_required = click.option("--out", type=click.Path(path_type=Path), metavar="DIRECTORY", required=True,
                             help="Dossier de sources à créer.")
 
 
 def _imported(out: Path, notes: list[str]) -> None:
     checked = check(out)
     report = checked.report
-    click.echo(
+    echo(
         f"Sources écrites dans {out}/ ({plural(len(checked.certification.blocs) if checked.certification else 0, 'bloc')}, "
         f"{plural(len(checked.certification.competences) if checked.certification else 0, 'compétence')}) ; "
         f"à revoir : {out / 'IMPORT.md'} ; dossier check : {plural(report.errors, 'erreur')}, "
@@ -35,7 +39,7 @@ def _imported(out: Path, notes: list[str]) -> None:
 
 
 @import_group.command(name="docx")
-@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("document", type=click.Path(path_type=Path))
 @out_required
 @force_option
 def import_docx(document: Path, out: Path, force: bool) -> None:
@@ -53,12 +57,12 @@ def import_docx(document: Path, out: Path, force: bool) -> None:
     from ..importers import docx_table, writer
 
     cert, blocs, notes = docx_table.read(document)
-    writer.write_project(out, cert, blocs, notes, document.name, force)
+    writer.write_project(out, cert, blocs, notes, document.name, force, origin=document)
     _imported(out, notes)
 
 
 @import_group.command(name="rncp")
-@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("export", type=click.Path(path_type=Path))
 @click.option("--fiche", required=True, help="Numéro de la fiche à importer (RNCP37488).")
 @out_required
 @force_option
@@ -76,5 +80,5 @@ def import_rncp(export: Path, fiche: str, out: Path, force: bool) -> None:
     from ..importers import rncp, writer
 
     cert, blocs, notes = rncp.read(export, fiche)
-    writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force)
+    writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force, origin=export)
     _imported(out, notes)
