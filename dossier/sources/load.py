@@ -45,7 +45,7 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
         """The path as the user reads it: relative to the working folder when below it, else as given."""
         try:
             try:
-                return str(path.resolve().relative_to(base.resolve()))
+                return str((path.parent.resolve() / path.name).relative_to(base.resolve()))  # a link by its own name
             except (OSError, RuntimeError):  # a link loop: the path as written, links not followed
                 return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
         except ValueError:
@@ -114,17 +114,20 @@ def _image_problem(data: bytes, kind: str) -> str:
     """Why `data` is not a usable image of this kind ("" if it is one)."""
     from PIL import Image, UnidentifiedImageError  # imported only when there is a logo
 
+    too_big = f"logo trop grand ({{}} pixels ; {MAX_LOGO_PIXELS} au plus de côté) : réduisez-le"
     try:
         with Image.open(io.BytesIO(data)) as image:
             found, (width, height) = image.format, image.size
             if found != kind:
                 return f"le logo n'est pas une image {kind} (c'est {'une image ' + found if found else 'autre chose'}) : enregistrez-le en {kind}"
             if max(width, height) > MAX_LOGO_PIXELS:
-                return f"logo trop grand ({width} × {height} pixels ; {MAX_LOGO_PIXELS} au plus de côté) : réduisez-le"
+                return too_big.format(f"{width} × {height}")
             image.verify()
+    except Image.DecompressionBombError:  # Pillow's own bound, far above ours
+        return too_big.format("des centaines de millions de")
     except UnidentifiedImageError:
         return f"le logo n'est pas une image lisible : enregistrez-le en {kind}"
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (OSError, ValueError, SyntaxError):
         return f"image {kind} abîmée : enregistrez le logo de nouveau"
     return ""
 

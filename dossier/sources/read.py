@@ -46,6 +46,7 @@ _YAML_PROBLEMS = {
     "found unexpected ':'": "« : » inattendu",
     "while parsing a block collection": "liste mal formée",
     "while parsing a flow sequence": "liste entre crochets mal formée",
+    "found invalid Unicode character escape code": "code de caractère invalide après \\u ou \\U (demi-caractère UTF-16 ?)",
     "exceeded maximum nesting depth": "imbrication trop profonde (listes ou dictionnaires les uns dans les autres)",
 }
 
