@@ -51,6 +51,8 @@ def run_build(ctx: click.Context, folder: Path, out: Path, options: BuildOptions
         terminal.close()
     if result.refused:
         raise SourceError(f"sources non conformes : {tally(result.checked)} ; rien n'a été construit")
+    for path in result.foreign:
+        echo(f"Attention : {path} n'a pas été écrit par dossier et n'est pas dans MANIFEST.sha256 : retirez-le avant le dépôt.", err=True)
     if ctx.obj["verbose"]:
         for path in result.written:
             echo(f"écrit : {path}")

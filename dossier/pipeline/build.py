@@ -59,6 +59,7 @@ class BuildResult:
     checked: Checked | None  # None: nothing changed, the sources were not read
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # outputs of earlier builds this one no longer makes
+    foreign: list[Path] = field(default_factory=list)  # files in the bundle that no build wrote (kept)
     up_to_date: int = 0
     seconds: float = 0.0
     bundle: bool = False  # was the filing bundle made (or already up to date)?
@@ -157,16 +158,11 @@ def build(
             continue
         result.written.append(write_atomic(target, data))
         state.record(str(out.path), None, out_dir)
-    # what earlier builds wrote in the folders this one made whole, and it no longer makes
     keep = {o.path for o in outputs} | {o.path for o, _ in derived} | {o.path for o in per_bloc}
     whole = ([spec.folder for spec in DOCUMENTS.values()] if options.full else [])
     whole += [SITE] if any(o.document == SITE for o, _ in derived) else []
     whole += [BUNDLE] if result.bundle else []
-    for name in whole:
-        ours = [rel[len(name) + 1:] for rel in state.written if rel.startswith(name + "/")]
-        for rel in remove_stale(out_dir / name, {p.relative_to(name) for p in keep if p.parts[0] == name}, ours):
-            state.forget(f"{name}/{rel.as_posix()}")
-            result.removed.append(out_dir / name / rel)
+    _remove_stale(out_dir, whole, keep, state, result)
     state.trees[options.key] = tree
     state.save()
     result.seconds = time.perf_counter() - start
@@ -183,6 +179,19 @@ class _Built:
     format: str
     label: str
     data: bytes
+
+
+def _remove_stale(out_dir: Path, folders: list[str], keep: set[Path], state: State, result: BuildResult) -> None:
+    """What earlier builds wrote in the folders this one made whole, and it no longer makes; and in the
+    bundle, what no build wrote (kept, but said: the manifest does not list it)."""
+    for name in folders:
+        ours = [rel[len(name) + 1:] for rel in state.written if rel.startswith(name + "/")]
+        for rel in remove_stale(out_dir / name, {p.relative_to(name) for p in keep if p.parts[0] == name}, ours):
+            state.forget(f"{name}/{rel.as_posix()}")
+            result.removed.append(out_dir / name / rel)
+    if BUNDLE in folders:
+        bundle = out_dir / BUNDLE
+        result.foreign = sorted(p for p in bundle.rglob("*") if not p.is_dir() and p.relative_to(out_dir) not in keep)
 
 
 def _one_file_each(outputs: list[Output]) -> None:
