@@ -51,16 +51,15 @@ def identifiants_uniques(cert: Certification) -> Iterator[Finding]:
 )
 def homonymes(cert: Certification) -> Iterator[Finding]:
     """M1.1 and M1-1 are two identifiers but one file name (the grid bc01-m1-1) and one anchor."""
-    seen: dict[str, object] = {}
+    seen: dict[str, tuple] = {}
     for bloc in cert.blocs:
         for m in bloc.modalites:
-            other = seen.setdefault(slug(m.id), m)
+            other_bloc, other = seen.setdefault(slug(m.id), (bloc, m))
             if other is not m and other.id != m.id:
                 loc, path = m.src.at("id")
-                yield loc, path, (
-                    f"« {m.id} » et « {other.id} » ({_where(other, loc)}) donneraient le même nom de fichier "
-                    f"(grille {slug(bloc.code)}-{slug(m.id)}) et le même lien : changez l'un des deux identifiants"
-                )
+                same = "le même nom de fichier (grille {}) et le même lien".format(f"{slug(bloc.code)}-{slug(m.id)}")
+                clash = same if other_bloc is bloc else f"le même lien dans le livret (#epreuve-{slug(m.id)})"
+                yield loc, path, f"« {m.id} » et « {other.id} » ({_where(other, loc)}) donneraient {clash} : changez l'un des deux identifiants"
     names: dict[str, object] = {}
     for prose in cert.prose:
         other = names.setdefault(slug(prose.name), prose)
