@@ -32,7 +32,7 @@ from .owned import prune as remove_stale
 from .plan import Output, plan, render_env
 from .produce import Job, make
 from .state import STATE_FILE, State, fingerprint, tree_key
-from .write import write_atomic
+from .write import write_all
 
 __all__ = ["BuildOptions", "BuildResult", "Hooks", "TARGETS", "build", "unchanged"]
 
@@ -148,15 +148,12 @@ def build(
             result.bundle = True
     _one_file_each(outputs + [o for o, _ in derived])
 
-    for out, data in made:
-        result.written.append(write_atomic(out_dir / out.path, data))
+    changed = [(out, data) for out, data in derived if not _same_on_disk(out, data, state, out_dir)]
+    result.up_to_date += len(derived) - len(changed)  # derived files are cheap to make: written only when they differ
+    result.written = write_all([(out_dir / out.path, data) for out, data in made + changed])  # all or none
+    for out, _ in made:
         state.record(str(out.path), fingerprints[out.path], out_dir)
-    for out, data in derived:  # cheap to make again; written only when they differ
-        target = out_dir / out.path
-        if state.file_intact(str(out.path), out_dir) and target.read_bytes() == data:
-            result.up_to_date += 1
-            continue
-        result.written.append(write_atomic(target, data))
+    for out, _ in changed:
         state.record(str(out.path), None, out_dir)
     keep = {o.path for o in outputs} | {o.path for o, _ in derived} | {o.path for o in per_bloc}
     whole = ([spec.folder for spec in DOCUMENTS.values()] if options.full else [])
@@ -179,6 +176,11 @@ class _Built:
     format: str
     label: str
     data: bytes
+
+
+def _same_on_disk(out: Output, data: bytes, state: State, out_dir: Path) -> bool:
+    target = out_dir / out.path
+    return state.file_intact(str(out.path), out_dir) and target.read_bytes() == data
 
 
 def _remove_stale(out_dir: Path, folders: list[str], keep: set[Path], state: State, result: BuildResult) -> None:

@@ -76,6 +76,15 @@ class UnreadableError(Exception):
         self.message = message
 
 
+def _unreadable(exc: OSError) -> str:
+    """Why the system refused to read a file, in French, with what to do."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "lecture refusée (droits insuffisants) : donnez-vous le droit de lire ce fichier"
+    if exc.errno == errno.EIO:
+        return "lecture impossible : erreur du disque"
+    return f"lecture impossible ({exc.strerror or exc})"
+
+
 _KINDS = {
     stat.S_IFIFO: "un tube nommé (FIFO)",
     stat.S_IFCHR: "un périphérique",
@@ -105,7 +114,7 @@ def open_regular(path: Path, inside: Path | None = None, limit: int | None = Non
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnreadableError("fichier-illisible", "lien symbolique qui renvoie à lui-même (boucle)") from exc
-        raise UnreadableError("fichier-illisible", f"lecture impossible ({exc.strerror})") from exc
+        raise UnreadableError("fichier-illisible", _unreadable(exc)) from exc
     if inside is not None:
         root = Path(inside).resolve()
         if real != root and root not in real.parents:
@@ -119,7 +128,7 @@ def open_regular(path: Path, inside: Path | None = None, limit: int | None = Non
     except IsADirectoryError as exc:
         raise UnreadableError("fichier-illisible", "un fichier est attendu, c'est un dossier") from exc
     except OSError as exc:
-        raise UnreadableError("fichier-illisible", f"lecture impossible ({exc.strerror})") from exc
+        raise UnreadableError("fichier-illisible", _unreadable(exc)) from exc
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -141,7 +150,7 @@ def read_bytes(path: Path, inside: Path | None = None, limit: int = MAX_SOURCE_B
         with open_regular(path, inside, limit) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise UnreadableError("fichier-illisible", f"lecture impossible ({exc.strerror})") from exc
+        raise UnreadableError("fichier-illisible", _unreadable(exc)) from exc
     if len(data) > limit:  # it grew while being read
         raise UnreadableError("fichier-taille", f"fichier trop gros (plus de {_size(limit)})")
     return data
