@@ -63,7 +63,9 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
     blocs = []
     bloc_dir = folder / BLOCS_DIR
     bloc_files = sorted(p for p in bloc_dir.glob("*.yaml")) + sorted(bloc_dir.glob("*.yml")) if bloc_dir.is_dir() else []
-    if not bloc_files:
+    if bloc_dir.is_symlink() and not bloc_dir.exists():
+        report.error("fichier-illisible", Loc(show(bloc_dir)), "", "lien symbolique cassé ou qui renvoie à lui-même : un dossier est attendu")
+    elif not bloc_files:
         report.error("bloc-absent", Loc(show(bloc_dir)), "", "aucun bloc : ajoutez un fichier blocs/bc01.yaml")
     for path in bloc_files:
         files.append(path)

@@ -303,6 +303,12 @@ def _special(folder: Path, case: str, outside: Path) -> tuple[str, str]:
         (folder / "blocs" / "a.yaml").symlink_to("b.yaml")
         (folder / "blocs" / "b.yaml").symlink_to("a.yaml")
         return "blocs/a.yaml", "lien symbolique qui renvoie à lui-même (boucle) [erreur fichier-illisible]"
+    if case == "dossier-en-boucle":
+        import shutil
+
+        shutil.rmtree(folder / "blocs")
+        (folder / "blocs").symlink_to("blocs")
+        return "blocs", "lien symbolique cassé ou qui renvoie à lui-même : un dossier est attendu [erreur fichier-illisible]"
     if case == "dev-zero":
         (folder / "blocs" / "bc02.yaml").symlink_to("/dev/zero")
         return "blocs/bc02.yaml", "lien vers un fichier hors du dossier des sources : refusé (copiez le fichier dans le dossier) [erreur fichier-hors-sources]"
@@ -327,7 +333,7 @@ def _special(folder: Path, case: str, outside: Path) -> tuple[str, str]:
     raise AssertionError(case)
 
 
-SPECIAL = ["boucle", "boucle-a-deux", "dev-zero", "fifo", "fifo-yaml", "lien-dehors", "lien-casse", "dossier", "trop-gros"]
+SPECIAL = ["boucle", "boucle-a-deux", "dossier-en-boucle", "dev-zero", "fifo", "fifo-yaml", "lien-dehors", "lien-casse", "dossier", "trop-gros"]
 
 
 @pytest.mark.parametrize("case", variants(SPECIAL, quick="fifo"))
