@@ -206,3 +206,17 @@ def test_control_characters_in_a_word_file_never_reach_the_sources(tmp_path):
         assert "\\x" not in text and "\\u" not in text  # nor as YAML escapes
     assert "3 caractère(s) de contrôle invisible(s) retiré(s) du texte importé." in (tmp_path / "src" / "IMPORT.md").read_text(encoding="utf-8")
     assert run("check", str(tmp_path / "src")).stdout.count("caractere-controle") == 0
+
+
+def test_control_characters_in_an_open_data_export_never_reach_the_sources(tmp_path):
+    export = tmp_path / "export.xml"
+    text = OLD.read_text(encoding="utf-8")
+    start = text.index("<INTITULE>") + len("<INTITULE>")
+    # C1 controls and DEL are legal raw in XML 1.0; C0 ones, escaped twice as old exports do, are dropped by the decoding
+    export.write_text(text[:start] + "\x9b[31m&amp;#1;\x7f" + text[start:], encoding="utf-8")
+    result = imported(export, tmp_path / "paie")
+    assert result.exit_code == 0, result.output
+    cert = (tmp_path / "paie" / "certification.yaml").read_text(encoding="utf-8")
+    assert "\\x" not in cert and "\\e" not in cert and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", cert)
+    assert yaml.safe_load(cert)["intitule"].startswith("[31mGestionnaire de paie")
+    assert "2 caractère(s) de contrôle invisible(s) retiré(s)" in (tmp_path / "paie" / "IMPORT.md").read_text(encoding="utf-8")

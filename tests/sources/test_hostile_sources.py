@@ -358,3 +358,23 @@ def test_a_link_inside_the_sources_is_followed(project):
     (folder / "blocs" / "bc01.yaml").rename(folder / "blocs" / "commun" / "vente.yaml")
     (folder / "blocs" / "bc01.yaml").symlink_to("commun/vente.yaml")
     assert check(folder, "--strict").exit_code == 0
+
+
+def test_a_control_character_in_a_candidates_cell_refuses_its_row(project, tmp_path):
+    """A \\x01 in a name used to give Word grids LibreOffice could not open."""
+    csv = tmp_path / "juin.csv"
+    csv.write_text("nom;prenom;numero;blocs\nDu\x01pont;Marie;1;BC01\nMartin;Lu\x1b[31mc;2;BC01\nDurand;Zo\x7fé;3;BC01\nPetit;Léa;4;BC01\n", encoding="utf-8")
+    folder = project()
+    result = run("grilles", str(folder), "--candidats", "juin.csv", "--out", "out", "--format", "html", cwd=tmp_path)
+    assert result.exit_code == 1 and "Erreur interne" not in result.output
+    assert not RAW_CONTROL.search(result.stdout + result.stderr)
+    assert [line for line in lines(result) if "csv-caractere" in line] == [
+        "juin.csv:2:1: nom: caractère de contrôle U+0001 dans la cellule : supprimez-le (il abîmerait les grilles) [erreur csv-caractere]",
+        "juin.csv:3:2: prenom: caractère de contrôle U+001B (échappement) dans la cellule : supprimez-le (il abîmerait les grilles) [erreur csv-caractere]",
+        "juin.csv:4:2: prenom: caractère de contrôle U+007F (suppression) dans la cellule : supprimez-le (il abîmerait les grilles) [erreur csv-caractere]",
+    ]
+    assert "juin.csv : 3 lignes invalides ; aucune grille n'a été produite" in result.stderr
+    assert not (tmp_path / "out").exists()
+    skipped = run("grilles", str(folder), "--candidats", "juin.csv", "--out", "out", "--format", "html", "--skip-invalid", cwd=tmp_path)
+    assert skipped.exit_code == 0, skipped.output
+    assert [p.name for p in (tmp_path / "out" / "sessions" / "juin" / "bc01-m1-1").iterdir()] == ["4-petit-lea.html"]
