@@ -42,7 +42,10 @@ class Group(click.Group):
 
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+        except click.ClickException as exc:  # a value the user typed may be in it: never a raw control character
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except OSError as exc:
             if exc.errno is None:

@@ -378,3 +378,11 @@ def test_a_control_character_in_a_candidates_cell_refuses_its_row(project, tmp_p
     skipped = run("grilles", str(folder), "--candidats", "juin.csv", "--out", "out", "--format", "html", "--skip-invalid", cwd=tmp_path)
     assert skipped.exit_code == 0, skipped.output
     assert [p.name for p in (tmp_path / "out" / "sessions" / "juin" / "bc01-m1-1").iterdir()] == ["4-petit-lea.html"]
+
+
+def test_a_control_character_typed_on_the_command_line_is_never_echoed(project):
+    for args in (["build", ".", "--format", "pdf,\x1b[31m"], ["build", ".", "--only", "\x9b2J"], ["n\x1bimporte"]):
+        result = run(*args, cwd=project())
+        assert result.exit_code == 2 and "Erreur interne" not in result.output
+        assert not RAW_CONTROL.search(result.stdout + result.stderr), result.stderr
+        assert "\\x1b" in result.stderr or "\\x9b" in result.stderr
