@@ -1,4 +1,5 @@
-"""Text done once: folding accents and case, slugs, anchors, French dates and counts.
+"""Text done once: folding accents and case, slugs, anchors, French dates and counts; the characters
+no document may hold, what a terminal may be sent, and the links a document may carry.
 
 Every comparison, file name, anchor and search key goes through `fold()`, so
 two of them can never disagree on « Œuvre », « É » or a typographic apostrophe.
@@ -71,3 +72,82 @@ def date_fr(day: dt.date | None) -> str:
 def plural(n: int, word: str, plural_form: str | None = None) -> str:
     """« 1 bloc », « 2 blocs », « 0 bloc » (French: the singular up to 1)."""
     return f"{n} {word if n <= 1 else (plural_form or word + 's')}"
+
+
+# --- characters that may not enter a document, and what a terminal may be sent -------------
+
+# Every C0 control but tab and newline, DEL, every C1 control, UTF-16 surrogates (never valid
+# alone) and the two non-characters XML 1.0 forbids: none may reach a document (the DOCX and the
+# bundle's XML would not be well-formed, a terminal would obey the escape sequences).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_NAMES = {
+    "\x00": "caractère nul", "\x08": "retour arrière", "\x0b": "tabulation verticale", "\x0c": "saut de page",
+    "\x0d": "retour chariot", "\x1b": "échappement", "\x7f": "suppression", "\x85": "passage à la ligne C1",
+}
+# What a terminal is never sent raw: the controls above, tab and newline inside one message line
+# aside, and the bidirectional overrides that can make a line read other than it is.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def controls(text: str) -> list[tuple[int, str]]:
+    """Where `text` holds a character no document may contain: (index, character), in order."""
+    return [(m.start(), m.group()) for m in _CONTROLS.finditer(text)]
+
+
+def without_controls(text: str) -> str:
+    """`text` with every such character removed."""
+    return _CONTROLS.sub("", text)
+
+
+def control_name(char: str) -> str:
+    """« caractère de contrôle U+001B (échappement) », as a message says it."""
+    code = f"U+{ord(char):04X}"
+    name = _CONTROL_NAMES.get(char)
+    if "\ud800" <= char <= "\udfff":
+        return f"demi-caractère UTF-16 isolé {code}"
+    if char in "\ufffe\uffff":
+        return f"non-caractère {code}"
+    return f"caractère de contrôle {code}" + (f" ({name})" if name else "")
+
+
+def printable(text: str) -> str:
+    """`text` as a terminal may show it: each control character written as a visible \\xNN or \\uNNNN."""
+    def visible(m: re.Match) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(visible, text)
+
+
+# --- links ----------------------------------------------------------------------------------
+
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_C0_AND_SPACES = "".join(map(chr, range(0x21))) + "\xa0"
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def safe_link(href: str) -> str | None:
+    """The link a document may carry, or None: only http, https, mailto and anchors in the page.
+
+    The target is read as a browser would: HTML character references decoded (as many times as it
+    takes: « javascript&#58; », « &#x6A;avascript », « &colon; »), tabs and line breaks dropped,
+    leading and trailing spaces and controls stripped. A relative link is refused too: in a PDF or
+    a Word file it would resolve against the build machine's own folders.
+    """
+    import html
+
+    url = href
+    for _ in range(5):
+        decoded = html.unescape(url)
+        if decoded == url:
+            break
+        url = decoded
+    url = re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACES)
+    if not url or _CONTROLS.search(url):
+        return None
+    if url.startswith("#"):
+        return url if len(url) > 1 else None
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() not in _SAFE_SCHEMES:
+        return None
+    return url

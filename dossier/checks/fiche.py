@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..sources.diagnostics import Severity
 from ..sources.model import VOIES, Certification
-from ..sources.prose import HTML_MESSAGE, raw_html
+from ..sources.prose import HTML_MESSAGE, MAX_NESTING, NESTING_MESSAGE, raw_html, too_deep
 from .registry import Finding, Rules
 
 rule = Rules()
@@ -85,12 +85,26 @@ def echelle(cert: Certification) -> Iterator[Finding]:
         yield loc, path, f"barème et seuil ne servent qu'à l'échelle à points (type: points), pas à « {e.type} »"
 
 
+def _markdown_fields(cert: Certification):
+    """The fiche's values written in Markdown: (object, key, text)."""
+    fields = [(cert, key, getattr(cert, key)) for key in ("objectifs_contexte", "activites_visees", "prerequis")]
+    return fields + [(v, "jury", v.jury) for v in cert.voies_acces]
+
+
 @rule("prose-html", Severity.ERROR, "La prose (Markdown) ne contient pas de HTML brut : elle va dans Word et sur le web.")
 def fiche_html(cert: Certification) -> Iterator[Finding]:
     """The fiche's Markdown fields go to Word and to the web: no raw HTML either."""
-    fields = [(cert, key, getattr(cert, key)) for key in ("objectifs_contexte", "activites_visees", "prerequis")]
-    fields += [(v, "jury", v.jury) for v in cert.voies_acces]
-    for owner, key, text in fields:
+    for owner, key, text in _markdown_fields(cert):
         for _line, _col, snippet in raw_html(text):
             loc, path = owner.src.at(key)
             yield loc, path, HTML_MESSAGE.format(snippet)
+
+
+@rule("prose-imbrication", Severity.ERROR, f"La prose n'imbrique pas listes, citations, mises en relief ou liens sur plus de {MAX_NESTING} niveaux.")
+def fiche_nesting(cert: Certification) -> Iterator[Finding]:
+    """Bounded here, before anything parses the Markdown: see sources/prose.py."""
+    for owner, key, text in _markdown_fields(cert):
+        deep = too_deep(text)
+        if deep is not None:
+            loc, path = owner.src.at(key)
+            yield loc, path, f"ligne {deep[0]} du texte : " + NESTING_MESSAGE.format(deep[2], MAX_NESTING)

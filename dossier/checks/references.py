@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..sources.diagnostics import Loc, Severity
 from ..sources.model import Bloc, Certification
+from ..text import slug
 from .registry import Finding, Rules
 
 rule = Rules()
@@ -41,6 +42,32 @@ def identifiants_uniques(cert: Certification) -> Iterator[Finding]:
             loc, path = bloc.src.at("code")
             yield loc, path, f"code de bloc « {bloc.code} » déjà utilisé ({_where(codes[bloc.code], loc)})"
         codes.setdefault(bloc.code, bloc)
+
+
+@rule(
+    "identifiant-homonyme", Severity.ERROR,
+    "Deux épreuves (ou deux textes du livret) ne diffèrent pas que par la casse ou la ponctuation : "
+    "elles donneraient le même fichier ou le même lien.",
+)
+def homonymes(cert: Certification) -> Iterator[Finding]:
+    """M1.1 and M1-1 are two identifiers but one file name (the grid bc01-m1-1) and one anchor."""
+    seen: dict[str, tuple] = {}
+    for bloc in cert.blocs:
+        for m in bloc.modalites:
+            other_bloc, other = seen.setdefault(slug(m.id), (bloc, m))
+            if other is not m and other.id != m.id:
+                loc, path = m.src.at("id")
+                same = "le même nom de fichier (grille {}) et le même lien".format(f"{slug(bloc.code)}-{slug(m.id)}")
+                clash = same if other_bloc is bloc else f"le même lien dans le livret (#epreuve-{slug(m.id)})"
+                yield loc, path, f"« {m.id} » et « {other.id} » ({_where(other, loc)}) donneraient {clash} : changez l'un des deux identifiants"
+    names: dict[str, object] = {}
+    for prose in cert.prose:
+        other = names.setdefault(slug(prose.name), prose)
+        if other is not prose:
+            yield prose.src.loc, "", (
+                f"« {prose.name}.md » et « {other.name}.md » donneraient la même section du livret "
+                "(même nom à la casse et aux accents près) : renommez l'un des deux"
+            )
 
 
 def _where(item, here: Loc) -> str:

@@ -15,7 +15,9 @@ from . import french
 
 french.install()  # before any command is declared: the help and version options take their texts then
 
-from ..version import __version__  # noqa: E402 (after the French texts are in place)
+from ..errors import DossierError, environment_error  # noqa: E402 (after the French texts are in place)
+from ..text import printable  # noqa: E402
+from ..version import __version__  # noqa: E402
 from .badges import badges_group  # noqa: E402
 from .build import build_command, site_command  # noqa: E402
 from .check import check_command, regles_command, schema_command  # noqa: E402
@@ -31,17 +33,37 @@ class InternalError(click.ClickException):
     exit_code = 3
 
     def show(self, file=None) -> None:
-        click.echo(f"Erreur interne : {self.format_message()}", err=True, file=file)
+        click.echo(printable(f"Erreur interne : {self.format_message()}"), err=True, file=file)
 
 
 class Group(click.Group):
-    """The one error boundary: a bug becomes one line, a traceback only with --verbose."""
+    """The one error boundary: a bug becomes one line, a traceback only with --verbose.
+
+    What the machine causes is not a bug: a refusal of the system (a read-only or full disk, a
+    file where a folder should be, a port taken), memory running out, a worker process killed —
+    each is a user error (exit 1) saying what to do.
+    """
 
     def invoke(self, ctx: click.Context):
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+        except click.ClickException as exc:  # a value the user typed may be in it: never a raw control character
+            exc.message = printable(exc.message)
             raise
+        except (click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except OSError as exc:
+            if exc.errno is None:
+                raise InternalError(f"{type(exc).__name__}: {exc} — relancez avec --verbose pour le détail, et signalez-le") from exc
+            raise environment_error(exc) from exc
+        except MemoryError as exc:
+            raise DossierError("mémoire insuffisante : fermez d'autres programmes, ou relancez avec --jobs 1") from exc
+        except BrokenProcessPool as exc:
+            raise DossierError(
+                "un processus de construction s'est arrêté brutalement (mémoire insuffisante ?) : relancez avec --jobs 1"
+            ) from exc
         except Exception as exc:  # a bug of ours, not the user's
             if ctx.obj and ctx.obj.get("verbose"):
                 raise

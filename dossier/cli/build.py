@@ -13,7 +13,7 @@ from ..documents import FORMATS
 from ..errors import SourceError
 from ..pipeline.options import SITE, TARGETS, BuildOptions
 from ..text import plural
-from .common import csv_choice, jobs_option, out_option, print_report, seconds, sources_argument, strict_option, tally
+from .common import csv_choice, echo, jobs_option, out_option, print_report, seconds, sources_argument, strict_option, tally
 
 
 class _Terminal:
@@ -52,10 +52,20 @@ def run_build(ctx: click.Context, folder: Path, out: Path, options: BuildOptions
         terminal.close()
     if result.refused:
         raise SourceError(f"sources non conformes : {tally(result.checked)} ; rien n'a été construit")
+    for path in result.foreign:
+        echo(f"Attention : {path} n'a pas été écrit par dossier et n'est pas dans MANIFEST.sha256 : retirez-le avant le dépôt.", err=True)
     if ctx.obj["verbose"]:
         for path in result.written:
-            click.echo(f"écrit : {path}")
+            echo(f"écrit : {path}")
+        for path in result.removed:
+            echo(f"supprimé (plus produit) : {path}")
     return result
+
+
+def removed_note(removed: list) -> str:
+    """« , 3 anciens supprimés » when a build removed outputs it no longer makes."""
+    n = len(removed)
+    return f", {n} ancien{'s' if n > 1 else ''} supprimé{'s' if n > 1 else ''}" if n else ""
 
 
 @click.command(name="build")
@@ -86,22 +96,22 @@ def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, bro
     result = run_build(ctx, folder, out, options)
     if result.unchanged:
         if not quiet:
-            click.echo(f"Rien à refaire : {plural(result.up_to_date, 'fichier')} à jour dans {out}/ ({seconds(time.perf_counter() - start)}).")
+            echo(f"Rien à refaire : {plural(result.up_to_date, 'fichier')} à jour dans {out}/ ({seconds(time.perf_counter() - start)}).")
         return
     if brouillon and not quiet:
-        click.echo("BROUILLON : chaque page le porte ; le dossier de dépôt n'est pas construit.", err=True)
+        echo("BROUILLON : chaque page le porte ; le dossier de dépôt n'est pas construit.", err=True)
     if not quiet:
         n = len(result.written)
         mark = " (BROUILLON)" if brouillon else ""
-        click.echo(
-            f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour, "
+        echo(
+            f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour{removed_note(result.removed)}, "
             f"dans {out}/{mark} en {seconds(time.perf_counter() - start)}."
         )
 
 
 @click.command(name="site")
 @sources_argument
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), metavar="DOSSIER", default=Path("build"), show_default=True,
               help="Dossier de sortie (le site va dans OUT/site/).")
 @click.pass_context
 def site_command(ctx, folder: Path, out: Path) -> None:
@@ -117,4 +127,4 @@ def site_command(ctx, folder: Path, out: Path) -> None:
     result = run_build(ctx, folder, out, BuildOptions(only=(SITE,)), progress=False)
     if not ctx.obj["quiet"]:
         count = len(result.written) + result.up_to_date
-        click.echo(f"Site écrit dans {out / 'site'}/ ({plural(count, 'fichier')}) en {seconds(result.seconds)}.")
+        echo(f"Site écrit dans {out / 'site'}/ ({plural(count, 'fichier')}) en {seconds(result.seconds)}.")

@@ -10,7 +10,7 @@ import click
 from ..checks import CHECKS, check
 from ..errors import SourceError
 from ..sources.diagnostics import Severity
-from .common import print_report, sources_argument, strict_option, summary_counts
+from .common import echo, print_report, sources_argument, strict_option, summary_counts
 
 
 @click.command(name="check")
@@ -41,7 +41,7 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> N
             "summary": summary_counts(checked.certification) if checked.certification else None,
             "diagnostics": [d.as_json() for d in report.sorted()],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(json_text(payload))
         ctx.exit(1 if failed else 0)
     quiet = ctx.obj["quiet"]
     tally = print_report(checked, quiet, with_summary=True)
@@ -49,7 +49,16 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> N
         reason = " (--strict : les avertissements comptent)" if checked.ok and strict else ""
         raise SourceError(f"sources non conformes : {tally}{reason}")
     if not quiet:
-        click.echo(f"Sources conformes : {tally}.")
+        echo(f"Sources conformes : {tally}.")
+
+
+def json_text(payload) -> str:
+    """JSON for tools: non-ASCII text as is, but every control character escaped (\\u009b), even
+    those JSON allows raw, so that the terminal it may be shown in never obeys one."""
+    import re
+
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @click.command(name="regles")
@@ -63,12 +72,12 @@ def regles_command() -> None:
     """
     for rule in CHECKS:
         adjustable = "ajustable" if rule.adjustable else "fixe"
-        click.echo(f"{rule.id:30} {rule.severity.label:14} {adjustable:9} {rule.summary}")
+        echo(f"{rule.id:30} {rule.severity.label:14} {adjustable:9} {rule.summary}")
 
 
 @click.command(name="schema")
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out", type=click.Path(path_type=Path), metavar="DOSSIER", default=None,
     help="Écrire certification.schema.json et bloc.schema.json dans ce dossier.",
 )
 def schema_command(out: Path | None) -> None:
@@ -85,8 +94,8 @@ def schema_command(out: Path | None) -> None:
 
     schemas = schema.json_schemas()
     if out is None:
-        click.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        echo(json.dumps(schemas, ensure_ascii=False, indent=2))
         return
     for name, content in schemas.items():
         path = write_atomic(out / name, schema.dump_json_schema(content).encode())
-        click.echo(f"écrit : {path}")
+        echo(f"écrit : {path}")

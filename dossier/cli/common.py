@@ -11,7 +11,7 @@ import click
 from ..checks import Checked
 from ..documents.coverage import matrix_text
 from ..sources.diagnostics import Diagnostic, Severity
-from ..text import plural
+from ..text import plural, printable
 
 DEFAULT_SOURCES = "sources"
 
@@ -23,8 +23,14 @@ def color() -> bool:
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
+def echo(message: str = "", err: bool = False) -> None:
+    """Every line the commands print: a control character in a file name or a value is shown as
+    \\x1b, never sent to the terminal (which would obey it)."""
+    click.echo(printable(message), err=err)
+
+
 def echo_diagnostic(diag: Diagnostic) -> None:
-    line = diag.format()
+    line = printable(diag.format())
     if color():
         label = f"[{diag.severity.label} {diag.rule}]"
         line = line[: -len(label)] + click.style(label, fg=_COLORS.get(diag.severity))
@@ -52,7 +58,7 @@ sources_argument = click.argument(
 )
 strict_option = click.option("--strict", is_flag=True, help="Échouer aussi sur les avertissements.")
 out_option = click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    "--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
     metavar="DOSSIER", help="Dossier de sortie.",
 )
 jobs_option = click.option(
@@ -114,15 +120,15 @@ def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool 
             echo_diagnostic(diag)
     if with_summary and checked.certification is not None and not quiet:
         counts = summary_counts(checked.certification)
-        click.echo("")
-        click.echo(
+        echo("")
+        echo(
             f"{checked.certification.intitule} : {plural(counts['blocs'], 'bloc')}, "
             f"{plural(counts['activites'], 'activité')}, {plural(counts['competences'], 'compétence')}, "
             f"{plural(counts['modalites'], 'modalité')}, {plural(counts['criteres'], 'critère')}"
         )
         if checked.certification.blocs:
-            click.echo("")
-            click.echo(matrix_text(checked.certification))
+            echo("")
+            echo(matrix_text(checked.certification))
     return tally(checked)
 
 

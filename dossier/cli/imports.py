@@ -10,6 +10,7 @@ import click
 from ..checks import check
 from ..text import plural
 from .changes import bring_in, dry_run_option, into_option
+from .common import echo
 
 
 @click.group(name="import")
@@ -20,15 +21,18 @@ def import_group() -> None:
     """
 
 
-force_option = click.option("--force", is_flag=True, help="Remplacer le dossier de sortie s'il existe.")
-out_required = click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Remplacer un import précédent dans ce dossier (seuls les fichiers qu'un import a écrits sont remplacés).",
+)
+out_required = click.option("--out", type=click.Path(path_type=Path), metavar="DOSSIER", required=True,
                             help="Dossier de sources à créer.")
 
 
 def _imported(out: Path, notes: list[str]) -> None:
     checked = check(out)
     report = checked.report
-    click.echo(
+    echo(
         f"Sources écrites dans {out}/ ({plural(len(checked.certification.blocs) if checked.certification else 0, 'bloc')}, "
         f"{plural(len(checked.certification.competences) if checked.certification else 0, 'compétence')}) ; "
         f"à revoir : {out / 'IMPORT.md'} ; dossier check : {plural(report.errors, 'erreur')}, "
@@ -37,8 +41,8 @@ def _imported(out: Path, notes: list[str]) -> None:
 
 
 @import_group.command(name="docx")
-@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sources à créer.")
 @into_option
 @force_option
@@ -77,12 +81,12 @@ def import_docx(document: Path, out: Path | None, into: Path | None, force: bool
     if dry_run:
         raise click.UsageError("--dry-run ne s'emploie qu'avec --dans")
     cert, blocs, notes = docx_table.read(document)
-    writer.write_project(out, cert, blocs, notes, document.name, force)
+    writer.write_project(out, cert, blocs, notes, document.name, force, origin=document)
     _imported(out, notes)
 
 
 @import_group.command(name="rncp")
-@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("export", type=click.Path(path_type=Path))
 @click.option("--fiche", required=True, metavar="RNCPnnnnn", help="Numéro de la fiche à importer (RNCP37488).")
 @out_required
 @force_option
@@ -100,7 +104,7 @@ def import_rncp(export: Path, fiche: str, out: Path, force: bool) -> None:
     from ..importers import rncp, writer
 
     cert, blocs, notes = rncp.read(export, fiche)
-    writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force)
+    writer.write_project(out, cert, blocs, notes, f"{export.name}, fiche {fiche.upper()}", force, origin=export)
     _imported(out, notes)
 
 

@@ -11,7 +11,7 @@ from .common import sources_argument
 
 @click.command(name="serve")
 @sources_argument
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), metavar="DOSSIER", default=Path("build"), show_default=True,
               help="Dossier de sortie (le site va dans OUT/site/).")
 @click.option("--port", type=click.IntRange(0, 65535), metavar="PORT", default=8000, show_default=True, help="Port local.")
 @click.pass_context

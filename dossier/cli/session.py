@@ -13,17 +13,17 @@ from ..checks import check
 from ..documents import FORMATS
 from ..errors import DossierError, SourceError
 from ..pipeline.options import BuildOptions
-from ..text import plural, slug
-from .build import run_build
-from .common import csv_choice, echo_diagnostic, jobs_option, print_report, seconds, sources_argument
+from ..text import controls, plural, slug
+from .build import removed_note, run_build
+from .common import csv_choice, echo, echo_diagnostic, jobs_option, print_report, seconds, sources_argument
 
 
 @click.command(name="grilles")
 @sources_argument
-@click.option("--candidats", "candidates", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--candidats", "candidates", type=click.Path(path_type=Path), metavar="FICHIER", default=None,
               help="CSV des candidats de la session (nom ; prénom ; numéro ; blocs ; date ; lieu).")
 @click.option("--session", default="", metavar="NOM", help="Nom de la session, imprimé sur les grilles (par défaut : le nom du CSV).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), metavar="DOSSIER", default=Path("build"), show_default=True,
               help="Dossier de sortie.")
 @click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
 @click.option("--skip-invalid", is_flag=True, help="Produire les grilles des lignes valides et lister les lignes écartées.")
@@ -51,7 +51,7 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         result = run_build(ctx, folder, out, BuildOptions(only=("grilles",), formats=formats, jobs=jobs))
         if not quiet:
             n = len(result.written)
-            click.echo(
+            echo(
                 f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour, "
                 f"dans {out}/ en {seconds(result.seconds)}."
             )
@@ -61,6 +61,8 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     if not checked.ok:
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
     session = session or candidates.stem
+    if controls(session):
+        raise DossierError(f"le nom de la session « {session} » contient un caractère de contrôle : choisissez-en un autre (--session)")
     parsed = candidats_mod.read(candidates, str(candidates), checked.certification)
     if parsed.delimiter and not quiet:
         click.echo(f"{candidates} : lu en {parsed.encoding}, séparateur « {parsed.delimiter} ».", err=True)
@@ -71,9 +73,9 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         what = f"{plural(lines, 'ligne')} invalide{'s' if lines > 1 else ''}" if lines else "fichier invalide"
         raise DossierError(f"{candidates} : {what} ; aucune grille n'a été produite")
     if parsed.invalid_lines:
-        click.echo(f"Lignes écartées (--skip-invalid) : {', '.join(map(str, parsed.invalid_lines))}", err=True)
+        echo(f"Lignes écartées (--skip-invalid) : {', '.join(map(str, parsed.invalid_lines))}", err=True)
     if parsed.ignored_columns and not quiet:
-        click.echo(f"Colonnes ignorées : {', '.join(parsed.ignored_columns)}", err=True)
+        echo(f"Colonnes ignorées : {', '.join(parsed.ignored_columns)}", err=True)
 
     start = time.perf_counter()
     total = sum(len(b.modalites) for c in parsed.candidats for b in checked.certification.blocs if b.code in c.blocs)
@@ -85,8 +87,8 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         )
     if not quiet:
         where = out / "sessions" / slug(session)
-        click.echo(
+        echo(
             f"{plural(result.grids, 'grille')} pour {plural(len(parsed.candidats), 'candidat')} "
-            f"({plural(len(result.files), 'fichier')}, {plural(len(result.merged), 'PDF')} à imprimer) "
-            f"dans {where}/ en {seconds(time.perf_counter() - start)}."
+            f"({plural(len(result.files), 'fichier')}, {plural(len(result.merged), 'PDF')} à imprimer"
+            f"{removed_note(result.removed)}) dans {where}/ en {seconds(time.perf_counter() - start)}."
         )

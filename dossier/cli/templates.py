@@ -9,7 +9,7 @@ import click
 
 from ..errors import DossierError
 from ..render.templates import PACKAGE_TEMPLATES
-from .common import sources_argument
+from .common import echo, sources_argument
 
 
 def package_templates() -> list[str]:
@@ -59,8 +59,8 @@ def list_command(folder: Path) -> None:
     own = Path(folder) / "templates"
     for name in package_templates():
         mark = "  (remplacé par le projet)" if (own / name).is_file() else ""
-        click.echo(f"{name}{mark}")
-    click.echo(f"\nGabarits du projet : {own}/ ; pour en modifier un : dossier gabarits copier NOM {folder}")
+        echo(f"{name}{mark}")
+    echo(f"\nGabarits du projet : {own}/ ; pour en modifier un : dossier gabarits copier NOM {folder}")
 
 
 @templates_group.command(name="copier")
@@ -84,4 +84,4 @@ def copy_command(name: str, folder: Path, force: bool) -> None:
         raise DossierError(f"{target} existe déjà : c'est votre copie ; --force pour la remplacer par celle de l'outil")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PACKAGE_TEMPLATES / relative, target)
-    click.echo(f"copié : {target} — modifiez-le ; il remplace celui de l'outil à la prochaine construction.")
+    echo(f"copié : {target} — modifiez-le ; il remplace celui de l'outil à la prochaine construction.")

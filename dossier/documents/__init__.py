@@ -39,6 +39,7 @@ class Item:
     stem: str
     view: object
     label: str
+    source: str = ""  # what in the sources it is made from (« épreuve M1.1, blocs/bc01.yaml:20:7 »)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _whole(name: str, label: str, view: Callable[[Certification, ViewOptions], o
 
 def _grilles(cert: Certification, options: ViewOptions) -> list[Item]:
     return [
-        Item(v.stem, v, f"Grille d'évaluation — {v.bloc.code}, épreuve {v.modalite.id}")
+        Item(v.stem, v, f"Grille d'évaluation — {v.bloc.code}, épreuve {v.modalite.id}", f"épreuve {v.modalite.id}, {v.modalite.src.loc}")
         for v in grilles.grilles(cert, options.brouillon, options.bloc)
     ]
 
@@ -97,7 +98,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ),
         DocumentSpec(
             "livret", "Livret du candidat", template="livret", parts=livret.parts, per_bloc=True,
-            items=_whole("livret", "Livret du candidat", lambda cert, o: livret.livret(cert, o.brouillon, o.bloc, o.folder)),
+            items=_whole("livret", "Livret du candidat", lambda cert, o: livret.livret(cert, o.brouillon, o.bloc)),
         ),
         DocumentSpec("grilles", "Grilles d'évaluation", template="grille", per_bloc=True, items=_grilles),
     )

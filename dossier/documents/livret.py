@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -14,10 +13,6 @@ from ..text import anchor
 from .common import Header, header, regle_decision
 from .markdown_html import to_html
 from .parts import Part, bloc_runs
-
-LOGO_NAMES = ("logo.png", "logo.jpg", "logo.jpeg")
-_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-
 
 ACQUIS_A_VIE = (
     "Un bloc validé est acquis définitivement : il donne lieu à une attestation de validation et n'a pas "
@@ -84,8 +79,8 @@ class LivretView:
     prose: tuple[ProseSection, ...]
     regle_validation: str
     acquis_a_vie: str
-    logo: str  # data: URI, or ""
-    logo_path: Path | None
+    logo: str = field(repr=False)  # data: URI, or "" (the fingerprint sees cert.logo's hash)
+    logo_data: bytes = field(repr=False)  # the image, for Word
     bloc_unique: str = ""  # the code when the handbook covers one bloc
     titre: str = "Livret du candidat"
 
@@ -138,21 +133,11 @@ def _prose_body(text: str, prefix: str) -> Markup:
     return Markup(re.sub(r"^\s*<h2[^>]*>.*?</h2>\s*", "", str(html), count=1, flags=re.S))
 
 
-def _logo(folder: Path | None) -> Path | None:
-    if folder is None:
-        return None
-    for name in LOGO_NAMES:
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
-def livret(cert: Certification, brouillon: bool = False, bloc: str = "", folder: Path | None = None) -> LivretView:
+def livret(cert: Certification, brouillon: bool = False, bloc: str = "") -> LivretView:
     blocs = [b for b in cert.blocs if not bloc or b.code == bloc]
-    logo_path = _logo(folder)
-    logo = ""
-    if logo_path is not None:
-        logo = f"data:{_MIME[logo_path.suffix.lower()]};base64," + base64.b64encode(logo_path.read_bytes()).decode()
+    logo = ""  # read and checked with the sources (sources/load.py): a real image, from inside the folder
+    if cert.logo is not None:
+        logo = f"data:{cert.logo.mime};base64," + base64.b64encode(cert.logo.data).decode()
     return LivretView(
         header=header(cert, brouillon),
         cert=cert,
@@ -165,7 +150,7 @@ def livret(cert: Certification, brouillon: bool = False, bloc: str = "", folder:
         regle_validation=regle_decision(cert.echelle),
         acquis_a_vie=ACQUIS_A_VIE,
         logo=logo,
-        logo_path=logo_path,
+        logo_data=cert.logo.data if cert.logo is not None else b"",
         bloc_unique=bloc,
     )
 

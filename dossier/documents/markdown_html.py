@@ -3,7 +3,11 @@
 Raw HTML is refused by the checks (`prose-html`); if some reaches this point
 anyway (a draft build), it is escaped, never passed through: the Markdown
 parser's HTML handling is switched off. Links may only point to the web,
-mail or an anchor; images are replaced by their text (no outside resources).
+mail or an anchor, read as a browser reads them (text.safe_link); images are
+replaced by their text (no outside resources). Text nested deeper than the
+checks allow (`prose-imbrication`; a draft build goes on despite it) is shown
+as plain text, never parsed: parsing and rendering it would recurse until the
+build crashes.
 """
 
 from __future__ import annotations
@@ -13,11 +17,10 @@ import xml.etree.ElementTree as ET
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ..text import anchor
-
-_SAFE_LINK = re.compile(r"^(?:https?://|mailto:|#)|^[^:]*$", re.IGNORECASE)
+from ..sources.prose import too_deep
+from ..text import anchor, safe_link
 
 
 class _Shape(Treeprocessor):
@@ -40,8 +43,12 @@ class _Shape(Treeprocessor):
                     ident, n = f"{base}-{n}", n + 1
                 seen.add(ident)
                 el.set("id", ident)
-            elif el.tag == "a" and not _SAFE_LINK.match(el.get("href", "")):
-                el.attrib.pop("href", None)
+            elif el.tag == "a" and "href" in el.attrib:
+                href = safe_link(el.get("href", ""))
+                if href is None:
+                    el.attrib.pop("href")
+                else:
+                    el.set("href", href)
             elif el.tag == "img":
                 alt = el.get("alt", "")
                 el.tag = "span"
@@ -63,6 +70,8 @@ class _Extension(markdown.Extension):
 
 def to_html(text: str, shift: int = 0, prefix: str = "") -> Markup:
     """Render Markdown (tables, lists, footnotes) to an HTML fragment safe to embed."""
+    if too_deep(text) is not None:  # refused by the checks; a draft shows it as it was written
+        return Markup("\n".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip()))
     md = markdown.Markdown(
         extensions=[
             "tables",

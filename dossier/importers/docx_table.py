@@ -21,10 +21,13 @@ from lxml import etree
 
 from ..errors import DossierError
 from ..sources.model import TYPES_MODALITE
+from ..sources.read import UnreadableError, open_regular, read_member, zip_within_limits
 from ..text import words
 from . import docx_heading, placeholders
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCX_BYTES = 100 * 2**20  # the Word file
+MAX_XML_BYTES = 64 * 2**20  # its text, inflated (a 300-page référentiel: about 5 Mo)
 BULLET = re.compile(r"^\s*(?:[-–•▪◦·*]|\d+[.)])\s+")
 ID_PREFIX = re.compile(r"^(?P<id>(?:A|C|M|CR)\d+(?:\.\d+)?)\s+(?P<rest>.+)$", re.S)
 NOTE = re.compile(r"\s*\((?P<note>(?:évalue aussi [^();]+)?(?:\s*;\s*)?(?:épreuves? [^()]+)?)\)\s*$")
@@ -81,12 +84,34 @@ def _paragraph(p: etree._Element) -> Para:
     return Para(text, listed, runs > 0 and bold_runs == runs)
 
 
-def _tables(path: Path) -> list[list[list[Cell]]]:
+def _document_xml(path: Path) -> bytes:
+    """word/document.xml, read safely: a regular file of bounded size, a zip that does not inflate
+    beyond reason (a zip bomb), the member itself inflated with a bound whatever its header says."""
     try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        with open_regular(path, limit=MAX_DOCX_BYTES) as handle:
+            zip_within_limits(handle)
+            handle.seek(0)
+            with zipfile.ZipFile(handle) as z:
+                return read_member(z, "word/document.xml", MAX_XML_BYTES)
+    except UnreadableError as exc:
+        raise DossierError(f"{path} : {exc.message}") from exc
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
         raise DossierError(f"{path} n'est pas un fichier Word (.docx) lisible") from exc
+
+
+def _span(tc: etree._Element, path: Path) -> int:
+    """A cell's w:gridSpan: a whole number of columns, 1 to 63 (Word's most)."""
+    found = tc.find(f"{W}tcPr/{W}gridSpan")
+    if found is None:
+        return 1
+    value = (found.get(f"{W}val") or "").strip()
+    if not value.isdigit() or not 1 <= int(value) <= 63:
+        raise DossierError(f"{path} : document Word abîmé (une cellule s'étend sur « {value[:20]} » colonnes)")
+    return int(value)
+
+
+def _tables(path: Path) -> list[list[list[Cell]]]:
+    xml = _document_xml(path)
     try:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
@@ -99,8 +124,7 @@ def _tables(path: Path) -> list[list[list[Cell]]]:
         for tr in tbl.findall(f"{W}tr"):
             cells, column = [], 0
             for tc in tr.findall(f"{W}tc"):
-                span_el = tc.find(f"{W}tcPr/{W}gridSpan")
-                span = int(span_el.get(f"{W}val")) if span_el is not None else 1
+                span = _span(tc, path)
                 vm = tc.find(f"{W}tcPr/{W}vMerge")
                 vmerge = None if vm is None else (vm.get(f"{W}val") or "continue")
                 paras = [_paragraph(p) for p in tc.iter(f"{W}p")]
@@ -155,8 +179,6 @@ def _split_id(text: str, kind: str) -> tuple[str | None, str]:
 def read(path: Path) -> tuple[dict, list[dict], list[str]]:
     """(certification, blocs, notes) as plain data in the sources' format."""
     path = Path(path)
-    if not path.is_file():
-        raise DossierError(f"{path} : fichier introuvable")
     tables = [t for t in _tables(path) if _width(t) >= 4]
     if not tables:
         raise DossierError(f"{path} : aucun tableau à quatre colonnes (activités | compétences | modalités | critères)")

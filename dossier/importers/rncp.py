@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import DossierError
+from ..sources.read import UnreadableError, open_regular
 from . import placeholders
 
 JURYS = {
@@ -53,13 +55,19 @@ def bullets(text: str) -> list[str]:
 
 def _first_fiche(path: Path, number: str) -> ET.Element:
     try:
-        if path.stat().st_size == 0:
+        handle = open_regular(path)  # a regular file: a FIFO or a device would never end
+    except UnreadableError as exc:
+        raise DossierError(f"{path} : {exc.message}") from exc
+    with handle:
+        if os.fstat(handle.fileno()).st_size == 0:
             raise DossierError(f"{path} : fichier vide")
-    except OSError as exc:
-        raise DossierError(f"{path} : lecture impossible ({exc.strerror})") from exc
+        return _find(handle, path, number)
+
+
+def _find(handle, path: Path, number: str) -> ET.Element:
     root = None
     try:
-        for event, el in ET.iterparse(path, events=("start", "end")):
+        for event, el in ET.iterparse(handle, events=("start", "end")):
             if event == "start" and root is None:
                 root = el
                 if el.tag != "FICHES":

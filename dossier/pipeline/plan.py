@@ -22,6 +22,7 @@ class Output:
     path: Path  # relative to the build folder
     view: object = field(compare=False, repr=False, default=None)
     label: str = field(compare=False, default="")  # how a reader calls the file (download links)
+    source: str = field(compare=False, default="")  # what in the sources it is made from, for messages
 
     @property
     def page_key(self) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def plan(
             for fmt in spec.formats:
                 if formats and fmt not in formats:
                     continue
-                outputs.append(Output(name, fmt, Path(spec.folder) / f"{item.stem}.{fmt}", item.view, item.label))
+                outputs.append(Output(name, fmt, Path(spec.folder) / f"{item.stem}.{fmt}", item.view, item.label, item.source))
     return outputs
 
 

@@ -4,18 +4,28 @@ A watcher thread polls the modification times of the sources and templates;
 after a change it rebuilds the site and bumps a version number. HTML pages are
 served with a small script that asks for that number every second and reloads
 the page when it changes. Nothing of this goes into build/site itself.
+
+The watcher survives anything a rebuild or a look at the files can raise: the
+problem is printed, shown at the top of every page (a banner) until a rebuild
+succeeds, and the next edit is watched for as before. A request whose path is
+not a valid URL (`%00`, bytes that are not UTF-8) gets a 400.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import DossierError, environment_error
 from ..render.templates import PACKAGE_TEMPLATES
+from ..text import printable
 from .build import Hooks, build
 from .options import SITE, BuildOptions
 
@@ -25,6 +35,14 @@ RELOAD = (
     ".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t})"
     ".catch(function(){})},1000)})();</script>"
 )
+BANNER = (
+    '<div id="dossier-erreur" role="alert" style="position:sticky;top:0;z-index:1000;margin:0;padding:1em 1.5em;'
+    'background:#fde8e8;color:#7a1010;border-bottom:3px solid #b42318;font:1rem/1.4 sans-serif">'
+    "<strong>Le site n'a pas pu être reconstruit</strong> : il montre la dernière version réussie. "
+    "Corrigez puis enregistrez : il se reconstruit aussitôt."
+    '<pre style="white-space:pre-wrap;margin:.5em 0 0;font-size:.9rem">{}</pre></div>'
+)
+_BODY = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
 
 def snapshot(folders: list[Path]) -> dict[str, float]:
@@ -33,93 +51,162 @@ def snapshot(folders: list[Path]) -> dict[str, float]:
     for folder in folders:
         if folder.is_dir():
             for path in folder.rglob("*"):
-                if path.is_file():
-                    try:
+                try:
+                    if path.is_file():
                         state[str(path)] = path.stat().st_mtime_ns
-                    except FileNotFoundError:
-                        pass
+                except OSError:  # gone, or unreadable: the rebuild will say so
+                    pass
     return state
 
 
 class Site:
-    """The served site's state: its version, and how to rebuild it."""
+    """The served site's state: its version, the last rebuild's problem, and how to rebuild it."""
 
     def __init__(self, folder: Path, out: Path, echo: Callable[[str], None]):
         self.folder = Path(folder)
         self.out = Path(out)
         self.echo = echo
         self.version = 0
+        self.problem = ""  # shown in every page until a rebuild succeeds
         self.lock = threading.Lock()
         self.watched = [self.folder, PACKAGE_TEMPLATES]
 
     def rebuild(self) -> None:
-        echo = self.echo
+        said: list[str] = []
 
         class Said(Hooks):
             def checked(self, checked) -> None:
                 if not checked.ok:
-                    for diag in checked.report.sorted():
-                        echo(diag.format())
+                    said.extend(d.format() for d in checked.report.sorted())
 
         try:
             result = build(self.folder, self.out, BuildOptions(only=(SITE,)), Said())
-        except Exception as exc:  # a broken template while editing: say it, keep serving
-            self.echo(f"Reconstruction impossible : {exc}")
-            return
-        if result.refused:
-            self.echo("Sources non conformes : le site n'est pas reconstruit.")
-            return
+            if result.refused:
+                problem = "\n".join([*said, "Sources non conformes : le site n'est pas reconstruit."])
+            else:
+                problem = ""
+        except DossierError as exc:  # a broken template, a full disk…
+            problem = "\n".join([*said, f"Reconstruction impossible : {exc.format_message()}"])
+        except Exception as exc:  # anything else: said, and the watcher goes on
+            problem = "\n".join([*said, f"Reconstruction impossible : {type(exc).__name__}: {exc}"])
+        self._settle(problem)
+
+    def _settle(self, problem: str) -> None:
+        """Say how the rebuild went, in the terminal and (through a new version) in the open pages."""
+        if problem:
+            self.echo(printable(problem))
+        else:
+            self.echo(f"Site reconstruit ({time.strftime('%H:%M:%S')}).")
         with self.lock:
+            self.problem = problem
             self.version += 1
-        self.echo(f"Site reconstruit ({time.strftime('%H:%M:%S')}).")
 
     def watch(self, stop: threading.Event, interval: float = 0.5) -> None:
-        last = snapshot(self.watched)
-        while not stop.wait(interval):
-            now = snapshot(self.watched)
-            if now != last:
-                last = now
-                self.rebuild()
+        """Rebuild after each change, until `stop`; nothing raised here ends the watch."""
+        last = None
+        while True:
+            try:
+                last = self._look(last)
+            except Exception as exc:  # the watcher itself never dies
+                self._settle(f"Surveillance des sources : {type(exc).__name__}: {exc}")
+            if stop.wait(interval):
+                return
+
+    def _look(self, last: dict | None) -> dict:
+        now = snapshot(self.watched)
+        if last is not None and now != last:
+            self.rebuild()
+        return now
+
+
+def valid_path(raw: str) -> bool:
+    """A request path the server may look up: valid UTF-8 once decoded, and no control character."""
+    path = raw.split("?", 1)[0].split("#", 1)[0]
+    try:
+        decoded = urllib.parse.unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return path.startswith("/") and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded)
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     site: Site
 
     def do_GET(self):  # noqa: N802 (http.server's API)
+        self._answer(body=True)
+
+    def do_HEAD(self):  # noqa: N802 (http.server's API)
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        if not valid_path(self.path):
+            self.send_error(400, "Requête invalide")
+            return
         if self.path == VERSION_PATH:
             with self.site.lock:
-                body = str(self.site.version).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                self._send(200, "text/plain", str(self.site.version).encode(), body)
             return
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            body = path.read_bytes().replace(b"</body>", RELOAD.encode() + b"</body>", 1)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        try:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" and path.is_file():
+                self._send(200, "text/html; charset=utf-8", self._page(path.read_bytes()), body)
+                return
+            if self.site.problem and (path.suffix == ".html" or not path.suffix):
+                self._send(503, "text/html; charset=utf-8", self._page(b"<!doctype html><html lang=fr><body></body></html>"), body)
+                return
+        except (OSError, ValueError):
+            self.send_error(400, "Requête invalide")
             return
-        super().do_GET()
+        super().do_GET() if body else super().do_HEAD()
+
+    def _page(self, page: bytes) -> bytes:
+        """The page as served: the reload script, and the banner while the last rebuild failed."""
+        with self.site.lock:
+            problem = self.site.problem
+        page = page.replace(b"</body>", RELOAD.encode() + b"</body>", 1)
+        if problem:
+            banner = BANNER.format(html.escape(printable(problem))).encode("utf-8")
+            found = _BODY.search(page)
+            page = page[: found.end()] + banner + page[found.end():] if found else banner + page
+        return page
+
+    def _send(self, status: int, kind: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
 
     def log_message(self, format, *args):  # quiet: the terminal is for rebuild messages
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    echo: Callable[[str], None] = print
+
+    def handle_error(self, request, client_address):  # one line, never a traceback
+        import sys
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):
+            self.echo(printable(f"Requête de {client_address[0]} abandonnée : {type(exc).__name__}: {exc}"))
+
+
 def make_server(folder: Path, out: Path, port: int, echo: Callable[[str], None]):
+    """The server bound to 127.0.0.1:port (refused at once if the port is taken), and the site built."""
     site = Site(folder, out, echo)
-    site.rebuild()
     handler = type("BoundHandler", (Handler,), {"site": site})
     directory = str(Path(out) / "site")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=directory))
+    try:
+        server = Server(("127.0.0.1", port), functools.partial(handler, directory=directory))
+    except OSError as exc:
+        raise environment_error(exc, f"port {port}") from exc
+    server.echo = echo
+    site.rebuild()
     return server, site
 
 

@@ -12,11 +12,17 @@ place are stamped onto it:
 
 Work is spread over every core with a process pool; the parent writes each
 result as it arrives, so memory does not grow with the number of candidates.
+
+The session's folder belongs to its runs: a hidden list (mode 0600: it names the
+candidates) records what a run wrote, and the next run removes what it no
+longer makes — last run's candidates, a removed épreuve's grids — and the parts
+of merged PDFs a killed run left. A file the tool did not write stays.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,17 +30,20 @@ from pathlib import Path
 from ..checks import check
 from ..documents import DOCUMENTS
 from ..documents.grilles import GrilleView, for_candidate, grilles
+from ..errors import DossierError
 from ..render import docx_pages, pdfcat
 from ..render.formats import html_page
 from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
 from ..sources.candidats import Candidat
 from ..text import slug
+from .owned import prepare_out, prune, refuse_out
 from .plan import render_env
 from .pool import process_pool, workers
 from .write import write_atomic, write_atomic_with
 
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
 PX_TO_PT = 0.75
+WRITTEN = ".dossier-session.json"  # in the session's folder: what its last run wrote
 
 
 @dataclass(frozen=True)
@@ -83,17 +92,17 @@ class _Worker:
         out: list[tuple[str, bytes]] = []
         if "pdf" in self.job.formats:
             pdfs, together = stamp_pdf(base, candidats, self.env.templates.folders[0])
-            out.extend((f"{file_stem(c)}.pdf", data) for c, data in zip(candidats, pdfs))
+            out.extend((f"{c.stem}.pdf", data) for c, data in zip(candidats, pdfs))
             out.append(("", together))
         docx = DocxStamp(base.docx) if "docx" in self.job.formats else None
         for c in candidats:
             if docx is not None:
-                out.append((f"{file_stem(c)}.docx", docx.stamp(values(c))))
+                out.append((f"{c.stem}.docx", docx.stamp(values(c))))
             if "html" in self.job.formats:
                 page = base.html
                 for name, value in values(c).items():
                     page = page.replace(marker(name), html_lib.escape(value))
-                out.append((f"{file_stem(c)}.html", page.encode("utf-8")))
+                out.append((f"{c.stem}.html", page.encode("utf-8")))
         return out
 
 
@@ -113,11 +122,6 @@ def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str,
     return base.stem, index, len(candidats), _worker.batch(base, candidats)
 
 
-def file_stem(c: Candidat) -> str:
-    number = slug(c.numero) if c.numero else f"l{c.line:04d}"
-    return f"{number}-{slug(c.nom_complet)}"
-
-
 # --- parent side ------------------------------------------------------------------------
 
 
@@ -126,6 +130,7 @@ class SessionResult:
     grids: int = 0  # candidate × épreuve
     files: list[Path] = field(default_factory=list)
     merged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # what the session's earlier runs wrote and this one did not
 
 
 def epreuves_of(view_stems: dict[str, GrilleView], candidats: list[Candidat]) -> dict[str, list[Candidat]]:
@@ -159,6 +164,10 @@ def generate(
     cert = check(job.folder).certification
     work = epreuves_of({v.stem: v for v in grilles(cert)}, candidats)
     root = Path(out_dir) / "sessions" / slug(session)
+    refuse_out(out_dir, sources=job.folder, managed=("sessions",))
+    _one_file_each(work)
+    prepare_out(root, ())
+    earlier = _written(root)
     result = SessionResult()
     count = workers(jobs, 10**9)
     merged_parts: dict[str, list[Path]] = {}
@@ -183,7 +192,33 @@ def generate(
             p.unlink()
         result.merged.append(merged)
     result.grids = sum(len(p) for p in work.values())
+    made = {p.relative_to(root) for p in result.files + result.merged}
+    result.removed = [root / rel for rel in prune(root, made, earlier)]
+    listing = json.dumps(sorted(p.as_posix() for p in made), ensure_ascii=False, indent=0)
+    write_atomic(root / WRITTEN, listing.encode("utf-8"), mode=0o600)
     return result
+
+
+def _one_file_each(work: dict[str, list[Candidat]]) -> None:
+    """Every file name is known before anything is written: two candidates' grids never share one."""
+    for stem, people in work.items():
+        seen: dict[str, Candidat] = {}
+        for c in people:
+            other = seen.setdefault(c.stem, c)
+            if other is not c:
+                raise DossierError(
+                    f"les grilles des candidats des lignes {other.line} et {c.line} auraient le même nom de fichier "
+                    f"({stem}/{c.stem}) : donnez-leur des numéros distincts"
+                )
+
+
+def _written(root: Path) -> list[str]:
+    """What the session's last run wrote (nothing known: nothing removed)."""
+    try:
+        listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in listing if isinstance(p, str)] if isinstance(listing, list) else []
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,10 +69,25 @@ def tree_key(folders: list[Path], options: tuple) -> str:
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in sorted(p for p in folder.rglob("*") if "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
+            digest.update(_content_key(path))
     return digest.hexdigest()
+
+
+def _content_key(path: Path) -> bytes:
+    """What a file contributes to the tree key, read safely: a link by its target (the reader refuses
+    links out of the sources), a regular file by its hash, streamed; anything else by its kind."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return b"link:" + os.readlink(path).encode("utf-8", "surrogateescape")
+        if not stat.S_ISREG(info.st_mode):
+            return b"dir" if stat.S_ISDIR(info.st_mode) else b"special"
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError as exc:  # unreadable: the check says why; the key only has to differ
+        return f"unreadable:{exc.errno}".encode()
 
 
 @dataclass
@@ -108,6 +124,11 @@ class State:
             self.outputs[rel] = fp
         stat = (Path(out_dir) / rel).stat()
         self.written[rel] = [stat.st_size, stat.st_mtime_ns]
+
+    def forget(self, rel: str) -> None:
+        """The file was removed: nothing is known of it any more."""
+        self.outputs.pop(rel, None)
+        self.written.pop(rel, None)
 
     def save(self) -> None:
         payload = {"version": __version__, "outputs": self.outputs, "written": self.written, "trees": self.trees}

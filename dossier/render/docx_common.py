@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import jinja2
+import jinja2.sandbox
 from lxml import etree
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -135,7 +136,7 @@ class WordXml:
 
 def fill(tpl, context: dict) -> None:
     """Fill the template's fields; values are escaped, never read as template code."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
     tpl.render(context, jinja_env=env, autoescape=True)
 
 

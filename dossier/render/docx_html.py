@@ -14,6 +14,7 @@ import re
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree, html
 
+from ..text import safe_link
 from .docx_common import Styles, _w, clean_text, empty_paragraph
 from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
 
@@ -23,7 +24,6 @@ HEADINGS = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Head
 BLOCKS = {"p", "ul", "ol", "table", "blockquote", "pre", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "nav", "main", "header", "dl"}
 USABLE_TWIPS = 9638  # 170 mm: an A4 portrait page between 20 mm margins (the default)
 CELL_STYLES = {"case": "Tableau case", "nombre": "Tableau case"}  # td class -> paragraph style
-_SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
 
 class Converter:
@@ -307,8 +307,8 @@ class Converter:
             if name is None:
                 return None
             link.set(_w("anchor"), name)
-        elif _SAFE_URL.match(href):
-            link.set(R_ID, self.document.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        elif (safe := safe_link(href)) is not None:
+            link.set(R_ID, self.document.part.relate_to(safe, RT.HYPERLINK, is_external=True))
         else:
             return None
         return link

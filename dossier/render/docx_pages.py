@@ -8,6 +8,7 @@ drift apart. The template brings the cover, header and footer.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
@@ -92,13 +93,13 @@ def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
     if getattr(view, "paysage", False) and section.page_width < section.page_height:
         _landscape(section)
     converter, body = _converted(document, page, _usable_twips(section))
-    logo = getattr(view, "logo_path", None)
+    logo = getattr(view, "logo_data", b"")
     context = {
         "h": view.header,
         "titre": view.titre,
         "fiche": fiche_line(view.header),
         "perimetre": getattr(view, "perimetre", ""),
-        "logo": InlineImage(tpl, str(logo), height=Mm(22)) if logo else "",
+        "logo": InlineImage(tpl, io.BytesIO(logo), height=Mm(22)) if logo else "",
         "sommaire": WordXml(table_of_contents(converter.headings, converter.styles)),
         "corps": WordXml(body),
     }

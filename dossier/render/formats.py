@@ -64,6 +64,10 @@ def template_errors(what: str):
         yield
     except jinja2.TemplateSyntaxError as exc:
         raise DossierError(f"{exc.filename or exc.name}:{exc.lineno}: gabarit invalide : {exc.message}") from exc
+    except jinja2.exceptions.SecurityError as exc:  # the sandbox (render/templates.py) said no
+        raise DossierError(
+            f"gabarit {what} : accès refusé ({exc}) ; un gabarit montre la vue, il n'atteint pas les rouages de Python"
+        ) from exc
     except jinja2.TemplateError as exc:
         raise DossierError(f"gabarit {what} : {exc}") from exc
     except TemplateShapeError as exc:

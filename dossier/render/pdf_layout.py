@@ -69,12 +69,15 @@ def part_key(html: str) -> str:
 def _file_hash(url: str) -> str | None:
     from urllib.parse import unquote, urlsplit
 
+    from ..sources.read import UnreadableError, read_bytes
+    from .pdf import MAX_ASSET_BYTES
+
     parts = urlsplit(url)
     if parts.scheme != "file":
         return None
     try:
-        return hashlib.sha256(Path(unquote(parts.path)).read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(Path(unquote(parts.path)), limit=MAX_ASSET_BYTES)).hexdigest()
+    except UnreadableError:
         return "-"
 
 
@@ -87,19 +90,20 @@ def fetched_unchanged(meta: dict) -> bool:
 
 def layout(html: str, base_url: str) -> tuple[bytes, dict]:
     """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
-    from weasyprint.urls import URLFetcher
-
     from .pdf import document as laid_out
+    from .pdf import safe_fetcher
 
     fetched: dict[str, str | None] = {}
+    safe = safe_fetcher(base_url)
 
-    class Recording(URLFetcher):  # WeasyPrint's own fetcher, noting each file it reads
+    class Recording(type(safe)):  # the safe fetcher, noting each file it reads
         def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
             if not url.startswith("data:"):
                 fetched[url] = _file_hash(url)
-            return super().fetch(url, headers)
+            return response
 
-    document = laid_out(html, base_url, PART_CSS, url_fetcher=Recording())
+    document = laid_out(html, base_url, PART_CSS, url_fetcher=Recording(allowed_protocols=("data", "file")))
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []

@@ -5,7 +5,9 @@ UTF-8 with or without BOM, or Windows-1252 (what Excel writes for « CSV
 Windows-1252, and the result says which. `;` or `,` between fields; headers
 are matched without regard to case or accents (« Nom », « Prénom », « N° »…).
 Every bad row is reported with its line; nothing is produced until all are right
-(or the caller chooses to skip them).
+(or the caller chooses to skip them). A cell holding a control character is a
+bad row (it would corrupt the grids); so are two candidates whose grids would
+have the same file name (numbers « A-1 » and « a 1 »).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..text import fold
+from ..text import control_name, controls, fold, slug
 from .diagnostics import Loc, Report
 from .model import Certification
-from .read import read_bytes
+from .read import read_reported
 
 COLUMNS = {
     "nom": ("nom", "nom de famille", "nom du candidat", "name", "last name"),
@@ -47,6 +49,12 @@ class Candidat:
     @property
     def nom_complet(self) -> str:
         return f"{self.nom} {self.prenom}".strip()
+
+    @property
+    def stem(self) -> str:
+        """The name of the candidate's grid files: their number (else their line) and their name."""
+        number = slug(self.numero, default="") or f"l{self.line:04d}"
+        return f"{number}-{slug(self.nom_complet, default='candidat')}"
 
 
 @dataclass
@@ -106,7 +114,7 @@ def _bloc_codes(cert: Certification) -> dict[str, str]:
 def read(path: Path, display: str, cert: Certification) -> CandidateFile:
     result = CandidateFile()
     report = result.report
-    data = read_bytes(Path(path), display, report, prefix="csv-")
+    data = read_reported(Path(path), display, report, prefix="csv-")
     decoded = None if data is None else decode(data, display, report)
     if decoded is None:
         return result
@@ -133,7 +141,8 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
         )
         return result
     codes = _bloc_codes(cert)
-    seen_numbers: dict[str, int] = {}
+    seen_numbers: dict[str, tuple[int, str]] = {}  # the number as a file name -> (line, as written)
+    seen_stems: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -146,6 +155,17 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
 
         def col(name: str) -> int:
             return columns[name] + 1
+
+        for name, index in columns.items():
+            found = controls(row[index]) if index < len(row) else []
+            if found:
+                report.error(
+                    "csv-caractere", Loc(display, line, index + 1), name,
+                    f"{control_name(found[0][1])} dans la cellule : supprimez-le (il abîmerait les grilles)",
+                )
+        if len(report.diagnostics) > problems_before:
+            result.invalid_lines.append(line)
+            continue
 
         nom = cell("nom")
         if not nom:
@@ -164,17 +184,26 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
             elif code not in blocs:
                 blocs.append(code)
         numero = cell("numero")
-        if numero:
-            if numero in seen_numbers:
+        key = slug(numero, default="")
+        if key:
+            if key in seen_numbers:
+                first, written = seen_numbers[key]
+                same = "" if written == numero else f" (« {written} » : le même numéro à la casse et à la ponctuation près)"
                 report.error(
                     "csv-numero", Loc(display, line, col("numero")), "numero",
-                    f"numéro « {numero} » déjà donné à la ligne {seen_numbers[numero]}",
+                    f"numéro « {numero} » déjà donné à la ligne {first}{same}",
                 )
-            seen_numbers.setdefault(numero, line)
+            seen_numbers.setdefault(key, (line, numero))
+        candidat = Candidat(nom, cell("prenom"), numero, cell("date"), cell("lieu"), tuple(blocs), line)
+        if len(report.diagnostics) == problems_before and candidat.stem in seen_stems:
+            report.error(
+                "csv-numero", Loc(display, line, 1), "",
+                f"les grilles de ce candidat et de celui de la ligne {seen_stems[candidat.stem]} auraient le même nom "
+                f"de fichier ({candidat.stem}) : donnez-leur des numéros distincts",
+            )
         if len(report.diagnostics) > problems_before:
             result.invalid_lines.append(line)
             continue
-        result.candidats.append(
-            Candidat(nom, cell("prenom"), numero, cell("date"), cell("lieu"), tuple(blocs), line)
-        )
+        seen_stems[candidat.stem] = line
+        result.candidats.append(candidat)
     return result

@@ -7,19 +7,25 @@ at the first problem.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import model as m
 from .diagnostics import Loc, Report
 from .prose import read_prose
-from .read import read_yaml
+from .read import UnreadableError, read_bytes, read_yaml
 from .schema import BLOC, CERTIFICATION
 from .spec import INVALID, Ctx
 
 CERTIFICATION_FILE = "certification.yaml"
 BLOCS_DIR = "blocs"
 PROSE_DIR = "livret"
+LOGO_NAMES = {"logo.png": "PNG", "logo.jpg": "JPEG", "logo.jpeg": "JPEG"}
+MAX_LOGO_BYTES = 5 * 2**20
+MAX_LOGO_PIXELS = 6000  # on a side: a 22 mm logo printed at 600 dpi needs 520
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,12 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
     base = display_root if display_root is not None else Path.cwd()
 
     def show(path: Path) -> str:
+        """The path as the user reads it: relative to the working folder when below it, else as given."""
         try:
-            return str(path.resolve().relative_to(base.resolve()))
+            try:
+                return str((path.parent.resolve() / path.name).relative_to(base.resolve()))  # a link by its own name
+            except (OSError, RuntimeError):  # a link loop: the path as written, links not followed
+                return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
         except ValueError:
             return str(path)
 
@@ -45,7 +55,7 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
         report.error("dossier-absent", Loc(show(folder)), "", "dossier de sources introuvable")
         return Loaded(None, report, ())
     files: list[Path] = [folder / CERTIFICATION_FILE]
-    doc = read_yaml(folder / CERTIFICATION_FILE, show(folder / CERTIFICATION_FILE), report)
+    doc = read_yaml(folder / CERTIFICATION_FILE, show(folder / CERTIFICATION_FILE), report, inside=folder)
     cert = INVALID
     if doc is not None:
         cert = CERTIFICATION.parse(doc.root, "", Ctx(doc.display, report))
@@ -53,11 +63,13 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
     blocs = []
     bloc_dir = folder / BLOCS_DIR
     bloc_files = sorted(p for p in bloc_dir.glob("*.yaml")) + sorted(bloc_dir.glob("*.yml")) if bloc_dir.is_dir() else []
-    if not bloc_files:
+    if bloc_dir.is_symlink() and not bloc_dir.exists():
+        report.error("fichier-illisible", Loc(show(bloc_dir)), "", "lien symbolique cassé ou qui renvoie à lui-même : un dossier est attendu")
+    elif not bloc_files:
         report.error("bloc-absent", Loc(show(bloc_dir)), "", "aucun bloc : ajoutez un fichier blocs/bc01.yaml")
     for path in bloc_files:
         files.append(path)
-        bdoc = read_yaml(path, show(path), report)
+        bdoc = read_yaml(path, show(path), report, inside=folder)
         if bdoc is None:
             continue
         bloc = BLOC.parse(bdoc.root, "", Ctx(bdoc.display, report))
@@ -68,11 +80,56 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
     prose = []
     for path in prose_files:
         files.append(path)
-        item = read_prose(path, show(path), report)
+        item = read_prose(path, show(path), report, inside=folder)
         if item is not None:
             prose.append(item)
 
+    logo = _logo(folder, show, report, files)
     if cert is INVALID:
         return Loaded(None, report, tuple(files))
-    return Loaded(replace(cert, blocs=tuple(blocs), prose=tuple(prose)), report, tuple(files))
+    return Loaded(replace(cert, blocs=tuple(blocs), prose=tuple(prose), logo=logo), report, tuple(files))
+
+
+def _logo(folder: Path, show, report: Report, files: list[Path]) -> m.Logo | None:
+    """The logo, if the folder has one: a real PNG or JPEG image inside the folder, of bounded size."""
+    for name, kind in LOGO_NAMES.items():
+        path = folder / name
+        if not (path.exists() or path.is_symlink()):
+            continue
+        files.append(path)
+        where = Loc(show(path))
+        try:
+            data = read_bytes(path, inside=folder, limit=MAX_LOGO_BYTES)
+        except UnreadableError as exc:
+            report.error("logo" if exc.rule == "fichier-taille" else exc.rule, where, "", exc.message)
+            return None
+        problem = _image_problem(data, kind)
+        if problem:
+            report.error("logo", where, "", problem)
+            return None
+        mime = "image/png" if kind == "PNG" else "image/jpeg"
+        return m.Logo(name, mime, hashlib.sha256(data).hexdigest(), data)
+    return None
+
+
+def _image_problem(data: bytes, kind: str) -> str:
+    """Why `data` is not a usable image of this kind ("" if it is one)."""
+    from PIL import Image, UnidentifiedImageError  # imported only when there is a logo
+
+    too_big = f"logo trop grand ({{}} pixels ; {MAX_LOGO_PIXELS} au plus de côté) : réduisez-le"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found, (width, height) = image.format, image.size
+            if found != kind:
+                return f"le logo n'est pas une image {kind} (c'est {'une image ' + found if found else 'autre chose'}) : enregistrez-le en {kind}"
+            if max(width, height) > MAX_LOGO_PIXELS:
+                return too_big.format(f"{width} × {height}")
+            image.verify()
+    except Image.DecompressionBombError:  # Pillow's own bound, far above ours
+        return too_big.format("des centaines de millions de")
+    except UnidentifiedImageError:
+        return f"le logo n'est pas une image lisible : enregistrez-le en {kind}"
+    except (OSError, ValueError, SyntaxError):
+        return f"image {kind} abîmée : enregistrez le logo de nouveau"
+    return ""
 

@@ -233,6 +233,16 @@ class Prose:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The certificateur's logo (logo.png or logo.jpg in the sources folder), checked to be a real image."""
+
+    name: str
+    mime: str  # image/png, image/jpeg
+    sha256: str  # what a fingerprint sees of it
+    data: bytes = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class Certification:
     intitule: str
     niveau: int
@@ -252,6 +262,7 @@ class Certification:
     adresse_site: str = ""  # where the site is published (https://…/), for absolute addresses in the exports
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
+    logo: Logo | None = None
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
     @property

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..text import control_name, controls, without_controls
 from .diagnostics import Loc, Report
 from .read import loc_of
 
@@ -64,8 +65,29 @@ class Ctx:
         return INVALID
 
 
-def _scalar_value(node: yaml.Node) -> Any:
-    return _constructor.construct_object(node, deep=True)
+def _scalar_value(node: yaml.Node, path: str, ctx: Ctx) -> Any:
+    """The node's value, as YAML reads it; a value YAML cannot make (a date that does not exist,
+    a number too long) is reported at its place."""
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        if node.tag == TAG_TIMESTAMP:
+            return ctx.error("schema-valeur", node, path, f"« {node.value} » : cette date n'existe pas (AAAA-MM-JJ : {_why(exc)})")
+        return ctx.error("schema-valeur", node, path, f"« {str(node.value)[:40]} » : valeur illisible")
+
+
+def _why(exc: Exception) -> str:
+    """Python's reason for refusing a date, in French."""
+    text = str(exc)
+    if "day" in text:
+        return "ce jour n'existe pas dans ce mois"
+    if "month" in text:
+        return "le mois va de 01 à 12"
+    if "year" in text:
+        return "l'année va de 0001 à 9999"
+    if "hour" in text or "minute" in text or "second" in text:
+        return "heure impossible"
+    return "date impossible"
 
 
 class Spec:
@@ -88,7 +110,7 @@ class Spec:
             return ctx.error("schema-type", node, path, f"{expected} est attendu, pas {kind_of(node)}")
         if node.tag not in SAFE_SCALARS:
             return ctx.error("schema-type", node, path, f"étiquette YAML « {node.tag} » non autorisée")
-        return _scalar_value(node)
+        return _scalar_value(node, path, ctx)
 
 
 @dataclass
@@ -108,6 +130,15 @@ class Text(Spec):
             if value is None and self.min_length == 0:
                 return ""
             return ctx.error("schema-type", node, path, f"un texte est attendu, pas {kind_of(node)}")
+        bad = controls(value)
+        if bad:  # reported, and removed: even a draft build never carries them into a document
+            index, char = bad[0]
+            more = f" (et {len(bad) - 1} autre{'s' if len(bad) > 2 else ''})" if len(bad) > 1 else ""
+            ctx.report.error(
+                "caractere-controle", ctx.loc(node), path,
+                f"{control_name(char)} interdit dans le texte{more}, en position {index + 1} : supprimez-le",
+            )
+            value = without_controls(value)
         text = value.strip() if self.multiline else " ".join(value.split())
         if self.multiline:
             text = "\n".join(line.rstrip() for line in text.splitlines())

@@ -186,9 +186,9 @@ def test_raw_html_in_prose_is_refused_and_escaped_in_a_draft(project, tmp_path):
     assert "Un <script>alert(1)</script> lien." in flat(" ".join(t for _, t, _ in docx_paragraphs(docx)))
 
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cf000000030101009a3e6b2a0000000049454e44ae426082"
+PNG = bytes.fromhex(  # one red pixel (a real PNG: the logo is checked to be one)
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d"
+    "49444154789c63382127f71f0004ba02043e571fc70000000049454e44ae426082"
 )
 
 

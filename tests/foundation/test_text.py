@@ -78,3 +78,39 @@ def test_date_fr_and_plural():
     assert date_fr(None) == ""
     assert [plural(n, "bloc") for n in (0, 1, 2)] == ["0 bloc", "1 bloc", "2 blocs"]
     assert plural(3, "critère", "critères") == "3 critères"
+
+
+@pytest.mark.parametrize("href, expected", [
+    ("https://exemple.fr/a?b=1&c=2", "https://exemple.fr/a?b=1&c=2"),
+    ("HTTP://EXEMPLE.FR", "HTTP://EXEMPLE.FR"),
+    ("mailto:jury@exemple.fr", "mailto:jury@exemple.fr"),
+    ("#regles", "#regles"),
+    ("  https://exemple.fr  ", "https://exemple.fr"),
+    ("javascript:alert(1)", None),
+    ("javascript&#58;alert(1)", None),
+    ("&#x6A;avascript&#x3A;alert(1)", None),
+    ("JAVASCRIPT&colon;alert(1)", None),
+    ("java\tscript:alert(1)", None),
+    ("java&#10;script:alert(1)", None),
+    ("&amp;#106;avascript:alert(1)", None),
+    ("\x01javascript:alert(1)", None),
+    ("vbscript:x", None),
+    ("data:text/html,x", None),
+    ("file:///etc/passwd", None),
+    ("../secret.pdf", None),
+    ("page.html", None),
+    ("//evil.example/", None),
+    ("#", None),
+    ("", None),
+    ("https://exemple.fr/\x00x", None),
+])
+def test_safe_link_decodes_then_allows_only_the_web_mail_and_anchors(href, expected):
+    from dossier.text import safe_link
+
+    assert safe_link(href) == expected
+
+
+def test_printable_shows_every_control_character_and_keeps_the_rest():
+    from dossier.text import printable
+
+    assert printable("a\x1b[31mb\x9bc\u202ed\x00\té\n") == "a\\x1b[31mb\\x9bc\\u202ed\\x00\té\n"

@@ -102,7 +102,7 @@ def test_existing_folder_needs_force(tmp_path):
     assert result.exit_code == 1 and "existe déjà" in result.stderr
     assert (out / "mien.txt").read_text() == "à garder"
     assert run("import", "rncp", str(OLD), "--fiche", "RNCP12345", "--out", str(out), "--force").exit_code == 0
-    assert (out / "certification.yaml").exists() and not (out / "mien.txt").exists()
+    assert (out / "certification.yaml").exists() and (out / "mien.txt").read_text() == "à garder"  # never deleted: not the import's
 
 
 def test_a_large_export_is_streamed_in_bounded_memory(tmp_path):
