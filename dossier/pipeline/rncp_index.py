@@ -1,0 +1,304 @@
+"""The national export's index, kept on disk: built once per export, then read in milliseconds.
+
+Building streams the export (sources/rncp_export.py) and, for every bloc of
+every fiche, keeps the hashes winnowing selects (checks/passages.py) with the
+bloc's number. The pairs go to 256 bucket files as they come, so memory stays
+flat whatever the export's size; each bucket is then sorted on its own and the
+buckets are laid end to end into `index.bin` (hashes, then bloc numbers).
+Looking a hash up is a binary search in the memory-mapped file. The blocs'
+texts (compressed) and the fiches' numbers, titles and versions are kept beside
+it, to compare the candidates word for word and to name them.
+
+The index lives in the user's cache (`~/.cache/dossier/rncp-index/`), in a
+folder named after the export's SHA-256 and the shingle settings, written under
+a temporary name and renamed when complete: an interrupted build leaves nothing
+that could be read. The SHA-256 of a file already seen, with the same size and
+modification time, is taken from `empreintes.json` instead of reading it again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import mmap
+import os
+import shutil
+import struct
+import tempfile
+import time
+import zlib
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..checks.passages import WordValues, shingle_hashes, winnow
+from ..checks.reproduction import PublishedBloc
+from ..errors import DossierError
+from ..sources.rncp_export import Member, export_members, fiches, file_sha256
+from ..text import word_list
+from .write import write_atomic
+
+FORMAT = 1  # bump when the files below change shape
+BUCKETS = 256
+_FLUSH = 8192  # pairs held per bucket before they go to its file
+_MAGIC = b"DOSSIDX1"
+KEEP = 3  # indexes kept in the cache (the most recently used)
+
+
+def default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dossier"
+
+
+@dataclass(frozen=True)
+class ExportId:
+    """What an export is: its documents and one SHA-256 over them."""
+
+    members: tuple[Member, ...]
+    sha256: str
+    size: int  # bytes read from disk (the .zip files' own sizes)
+
+
+def identify(path: Path, cache: Path) -> ExportId:
+    """The export's members and checksum; a file seen before with the same size and date is not read again."""
+    members = tuple(export_members(path))
+    known_file = cache / "rncp-index" / "empreintes.json"
+    try:
+        known = json.loads(known_file.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    digest, total, changed = hashlib.sha256(), 0, False
+    for file in sorted({m.path for m in members}):
+        stat = file.stat()
+        key = str(file.resolve())
+        seen = known.get(key)
+        if isinstance(seen, list) and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
+            sha = seen[2]
+        else:
+            sha = file_sha256(file)
+            known[key] = [stat.st_size, stat.st_mtime_ns, sha]
+            changed = True
+        digest.update(f"{file.name}\0{sha}\n".encode())
+        total += stat.st_size
+    for m in members:
+        digest.update(f"{m.name}\n".encode())
+    if changed:
+        try:
+            write_atomic(known_file, json.dumps(known, ensure_ascii=False, indent=0).encode("utf-8"))
+        except OSError:
+            pass  # a read-only cache: the checksum is computed again next time
+    return ExportId(members, digest.hexdigest(), total)
+
+
+class ExportIndex:
+    """An index opened for reading: hashes → bloc numbers, blocs and fiches by number."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        self._files: list = []
+        self._maps: list = []
+        self._index = self._map("index.bin")
+        if self._index[:8] != _MAGIC:
+            raise DossierError(f"{folder} : index abîmé (effacez ce dossier)")
+        (count,) = struct.unpack_from("<Q", self._index, 8)
+        view = memoryview(self._index)
+        self._hashes = view[16 : 16 + 8 * count].cast("Q")
+        self._ids = view[16 + 8 * count : 16 + 12 * count].cast("I")
+        self._bloc_off = memoryview(self._map("blocs.off")).cast("Q")
+        self._blocs = self._map("blocs.dat")
+        self._fiche_off = memoryview(self._map("fiches.off")).cast("Q")
+        self._fiches = self._map("fiches.dat")
+        self._views = [self._hashes, self._ids, view, self._bloc_off, self._fiche_off]
+
+    def _map(self, name: str):
+        handle = open(self.folder / name, "rb")
+        self._files.append(handle)
+        if os.fstat(handle.fileno()).st_size == 0:
+            return b""
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self._maps.append(mapped)
+        return mapped
+
+    @property
+    def fiches(self) -> int:
+        return self.meta["fiches"]
+
+    @property
+    def blocs(self) -> int:
+        return self.meta["blocs"]
+
+    def lookup(self, hashes: Iterable[int]) -> set[int]:
+        """The blocs holding any of these hashes among their selected shingles."""
+        found: set[int] = set()
+        table, ids, n = self._hashes, self._ids, len(self._hashes)
+        for h in hashes:
+            i = bisect.bisect_left(table, h)
+            while i < n and table[i] == h:
+                found.add(ids[i])
+                i += 1
+        return found
+
+    def _record(self, data, offsets, number: int) -> bytes:
+        return bytes(data[offsets[number] : offsets[number + 1]])
+
+    def fiche(self, number: int) -> dict:
+        return json.loads(self._record(self._fiches, self._fiche_off, number))
+
+    def bloc(self, number: int) -> PublishedBloc:
+        fiche, code, libelle, text = json.loads(zlib.decompress(self._record(self._blocs, self._bloc_off, number)))
+        f = self.fiche(fiche)
+        return PublishedBloc(f["numero"], f["intitule"], code, libelle, tuple(word_list(text)))
+
+    def versions_of(self, codes: set[str]) -> set[str]:
+        """The codes and every fiche linked to them as a former or a newer version, transitively."""
+        own = {c for c in codes if c}
+        if not own or not len(self._fiche_off):
+            return own
+        lines = bytes(self._fiches).split(b"\n")
+        while True:
+            grown = set(own)
+            for line in lines:
+                if line and any(code.encode() in line for code in own):
+                    f = json.loads(line)
+                    linked = {f["numero"], *f["anciennes"], *f["nouvelles"]}
+                    if linked & own:
+                        grown |= linked
+            if grown == own:
+                return own
+            own = grown
+
+    def close(self) -> None:
+        for view in self._views:
+            view.release()
+        for mapped in self._maps:
+            mapped.close()
+        for handle in self._files:
+            handle.close()
+
+    def __enter__(self) -> ExportIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_index(
+    export: Path, cache: Path, k: int, w: int, progress: Callable[[int], None] | None = None
+) -> ExportIndex:
+    """The index of an export, built first if the cache has none for this export and these settings."""
+    cache = Path(cache)
+    ident = identify(Path(export), cache)
+    root = cache / "rncp-index"
+    folder = root / f"{ident.sha256[:32]}-k{k}-w{w}-f{FORMAT}"
+    if not (folder / "meta.json").is_file():
+        _build(ident, folder, k, w, progress)
+    os.utime(folder)  # recently used: kept by the pruning below
+    _prune(root, keep=folder)
+    return ExportIndex(folder)
+
+
+def _prune(root: Path, keep: Path) -> None:
+    folders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders:
+        stale = old.name.startswith(".tmp-") and time.time() - old.stat().st_mtime > 24 * 3600
+        if old != keep and (stale or (not old.name.startswith(".tmp-") and old in folders[KEEP:])):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class _Buckets:
+    """(hash, bloc) pairs sorted out by their hash's first byte, each bucket to its own file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.held = [array("Q") for _ in range(BUCKETS)]
+        self.count = 0
+
+    def add(self, hashes: Iterable[int], bloc: int) -> None:
+        held = self.held
+        for h in hashes:
+            bucket = held[h >> 56]
+            bucket.append(h)
+            bucket.append(bloc)
+            if len(bucket) >= 2 * _FLUSH:
+                self._flush(h >> 56)
+            self.count += 1
+
+    def _flush(self, b: int) -> None:
+        with open(self.folder / f"b{b:03d}", "ab") as handle:
+            self.held[b].tofile(handle)
+        self.held[b] = array("Q")
+
+    def write_index(self, target: Path) -> None:
+        """Sort each bucket and lay them end to end: magic, count, every hash, then every bloc number."""
+        ids_file = self.folder / "ids.tmp"
+        with open(target, "wb") as out, open(ids_file, "wb") as ids_out:
+            out.write(_MAGIC + struct.pack("<Q", self.count))
+            for b in range(BUCKETS):
+                pairs = array("Q")
+                path = self.folder / f"b{b:03d}"
+                if path.exists():
+                    with open(path, "rb") as handle:
+                        pairs.frombytes(handle.read())
+                    path.unlink()
+                pairs.extend(self.held[b])
+                self.held[b] = array("Q")
+                hashes, blocs = pairs[0::2], pairs[1::2]
+                order = sorted(range(len(hashes)), key=hashes.__getitem__)
+                array("Q", [hashes[i] for i in order]).tofile(out)
+                array("I", [blocs[i] for i in order]).tofile(ids_out)
+        with open(target, "ab") as out, open(ids_file, "rb") as ids_in:
+            shutil.copyfileobj(ids_in, out, 1 << 20)
+        ids_file.unlink()
+
+
+def _build(ident: ExportId, folder: Path, k: int, w: int, progress: Callable[[int], None] | None) -> None:
+    """Read the whole export once and write the index folder, all at once or not at all."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        start = time.perf_counter()
+        counts = _scan(ident.members, tmp, k, w, progress)
+        meta = {
+            "format": FORMAT, "sha256": ident.sha256, "k": k, "w": w, "octets": ident.size,
+            "fichiers": [m.label for m in ident.members], "secondes": round(time.perf_counter() - start, 2), **counts,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        try:
+            os.rename(tmp, folder)
+        except OSError:
+            if not (folder / "meta.json").is_file():  # not another process that finished first
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _scan(members: Iterable[Member], tmp: Path, k: int, w: int, progress: Callable[[int], None] | None) -> dict:
+    values = WordValues()
+    buckets = _Buckets(tmp)
+    fiche_no = bloc_no = 0
+    big = 1 << 20
+    with (
+        open(tmp / "blocs.dat", "wb", buffering=big) as blocs, open(tmp / "blocs.off", "wb", buffering=big) as bloc_off,
+        open(tmp / "fiches.dat", "wb", buffering=big) as fiches_out, open(tmp / "fiches.off", "wb", buffering=big) as fiche_off,
+    ):
+        for member in members:
+            for fiche in fiches(member):
+                fiche_off.write(struct.pack("<Q", fiches_out.tell()))
+                record = {"numero": fiche.numero, "intitule": fiche.intitule, "anciennes": fiche.anciennes, "nouvelles": fiche.nouvelles}
+                fiches_out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+                for bloc in fiche.blocs:
+                    text = bloc.text
+                    bloc_off.write(struct.pack("<Q", blocs.tell()))
+                    blocs.write(zlib.compress(json.dumps([fiche_no, bloc.code, bloc.libelle, text], ensure_ascii=False).encode("utf-8"), 1))
+                    buckets.add(winnow(shingle_hashes(values(word_list(text)), k), w), bloc_no)
+                    bloc_no += 1
+                fiche_no += 1
+                if progress is not None and not fiche_no % 500:
+                    progress(fiche_no)
+        fiche_off.write(struct.pack("<Q", fiches_out.tell()))
+        bloc_off.write(struct.pack("<Q", blocs.tell()))
+    buckets.write_index(tmp / "index.bin")
+    return {"fiches": fiche_no, "blocs": bloc_no, "empreintes": buckets.count}
