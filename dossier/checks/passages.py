@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text import word_list
 
 K = 8  # words in a shingle
-_MASK = (1 << 64) - 1
-_BASE = 0x100000001B3  # odd: the rolling hash stays a bijection modulo 2**64 per position
+# Shingles are hashed by Python's tuple hash over stable per-word integers: computed in C, and the
+# same from one process to the next (integers are not salted like strings), as long as the
+# interpreter's version is the same — the index's cache key holds it (HASH_VERSION).
+HASH_VERSION = f"py{sys.version_info[0]}{sys.version_info[1]}-{sys.hash_info.algorithm}"
 
 
 def window(k: int, minimum: int) -> int:
@@ -32,45 +35,36 @@ def window(k: int, minimum: int) -> int:
     return max(1, minimum - k + 1)
 
 
-class WordValues:
+class WordValues(dict):
     """A stable 64-bit value per word; the cache is bounded, so memory stays flat over gigabytes."""
 
     def __init__(self, limit: int = 200_000) -> None:
-        self._cache: dict[str, int] = {}
+        super().__init__()
         self._limit = limit
 
-    def _new(self, word: str) -> int:
-        if len(self._cache) >= self._limit:
-            self._cache.clear()
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self._limit:
+            self.clear()
         value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-        self._cache[word] = value
+        self[word] = value
         return value
 
     def __call__(self, words: Sequence[str]) -> list[int]:
-        cache = self._cache
-        return [cache.get(w) or self._new(w) for w in words]
+        return list(map(self.__getitem__, words))
 
 
 def shingle_hashes(values: Sequence[int], k: int = K) -> list[int]:
-    """The hash of every run of k words, in order (none for a text shorter than k)."""
-    if len(values) < k:
-        return []
-    top = pow(_BASE, k - 1, 1 << 64)
-    h = 0
-    for v in values[:k]:
-        h = (h * _BASE + v) & _MASK
-    out = [h]
-    for i in range(k, len(values)):
-        h = ((h - values[i - k] * top) * _BASE + values[i]) & _MASK
-        out.append(h)
-    return out
+    """The hash of every run of k words, in order (none for a text shorter than k); signed 64-bit."""
+    return list(map(hash, zip(*(values[j:] for j in range(k)))))
 
 
 def winnow(hashes: Sequence[int], w: int) -> set[int]:
     """The smallest hash of every window of w consecutive shingles (all of them when w is 1)."""
-    if w <= 1 or len(hashes) <= w:
-        return set(hashes) if w <= 1 else ({min(hashes)} if hashes else set())
-    return {min(hashes[i : i + w]) for i in range(len(hashes) - w + 1)}
+    if w <= 1:
+        return set(hashes)
+    if len(hashes) <= w:
+        return {min(hashes)} if hashes else set()
+    return set(map(min, *(hashes[j:] for j in range(w))))
 
 
 # --- one text of the sources, with where each word came from -------------------------

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.passages import WordValues, shingle_hashes, winnow
+from ..checks.passages import HASH_VERSION, WordValues, shingle_hashes, winnow
 from ..checks.reproduction import PublishedBloc
 from ..errors import DossierError
 from ..sources.rncp_export import Member, export_members, fiches, file_sha256
@@ -42,7 +42,7 @@ from .write import write_atomic
 
 FORMAT = 1  # bump when the files below change shape
 BUCKETS = 256
-_FLUSH = 8192  # pairs held per bucket before they go to its file
+_HELD = 1 << 18  # (hash, bloc) pairs held in memory before they go to the bucket files: 4 MB
 _MAGIC = b"DOSSIDX1"
 KEEP = 3  # indexes kept in the cache (the most recently used)
 
@@ -69,7 +69,7 @@ def identify(path: Path, cache: Path) -> ExportId:
         known = json.loads(known_file.read_text("utf-8"))
     except (OSError, ValueError):
         known = {}
-    digest, total, changed = hashlib.sha256(), 0, False
+    parts, total, changed = [], 0, False
     for file in sorted({m.path for m in members}):
         stat = file.stat()
         key = str(file.resolve())
@@ -80,10 +80,10 @@ def identify(path: Path, cache: Path) -> ExportId:
             sha = file_sha256(file)
             known[key] = [stat.st_size, stat.st_mtime_ns, sha]
             changed = True
-        digest.update(f"{file.name}\0{sha}\n".encode())
+        inside = "\0".join(m.name for m in members if m.path == file)
+        parts.append(f"{sha}\0{inside}\n")  # the content, not the file's name or place
         total += stat.st_size
-    for m in members:
-        digest.update(f"{m.name}\n".encode())
+    digest = hashlib.sha256("".join(sorted(parts)).encode())
     if changed:
         try:
             write_atomic(known_file, json.dumps(known, ensure_ascii=False, indent=0).encode("utf-8"))
@@ -105,7 +105,7 @@ class ExportIndex:
             raise DossierError(f"{folder} : index abîmé (effacez ce dossier)")
         (count,) = struct.unpack_from("<Q", self._index, 8)
         view = memoryview(self._index)
-        self._hashes = view[16 : 16 + 8 * count].cast("Q")
+        self._hashes = view[16 : 16 + 8 * count].cast("q")
         self._ids = view[16 + 8 * count : 16 + 12 * count].cast("I")
         self._bloc_off = memoryview(self._map("blocs.off")).cast("Q")
         self._blocs = self._map("blocs.dat")
@@ -192,7 +192,7 @@ def open_index(
     cache = Path(cache)
     ident = identify(Path(export), cache)
     root = cache / "rncp-index"
-    folder = root / f"{ident.sha256[:32]}-k{k}-w{w}-f{FORMAT}"
+    folder = root / f"{ident.sha256[:32]}-k{k}-w{w}-f{FORMAT}-{HASH_VERSION}"
     if not (folder / "meta.json").is_file():
         _build(ident, folder, k, w, progress)
     os.utime(folder)  # recently used: kept by the pruning below
@@ -213,23 +213,28 @@ class _Buckets:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.held = [array("Q") for _ in range(BUCKETS)]
+        self.held = [array("q") for _ in range(BUCKETS)]
+        self.pending = 0
         self.count = 0
 
-    def add(self, hashes: Iterable[int], bloc: int) -> None:
+    def add(self, hashes: set[int], bloc: int) -> None:
         held = self.held
         for h in hashes:
-            bucket = held[h >> 56]
+            bucket = held[(h >> 56) + 128]  # signed hashes: the first byte, from -128 to 127
             bucket.append(h)
             bucket.append(bloc)
-            if len(bucket) >= 2 * _FLUSH:
-                self._flush(h >> 56)
-            self.count += 1
+        self.count += len(hashes)
+        self.pending += len(hashes)
+        if self.pending >= _HELD:
+            self._flush()
 
-    def _flush(self, b: int) -> None:
-        with open(self.folder / f"b{b:03d}", "ab") as handle:
-            self.held[b].tofile(handle)
-        self.held[b] = array("Q")
+    def _flush(self) -> None:
+        for b, pairs in enumerate(self.held):
+            if pairs:
+                with open(self.folder / f"b{b:03d}", "ab") as handle:
+                    pairs.tofile(handle)
+                self.held[b] = array("q")
+        self.pending = 0
 
     def write_index(self, target: Path) -> None:
         """Sort each bucket and lay them end to end: magic, count, every hash, then every bloc number."""
@@ -237,17 +242,17 @@ class _Buckets:
         with open(target, "wb") as out, open(ids_file, "wb") as ids_out:
             out.write(_MAGIC + struct.pack("<Q", self.count))
             for b in range(BUCKETS):
-                pairs = array("Q")
+                pairs = array("q")
                 path = self.folder / f"b{b:03d}"
                 if path.exists():
                     with open(path, "rb") as handle:
                         pairs.frombytes(handle.read())
                     path.unlink()
                 pairs.extend(self.held[b])
-                self.held[b] = array("Q")
+                self.held[b] = array("q")
                 hashes, blocs = pairs[0::2], pairs[1::2]
                 order = sorted(range(len(hashes)), key=hashes.__getitem__)
-                array("Q", [hashes[i] for i in order]).tofile(out)
+                array("q", [hashes[i] for i in order]).tofile(out)
                 array("I", [blocs[i] for i in order]).tofile(ids_out)
         with open(target, "ab") as out, open(ids_file, "rb") as ids_in:
             shutil.copyfileobj(ids_in, out, 1 << 20)
