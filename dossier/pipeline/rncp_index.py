@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import mmap
 import os
 import shutil
 import struct
@@ -40,10 +39,12 @@ from ..sources.rncp_export import Member, export_members, fiches, file_sha256
 from ..text import word_list
 from .write import write_atomic
 
-FORMAT = 1  # bump when the files below change shape
+FORMAT = 2  # bump when the files below change shape
 BUCKETS = 256
 _HELD = 1 << 18  # (hash, bloc) pairs held in memory before they go to the bucket files: 4 MB
-_MAGIC = b"DOSSIDX1"
+_MAGIC = b"DOSSIDX2"
+_PREFIXES = 1 << 16  # the directory: where the hashes of each first 16 bits start
+_FILES = ("index.bin", "blocs.off", "blocs.dat", "fiches.off", "fiches.dat")
 KEEP = 3  # indexes kept in the cache (the most recently used)
 
 
@@ -93,34 +94,27 @@ def identify(path: Path, cache: Path) -> ExportId:
 
 
 class ExportIndex:
-    """An index opened for reading: hashes → bloc numbers, blocs and fiches by number."""
+    """An index opened for reading: hashes → bloc numbers, blocs and fiches by number.
+
+    Everything is read with pread, a few hundred bytes at a time: memory does not
+    grow with the export (a memory map would count every page a search touches).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.meta = json.loads((folder / "meta.json").read_text("utf-8"))
-        self._files: list = []
-        self._maps: list = []
-        self._index = self._map("index.bin")
-        if self._index[:8] != _MAGIC:
+        self._fds = {name: os.open(folder / name, os.O_RDONLY) for name in _FILES}
+        head = os.pread(self._fds["index.bin"], 16, 0)
+        if head[:8] != _MAGIC:
+            self.close()
             raise DossierError(f"{folder} : index abîmé (effacez ce dossier)")
-        (count,) = struct.unpack_from("<Q", self._index, 8)
-        view = memoryview(self._index)
-        self._hashes = view[16 : 16 + 8 * count].cast("q")
-        self._ids = view[16 + 8 * count : 16 + 12 * count].cast("I")
-        self._bloc_off = memoryview(self._map("blocs.off")).cast("Q")
-        self._blocs = self._map("blocs.dat")
-        self._fiche_off = memoryview(self._map("fiches.off")).cast("Q")
-        self._fiches = self._map("fiches.dat")
-        self._views = [self._hashes, self._ids, view, self._bloc_off, self._fiche_off]
+        (self._count,) = struct.unpack_from("<Q", head, 8)
+        self._directory = self._array("Q", "index.bin", 16 + 12 * self._count, _PREFIXES + 1)
 
-    def _map(self, name: str):
-        handle = open(self.folder / name, "rb")
-        self._files.append(handle)
-        if os.fstat(handle.fileno()).st_size == 0:
-            return b""
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        self._maps.append(mapped)
-        return mapped
+    def _array(self, code: str, name: str, offset: int, count: int) -> array:
+        out = array(code)
+        out.frombytes(os.pread(self._fds[name], count * out.itemsize, offset))
+        return out
 
     @property
     def fiches(self) -> int:
@@ -133,50 +127,54 @@ class ExportIndex:
     def lookup(self, hashes: Iterable[int]) -> set[int]:
         """The blocs holding any of these hashes among their selected shingles."""
         found: set[int] = set()
-        table, ids, n = self._hashes, self._ids, len(self._hashes)
+        wanted: dict[int, set[int]] = {}
         for h in hashes:
-            i = bisect.bisect_left(table, h)
-            while i < n and table[i] == h:
-                found.add(ids[i])
-                i += 1
+            wanted.setdefault((h >> 48) + _PREFIXES // 2, set()).add(h)
+        for prefix, group in sorted(wanted.items()):
+            lo, hi = self._directory[prefix], self._directory[prefix + 1]
+            if lo == hi:
+                continue
+            table = self._array("q", "index.bin", 16 + 8 * lo, hi - lo)
+            for h in group:
+                i = bisect.bisect_left(table, h)
+                j = bisect.bisect_right(table, h, i)
+                if j > i:
+                    found.update(self._array("I", "index.bin", 16 + 8 * self._count + 4 * (lo + i), j - i))
         return found
 
-    def _record(self, data, offsets, number: int) -> bytes:
-        return bytes(data[offsets[number] : offsets[number + 1]])
+    def _record(self, data: str, offsets: str, number: int) -> bytes:
+        start, end = self._array("Q", offsets, 8 * number, 2)
+        return os.pread(self._fds[data], end - start, start)
 
     def fiche(self, number: int) -> dict:
-        return json.loads(self._record(self._fiches, self._fiche_off, number))
+        return json.loads(self._record("fiches.dat", "fiches.off", number))
 
     def bloc(self, number: int) -> PublishedBloc:
-        fiche, code, libelle, text = json.loads(zlib.decompress(self._record(self._blocs, self._bloc_off, number)))
+        fiche, code, libelle, text = json.loads(zlib.decompress(self._record("blocs.dat", "blocs.off", number)))
         f = self.fiche(fiche)
         return PublishedBloc(f["numero"], f["intitule"], code, libelle, tuple(word_list(text)))
 
     def versions_of(self, codes: set[str]) -> set[str]:
         """The codes and every fiche linked to them as a former or a newer version, transitively."""
         own = {c for c in codes if c}
-        if not own or not len(self._fiche_off):
-            return own
-        lines = bytes(self._fiches).split(b"\n")
-        while True:
+        while own:
             grown = set(own)
-            for line in lines:
-                if line and any(code.encode() in line for code in own):
-                    f = json.loads(line)
-                    linked = {f["numero"], *f["anciennes"], *f["nouvelles"]}
-                    if linked & own:
-                        grown |= linked
+            with open(self.folder / "fiches.dat", "rb") as lines:
+                for line in lines:
+                    if any(code.encode() in line for code in own):
+                        f = json.loads(line)
+                        linked = {f["numero"], *f["anciennes"], *f["nouvelles"]}
+                        if linked & own:
+                            grown |= linked
             if grown == own:
-                return own
+                break
             own = grown
+        return own
 
     def close(self) -> None:
-        for view in self._views:
-            view.release()
-        for mapped in self._maps:
-            mapped.close()
-        for handle in self._files:
-            handle.close()
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds = {}
 
     def __enter__(self) -> ExportIndex:
         return self
@@ -237,8 +235,11 @@ class _Buckets:
         self.pending = 0
 
     def write_index(self, target: Path) -> None:
-        """Sort each bucket and lay them end to end: magic, count, every hash, then every bloc number."""
+        """Sort each bucket and lay them end to end: magic, count, every hash, every bloc number, then
+        the directory (for each 16-bit prefix, where its hashes start)."""
         ids_file = self.folder / "ids.tmp"
+        directory = array("Q")
+        done = 0
         with open(target, "wb") as out, open(ids_file, "wb") as ids_out:
             out.write(_MAGIC + struct.pack("<Q", self.count))
             for b in range(BUCKETS):
@@ -250,13 +251,42 @@ class _Buckets:
                     path.unlink()
                 pairs.extend(self.held[b])
                 self.held[b] = array("q")
-                hashes, blocs = pairs[0::2], pairs[1::2]
-                order = sorted(range(len(hashes)), key=hashes.__getitem__)
-                array("q", [hashes[i] for i in order]).tofile(out)
-                array("I", [blocs[i] for i in order]).tofile(ids_out)
+                hashes, blocs = _sorted(pairs)
+                hashes.tofile(out)
+                blocs.tofile(ids_out)
+                first = (b - BUCKETS // 2) << 56  # the bucket's prefixes, in order
+                directory.extend(done + bisect.bisect_left(hashes, first + (p << 48)) for p in range(_PREFIXES // BUCKETS))
+                done += len(hashes)
+        directory.append(done)
         with open(target, "ab") as out, open(ids_file, "rb") as ids_in:
             shutil.copyfileobj(ids_in, out, 1 << 20)
+            directory.tofile(out)
         ids_file.unlink()
+
+
+_SMALL = 4096  # pairs sorted at once; a bigger bucket is first split by the hashes' second byte
+
+
+def _sorted(pairs: array, split: bool = True) -> tuple[array, array]:
+    """The hashes of (hash, bloc) pairs in order, and their blocs alike. A big bucket is split first by
+    the hashes' second byte, so that sorting holds a few thousand Python integers at most: memory
+    stays flat whatever the export's size."""
+    if len(pairs) > 2 * _SMALL and split:
+        parts = [array("q") for _ in range(256)]
+        it = iter(pairs)
+        for h, bloc in zip(it, it):
+            part = parts[(h >> 48) & 0xFF]
+            part.append(h)
+            part.append(bloc)
+        hashes, blocs = array("q"), array("I")
+        for part in parts:
+            h, b = _sorted(part, split=False)
+            hashes.extend(h)
+            blocs.extend(b)
+        return hashes, blocs
+    hashes, blocs = pairs[0::2], pairs[1::2]
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)
+    return array("q", [hashes[i] for i in order]), array("I", [blocs[i] for i in order])
 
 
 def _build(ident: ExportId, folder: Path, k: int, w: int, progress: Callable[[int], None] | None) -> None:
