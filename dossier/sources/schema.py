@@ -120,7 +120,8 @@ CERTIFICATION = Obj(
     title="Certification (fiche)",
     doc="certification.yaml : la fiche de la certification",
     keys={
-        "intitule": Key(Text(doc="Intitulé de la certification", **LINE), required=True),
+        # the fiche's limit (800 characters) is checked by the rule champ-limite, with a clearer message
+        "intitule": Key(Text(doc="Intitulé de la certification (800 caractères au plus)", multiline=False, max_length=10_000), required=True),
         "code_rncp": Key(rncp_code("Code RNCP, une fois enregistrée (RNCP + chiffres)")),
         "renouvellement": Key(rncp_code("Code RNCP de la certification que ce dépôt renouvelle")),
         "niveau": Key(Integer(doc="Niveau du cadre national des certifications (3 à 8)", minimum=3, maximum=8), required=True),
