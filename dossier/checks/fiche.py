@@ -45,8 +45,8 @@ def champ_limite(cert: Certification) -> Iterator[Finding]:
         else:
             loc, path = cert.src.at(key)
         yield loc, path, (
-            f"{names[key]} : {size:,} {limit.unit} dans la fiche, pour une limite de {limit.label()} ; "
-            "raccourcissez le texte".replace(",", "\u202f")
+            f"{names[key]} : {size:,} {limit.unit}".replace(",", "\u202f")
+            + f" dans la fiche, pour une limite de {limit.label()} ; raccourcissez le texte"
         )
 
 

@@ -38,6 +38,10 @@ réduisent introduit introduisent déduit déduisent reproduit reproduisent éla
 enrichissent approfondit approfondissent convainc convainquent
 """.split())
 
+# Finite forms that are also common nouns (« le produit », « une part », « un écrit »): a verb only
+# when a word follows (« la fiche produit. » is a noun).
+_AMBIGUOUS = {"produit", "produits", "fait", "faits", "part", "sort", "ecrit", "offre", "offres", "dit", "conduit", "vit", "sert", "suit"}
+
 # After these, a word is a noun (or an infinitive), not a conjugated verb.
 _NOUN_BEFORE = set("""
 le la les l un une des du de d au aux ce cet cette ces son sa ses leur leurs mon ma mes notre nos votre vos
@@ -96,11 +100,12 @@ def has_finite_verb(text: str) -> bool:
     """Does the sentence have a conjugated verb after its subject?"""
     words = _words(text)
     for i, word in enumerate(words):
-        if i == 0:
-            continue  # a sentence starting with a verb is an order or a noun: not a result stated
-        if word != "à" and fold(word) in _FINITE:
+        if i == 0 or words[i - 1] in _NOUN_BEFORE:
+            continue  # first, or after an article or a preposition: a noun (or an order), not a result stated
+        folded = fold(word)
+        if word != "à" and folded in _FINITE and (folded not in _AMBIGUOUS or i < len(words) - 1):
             return True
-        if words[i - 1] not in _NOUN_BEFORE and _present_of_lexicon(word):
+        if _present_of_lexicon(word):
             return True
     return False
 
