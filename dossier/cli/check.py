@@ -10,7 +10,7 @@ import click
 from ..checks import CHECKS, check
 from ..errors import SourceError
 from ..sources.diagnostics import Severity
-from .common import out_option, print_report, sources_argument, strict_option, summary_counts
+from .common import print_report, sources_argument, strict_option, summary_counts
 from .reproduction import REPRODUCTION_RULES, print_reproduction
 
 
@@ -26,7 +26,10 @@ from .reproduction import REPRODUCTION_RULES, print_reproduction
     help="Chercher aussi la reproduction littérale de fiches publiées : l'export open data des fiches RNCP "
     "(fichier .xml, archive .zip, ou dossier de ces fichiers).",
 )
-@out_option
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    help="Avec --rncp : où écrire le rapport conformite/reproduction.html.",
+)
 @click.option(
     "--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Où garder l'index de l'export (par défaut ~/.cache/dossier).",
