@@ -48,7 +48,7 @@ def export(megabytes: int) -> tuple[Path, list[Plant]]:
     texts = planted_texts()
     try:
         kept = json.loads(meta.read_text("utf-8"))
-        if kept["version"] == VERSION and kept["texts"] == texts and dest.stat().st_size == kept["size"]:
+        if kept["version"] == VERSION and [tuple(t) for t in kept["texts"]] == texts and dest.stat().st_size == kept["size"]:
             return dest, [Plant(**p) for p in kept["plants"]]
     except (OSError, ValueError, KeyError):
         pass

@@ -213,7 +213,7 @@ def compare(
             ))
         if found:
             found.sort(key=lambda f: (f.correspondance, -f.share, -f.passage_words, f.fiche, f.bloc))
-            totals[text.bloc][1] += max(f.covered for f in found if not f.correspondance) if any(not f.correspondance for f in found) else 0
+            totals[text.bloc][1] += max((f.covered for f in found if not f.correspondance), default=0)
             results.setdefault(text.bloc, []).append(TextResult(text, tuple(found)))
     out = [
         BlocResult(b.code, b.intitule, tuple(sorted(results.get(b.code, ()), key=lambda t: -t.worst)), *totals[b.code])

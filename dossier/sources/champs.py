@@ -60,12 +60,14 @@ class _Blocks(HTMLParser):
         text = " ".join("".join(self._text).split())
         if text:
             self.lines.append(("* " if self._bullet else "") + text)
-        self._text, self._bullet = [], False
+            self._bullet = False  # a second paragraph of the same item is a line of its own
+        self._text = []
 
     def handle_starttag(self, tag, attrs):
         if tag in self._BLOCKS or tag in ("ul", "ol"):
             self._end_block()
-            self._bullet = tag == "li"
+            if tag == "li":
+                self._bullet = True  # the item's first text, even inside a <p> (a loose list)
         elif tag == "br":
             self._text.append(" ")
         elif tag == "a":
@@ -74,6 +76,8 @@ class _Blocks(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self._BLOCKS:
             self._end_block()
+            if tag == "li":
+                self._bullet = False
         elif tag == "a" and self._href:
             href = self._href.pop()
             if href and not href.startswith("#") and href not in "".join(self._text):
