@@ -53,7 +53,7 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
     if export is not None and checked.ok:
         from ..pipeline.reproduction import reproduction, write_report
 
-        result = reproduction(checked, export, cache)
+        result = reproduction(checked, export, cache, progress=_progress() if not ctx.obj["quiet"] else None)
         report_path = write_report(checked, result, out)
     failed = checked.failed(strict)
     if fmt == "json":
@@ -77,6 +77,22 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
         raise SourceError(f"sources non conformes : {tally}{reason}")
     if not quiet:
         click.echo(f"Sources conformes : {tally}.")
+
+
+def _progress():
+    """On a terminal, the fiches read while the export's index is built (once per export)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fiches: int) -> None:
+        if fiches < 0:  # the index is built
+            click.echo("", err=True)
+            return
+        click.echo(f"\rIndex de l'export (une fois pour cet export) : {fiches} fiches lues…", nl=False, err=True)
+
+    return show
 
 
 @click.command(name="regles")

@@ -193,6 +193,8 @@ def open_index(
     folder = root / f"{ident.sha256[:32]}-k{k}-w{w}-f{FORMAT}-{HASH_VERSION}"
     if not (folder / "meta.json").is_file():
         _build(ident, folder, k, w, progress)
+        if progress is not None:
+            progress(-1)  # done
     os.utime(folder)  # recently used: kept by the pruning below
     _prune(root, keep=folder)
     return ExportIndex(folder)
