@@ -4,7 +4,8 @@ The generated .docx files are committed: they are what a certification body
 opens in Word or LibreOffice to restyle its documents (fonts, colours, logo,
 header and footer) without touching Python. Run this only to reset them:
 
-    .venv/bin/python tools/make_docx_templates.py
+    .venv/bin/python tools/make_docx_templates.py            # every template
+    .venv/bin/python tools/make_docx_templates.py habilites  # only this one
 """
 
 from __future__ import annotations
@@ -325,13 +326,28 @@ def grille() -> Document:
     return doc
 
 
-def main() -> int:
+def habilites() -> Document:
+    """The list of organismes habilités: a titled page with its table."""
+    doc = _base(landscape=False)
+    _livret_styles(doc)
+    doc.add_paragraph("{{p corps }}")
+    _footer(doc, Mm(210 - 24))
+    return doc
+
+
+TEMPLATES = {"referentiel": referentiel, "livret": livret, "grille": grille, "habilites": habilites}
+
+
+def main(names: list[str]) -> int:
+    """Write the templates named (all of them without a name)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, make in (("referentiel", referentiel), ("livret", livret), ("grille", grille)):
+    for name, make in TEMPLATES.items():
+        if names and name not in names:
+            continue
         make().save(OUT / f"{name}.docx")
         print(f"écrit : {OUT / (name + '.docx')}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -15,12 +15,12 @@ from ..sources.diagnostics import Report, Severity
 from ..sources.load import load
 from ..sources.model import Certification
 from ..sources.spec import suggest
-from . import alignements, blocs, fiche, france_competences, redaction, references
+from . import alignements, blocs, criteres, dimensions, fiche, france_competences, redaction, references, reproduction
 from .registry import Check, Finding
 
-__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run"]
+__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run", "severity"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction, alignements)
+_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(
@@ -35,10 +35,17 @@ def run(cert: Certification, report: Report) -> None:
     complete = report.errors == 0
     for rule in CHECKS:
         severity = overrides.get(rule.id, rule.severity)
-        if severity == Severity.IGNORE or (rule.needs_complete and not complete):
+        if rule.func is None or severity == Severity.IGNORE or (rule.needs_complete and not complete):
             continue
         for loc, path, message in rule.func(cert):
             report.add(severity, rule.id, loc, path, message)
+
+
+def severity(cert: Certification, rule_id: str) -> Severity:
+    """A rule's severity for this project: its default, or the project's setting (`regles:`)."""
+    rule = CHECKS_BY_ID[rule_id]
+    chosen = Severity.parse(cert.regles.get(rule_id, "")) if rule.adjustable else None
+    return rule.severity if chosen is None else chosen
 
 
 def _overrides(cert: Certification, report: Report) -> dict[str, Severity]:

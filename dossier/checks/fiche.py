@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..sources.champs import over_limits
 from ..sources.diagnostics import Severity
 from ..sources.model import VOIES, Certification
 from ..sources.prose import HTML_MESSAGE, MAX_NESTING, NESTING_MESSAGE, raw_html, too_deep
@@ -13,12 +14,40 @@ from .registry import Finding, Rules
 rule = Rules()
 
 
-@rule("siret", Severity.ERROR, "Le SIRET d'un certificateur a une clé de contrôle juste.")
+@rule("siret", Severity.ERROR, "Le SIRET d'un certificateur ou d'un organisme habilité a une clé de contrôle juste.")
 def siret_luhn(cert: Certification) -> Iterator[Finding]:
-    for c in cert.certificateurs:
+    for c in (*cert.certificateurs, *cert.partenaires):
         if re.fullmatch(r"\d{14}", c.siret) and not siret_valide(c.siret):
             loc, path = c.src.at("siret")
             yield loc, path, f"SIRET « {c.siret} » invalide (clé de contrôle fausse : faute de frappe ?)"
+
+
+@rule("partenaire", Severity.ERROR, "Un organisme habilité figure une fois, et son habilitation finit après avoir commencé.")
+def partenaire(cert: Certification) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for p in cert.partenaires:
+        if p.siret in seen:
+            loc, path = p.src.at("siret")
+            yield loc, path, f"« {p.nom} » a le SIRET de « {seen[p.siret]} », déjà dans la liste des organismes habilités"
+        seen.setdefault(p.siret, p.nom)
+        if p.debut and p.fin and p.fin < p.debut:
+            loc, path = p.src.at("fin")
+            yield loc, path, f"l'habilitation de « {p.nom} » finit ({p.fin.isoformat()}) avant de commencer ({p.debut.isoformat()})"
+
+
+@rule("champ-limite", Severity.ERROR, "Un champ de la fiche tient dans sa limite connue (intitulé : 800 caractères ; activités visées : 32 Ko ; capacités attestées : 64 Ko).", adjustable=True)
+def champ_limite(cert: Certification) -> Iterator[Finding]:
+    names = {"intitule": "l'intitulé", "activites_visees": "les activités visées", "capacites_attestees": "les capacités attestées (les compétences de tous les blocs)"}
+    for key, limit, size in over_limits(cert):
+        if key == "capacites_attestees":
+            owner = cert.blocs[0] if cert.blocs else cert
+            loc, path = owner.src.at("competences")
+        else:
+            loc, path = cert.src.at(key)
+        yield loc, path, (
+            f"{names[key]} : {size:,} {limit.unit}".replace(",", "\u202f")
+            + f" dans la fiche, pour une limite de {limit.label()} ; raccourcissez le texte"
+        )
 
 
 @rule("siret-absent", Severity.WARNING, "Chaque certificateur a son SIRET.", adjustable=True)

@@ -8,15 +8,9 @@ from collections.abc import Iterator
 from ..sources.diagnostics import Severity
 from ..sources.model import Certification, parse_duree
 from .registry import Finding, Rules
+from .verbes import starts_with_infinitive
 
 rule = Rules()
-
-
-_NOT_VERBS = {
-    "lecture", "culture", "structure", "procédure", "mesure", "ouverture", "écriture", "gestionnaire",
-    "partenaire", "dossier", "fournisseur", "premier", "dernier", "entier", "particulier", "métier",
-    "leur", "notre", "votre", "autre", "chaque", "entre", "contre", "sur", "pour", "par",
-}
 
 
 _PURPOSE = re.compile(
@@ -33,16 +27,6 @@ _NOT_OBSERVABLE = re.compile(
     r"avoir\s+conscience)\b",
     re.IGNORECASE,
 )
-
-
-def starts_with_infinitive(text: str) -> bool:
-    words = re.findall(r"[\w’'-]+", text)
-    if not words:
-        return False
-    first = words[0].lower()
-    if first in {"se", "s'", "s’"} or first.startswith(("s'", "s’")):
-        first = first[2:] if len(first) > 2 else (words[1].lower() if len(words) > 1 else "")
-    return first not in _NOT_VERBS and bool(re.search(r"(?:er|ir|ïr|re|oir)$", first))
 
 
 @rule("competence-verbe", Severity.WARNING, "Une compétence commence par un verbe d'action à l'infinitif.", adjustable=True)

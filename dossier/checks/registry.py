@@ -16,7 +16,7 @@ class Check:
     id: str
     severity: Severity
     summary: str  # one line, French, for the README and `dossier regles`
-    func: Callable[[Certification], Iterator[Finding]]
+    func: Callable[[Certification], Iterator[Finding]] | None  # None: reported by another step (see `declare`)
     adjustable: bool = False  # may a project change its severity?
     needs_complete: bool = False  # skipped while the sources have schema errors
 
@@ -37,3 +37,9 @@ class Rules:
             return func
 
         return register
+
+    def declare(self, rule_id: str, severity: Severity, summary: str, adjustable: bool = True) -> None:
+        """A rule whose findings come from a step with more inputs than the sources (the literal
+        reproduction check reads the national export): listed, documented and adjustable like the
+        others, applied by that step."""
+        self.checks.append(Check(rule_id, severity, summary, None, adjustable))

@@ -11,6 +11,7 @@ from ..checks import CHECKS, check
 from ..errors import SourceError
 from ..sources.diagnostics import Severity
 from .common import echo, print_report, sources_argument, strict_option, summary_counts
+from .reproduction import REPRODUCTION_RULES, print_reproduction
 
 
 @click.command(name="check")
@@ -20,18 +21,40 @@ from .common import echo, print_report, sources_argument, strict_option, summary
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="text pour les personnes, json pour les outils.",
 )
+@click.option(
+    "--rncp", "export", type=click.Path(path_type=Path), default=None, metavar="EXPORT",
+    help="Chercher aussi la reproduction littérale de fiches publiées : l'export open data des fiches RNCP "
+    "(fichier .xml, archive .zip, ou dossier de ces fichiers).",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+    help="Avec --rncp : où écrire le rapport conformite/reproduction.html.",
+)
+@click.option(
+    "--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Où garder l'index de l'export (par défaut ~/.cache/dossier).",
+)
 @click.pass_context
-def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> None:
+def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, export: Path | None, out: Path, cache: Path | None) -> None:
     """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
 
     Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
     puis un résumé et la matrice de couverture compétences × épreuves.
+    Avec --rncp, compare aussi chaque compétence, critère et épreuve aux blocs
+    de toutes les fiches de l'export, affiche les passages repris, bloc par
+    bloc, et écrit le rapport conformite/reproduction.html dans --out.
     Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
     avertissements avec --strict), 2 si la commande est mal employée.
 
-    Exemple : dossier check sources --strict
+    Exemple : dossier check sources --strict --rncp export_fiches_RNCP_V4_1.zip
     """
     checked = check(folder)
+    result = None
+    if export is not None and checked.ok:
+        from ..pipeline.reproduction import reproduction, write_report
+
+        result = reproduction(checked, export, cache, progress=_progress() if not ctx.obj["quiet"] else None)
+        report_path = write_report(checked, result, out)
     failed = checked.failed(strict)
     if fmt == "json":
         report = checked.report
@@ -44,7 +67,11 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str) -> N
         click.echo(json_text(payload))
         ctx.exit(1 if failed else 0)
     quiet = ctx.obj["quiet"]
-    tally = print_report(checked, quiet, with_summary=True)
+    tally = print_report(checked, quiet, with_summary=True, hide=REPRODUCTION_RULES if result else ())
+    if result is not None:
+        print_reproduction(checked, result, report_path)
+    elif export is not None:
+        click.echo("\nReproduction littérale non cherchée : les sources ont des erreurs.")
     if failed:
         reason = " (--strict : les avertissements comptent)" if checked.ok and strict else ""
         raise SourceError(f"sources non conformes : {tally}{reason}")
@@ -59,6 +86,22 @@ def json_text(payload) -> str:
 
     text = json.dumps(payload, ensure_ascii=False, indent=2)
     return re.sub("[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _progress():
+    """On a terminal, the fiches read while the export's index is built (once per export)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(fiches: int) -> None:
+        if fiches < 0:  # the index is built
+            click.echo("", err=True)
+            return
+        click.echo(f"\rIndex de l'export (une fois pour cet export) : {fiches} fiches lues…", nl=False, err=True)
+
+    return show
 
 
 @click.command(name="regles")

@@ -113,9 +113,12 @@ def tally(checked: Checked) -> str:
     )
 
 
-def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool = True) -> str:
-    """Print the diagnostics (and the summary); return the tally line."""
+def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool = True, hide: tuple[str, ...] = ()) -> str:
+    """Print the diagnostics (and the summary), but those of the rules in `hide` (printed apart);
+    return the tally line."""
     for diag in checked.report.sorted():
+        if diag.rule in hide:
+            continue
         if infos or diag.severity > Severity.INFO:
             echo_diagnostic(diag)
     if with_summary and checked.certification is not None and not quiet:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..sources.model import Certification
 from ..text import slug
-from . import grilles, livret, referentiel
+from . import grilles, habilites, livret, referentiel
 from .parts import Part
 
 FORMATS = ("html", "pdf", "docx")
@@ -89,6 +89,13 @@ def _grilles(cert: Certification, options: ViewOptions) -> list[Item]:
     ]
 
 
+def _habilites(cert: Certification, options: ViewOptions) -> list[Item]:
+    """Only when the certification has partners."""
+    if not cert.partenaires:
+        return []
+    return [Item(f"{slug(cert.intitule)}-organismes-habilites", habilites.habilites(cert, options.brouillon), "Liste des organismes habilités")]
+
+
 DOCUMENTS: dict[str, DocumentSpec] = {
     spec.name: spec
     for spec in (
@@ -101,5 +108,6 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             items=_whole("livret", "Livret du candidat", lambda cert, o: livret.livret(cert, o.brouillon, o.bloc)),
         ),
         DocumentSpec("grilles", "Grilles d'évaluation", template="grille", per_bloc=True, items=_grilles),
+        DocumentSpec("habilites", "Liste des organismes habilités", template="habilites", items=_habilites),
     )
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import DossierError
 from ..exporters.addresses import ROME_COMPETENCE_URL
-from ..sources.schema import ID
+from ..sources.schema_depot import ID
 from ..sources.schema_standards import ESCO_SKILL, ROME_COMPETENCE
 from ..text import fold
 

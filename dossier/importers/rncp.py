@@ -11,7 +11,6 @@ check` lists the competences still to be given some.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from ..errors import DossierError
 from ..sources.read import UnreadableError, open_regular
+from ..sources.rncp_export import clean
 from . import placeholders
 
 JURYS = {
@@ -29,21 +29,6 @@ JURYS = {
     "SI_JURY_CL": "candidature_libre",
     "SI_JURY_VAE": "vae",
 }
-
-
-def clean(text: str | None) -> str:
-    """Plain text from a field: decode escaped (even double-encoded) HTML, keep lists and paragraphs."""
-    text = text or ""
-    for _ in range(3):
-        if not re.search(r"&[a-zA-Z#0-9]+;|<\s*/?\s*[a-zA-Z]", text):
-            break
-        text = re.sub(r"<\s*li[^>]*>", "\n* ", text, flags=re.I)
-        text = re.sub(r"<\s*(br|/p|/li|/ul|/ol|/div)[^>]*>", "\n", text, flags=re.I)
-        text = re.sub(r"<[^>]+>", "", text)
-        text = html.unescape(text)
-    text = text.replace("\xa0", " ")
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line).strip()
 
 
 def bullets(text: str) -> list[str]:

@@ -35,6 +35,8 @@ from .produce import Job, make
 from .state import STATE_FILE, State, fingerprint, tree_key
 from .write import write_all
 
+BUNDLED = ("referentiel", "habilites")  # the documents the filing bundle holds, in PDF and DOCX
+
 __all__ = ["BuildOptions", "BuildResult", "Hooks", "TARGETS", "build", "unchanged"]
 
 
@@ -117,11 +119,11 @@ def build(
     # the bundle comes with full builds, or when asked for by name; it holds the référentiel in PDF and DOCX
     want_bundle = BUNDLE in want and not brouillon and not options.bloc and (not options.formats or BUNDLE in options.only)
     named = tuple(o for o in options.only if o in DOCUMENTS)
-    if want_bundle and options.only and "referentiel" not in named:
-        named += ("referentiel",)
+    if want_bundle and options.only:
+        named += tuple(d for d in BUNDLED if d not in named)
     outputs = plan(cert, named, options.formats, view_options) if (named or not options.only) else []
     if want_bundle and options.formats:
-        outputs += [o for o in plan(cert, ("referentiel",), ("pdf", "docx"), view_options) if o not in outputs]
+        outputs += [o for o in plan(cert, BUNDLED, ("pdf", "docx"), view_options) if o not in outputs]
     _one_file_each(outputs)
     with template_errors("des documents"):
         fingerprints = {o.path: fingerprint(o, env) for o in outputs}
@@ -260,9 +262,9 @@ def _site(cert: Certification, documents: list[_Built], env: RenderEnv, brouillo
 
 
 def _bundle(cert: Certification, documents: list[_Built], planned: list[Output]) -> list[tuple[Output, bytes]]:
-    """The filing bundle, with the référentiel of this build's plan in PDF and DOCX."""
-    stems = {o.path.stem for o in planned if o.document == "referentiel"}
-    referentiel = {
-        f"{d.stem}.{d.format}": d.data for d in documents if d.document == "referentiel" and d.stem in stems
+    """The filing bundle, with the documents of this build's plan it holds (BUNDLED) in PDF and DOCX."""
+    stems = {(o.document, o.path.stem) for o in planned if o.document in BUNDLED}
+    held = {
+        f"{d.stem}.{d.format}": d.data for d in documents if (d.document, d.stem) in stems
     }
-    return [(Output(BUNDLE, Path(rel).suffix[1:], Path(BUNDLE) / rel), data) for rel, data in bundle_files(cert, referentiel)]
+    return [(Output(BUNDLE, Path(rel).suffix[1:], Path(BUNDLE) / rel), data) for rel, data in bundle_files(cert, held)]

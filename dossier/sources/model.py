@@ -36,6 +36,20 @@ TYPES_MODALITE = {
     "autre": "Autre",
 }
 
+HABILITATIONS = {
+    "FORMER": "Préparer à la certification (former)",
+    "ORGANISER": "Organiser les épreuves d'évaluation",
+    "ORGA_FORM": "Former et organiser les épreuves",
+}
+
+# The dimensions the 2025 rules ask a référentiel to take into account (décret n° 2025-500).
+DIMENSIONS = {
+    "transition_ecologique": "Transition écologique",
+    "numerique": "Numérique",
+    "sante_securite": "Santé et sécurité au travail",
+    "handicap": "Handicap et accessibilité",
+}
+
 ECHELLES = {
     "acquis_non_acquis": "Acquis / non acquis",
     "trois_niveaux": "Acquis / partiellement acquis / non acquis",
@@ -112,6 +126,52 @@ class Affichage:
     identifiants: bool = True
     pdf_a: bool = False
     bloc_par_page: bool = True
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Partenaire:
+    """An organisme habilité: a school or training body the certificateur authorises."""
+
+    nom: str
+    siret: str
+    habilitation: str  # FORMER, ORGANISER or ORGA_FORM
+    debut: dt.date | None = None
+    fin: dt.date | None = None
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def habilitation_libelle(self) -> str:
+        return HABILITATIONS.get(self.habilitation, self.habilitation)
+
+
+@dataclass(frozen=True)
+class Correspondance:
+    """A declared equivalence between blocs of this certification and another one (or a former version)."""
+
+    fiche: str  # the other certification's code (RNCP12345)
+    blocs: tuple[str, ...] = ()  # this certification's blocs concerned
+    blocs_fiche: tuple[str, ...] = ()  # the other's blocs; none: the whole certification
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """Where the référentiel takes one of the 2025 dimensions into account, or why it does not apply."""
+
+    competences: tuple[str, ...] = ()
+    sans_objet: str = ""
+    mots: tuple[str, ...] = ()  # words added to the shipped lexicon, for this project
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """Settings of the literal reproduction check (`dossier check --rncp`)."""
+
+    mots_min: int = 12  # a common passage counts from this many words
+    seuil: float = 0  # percent of a text found, below which nothing is reported
+    autorises: tuple[str, ...] = ()  # common phrases allowed, besides the shipped ones
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
@@ -253,6 +313,7 @@ class Certification:
     certificateurs: tuple[Certificateur, ...] = ()
     objectifs_contexte: str = ""
     activites_visees: str = ""
+    secteurs_activite: str = ""
     emplois_accessibles: tuple[str, ...] = ()
     prerequis: str = ""
     voies_acces: tuple[VoieAcces, ...] = ()
@@ -260,6 +321,11 @@ class Certification:
     regles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     affichage: Affichage = Affichage()
     adresse_site: str = ""  # where the site is published (https://…/), for absolute addresses in the exports
+    renouvellement: str = ""  # the RNCP code this filing renews
+    correspondances: tuple[Correspondance, ...] = ()
+    partenaires: tuple[Partenaire, ...] = ()
+    dimensions: Mapping[str, Dimension] = field(default_factory=lambda: MappingProxyType({}))
+    reproduction: Reproduction = Reproduction()
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     logo: Logo | None = None

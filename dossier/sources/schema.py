@@ -9,6 +9,18 @@ from __future__ import annotations
 import json
 
 from . import model as m
+from .schema_depot import (
+    CORRESPONDANCE,
+    DIMENSIONS,
+    LINE,
+    PARTENAIRE,
+    REPRODUCTION,
+    SEVERITY_CHOICES,
+    ident,
+    refs,
+    rncp_code,
+    siret_code,
+)
 from .schema_standards import ADRESSE_SITE, ALIGNEMENTS
 from .spec import Boolean, Choice, Date, Integer, Number, Pattern, Text
 from .spec_objects import Key, ListOf, MapOf, Obj
@@ -16,33 +28,11 @@ from .spec_objects import Key, ListOf, MapOf, Obj
 SCHEMA_URL_CERTIFICATION = "../schema/certification.schema.json"
 SCHEMA_URL_BLOC = "../../schema/bloc.schema.json"
 
-ID = r"[A-Za-z][A-Za-z0-9_.\-]{0,31}"
-SEVERITY_CHOICES = {"erreur": "", "avertissement": "", "info": "", "ignore": ""}
-
-
-def _id(doc: str) -> Pattern:
-    return Pattern(
-        doc=doc,
-        regex=ID,
-        what="un identifiant valide (une lettre puis lettres, chiffres, « . », « - » ou « _ », 32 au plus)",
-        rule="identifiant-format",
-        numeric_ok=False,
-    )
-
-
-def _refs(doc: str, min_items: int = 0) -> ListOf:
-    return ListOf(item=_id("identifiant"), doc=doc, min_items=min_items)
-
-
-LINE = dict(multiline=False, max_length=500)
-
 CERTIFICATEUR = Obj(
     title="Certificateur",
     keys={
         "nom": Key(Text(doc="Raison sociale", **LINE), required=True),
-        "siret": Key(
-            Pattern(doc="SIRET : 14 chiffres (clé de Luhn vérifiée)", regex=r"\d{14}", what="un SIRET de 14 chiffres", rule="siret"),
-        ),
+        "siret": Key(siret_code("SIRET : 14 chiffres (clé de Luhn vérifiée)")),
         "site": Key(Text(doc="Site web", **LINE)),
     },
     build=m.Certificateur,
@@ -131,10 +121,10 @@ CERTIFICATION = Obj(
     title="Certification (fiche)",
     doc="certification.yaml : la fiche de la certification",
     keys={
-        "intitule": Key(Text(doc="Intitulé de la certification", **LINE), required=True),
-        "code_rncp": Key(
-            Pattern(doc="Code RNCP, une fois enregistrée (RNCP + chiffres)", regex=r"RNCP\d{3,6}", what="un code RNCP (« RNCP » suivi de chiffres)", rule="code-rncp", numeric_ok=False)
-        ),
+        # the fiche's limit (800 characters) is checked by the rule champ-limite, with a clearer message
+        "intitule": Key(Text(doc="Intitulé de la certification (800 caractères au plus)", multiline=False, max_length=10_000), required=True),
+        "code_rncp": Key(rncp_code("Code RNCP, une fois enregistrée (RNCP + chiffres)")),
+        "renouvellement": Key(rncp_code("Code RNCP de la certification que ce dépôt renouvelle")),
         "niveau": Key(Integer(doc="Niveau du cadre national des certifications (3 à 8)", minimum=3, maximum=8), required=True),
         "codes": Key(CODES),
         "certificateurs": Key(ListOf(item=CERTIFICATEUR, doc="Certificateur(s)", min_items=1), required=True),
@@ -142,6 +132,7 @@ CERTIFICATION = Obj(
         "date": Key(Date(doc="Date de la version (AAAA-MM-JJ)"), required=True),
         "objectifs_contexte": Key(Text(doc="Objectifs et contexte de la certification (Markdown)"), required=True),
         "activites_visees": Key(Text(doc="Activités visées (Markdown)"), required=True),
+        "secteurs_activite": Key(Text(doc="Secteurs d'activité (Markdown)", min_length=0)),
         "emplois_accessibles": Key(ListOf(item=Text(max_length=5000), doc="Types d'emplois accessibles", min_items=1), required=True),
         "prerequis": Key(Text(doc="Prérequis à l'entrée (Markdown)", min_length=0)),
         "voies_acces": Key(ListOf(item=VOIE, doc="Voies d'accès et composition des jurys", min_items=1), required=True),
@@ -149,6 +140,10 @@ CERTIFICATION = Obj(
         "regles": Key(MapOf(value=Choice(choices=SEVERITY_CHOICES), doc="Sévérité des règles de vérification, par identifiant de règle")),
         "affichage": Key(AFFICHAGE),
         "adresse_site": Key(ADRESSE_SITE),
+        "partenaires": Key(ListOf(item=PARTENAIRE, doc="Organismes habilités à préparer à la certification ou à organiser ses épreuves")),
+        "correspondances": Key(ListOf(item=CORRESPONDANCE, doc="Correspondances avec d'autres certifications")),
+        "dimensions": Key(DIMENSIONS),
+        "reproduction": Key(REPRODUCTION),
     },
     build=_certification,
     identity=None,
@@ -157,7 +152,7 @@ CERTIFICATION = Obj(
 ACTIVITE = Obj(
     title="Activité",
     keys={
-        "id": Key(_id("Identifiant stable de l'activité (A1…)"), required=True),
+        "id": Key(ident("Identifiant stable de l'activité (A1…)"), required=True),
         "intitule": Key(Text(doc="Intitulé de l'activité", **LINE), required=True),
         "taches": Key(ListOf(item=Text(max_length=2000), doc="Tâches et situations de travail")),
     },
@@ -167,9 +162,9 @@ ACTIVITE = Obj(
 COMPETENCE = Obj(
     title="Compétence",
     keys={
-        "id": Key(_id("Identifiant stable de la compétence (C1.1…)"), required=True),
+        "id": Key(ident("Identifiant stable de la compétence (C1.1…)"), required=True),
         "texte": Key(Text(doc="Verbe d'action à l'infinitif + objet + finalité (+ contexte)", max_length=4000), required=True),
-        "activites": Key(_refs("Activités dont la compétence découle")),
+        "activites": Key(refs("Activités dont la compétence découle")),
         "transversale": Key(Boolean(doc="Compétence transversale ?")),
         "alignements": Key(ALIGNEMENTS),
     },
@@ -179,7 +174,7 @@ COMPETENCE = Obj(
 MODALITE = Obj(
     title="Modalité d'évaluation (épreuve)",
     keys={
-        "id": Key(_id("Identifiant stable de la modalité (M1.1…)"), required=True),
+        "id": Key(ident("Identifiant stable de la modalité (M1.1…)"), required=True),
         "type": Key(Choice(choices=m.TYPES_MODALITE, doc="Type d'épreuve"), required=True),
         "intitule": Key(Text(doc="Intitulé de l'épreuve", **LINE), required=True),
         "duree": Key(Text(doc="Durée (« 3 heures », « 30 min », « 1 h 30 »)", **LINE), required=True),
@@ -188,7 +183,7 @@ MODALITE = Obj(
         "livrables": Key(ListOf(item=Text(**LINE), doc="Ce que le candidat remet")),
         "remise": Key(Text(doc="Quand et comment les livrables sont remis", min_length=0, **LINE)),
         "jury": Key(Text(doc="Jury de l'épreuve", min_length=0)),
-        "competences": Key(_refs("Compétences évaluées", min_items=1), required=True),
+        "competences": Key(refs("Compétences évaluées", min_items=1), required=True),
     },
     build=m.Modalite,
 )
@@ -196,10 +191,10 @@ MODALITE = Obj(
 CRITERE = Obj(
     title="Critère d'évaluation",
     keys={
-        "id": Key(_id("Identifiant stable du critère (CR1.1…)"), required=True),
+        "id": Key(ident("Identifiant stable du critère (CR1.1…)"), required=True),
         "texte": Key(Text(doc="Attendu observable", max_length=4000), required=True),
-        "competences": Key(_refs("Compétences évaluées par ce critère", min_items=1), required=True),
-        "modalites": Key(_refs("Épreuves où ce critère est utilisé (toutes celles qui évaluent ses compétences si absent)")),
+        "competences": Key(refs("Compétences évaluées par ce critère", min_items=1), required=True),
+        "modalites": Key(refs("Épreuves où ce critère est utilisé (toutes celles qui évaluent ses compétences si absent)")),
         "poids": Key(Number(doc="Poids du critère (échelle à points)", exclusive_minimum=True)),
     },
     build=lambda src, poids, **v: m.Critere(src=src, poids=poids if poids is not None else 1, **v),

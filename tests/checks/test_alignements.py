@@ -57,5 +57,5 @@ def test_every_wrong_alignment_is_reported_at_its_place(project):
         "blocs/bc01.yaml:16:15: competences[0].alignements[3].esco: un alignement nomme soit « rome », soit « esco » : "
         "écrivez-en deux, un par référentiel [erreur alignement-cible]",
         "blocs/bc01.yaml:18:15: competences[0].alignements[5].rome: « 101622 » déjà cité pour C1.1 (ligne 17) [avertissement alignement-double]",
-        "certification.yaml:31:15: adresse_site: « www.exemple.fr » n'est pas une adresse web (https://…) [erreur adresse-web]",
+        "certification.yaml:32:15: adresse_site: « www.exemple.fr » n'est pas une adresse web (https://…) [erreur adresse-web]",
     ]

@@ -145,7 +145,7 @@ CASES = {
         "blocs/bc01.yaml:11:9: competences[1].id: la compétence « C1.2 » n'est évaluée par aucune modalité d'évaluation [erreur fc-competence-sans-modalite]",
     ),
     "fc-competence-sans-critere": (
-        {"blocs/bc01.yaml": replace(BLOC, "competences: [C1.2]", "competences: [C1.1]")},
+        {"blocs/bc01.yaml": replace(replace(BLOC, "competences: [C1.2]", "competences: [C1.1]"), "      - C1.2", "      - C1.1")},
         "blocs/bc01.yaml:11:9: competences[1].id: la compétence « C1.2 » n'a aucun critère d'évaluation [erreur fc-competence-sans-critere]",
     ),
     "critere-modalite": (
@@ -174,11 +174,11 @@ CASES = {
     ),
     "regle-inconnue": (
         {"certification.yaml": CERT + "regles:\n  competence-finalit: info\n"},
-        "certification.yaml:32:3: regles.competence-finalit: règle « competence-finalit » inconnue ; vouliez-vous dire « competence-finalite » ? [erreur regle-inconnue]",
+        "certification.yaml:33:3: regles.competence-finalit: règle « competence-finalit » inconnue ; vouliez-vous dire « competence-finalite » ? [erreur regle-inconnue]",
     ),
     "regle-non-ajustable": (
         {"certification.yaml": CERT + "regles:\n  fc-competence-sans-critere: ignore\n"},
-        "certification.yaml:32:3: regles.fc-competence-sans-critere: la règle « fc-competence-sans-critere » ne peut pas être ajustée [erreur regle-inconnue]",
+        "certification.yaml:33:3: regles.fc-competence-sans-critere: la règle « fc-competence-sans-critere » ne peut pas être ajustée [erreur regle-inconnue]",
     ),
     "prose-html": (
         {"livret/01-regles.md": "# Règles\n\nUn <script>alert(1)</script> et `<b>` permis.\n"},

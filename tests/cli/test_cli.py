@@ -36,7 +36,7 @@ def test_example_passes_strict():
     result = run("check", "sources", "--strict", cwd=ROOT)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert "Responsable commercial et marketing : 4 blocs, 4 activités, 19 compétences, 8 modalités, 28 critères" in lines
+    assert "Responsable commercial et marketing : 4 blocs, 4 activités, 19 compétences, 8 modalités, 32 critères" in lines
     assert lines[-1].startswith("Sources conformes : 0 erreur, 0 avertissement, ")
 
 
@@ -54,7 +54,7 @@ def test_json_format(project):
 def test_json_format_of_the_example():
     payload = json.loads(run("check", str(EXAMPLE), "--format", "json").stdout)
     assert payload["ok"] is True
-    assert payload["summary"] == {"blocs": 4, "activites": 4, "competences": 19, "modalites": 8, "criteres": 28}
+    assert payload["summary"] == {"blocs": 4, "activites": 4, "competences": 19, "modalites": 8, "criteres": 32}
 
 
 def test_quiet_prints_only_problems(project):

@@ -104,9 +104,10 @@ def test_points_scale_weights_total_and_landscape(project, tmp_path):
     tree = html_tree(tmp_path / "grilles" / "bc01-m1-1.html")
     heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead//th")]
     assert heads == ["Critères d'évaluation", "Poids", "Note / 20", "Note × poids", "Observations"]
-    assert [flat(td.text_content()) for td in tree.xpath("//tr[@class='critere']/td[2]")] == ["2", "3"]
+    # CR1.1 (2) and CR1.3 (1) for C1.1, CR1.2 (3) and CR1.4 (1) for C1.2
+    assert [flat(td.text_content()) for td in tree.xpath("//tr[@class='critere']/td[2]")] == ["2", "1", "3", "1"]
     total = [flat(c.text_content()) for c in tree.xpath("//tr[@class='total']/*")]
-    assert total == ["Total", "5", "", "… / 100", "Moyenne : … / 20"]
+    assert total == ["Total", "7", "", "… / 140", "Moyenne : … / 20"]
     assert "le bloc est validé lorsque la moyenne pondérée des critères de ses épreuves atteint 10 sur 20" in flat(tree.text_content()).lower()
     width, height = (float(v) for v in re.findall(r"[\d.]+", pdf_info(tmp_path / "grilles" / "bc01-m1-1.pdf")["Page size"])[:2])
     assert width > height

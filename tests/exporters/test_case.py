@@ -60,7 +60,7 @@ def test_the_example_is_a_valid_cfpackage(package, example_cert):
     assert doc["creator"] == "Institut Exemple de Commerce et de Management"
     assert doc["lastChangeDateTime"] == "2026-09-01T00:00:00Z"  # the version's date, never the clock
     kinds = Counter(i["CFItemType"] for i in package["CFItems"])
-    assert kinds == {"Bloc de compétences": 4, "Compétence": 19, "Critère d'évaluation": 28}
+    assert kinds == {"Bloc de compétences": 4, "Compétence": 19, "Critère d'évaluation": 32}
     items = by_code(package)
     assert items["BC01"]["fullStatement"] == "Analyser son marché et participer à la stratégie commerciale"
     assert items["C1.2"]["fullStatement"].startswith("Décliner la stratégie commerciale")
@@ -214,5 +214,5 @@ def test_cli_bad_former_code_is_a_usage_error(tmp_path):
 def test_cli_says_what_it_wrote(tmp_path):
     result = run("export", "case", str(EXAMPLE), "--out", str(tmp_path / "x.json"), "--remplace", "RNCP11111")
     assert result.exit_code == 0
-    assert result.output == (f"CASE 1.1 écrit dans {tmp_path / 'x.json'} : 51 éléments (4 blocs, 19 compétences, 28 critères), "
-                             "76 associations, 8 grilles.\n")
+    assert result.output == (f"CASE 1.1 écrit dans {tmp_path / 'x.json'} : 55 éléments (4 blocs, 19 compétences, 32 critères), "
+                             "80 associations, 8 grilles.\n")

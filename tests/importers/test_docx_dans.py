@@ -64,7 +64,7 @@ def test_the_example_docx_with_one_competence_edited(original, example, tmp_path
         "1 changement lu dans corrige.docx :",
         f"  blocs/bc01.yaml, compétence C1.2, texte : « {C12} » → « {C12_NEW} »",
         "--dry-run : rien n'a été écrit (1 fichier à modifier : blocs/bc01.yaml ; dossier check ensuite : "
-        "0 erreur, 0 avertissement, 9 infos).",
+        "0 erreur, 0 avertissement, 21 infos).",
     ]
     assert snapshot(example) == before
 
@@ -130,13 +130,17 @@ def test_rewritten_added_removed_in_a_project_imported_from_word(tmp_path):
 def test_a_competence_removed_in_word(original, example, tmp_path):
     doc = Document(original)
     for p in (p for row in doc.tables[0].rows for cell in row.cells for p in cell.paragraphs):
-        if p.text.startswith("C1.4 "):
+        if p.text.startswith(("C1.4 ", "CR1.8 ")):  # C1.4 and the criterion that evaluates it alone
             p._p.getparent().remove(p._p)
     doc.save(tmp_path / "sans-c14.docx")
+    fiche = example / "certification.yaml"  # the example counts C1.4 among its digital competences
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("competences: [C1.4, C2.1", "competences: [C2.1"), encoding="utf-8")
     result = run("import", "docx", str(tmp_path / "sans-c14.docx"), "--dans", str(example))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1:4] == [
-        "  blocs/bc01.yaml, compétence C1.4 supprimée (« Ordonner les données dans un système d'information. »)",
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  blocs/bc01.yaml, compétence C1.4 supprimée (« Ordonner les données dans un système d'information. »)"
+    assert lines[2].startswith("  blocs/bc01.yaml, critère CR1.8 supprimé (")
+    assert lines[3:5] == [
         "  (conséquence) : blocs/bc01.yaml, épreuve M1.2, compétences : [C1.1, C1.3, C1.4] → [C1.1, C1.3]",
         "  (conséquence) : blocs/bc01.yaml, critère CR1.7, compétences : [C1.1, C1.3, C1.4] → [C1.1, C1.3]",
     ]

@@ -70,7 +70,7 @@ def test_journey_edit_two_cells_and_keep_the_comments(example, tmp_path):
     assert lines[1] == "  Fiche!C4 : certification.yaml, niveau : « 6 » → « 7 »"
     assert lines[2].startswith(f"  BC01!C{row_of(wb['BC01'], 'C1.2')} : blocs/bc01.yaml, compétence C1.2, texte : « Décliner la stratégie")
     assert lines[-1] == (f"2 fichiers écrits dans {example}/ : certification.yaml, blocs/bc01.yaml ; "
-                         "dossier check : 0 erreur, 0 avertissement, 9 infos.")
+                         "dossier check : 0 erreur, 0 avertissement, 21 infos.")
 
     bloc_after = (example / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
     cert_after = (example / "certification.yaml").read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_rows_added_and_emptied_comments_listed_and_dry_run(example, tmp_path):
     book = export(example, tmp_path / "relecture.xlsx")
     wb = openpyxl.load_workbook(book)
     ws = wb["BC01"]
-    under = row_of(ws, "C1.4") + 1  # a new criterion right under C1.4, which has none of its own
+    under = row_of(ws, "CR1.8") + 1  # a new criterion under C1.4's own CR1.8
     ws.insert_rows(under)
     ws.cell(under, 1).value, ws.cell(under, 3).value = "Critère", "Les données sont rangées dans le CRM de l’entreprise."
     ws.cell(row_of(ws, "CR1.6"), 3).value = None  # emptied: removed
@@ -161,7 +161,7 @@ def test_rows_added_and_emptied_comments_listed_and_dry_run(example, tmp_path):
     dry = run("import", "xlsx", str(book), "--dans", str(example), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert snapshot(example) == before
-    assert f"  BC01!C{under} : blocs/bc01.yaml, critère CR1.8 ajouté : « Les données sont rangées dans le CRM de l’entreprise. »" in dry.stdout
+    assert f"  BC01!C{under} : blocs/bc01.yaml, critère CR1.9 ajouté : « Les données sont rangées dans le CRM de l’entreprise. »" in dry.stdout
     assert "  BC01!C{} : blocs/bc01.yaml, critère CR1.6 supprimé (« Les actions programmées utilisent le cross et multi canal. »)".format(
         row_of(ws, "CR1.6")) in dry.stdout
     assert f"  BC01!L{row_of(ws, 'M1.2')} (épreuve M1.2) : Préciser la longueur du rapport." in dry.stdout
@@ -172,8 +172,9 @@ def test_rows_added_and_emptied_comments_listed_and_dry_run(example, tmp_path):
     text = (example / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
     criteria = yaml.safe_load(text)["criteres"]
     # where it stands in the sheet: after the criterion row above it (CR1.5, CR1.6 being removed)
-    assert [c["id"] for c in criteria] == ["CR1.1", "CR1.2", "CR1.3", "CR1.4", "CR1.5", "CR1.8", "CR1.7"]
-    assert criteria[5] == {"id": "CR1.8", "texte": "Les données sont rangées dans le CRM de l’entreprise.", "competences": ["C1.4"]}
+    ids = [c["id"] for c in criteria]
+    assert "CR1.6" not in ids and ids.index("CR1.9") == ids.index("CR1.8") + 1
+    assert criteria[ids.index("CR1.9")] == {"id": "CR1.9", "texte": "Les données sont rangées dans le CRM de l’entreprise.", "competences": ["C1.4"]}
     assert "    competences: [C1.4]\n" in text  # written like its neighbours, in flow style
     assert "Préciser la longueur" not in text  # a comment is for the reader of the report, not for the sources
 
@@ -182,7 +183,10 @@ def test_removing_a_competence_takes_it_out_of_references(example, tmp_path):
     book = export(example, tmp_path / "relecture.xlsx")
     wb = openpyxl.load_workbook(book)
     wb["BC01"].cell(row_of(wb["BC01"], "C1.4"), 3).value = ""
+    wb["BC01"].cell(row_of(wb["BC01"], "CR1.8"), 3).value = ""  # the criterion that evaluates C1.4 alone
     wb.save(book)
+    fiche = example / "certification.yaml"  # the example counts C1.4 among its digital competences
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("competences: [C1.4, C2.1", "competences: [C2.1"), encoding="utf-8")
     result = run("import", "xlsx", str(book), "--dans", str(example))
     assert result.exit_code == 0, result.output
     assert "  (conséquence) : blocs/bc01.yaml, épreuve M1.2, compétences : [C1.1, C1.3, C1.4] → [C1.1, C1.3]" in result.stdout

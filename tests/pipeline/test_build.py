@@ -46,7 +46,8 @@ def test_errors_build_nothing_and_keep_previous_outputs(project, tmp_path):
 
 
 def test_draft_builds_despite_errors_and_says_brouillon_on_every_page(project, tmp_path):
-    folder = project({"blocs/bc01.yaml": (MINIMAL / "blocs" / "bc01.yaml").read_text().replace("competences: [C1.2]", "competences: [C1.1]")})
+    bloc = (MINIMAL / "blocs" / "bc01.yaml").read_text().replace("competences: [C1.2]", "competences: [C1.1]")
+    folder = project({"blocs/bc01.yaml": bloc.replace("      - C1.2", "      - C1.1")})  # C1.2: no criterion
     assert build(folder, tmp_path / "a").exit_code == 1
     result = build(folder, tmp_path / "b", "--brouillon")
     assert result.exit_code == 0, result.output

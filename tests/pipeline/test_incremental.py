@@ -40,11 +40,14 @@ def full(example_build):
 def test_bundle_contents(full):
     bundle = full / "dossier"
     assert sorted(p.name for p in bundle.iterdir()) == [
-        "MANIFEST.sha256", "fiche-rncp.xml", "responsable-commercial-et-marketing-referentiel.docx",
+        "MANIFEST.sha256", "blocs.csv", "fiche-rncp.xml",
+        "responsable-commercial-et-marketing-organismes-habilites.docx",
+        "responsable-commercial-et-marketing-organismes-habilites.pdf",
+        "responsable-commercial-et-marketing-referentiel.docx",
         "responsable-commercial-et-marketing-referentiel.pdf", "teleprocedure.txt",
     ]
     check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=bundle, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 4
+    assert check.returncode == 0 and check.stdout.count(": OK") == 7
     assert (bundle / "responsable-commercial-et-marketing-referentiel.pdf").read_bytes() == (
         full / "referentiel" / "responsable-commercial-et-marketing-referentiel.pdf").read_bytes()
 
@@ -62,21 +65,95 @@ def test_fiche_xml_uses_the_open_data_element_names(full):
     assert [b.findtext("CODE") for b in blocs] == ["BC01", "BC02", "BC03", "BC04"]
     assert blocs[0].findtext("LISTE_COMPETENCES").splitlines()[3] == "* Ordonner les données dans un système d'information."
     # the same names as France compétences' export
-    sample = Path(__file__).resolve().parent / "fixtures" / "rncp" / "export_fiches_RNCP_V4_1_sample.xml"
-    if sample.exists():
-        published = {e.tag for e in ET.parse(sample).getroot().iter()}
-        assert {e.tag for e in root.iter()} <= published
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "rncp" / "export_fiches_RNCP_V4_1_sample.xml"
+    published = {e.tag for e in ET.parse(sample).getroot().iter()}
+    assert {e.tag for e in root.iter()} <= published
 
 
-def test_teleprocedure_sheet_counts_characters(full):
-    text = (full / "dossier" / "teleprocedure.txt").read_text(encoding="utf-8")
-    block = text.split("=" * 72)[1]
+def test_fiche_xml_has_paragraphs_whole_and_no_markdown(full):
+    """The YAML's hard line breaks are gone; paragraphs and `*` items one per line, as the export's lists."""
+    fiche = ET.parse(full / "dossier" / "fiche-rncp.xml").getroot().find("FICHE")
+    objectifs = fiche.findtext("OBJECTIFS_CONTEXTE").splitlines()
+    assert objectifs[0].startswith("La fonction commerciale connaît de profondes transformations : digitalisation des parcours")
+    assert objectifs[0].endswith("et d'encadrer une équipe de vente.")
+    assert objectifs[1] == "La certification Responsable commercial et marketing atteste la capacité à :"  # no **
+    assert objectifs[2:] == [
+        "* analyser un marché et contribuer à la définition de la stratégie commerciale de l'entreprise ;",
+        "* développer et fidéliser un portefeuille de clients, y compris par les canaux numériques ;",
+        "* piloter la performance commerciale à l'aide d'indicateurs et de tableaux de bord ;",
+        "* manager une équipe commerciale dans une démarche de qualité de service au client.",
+    ]
+    prose = {"ACTIVITES_VISEES", "OBJECTIFS_CONTEXTE", "PREREQUIS_ENTREE_FORMATION", "SECTEURS_ACTIVITE", "COMPOSITION"}
+    for el in fiche.iter():
+        text = (el.text or "").strip()
+        assert "**" not in text and "\n\n" not in text, el.tag
+        if el.tag in prose:  # every line ends a sentence or a list item: none is cut mid-sentence
+            assert all(line[-1] in ".;:!?" for line in text.splitlines()), (el.tag, text)
+    modalites = fiche.find("BLOCS_COMPETENCES/BLOC_COMPETENCES").findtext("MODALITES_EVALUATION").splitlines()
+    assert modalites[1].startswith("* Rapport d’activités (durée : 30 mn). En fin d’année")
+    assert "Rapport d’activités : Rapport d’activités" not in modalites[1] and "Jury : Jury" not in modalites[1]
+
+
+def test_fiche_xml_lists_the_partners(full):
+    fiche = ET.parse(full / "dossier" / "fiche-rncp.xml").getroot().find("FICHE")
+    assert fiche.findtext("EXISTENCE_PARTENAIRES") == "Oui"
+    partners = [
+        (p.findtext("NOM_PARTENAIRE"), p.findtext("SIRET_PARTENAIRE"), p.findtext("HABILITATION_PARTENAIRE"), p.findtext("ETAT_HABILITATION"))
+        for p in fiche.findall("PARTENAIRES/PARTENAIRE")
+    ]
+    assert partners == [
+        ("École Exemple de Commerce de Lyon", "99912345600009", "HABILITATION_ORGA_FORM", "Actif"),
+        ("Centre Exemple de Formation Continue", "99976543200003", "HABILITATION_FORMER", "Actif"),
+    ]
+
+
+def field(sheet: str, label: str) -> tuple[str, str]:
+    """(count line, text) of one field of the téléprocédure sheet."""
+    head, rest = sheet.split(f"\n{label} (", 1)
+    count, text = rest.split(") :\n", 1)
+    return count, text.split("\n\n", 1)[0]
+
+
+def test_teleprocedure_sheet_has_every_field_with_counts_and_limits(full):
+    sheet = (full / "dossier" / "teleprocedure.txt").read_text(encoding="utf-8")
+    for label in (
+        "Intitulé", "Niveau", "Codes NSF", "Codes ROME", "Formacodes", "Certificateur", "Objectifs et contexte de la certification",
+        "Activités visées", "Capacités attestées", "Secteurs d'activités", "Types d'emplois accessibles",
+        "Prérequis à l'entrée en formation", "Formation initiale", "Composition du jury — Formation initiale",
+        "Candidature individuelle (libre)", "Code du bloc", "Intitulé du bloc", "Liste de compétences", "Modalités d'évaluation",
+    ):
+        count, text = field(sheet, label)
+        assert count.startswith(f"{len(text)} caractère"), (label, count, len(text))
+    assert field(sheet, "Intitulé")[0] == "35 caractères ; limite : 800 caractères"
+    count, text = field(sheet, "Activités visées")
+    assert count == f"{len(text)} caractères, {len(text.encode())} octets ; limite : 32\u202f768 octets"
+    assert field(sheet, "Capacités attestées")[0].endswith("limite : 65\u202f536 octets")
+    assert field(sheet, "Candidature individuelle (libre)")[1] == "non ouverte"
+    block = sheet.split("Bloc BC01\n")[1]
     title = "Analyser son marché et participer à la stratégie commerciale"
     assert f"Intitulé du bloc ({len(title)} caractères) :\n{title}\n" in block
-    head, rest = block.split("Liste de compétences (", 1)
-    count = int(rest.split(" ", 1)[0])
-    listing = rest.split(" :\n", 1)[1].split("\nModalités d'évaluation (", 1)[0].rstrip("\n")
-    assert count == len(listing) and listing.startswith("* Analyser des données commerciales")
+    assert field(block, "Liste de compétences")[1].startswith("* Analyser des données commerciales")
+    assert "Rapport d’activités : Rapport d’activités" not in sheet and "Jury : Jury" not in sheet
+    assert "* École Exemple de Commerce de Lyon — SIRET 99912345600009 — Former et organiser les épreuves" in sheet
+    table = sheet.split("Dimensions des règles de 2025 (décret n° 2025-500)\n" + "=" * 72 + "\n\n")[1].splitlines()
+    assert [line.split(" | ")[:2] for line in table[2:6]] == [
+        ["Transition écologique       ", "sans objet     "], ["Numérique                   ", "déclarée       "],
+        ["Santé et sécurité au travail", "sans objet     "], ["Handicap et accessibilité   ", "sans objet     "],
+    ]
+    assert "repérée dans C1.4" in table[3]
+
+
+def test_blocs_csv_opens_in_a_french_spreadsheet(full):
+    data = (full / "dossier" / "blocs.csv").read_bytes()
+    assert data.startswith("\ufeff".encode())
+    rows = [line.split(";") for line in data.decode("utf-8-sig").split("\r\n") if line]
+    assert rows == [
+        ["Code du bloc", "Intitulé du bloc"],
+        ["BC01", "Analyser son marché et participer à la stratégie commerciale"],
+        ["BC02", "Développer un portefeuille client"],
+        ["BC03", "Piloter la performance commerciale"],
+        ["BC04", "Assurer le management de l'équipe commerciale"],
+    ]
 
 
 @pytest.mark.slow
@@ -145,7 +222,7 @@ def test_corrupt_state_costs_a_full_rebuild(example, tmp_path):
     (out / ".dossier-state.json").write_text("{ pas du json", encoding="utf-8")
     result = run("-v", "build", str(example), "--out", str(out), "--format", "html")
     assert result.exit_code == 0
-    assert len([w for w in written(result) if w.endswith(".html") and "/site/" not in w]) == 1 + 1 + 8
+    assert len([w for w in written(result) if w.endswith(".html") and "/site/" not in w]) == 1 + 1 + 8 + 1  # with the organismes habilités
     json.loads((out / ".dossier-state.json").read_text())  # mended
 
 

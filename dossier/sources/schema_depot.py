@@ -1,0 +1,101 @@
+"""The filing's specs: shared pieces (ids, codes), partners, correspondances, the 2025 dimensions,
+the settings of the literal reproduction check. schema.py assembles them into `certification.yaml`."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from . import model as m
+from .spec import Choice, Date, Integer, Number, Pattern, Text
+from .spec_objects import Key, ListOf, Obj
+
+ID = r"[A-Za-z][A-Za-z0-9_.\-]{0,31}"
+SEVERITY_CHOICES = {"erreur": "", "avertissement": "", "info": "", "ignore": ""}
+
+
+def ident(doc: str) -> Pattern:
+    return Pattern(
+        doc=doc,
+        regex=ID,
+        what="un identifiant valide (une lettre puis lettres, chiffres, « . », « - » ou « _ », 32 au plus)",
+        rule="identifiant-format",
+        numeric_ok=False,
+    )
+
+
+def refs(doc: str, min_items: int = 0) -> ListOf:
+    return ListOf(item=ident("identifiant"), doc=doc, min_items=min_items)
+
+
+LINE = dict(multiline=False, max_length=500)
+
+
+def rncp_code(doc: str) -> Pattern:
+    return Pattern(doc=doc, regex=r"RNCP\d{3,6}", what="un code RNCP (« RNCP » suivi de chiffres)", rule="code-rncp", numeric_ok=False)
+
+
+def siret_code(doc: str) -> Pattern:
+    return Pattern(doc=doc, regex=r"\d{14}", what="un SIRET de 14 chiffres", rule="siret")
+
+
+PARTENAIRE = Obj(
+    title="Organisme habilité (partenaire)",
+    keys={
+        "nom": Key(Text(doc="Raison sociale", **LINE), required=True),
+        "siret": Key(siret_code("SIRET : 14 chiffres (clé de Luhn vérifiée)"), required=True),
+        "habilitation": Key(
+            Choice(choices=m.HABILITATIONS, doc="FORMER (préparer), ORGANISER (les épreuves) ou ORGA_FORM (les deux)"),
+            required=True,
+        ),
+        "debut": Key(Date(doc="Début de l'habilitation (AAAA-MM-JJ)")),
+        "fin": Key(Date(doc="Fin de l'habilitation (AAAA-MM-JJ)")),
+    },
+    build=m.Partenaire,
+    identity=None,
+    default=None,
+)
+
+CORRESPONDANCE = Obj(
+    title="Correspondance avec une autre certification",
+    keys={
+        "fiche": Key(rncp_code("Code RNCP de l'autre certification (ou de la version précédente)"), required=True),
+        "blocs": Key(refs("Blocs de cette certification concernés (codes)")),
+        "blocs_fiche": Key(ListOf(item=Text(**LINE), doc="Blocs de l'autre certification (aucun : correspondance totale)")),
+    },
+    build=m.Correspondance,
+    identity=None,
+    default=None,
+)
+
+DIMENSION = Obj(
+    title="Prise en compte d'une dimension",
+    keys={
+        "competences": Key(refs("Compétences où la dimension est prise en compte")),
+        "sans_objet": Key(Text(doc="Pourquoi la dimension ne s'applique pas à cette certification", **LINE)),
+        "mots": Key(ListOf(item=Text(**LINE), doc="Mots ajoutés au lexique livré pour repérer la dimension (« écolog* » : tout mot qui commence ainsi)")),
+    },
+    build=m.Dimension,
+    identity=None,
+    default=None,
+)
+
+DIMENSIONS = Obj(
+    title="Dimensions attendues par les règles de 2025",
+    doc="Où le référentiel prend en compte chaque dimension, ou pourquoi elle ne s'applique pas",
+    keys={name: Key(DIMENSION) for name in m.DIMENSIONS},
+    build=lambda src, **dims: MappingProxyType({k: v for k, v in dims.items() if v is not None}),
+    identity=None,
+    default=MappingProxyType({}),
+)
+
+REPRODUCTION = Obj(
+    title="Reproduction littérale (dossier check --rncp)",
+    keys={
+        "mots_min": Key(Integer(doc="Longueur, en mots, à partir de laquelle un passage commun est signalé (12 par défaut, 8 au moins)", minimum=8, maximum=200), default=12),
+        "seuil": Key(Number(doc="Part du texte retrouvée (en %) en dessous de laquelle rien n'est signalé (0 par défaut)"), default=0),
+        "autorises": Key(ListOf(item=Text(**LINE), doc="Formules communes permises, en plus de celles livrées")),
+    },
+    build=lambda src, mots_min, seuil, autorises: m.Reproduction(mots_min, min(seuil, 100), autorises, src),
+    identity=None,
+    default=m.Reproduction(),
+)

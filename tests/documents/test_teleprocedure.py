@@ -1,0 +1,33 @@
+"""The téléprocédure sheet's sections that the example does not show: correspondences, a renewal, a field over its limit."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL
+from dossier.checks import check
+from dossier.documents.fiche_xml import fiche_xml
+from dossier.documents.teleprocedure import SECTIONS, teleprocedure
+
+CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
+
+
+def test_correspondences_renewal_and_a_field_over_its_limit(project):
+    extra = (
+        "renouvellement: RNCP34762\ncorrespondances:\n  - fiche: RNCP34762\n    blocs: [BC01]\n"
+        "    blocs_fiche: [RNCP34762BC02]\n  - fiche: RNCP39568\n"
+    )
+    long_activities = "Activités " * 3500
+    folder = project({"certification.yaml": CERT.replace("activites_visees: Activités.", f"activites_visees: {long_activities.strip()}") + extra})
+    checked = check(folder)
+    assert [d.rule for d in checked.report.diagnostics] == ["champ-limite"]
+    sheet = teleprocedure(checked.certification).decode("utf-8")
+    assert "Certification renouvelée (9 caractères) :\nRNCP34762\n" in sheet
+    assert "* BC01 ↔ RNCP34762 : RNCP34762BC02\n" in sheet
+    assert "* la certification ↔ RNCP39568 : la certification entière (correspondance totale)\n" in sheet
+    assert "octets ; limite : 32\u202f768 octets — LIMITE DÉPASSÉE) :" in sheet
+    xml = fiche_xml(checked.certification).decode("utf-8")
+    assert "<ID_FICHE_ANCIENNE_CERTIFICATION>RNCP34762</ID_FICHE_ANCIENNE_CERTIFICATION>" in xml
+
+
+def test_one_function_per_section_in_the_forms_order():
+    assert [s.__name__ for s in SECTIONS] == [
+        "identite", "presentation", "voies_acces", "blocs", "partenaires", "correspondances", "dimensions"]
