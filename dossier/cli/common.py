@@ -30,11 +30,13 @@ def echo(message: str = "", err: bool = False) -> None:
 
 
 def echo_diagnostic(diag: Diagnostic) -> None:
-    line = printable(diag.format())
+    line = printable(diag.headline())
     if color():
         label = f"[{diag.severity.label} {diag.rule}]"
         line = line[: -len(label)] + click.style(label, fg=_COLORS.get(diag.severity))
     click.echo(line)
+    for source_line in diag.excerpt:
+        click.echo("    " + printable(source_line))
 
 
 def _sources(ctx: click.Context, param, value: Path | None) -> Path:

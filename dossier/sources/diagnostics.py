@@ -58,14 +58,20 @@ class Diagnostic:
     loc: Loc
     keypath: str
     message: str
+    excerpt: tuple[str, ...] = ()  # lines of the source shown under the message (numbered, aligned)
 
     def sort_key(self) -> tuple:
         return (self.loc.file, self.loc.line, self.loc.col, self.keypath, self.rule)
 
-    def format(self) -> str:
+    def headline(self) -> str:
+        """`file:line:col: key.path: message [severity rule]`, on one line."""
         where = f"{self.loc}: "
         path = f"{self.keypath}: " if self.keypath else ""
         return f"{where}{path}{self.message} [{self.severity.label} {self.rule}]"
+
+    def format(self) -> str:
+        """The headline, then the excerpt of the source if there is one, indented."""
+        return self.headline() + "".join(f"\n    {line}" for line in self.excerpt)
 
     def as_json(self) -> dict:
         return {
@@ -76,6 +82,7 @@ class Diagnostic:
             "col": self.loc.col,
             "keypath": self.keypath,
             "message": self.message,
+            "excerpt": list(self.excerpt),
         }
 
 
@@ -85,11 +92,11 @@ class Report:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, severity: Severity, rule: str, loc: Loc, keypath: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(severity, rule, loc, keypath, message))
+    def add(self, severity: Severity, rule: str, loc: Loc, keypath: str, message: str, excerpt: tuple[str, ...] = ()) -> None:
+        self.diagnostics.append(Diagnostic(severity, rule, loc, keypath, message, excerpt))
 
-    def error(self, rule: str, loc: Loc, keypath: str, message: str) -> None:
-        self.add(Severity.ERROR, rule, loc, keypath, message)
+    def error(self, rule: str, loc: Loc, keypath: str, message: str, excerpt: tuple[str, ...] = ()) -> None:
+        self.add(Severity.ERROR, rule, loc, keypath, message, excerpt)
 
     def extend(self, other: Report) -> None:
         self.diagnostics.extend(other.diagnostics)

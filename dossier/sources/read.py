@@ -17,6 +17,7 @@ import yaml
 
 from ..text import control_name
 from .diagnostics import Loc, Report
+from .yaml_errors import explain
 
 # A document may not expand (through aliases) to more nodes than this.
 MAX_EXPANDED_NODES = 100_000
@@ -48,6 +49,7 @@ _YAML_PROBLEMS = {
     "while parsing a flow sequence": "liste entre crochets mal formée",
     "found invalid Unicode character escape code": "code de caractère invalide après \\u ou \\U (demi-caractère UTF-16 ?)",
     "exceeded maximum nesting depth": "imbrication trop profonde (listes ou dictionnaires les uns dans les autres)",
+    "expected <block end>": "indentation incohérente (une ligne n'est alignée sur aucune au-dessus)",
 }
 
 
@@ -260,8 +262,16 @@ def read_yaml(path: Path, display: str, report: Report, inside: Path | None = No
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Loc(display, mark.line + 1, mark.column + 1) if mark else Loc(display)
-        report.error("yaml-syntaxe", where, "", _translate(exc.problem or exc.context))
+        explained = None
+        if mark is not None and exc.problem:
+            context = exc.context_mark.line if exc.context_mark is not None else None
+            explained = explain(text, exc.problem, mark.line, mark.column, context)
+        if explained is not None:
+            where = Loc(display, explained.line, explained.col)
+            report.error("yaml-syntaxe", where, "", explained.message, explained.excerpt)
+        else:
+            where = Loc(display, mark.line + 1, mark.column + 1) if mark else Loc(display)
+            report.error("yaml-syntaxe", where, "", _translate(exc.problem or exc.context))
         return None
     except yaml.reader.ReaderError as exc:  # a control character written as is
         char = chr(exc.character) if isinstance(exc.character, int) else ""

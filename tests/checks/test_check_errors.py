@@ -38,7 +38,7 @@ criteres:
 CASES = {
     "yaml-syntaxe": (
         {"blocs/bc01.yaml": replace(BLOC, "intitule: Vendre", "intitule: Vendre: vite")},
-        "blocs/bc01.yaml:2:17: « : » inattendu (une valeur contenant « : » doit être entre guillemets) [erreur yaml-syntaxe]",
+        'blocs/bc01.yaml:2:17: « : » dans une valeur : mettez la valeur entre guillemets (écrivez intitule: "Vendre: vite") [erreur yaml-syntaxe]',
     ),
     "yaml-cle-double": (
         {"blocs/bc01.yaml": replace(BLOC, "intitule: Vendre\n", "intitule: Vendre\ncode: BC02\n")},

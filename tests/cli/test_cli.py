@@ -47,7 +47,7 @@ def test_json_format(project):
     assert payload["ok"] is False
     assert payload["counts"]["erreur"] == 4
     first = payload["diagnostics"][0]
-    assert set(first) == {"severity", "rule", "file", "line", "col", "keypath", "message"}
+    assert set(first) == {"severity", "rule", "file", "line", "col", "keypath", "message", "excerpt"}
     assert first["severity"] == "erreur" and first["line"] == 1 and first["col"] == 1
 
 
