@@ -20,11 +20,11 @@ BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
 
 
 class Served:
-    def __init__(self, folder: Path, out: Path):
+    def __init__(self, folder: Path, out: Path, documents: bool = False):
         from dossier.pipeline.serve import make_server
 
         self.messages: list[str] = []
-        self.server, self.site = make_server(folder, out, 0, self.messages.append)
+        self.server, self.site = make_server(folder, out, 0, self.messages.append, documents)
         self.stop = threading.Event()
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.watcher = threading.Thread(target=self.site.watch, args=(self.stop, 0.05), daemon=True)
@@ -171,3 +171,58 @@ def test_a_site_never_built_shows_the_problem_instead_of_a_404(tmp_path):
         assert status == 503 and "niveau: 12 hors des bornes (de 3 à 8)" in page and "/__dossier__/version" in page
     finally:
         served.close()
+
+
+@pytest.mark.slow
+def test_an_edit_rebuilds_the_downloads_too_and_pages_say_so_meanwhile(tmp_path, monkeypatch):
+    """The site's pages at once, then the PDF and DOCX it offers; until they are ready every page says
+    « Mise à jour en cours », and then the download is the new one, not the one of the last build."""
+    from dossier.pipeline.serve import Site
+
+    gate = threading.Event()
+    real = Site.rebuild_documents
+
+    def held(self):
+        gate.wait(30)
+        real(self)
+
+    monkeypatch.setattr(Site, "rebuild_documents", held)
+    folder = tmp_path / "proj"
+    shutil.copytree(MINIMAL, folder)
+    s = Served(folder, tmp_path / "out", documents=True)
+    try:
+        status, page = s.get("/")
+        assert status == 200 and "Mise à jour en cours" in page  # the first documents are being built
+        gate.set()
+        s.wait_for(lambda: "Mise à jour en cours" not in s.get("/")[1], "documents never ready")
+        pdf = next((tmp_path / "out" / "site" / "telechargements" / "referentiel").glob("*.pdf"))
+        gate.clear()
+        _edit(folder / "blocs" / "bc01.yaml", BLOC.replace("intitule: Vendre", "intitule: Négocier les contrats"))
+        s.wait_for(lambda: "Négocier les contrats" in s.get("/blocs/bc01.html")[1], "the page was not rebuilt")
+        assert "Mise à jour en cours" in s.get("/blocs/bc01.html")[1]
+        from extract import pdf_text
+
+        assert "Négocier les contrats" not in pdf_text(pdf)  # still the last build's: hence the notice
+        gate.set()
+        s.wait_for(lambda: "Mise à jour en cours" not in s.get("/")[1], "documents never rebuilt")
+        assert "Négocier les contrats" in pdf_text(pdf)
+        assert any(m.startswith("Documents à télécharger reconstruits") for m in s.messages)
+    finally:
+        gate.set()
+        s.close()
+
+
+def test_the_browser_is_opened_unless_asked_not_to(monkeypatch, tmp_path):
+    import webbrowser
+
+    from dossier.pipeline import serve as serve_module
+
+    opened, said = [], []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or False)
+    serve_module._open("http://127.0.0.1:8000/", said.append)
+    assert opened == ["http://127.0.0.1:8000/"]
+    assert said == ["Aucun navigateur n'a pu être ouvert : ouvrez http://127.0.0.1:8000/ vous-même."]
+    from conftest import run
+
+    help_text = run("serve", "--help").stdout
+    assert "--no-open" in help_text and "Ne pas ouvrir le navigateur." in help_text
