@@ -46,6 +46,7 @@ class SiteView:
     blocs: tuple[SiteBloc, ...]
     objectifs: Markup
     activites_visees: Markup
+    prerequis: Markup  # empty when the sources have none
     jurys: tuple[Markup, ...]
     coverage: tuple[BlocCoverage, ...]
     downloads: tuple[Download, ...]
@@ -63,6 +64,7 @@ def site_view(cert: Certification, downloads: tuple[Download, ...] = (), brouill
         blocs=tuple(SiteBloc(slug(b.code), ref_bloc(b)) for b in cert.blocs),
         objectifs=to_html(cert.objectifs_contexte, shift=2),
         activites_visees=to_html(cert.activites_visees, shift=2),
+        prerequis=to_html(cert.prerequis, shift=2) if cert.prerequis else Markup(""),
         jurys=tuple(to_html(v.jury, shift=3) if v.jury else Markup("") for v in cert.voies_acces),
         coverage=coverage(cert),
         downloads=downloads,

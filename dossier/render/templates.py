@@ -19,6 +19,7 @@ import jinja2.sandbox
 from jinja2.loaders import split_template_path
 
 from ..sources.read import UnreadableError, open_regular, read_bytes, zip_within_limits
+from ..text import plural
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -99,7 +100,7 @@ class _SafeLoader(jinja2.FileSystemLoader):
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per template path, so a page rendered in parts compiles its template once
     (Jinja's loader still notices a template edited on disk, for `dossier serve`)."""
-    return jinja2.sandbox.SandboxedEnvironment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=_SafeLoader([str(f / "html") for f in folders]),
         # compiled templates kept between runs (like .pyc files; keyed by the source's checksum, in a
         # private folder of the temporary directory): compiling the five templates of a document
@@ -111,3 +112,5 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["pluriel"] = plural  # {{ n | pluriel("épreuve") }} → « 1 épreuve », « 2 épreuves »
+    return env
