@@ -34,8 +34,8 @@ def sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 def identite(fiche: ET.Element, cert: Certification) -> None:
     if cert.code_rncp:
         sub(fiche, "NUMERO_FICHE", cert.code_rncp)
-    if cert.renouvellement:
-        sub(sub(sub(fiche, "ANCIENNES_CERTIFICATIONS"), "ANCIENNE_CERTIFICATION"), "ID_FICHE_ANCIENNE_CERTIFICATION", cert.renouvellement)
+    if cert.renouvellement.code:
+        sub(sub(sub(fiche, "ANCIENNES_CERTIFICATIONS"), "ANCIENNE_CERTIFICATION"), "ID_FICHE_ANCIENNE_CERTIFICATION", cert.renouvellement.code)
     sub(fiche, "INTITULE", cert.intitule)
 
 

@@ -54,8 +54,8 @@ def identite(cert: Certification) -> list[Section]:
         Field("Formacodes", ", ".join(cert.codes.formacode)),
     ]
     fields += [Field("Certificateur", f"{c.nom} (SIRET {c.siret or 'à renseigner'})") for c in cert.certificateurs]
-    if cert.renouvellement:
-        fields.append(Field("Certification renouvelée", cert.renouvellement))
+    if cert.renouvellement.code:
+        fields.append(Field("Certification renouvelée", cert.renouvellement.code))
     return [Section("Intitulé, niveau et nomenclatures", tuple(f for f in fields if f.text))]
 
 
