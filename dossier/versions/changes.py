@@ -8,20 +8,13 @@ renumbered and rewritten at once), a sentence in French, and word-level diffs of
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..sources.champs import short_code as short
 from ..sources.model import Activite, Certification, Critere
 from .match import Entry, Link, Matching, match
 from .words import Segment, word_diff
-
-_PREFIX = re.compile(r"^RNCP\d+(?=BC)")
-
-
-def short(code: str) -> str:
-    """A bloc's code without its certification's: RNCP37488BC01 → BC01."""
-    return _PREFIX.sub("", code)
 
 
 @dataclass(frozen=True)
