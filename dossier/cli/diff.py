@@ -14,17 +14,34 @@ from .common import csv_choice, echo, find_sources
 FORMATS = ("html", "pdf", "docx", "json")
 
 
+class Threshold(click.ParamType):
+    """A likeness from 0,05 to 1, written with a point or a comma."""
+
+    name = "nombre"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            number = -1.0
+        if not 0.05 <= number <= 1:
+            self.fail(f"« {value} » : un nombre de 0,05 à 1 est attendu (par exemple 0,6)", param, ctx)
+        return number
+
+
 @click.command(name="diff")
 @click.argument("ancienne", required=False, metavar="[ANCIENNE]")
 @click.argument("nouvelle", required=False, metavar="[NOUVELLE]")
 @click.option("--depuis", metavar="RÉVISION", default=None,
               help="La version précédente est cette révision git des sources (étiquette, branche, commit) : git:RÉVISION.")
-@click.option("--seuil", type=click.FloatRange(0.05, 1.0), default=SEUIL, show_default=True,
+@click.option("--seuil", type=Threshold(), default=SEUIL, show_default=True, metavar="NOMBRE",
               help="Ressemblance (de 0 à 1 : part pondérée des mots en commun) à partir de laquelle deux compétences "
               "sont rapprochées et justifient une correspondance.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build") / "evolutions", show_default=True,
               metavar="DOSSIER", help="Où écrire les évolutions du référentiel.")
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=csv_choice(FORMATS),
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=csv_choice(FORMATS), metavar="LISTE",
               help="Formats à écrire, séparés par des virgules (json : le même contenu, pour les outils).")
 @click.option("--ecrire", is_flag=True,
               help="Proposer les correspondances dans certification.yaml de la nouvelle version (un dossier), à relire.")

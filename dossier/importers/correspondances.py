@@ -78,9 +78,10 @@ def _entry(p: Correspondance, scores: dict[tuple[str, str], float]) -> Commented
     out["type"] = p.type
     if p.competences:
         comps = CommentedMap()
+        column = 8 + max(len(k) + len(", ".join(v)) for k, v in p.competences.items()) + 2
         for new, olds in p.competences.items():
             comps[new] = _flow(olds)
-            comps.yaml_add_eol_comment("ressemblance " + ", ".join(f"{percent(scores.get((o, new), 0))}" for o in olds), new)
+            comps.yaml_add_eol_comment("ressemblance " + ", ".join(f"{percent(scores.get((o, new), 0))}" for o in olds), new, column)
         out["competences"] = comps
     if p.notes:
         out["notes"] = p.notes
@@ -98,8 +99,10 @@ def _renouvellement(data: CommentedMap, c: Comparison) -> None:
         )
     blocs = CommentedMap((code, title) for code, title in c.old_blocs)
     if isinstance(current, dict):
-        current["code"] = c.fiche
-        current["blocs_precedents"] = blocs
+        if str(current.get("code", "")) != c.fiche:
+            current["code"] = c.fiche
+        if plain(current.get("blocs_precedents")) != plain(blocs):
+            current["blocs_precedents"] = blocs
         return
     value = CommentedMap([("code", c.fiche), ("blocs_precedents", blocs)])
     data["renouvellement"] = value
@@ -142,7 +145,7 @@ def propose_into(folder: Path, c: Comparison, force: bool = False) -> Written:
         if theirs and not force:
             done.kept += [describe(plains[i]) for i in theirs]
             continue
-        if clashing == [clashing[0]] and plains[clashing[0]] == plain(entry):
+        if len(clashing) == 1 and plains[clashing[0]] == plain(entry):
             continue  # proposed before, and the same now
         dropped.update(clashing)
         done.replaced += [describe(plains[i]) for i in clashing]

@@ -20,7 +20,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks import Checked, severity
+from ..checks.correspondances import against
 from ..errors import DossierError
+from ..sources.diagnostics import Severity
 from ..sources.load import CERTIFICATION_FILE, load
 from ..sources.model import Certification
 from .writer import dump
@@ -123,3 +126,29 @@ def _from_rncp(label: str, export: Path, number: str) -> Version:
             (folder / "blocs" / f"bloc{n:02d}.yaml").write_text(dump(bloc, ""), encoding="utf-8")
         version = _read(label, folder, None)
     return version
+
+
+def check_with_previous(checked: Checked, spec: str | None = None) -> Version | None:
+    """Check the correspondances with the previous version against it, when it can be read: `spec` (given
+    on the command line), else the sources' renouvellement.version_precedente (relative to them). A version
+    the sources name but that cannot be read is reported as a diagnostic; one given by `spec` is an error."""
+    cert = checked.certification
+    if cert is None:
+        return None
+    named = spec or cert.renouvellement.version_precedente
+    if not named:
+        return None
+    try:
+        other = open_version(named, sources=checked.folder, base=None if spec else checked.folder)
+    except DossierError as exc:
+        if spec:
+            raise
+        loc, path = cert.renouvellement.src.at("version_precedente")
+        checked.report.add(severity(cert, "version-precedente"), "version-precedente", loc, path,
+                           f"version précédente illisible : {exc.message}")
+        return None
+    for rule_id, (loc, path, message) in against(cert, other.certification):
+        level = severity(cert, rule_id)
+        if level != Severity.IGNORE:
+            checked.report.add(level, rule_id, loc, path, message)
+    return other
