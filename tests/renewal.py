@@ -1,7 +1,7 @@
 """Test helper: a second version of the example, as a renewal would make it: every kind of change once.
 
 - bloc BC01 is split in two: C1.3 and C1.4 leave it for a new bloc BC05 (as C5.1 and C5.2), with
-  the criterion CR1.8 (now CR5.2) and a new épreuve;
+  the criterion CR1.8 (now CR5.2), new criteria and a new épreuve;
 - C2.1 and C2.2 are merged into C2.1;
 - C3.2 is rewritten (a different text under the same identifier);
 - C4.5 is removed (and its own criterion CR4.8);
@@ -79,6 +79,8 @@ def make_second_version(dest: Path, source: Path = EXAMPLE) -> Path:
         "criteres": [
             {"id": "CR5.1", "texte": "Les sources de veille retenues couvrent les acteurs et les tendances du marché.", "competences": ["C5.1"]},
             {"id": "CR5.2", "texte": cr18["texte"], "competences": ["C5.2"]},
+            {"id": "CR5.3", "texte": "Chaque information de veille retenue est datée et rattachée à sa source.", "competences": ["C5.1"]},
+            {"id": "CR5.4", "texte": "La base de données est à jour et chaque enregistrement est complet.", "competences": ["C5.2"]},
         ],
     }
     # BC02: C2.1 and C2.2 merged into C2.1
