@@ -48,9 +48,10 @@ class Weights:
             n += 1
         self._n = max(n, 1)
         self._weight = {w: math.log(1 + self._n / df) for w, df in counts.items()}
+        self._unseen = math.log(1 + self._n)
 
     def __call__(self, word: str) -> float:
-        return self._weight.get(word, math.log(1 + self._n))
+        return self._weight.get(word, self._unseen)
 
     def total(self, words: Iterable[str]) -> float:
         return sum(map(self, words))

@@ -3,12 +3,14 @@
 `match()` pairs two lists of items (competences, criteria, épreuves…), each with an identifier, its
 bloc and its text, in three steps:
 
-1. the same identifier in both: kept when their texts are alike (score at or above the threshold),
-   or when neither text has a better partner elsewhere — then the text was rewritten in place, and
-   the link keeps its low score;
+1. the same identifier in both: with the same text, linked at once (score 1) — what did not change
+   never goes through the text index, so the work follows the changes, not the size; with another
+   text, kept when the two texts are alike (score at or above the threshold), or when neither has a
+   better partner elsewhere — then the text was rewritten in place, and the link keeps its low score;
 2. texts alike (score at or above the threshold), best first, one to one: a renamed or moved item;
 3. what is left, by inclusion: an old text found within a new one (merged into it), a new text found
-   within an old one (split out of it). An item may then have several partners on the other side.
+   within an old one (split out of it). An item may then have several partners on the other side
+   (an unchanged item is not one: nothing is split out of, or merged into, what did not change).
 
 Each link has its score (0 to 1: the weighted share of words in common, see index.py) and says how
 it was found. What has no link was removed or added. A link below the threshold exists only through
@@ -62,11 +64,20 @@ class Matching:
 
 def match(old: Sequence[Entry], new: Sequence[Entry], seuil: float = SEUIL, inclusion: bool = True) -> Matching:
     """The links between two lists of items; `inclusion` False: one to one only (épreuves, criteria)."""
+    new_by_id = {e.id: j for j, e in enumerate(new)}
+    same = {i: new_by_id[e.id] for i, e in enumerate(old)  # unchanged: the same identifier and the same text
+            if e.id in new_by_id and e.text.strip() == new[new_by_id[e.id]].text.strip()}
     old_words = [words_of(e.text) for e in old]
     new_words = [words_of(e.text) for e in new]
     weight = Weights(old_words + new_words)
-    pairs = scored_pairs(old_words, new_words, weight, seuil)
+    rest_old = [i for i in range(len(old)) if i not in same]  # only what changed goes through the index
+    taken = set(same.values())
+    rest_new = [j for j in range(len(new)) if j not in taken]
+    scored = scored_pairs([old_words[i] for i in rest_old], [new_words[j] for j in rest_new], weight, seuil)
+    pairs = [Scored(rest_old[p.old], rest_new[p.new], p.common, p.old_total, p.new_total) for p in scored]
     state = _State(old, new, seuil, pairs)
+    for i, j in same.items():
+        state.link(i, j, 1.0, "identifiant")
     state.by_identifier()
     state.by_text()
     if inclusion:
@@ -114,7 +125,7 @@ class _State:
         weak = []
         for i, e in enumerate(self.old):
             j = new_by_id.get(e.id)
-            if j is None:
+            if j is None or i in self.used_old:
                 continue
             if self.dice(i, j) >= self.seuil:
                 self.link(i, j, self.dice(i, j), "identifiant")

@@ -1,6 +1,6 @@
 """What was struck and what was added, word by word, between two texts.
 
-The texts are cut into words with the spaces after them, so that joining the segments of either
+The texts are cut into words and punctuation marks, each with the spaces after it, so that joining the segments of either
 side gives that side back (up to the spaces between words: the new text's are kept); words are
 compared as written (a changed accent is a change).
 """
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-_TOKEN = re.compile(r"\S+\s*|\s+")
+_TOKEN = re.compile(r"(?:[\w’'-]+|[^\w\s])\s*|\s+")  # a word, or a punctuation mark, with the spaces after it
 
 
 @dataclass(frozen=True)
