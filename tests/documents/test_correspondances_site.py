@@ -51,3 +51,10 @@ def test_no_serious_accessibility_violation(site, page):
     page.goto((site / "correspondances.html").as_uri())
     results = Axe().run(page)
     assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
+
+
+def test_no_sideways_scroll_on_a_phone(site, page):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto((site / "correspondances.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
