@@ -74,8 +74,9 @@ def diff_command(ctx: click.Context, ancienne: str | None, nouvelle: str | None,
 
     quiet = ctx.obj.get("quiet")
     old_spec, new_spec = _specs(ctx, ancienne, nouvelle, depuis)
-    base = Path(new_spec) if not new_spec.startswith(("git:", "rncp:")) else None
-    sources = base if base is not None else find_sources(ctx)
+    folder = Path(new_spec) if not new_spec.startswith(("git:", "rncp:")) else None
+    # the folder a bare git:RÉVISION reads: the new version's, else the one found here (when there is one)
+    sources = folder if folder is not None else _here(ctx)
     new = open_version(new_spec, sources=sources)
     if old_spec is None:
         old_spec = new.certification.renouvellement.version_precedente
@@ -115,6 +116,13 @@ def _specs(ctx, ancienne: str | None, nouvelle: str | None, depuis: str | None) 
     if ancienne is not None and nouvelle is None:
         return ancienne, str(find_sources(ctx))
     return ancienne, nouvelle or str(find_sources(ctx))
+
+
+def _here(ctx) -> Path | None:
+    try:
+        return find_sources(ctx)
+    except click.UsageError:
+        return None
 
 
 def _show(c) -> None:
