@@ -113,3 +113,27 @@ def test_writing_into_an_open_data_version_is_refused(tmp_path):
     export.write_bytes(fiche_xml(check(sources).certification))
     result = run("diff", str(sources), f"rncp:{export}#RNCP39999", "--ecrire", "--format", "json", "--out", str(tmp_path / "o"))
     assert result.exit_code == 2 and "la nouvelle version doit en être un" in result.stderr
+
+
+def test_markup_in_the_texts_comes_out_as_text(tmp_path):
+    old, new = make_versions(tmp_path)
+    path = new / "blocs" / "bc03.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "texte: Concevoir et chiffrer", "texte: <script>alert(1)</script> {{ x }} & « Concevoir » et chiffrer"), encoding="utf-8")
+    out = tmp_path / "evolutions"
+    assert run("diff", str(old), str(new), "--format", "html", "--out", str(out)).exit_code == 0
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; {{ x }} &amp; « Concevoir » " in page
+
+
+def test_a_version_whose_sources_do_not_read(tmp_path):
+    old, new = make_versions(tmp_path)
+    (old / "certification.yaml").write_text("intitule: [\n", encoding="utf-8")
+    result = run("diff", str(old), str(new), "--format", "json", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1 and "sources illisibles" in result.stderr and "Traceback" not in result.output
+    bloc = new / "blocs" / "bc01.yaml"
+    bloc.write_text(bloc.read_text(encoding="utf-8").replace("code: BC01", "code: 12"), encoding="utf-8")
+    (old / "certification.yaml").write_text((EXAMPLE / "certification.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    warned = run("diff", str(old), str(new), "--format", "json", "--out", str(tmp_path / "o"))
+    assert warned.exit_code == 0 and "a 1 erreur dans ses sources (dossier check)" in warned.stderr

@@ -241,3 +241,15 @@ def test_the_changelog_in_its_three_formats(renewal, tmp_path):
     if shutil.which("soffice"):
         opened = flat(pdf_text(libreoffice_pdf(out / f"{stem}.docx", tmp_path), raw=True))
         assert re.search(r"C2\.1 et C2\.2 sont fusionnées en C2\.1", opened)
+
+
+def test_notes_are_text(project, tmp_path):
+    from conftest import MINIMAL
+
+    cert = (MINIMAL / "certification.yaml").read_text(encoding="utf-8") + (
+        "correspondances:\n  - fiche: RNCP12345\n    blocs_fiche: [BC01]\n    blocs: [BC01]\n    type: partielle\n"
+        "    competences: {C1.1: [C1.1]}\n    notes: \"<b>gras</b> {{ x }} & « fin »\"\n")
+    folder = project({"certification.yaml": cert})
+    assert run("build", str(folder), "--out", str(tmp_path), "--only", "correspondances", "--format", "html").exit_code == 0
+    page = next((tmp_path / "correspondances").glob("*.html")).read_text(encoding="utf-8")
+    assert '<p class="notes">&lt;b&gt;gras&lt;/b&gt; {{ x }} &amp; « fin »</p>' in page
