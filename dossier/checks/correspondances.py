@@ -162,8 +162,9 @@ def renouvellement_recommandation(cert: Certification) -> Iterator[Finding]:
 rule.declare("correspondance-version", Severity.ERROR,
              "Les blocs et compétences qu'une correspondance nomme de la version précédente y existent (dossier check, "
              "quand la version précédente se lit : renouvellement.version_precedente ou --precedente).", adjustable=False)
-rule.declare("version-precedente", Severity.ERROR,
-             "La version précédente que nomme renouvellement.version_precedente se lit.", adjustable=False)
+rule.declare("version-precedente", Severity.WARNING,
+             "La version précédente que nomme renouvellement.version_precedente se lit (sinon les correspondances ne sont pas "
+             "vérifiées avec elle).")
 
 
 def against(cert: Certification, other: Certification) -> Iterator[tuple[str, Finding]]:

@@ -145,7 +145,7 @@ def check_with_previous(checked: Checked, spec: str | None = None) -> Version | 
             raise
         loc, path = cert.renouvellement.src.at("version_precedente")
         checked.report.add(severity(cert, "version-precedente"), "version-precedente", loc, path,
-                           f"version précédente illisible : {exc.message}")
+                           f"version précédente illisible, les correspondances ne sont pas vérifiées avec elle : {exc.message}")
         return None
     for rule_id, (loc, path, message) in against(cert, other.certification):
         level = severity(cert, rule_id)
