@@ -40,8 +40,10 @@ def test_a_bloc_links_to_its_correspondence_row(site, page):
     page.goto((site / "blocs" / "bc05.html").as_uri())
     page.get_by_role("link", name="Correspondance totale avec BC01 (RNCP39999)").click()
     assert page.url.endswith("correspondances.html#correspondance-5")
-    assert page.evaluate("() => { const r = document.getElementById('correspondance-5').getBoundingClientRect();"
-                         " return r.top >= 0 && r.top < window.innerHeight; }")
+    page.wait_for_load_state()
+    # the browser scrolls to the row once the page is laid out: wait for it (fails after 5 s otherwise)
+    page.wait_for_function("() => { const r = document.getElementById('correspondance-5').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight; }", timeout=5000)
     assert page.locator("nav.navigation a[aria-current='page']").inner_text() == "Correspondances"
 
 
