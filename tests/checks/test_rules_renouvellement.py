@@ -107,3 +107,17 @@ def test_a_previous_version_that_cannot_be_read_is_said(project):
     assert found == [("version-precedente", "renouvellement.version_precedente")]
     given = run("check", str(folder), "--precedente", str(folder.parent / "nulle-part"))
     assert given.exit_code == 1 and "pas de certification.yaml" in given.stderr
+
+
+def test_against_a_previous_version_read_from_the_open_data(project, tmp_path):
+    from dossier.documents.fiche_xml import fiche_xml
+
+    previous = project({"certification.yaml": CERT.replace("intitule: Certification minimale\n", "intitule: Certification minimale\ncode_rncp: RNCP12345\n")})
+    export = tmp_path / "export.xml"
+    export.write_bytes(fiche_xml(check(previous).certification))
+    entry = ("  - fiche: RNCP12345\n    blocs_fiche: [BC01]\n    blocs: [BC01]\n    type: totale\n"
+             "    competences: {C1.1: [C1.1], C1.2: [C1.9]}\n")
+    folder = project({"certification.yaml": CERT + f"renouvellement:\n  code: RNCP12345\n  version_precedente: rncp:{export}#RNCP12345\n"
+                      + PROMOTIONS + "correspondances:\n" + entry})
+    found = [(d.rule, d.keypath, d.message) for d in dossier.check(folder).report.sorted()]
+    assert found == [("correspondance-version", "correspondances[0].competences.C1.2", "compétence « C1.9 » absente de la version précédente")]
