@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 INTRO = """\
 # Mesures
 
-Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (cinq sections :
-`referentiel`, `livret`, `grilles`, `build`, `reproduction`) ; pour un essai rapide :
+Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (sept sections :
+`referentiel`, `livret`, `grilles`, `build`, `reproduction`, `standards`, `versions`) ; pour un essai rapide :
 `.venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write` (`--only NOM`
 pour une seule section). Chaque section est réécrite entre ses marqueurs
 `<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier est conservé.

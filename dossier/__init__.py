@@ -32,10 +32,14 @@ __all__ = ["__version__", "build", "check"]
 
 
 def check(folder: str | Path = "sources") -> Checked:
-    """Read and check a sources folder: the model (None if unreadable) and every diagnostic."""
+    """Read and check a sources folder: the model (None if unreadable) and every diagnostic (those of the
+    correspondances with the previous version too, when renouvellement.version_precedente names one)."""
     from .checks import check as check_folder
+    from .importers.versions import check_with_previous
 
-    return check_folder(Path(folder))
+    checked = check_folder(Path(folder))
+    check_with_previous(checked)
+    return checked
 
 
 def build(

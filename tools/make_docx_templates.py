@@ -335,7 +335,12 @@ def habilites() -> Document:
     return doc
 
 
-TEMPLATES = {"referentiel": referentiel, "livret": livret, "grille": grille, "habilites": habilites}
+# The tableau de correspondance and the changelog « Évolutions du référentiel » are titled pages with
+# their tables, like the list of organismes habilités.
+TEMPLATES = {
+    "referentiel": referentiel, "livret": livret, "grille": grille, "habilites": habilites,
+    "correspondances": habilites, "evolutions": habilites,
+}
 
 
 def main(names: list[str]) -> int:

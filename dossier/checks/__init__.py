@@ -15,12 +15,23 @@ from ..sources.diagnostics import Report, Severity
 from ..sources.load import load
 from ..sources.model import Certification
 from ..sources.spec import suggest
-from . import alignements, blocs, criteres, dimensions, fiche, france_competences, redaction, references, reproduction
+from . import (
+    alignements,
+    blocs,
+    correspondances,
+    criteres,
+    dimensions,
+    fiche,
+    france_competences,
+    redaction,
+    references,
+    reproduction,
+)
 from .registry import Check, Finding
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run", "severity"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements)
+_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements, correspondances)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(

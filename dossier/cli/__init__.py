@@ -22,6 +22,7 @@ from .badges import badges_group  # noqa: E402
 from .build import build_command, site_command  # noqa: E402
 from .check import check_command, regles_command, schema_command  # noqa: E402
 from .common import with_global_options  # noqa: E402
+from .diff import diff_command  # noqa: E402
 from .exports import export_group  # noqa: E402
 from .imports import import_group  # noqa: E402
 from .serve import serve_command  # noqa: E402
@@ -88,7 +89,7 @@ def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 
 
 for command in (
-    check_command, build_command, site_command, serve_command, grilles_command,
+    check_command, build_command, site_command, serve_command, grilles_command, diff_command,
     import_group, export_group, badges_group, templates_group, regles_command, schema_command,
 ):
     cli.add_command(with_global_options(command))

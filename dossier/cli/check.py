@@ -34,21 +34,33 @@ from .reproduction import REPRODUCTION_RULES, print_reproduction
     "--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Où garder l'index de l'export (par défaut ~/.cache/dossier).",
 )
+@click.option(
+    "--precedente", metavar="VERSION", default=None,
+    help="La version précédente, pour vérifier les correspondances avec elle : un dossier de sources, git:RÉVISION ou "
+    "rncp:EXPORT.xml#RNCPnnnnn (par défaut : renouvellement.version_precedente).",
+)
 @click.pass_context
-def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, export: Path | None, out: Path, cache: Path | None) -> None:
+def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, export: Path | None, out: Path, cache: Path | None,
+                  precedente: str | None) -> None:
     """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
 
     Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
     puis un résumé et la matrice de couverture compétences × épreuves.
     Avec --rncp, compare aussi chaque compétence, critère et épreuve aux blocs
     de toutes les fiches de l'export, affiche les passages repris, bloc par
-    bloc, et écrit le rapport conformite/reproduction.html dans --out.
+    bloc, et écrit le rapport conformite/reproduction.html dans --out. Quand la
+    version précédente se lit (--precedente, ou renouvellement.version_precedente),
+    vérifie les correspondances avec elle : ses blocs et compétences nommés
+    existent, chacun de ses blocs a sa décision.
     Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
     avertissements avec --strict), 2 si la commande est mal employée.
 
     Exemple : dossier check sources --strict --rncp export_fiches_RNCP_V4_1.zip
     """
+    from ..importers.versions import check_with_previous
+
     checked = check(folder)
+    check_with_previous(checked, precedente)
     result = None
     if export is not None and checked.ok:
         from ..pipeline.reproduction import reproduction, write_report

@@ -55,6 +55,11 @@ def _sources(ctx: click.Context, param, value: Path | None) -> Path:
     )
 
 
+def find_sources(ctx: click.Context) -> Path:
+    """The sources folder of the current folder (., then ./sources), as a command without [DOSSIER] finds it."""
+    return _sources(ctx, None, None)
+
+
 sources_argument = click.argument(
     "folder", required=False, default=None, type=click.Path(path_type=Path), metavar="[DOSSIER]", callback=_sources
 )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..sources.model import Certification
 from ..text import slug
-from . import grilles, habilites, livret, referentiel
+from . import correspondances, grilles, habilites, livret, referentiel
 from .parts import Part
 
 FORMATS = ("html", "pdf", "docx")
@@ -96,6 +96,13 @@ def _habilites(cert: Certification, options: ViewOptions) -> list[Item]:
     return [Item(f"{slug(cert.intitule)}-organismes-habilites", habilites.habilites(cert, options.brouillon), "Liste des organismes habilités")]
 
 
+def _correspondances(cert: Certification, options: ViewOptions) -> list[Item]:
+    """Only when the sources declare correspondances."""
+    if not cert.correspondances:
+        return []
+    return [Item(f"{slug(cert.intitule)}-correspondances", correspondances.correspondances(cert, options.brouillon), "Tableau de correspondance")]
+
+
 DOCUMENTS: dict[str, DocumentSpec] = {
     spec.name: spec
     for spec in (
@@ -109,5 +116,6 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ),
         DocumentSpec("grilles", "Grilles d'évaluation", template="grille", per_bloc=True, items=_grilles),
         DocumentSpec("habilites", "Liste des organismes habilités", template="habilites", items=_habilites),
+        DocumentSpec("correspondances", "Tableau de correspondance", template="correspondances", items=_correspondances),
     )
 }

@@ -1,6 +1,7 @@
 """The bundle to file with France compétences (build/dossier/).
 
-- the référentiel in PDF and DOCX, and the list of organismes habilités when there are partners;
+- the référentiel in PDF and DOCX, the list of organismes habilités when there are partners, and the
+  tableau de correspondance when the sources declare correspondances;
 - a sheet ready to paste into the téléprocédure, field by field, with character counts and limits
   (teleprocedure.py);
 - the fiche in France compétences' XML shape (fiche_xml.py);

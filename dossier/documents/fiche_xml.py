@@ -1,8 +1,7 @@
 """The fiche in France compétences' XML shape: the element names and the plain text of the open-data export V4.1.
 
 One function per section of the FICHE, in the export's order (`SECTIONS`): a
-section to come (the correspondances, the promotions' statistics) is one more
-function and one more entry. Texts are those of sources/champs.py: paragraphs
+section to come is one more function and one more entry. Texts are those of sources/champs.py: paragraphs
 whole, lists as `*` items, no Markdown marker.
 """
 
@@ -11,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from ..sources.champs import bloc_code, capacites_text, competences_text, emplois_text, modalites_text, plain
+from ..sources.champs import bloc_code, capacites_text, competences_text, emplois_text, modalites_text, plain, short_code
 from ..sources.model import Certification
 
 JURY_ELEMENTS = {
@@ -34,8 +33,8 @@ def sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 def identite(fiche: ET.Element, cert: Certification) -> None:
     if cert.code_rncp:
         sub(fiche, "NUMERO_FICHE", cert.code_rncp)
-    if cert.renouvellement:
-        sub(sub(sub(fiche, "ANCIENNES_CERTIFICATIONS"), "ANCIENNE_CERTIFICATION"), "ID_FICHE_ANCIENNE_CERTIFICATION", cert.renouvellement)
+    if cert.renouvellement.code:
+        sub(sub(sub(fiche, "ANCIENNES_CERTIFICATIONS"), "ANCIENNE_CERTIFICATION"), "ID_FICHE_ANCIENNE_CERTIFICATION", cert.renouvellement.code)
     sub(fiche, "INTITULE", cert.intitule)
 
 
@@ -98,6 +97,26 @@ def jurys(fiche: ET.Element, cert: Certification) -> None:
             sub(el, "COMPOSITION", plain(v.jury))
 
 
+def _number(value: float) -> str:
+    """12 for 12.0, 81.5 as is: the export writes whole numbers."""
+    return f"{value:g}"
+
+
+def promotions(fiche: ET.Element, cert: Certification) -> None:
+    """STATISTIQUES_PROMOTIONS: one STATISTIQUES_PROMOTION per year, the most recent first (as the export)."""
+    if not cert.promotions:
+        return
+    el = sub(fiche, "STATISTIQUES_PROMOTIONS")
+    for p in sorted(cert.promotions, key=lambda p: -p.annee):
+        item = sub(el, "STATISTIQUES_PROMOTION")
+        sub(item, "ANNEE", str(p.annee))
+        sub(item, "NOMBRE_CERTIFIES", str(p.certifies))
+        for tag, value in (("NOMBRE_CERTIFIES_VAE", p.certifies_vae), ("TAUX_INSERTION_GLOBAL_6MOIS", p.insertion_6_mois),
+                           ("TAUX_INSERTION_METIER_2ANS", p.insertion_metier_2_ans)):
+            if value is not None:
+                sub(item, tag, _number(value))
+
+
 def blocs(fiche: ET.Element, cert: Certification) -> None:
     el = sub(fiche, "BLOCS_COMPETENCES")
     for b in cert.blocs:
@@ -114,8 +133,31 @@ def contexte(fiche: ET.Element, cert: Certification) -> None:
         sub(fiche, "PREREQUIS_ENTREE_FORMATION", plain(cert.prerequis))
 
 
+def correspondances(fiche: ET.Element, cert: Certification) -> None:
+    """CORRESPONDANCES: SOURCE, this fiche's blocs (none: the whole certification); DESTINATION, the other
+    fiche and its blocs (none: the whole certification). The export says nothing of total or partial, nor
+    of the competences: those stay in the tableau de correspondance. « aucune » is no correspondance."""
+    found = [c for c in cert.correspondances if c.type != "aucune"]
+    if not found:
+        return
+    el = sub(fiche, "CORRESPONDANCES")
+    ours = {short_code(b.code): b for b in cert.blocs}
+    for c in found:
+        item = sub(el, "CORRESPONDANCE")
+        if c.blocs:
+            source = sub(item, "SOURCE")
+            for code in c.blocs:
+                bloc = ours.get(short_code(code))
+                sub(sub(source, "BLOC_COMPETENCES"), "CODE", bloc_code(cert, bloc) if bloc else code)
+        destination = sub(item, "DESTINATION")
+        sub(destination, "NUMERO_FICHE", c.fiche)
+        for code in c.blocs_fiche:
+            full = code if code.startswith("RNCP") else f"{c.fiche}{code}"
+            sub(sub(destination, "BLOC_COMPETENCES"), "CODE", full)
+
+
 SECTIONS: tuple[Callable[[ET.Element, Certification], None], ...] = (
-    identite, nomenclatures, certificateurs, partenaires, textes, jurys, blocs, contexte,
+    identite, nomenclatures, certificateurs, partenaires, textes, jurys, promotions, blocs, contexte, correspondances,
 )
 
 

@@ -11,8 +11,12 @@ from markupsafe import Markup
 from ..sources.model import Bloc, Certification, Competence, Critere, Modalite, parse_duree
 from ..text import anchor
 from .common import Header, header, regle_decision
+from .correspondances import REGLE, Groupe, groupes
 from .markdown_html import to_html
 from .parts import Part, bloc_runs
+
+TRANSITION_ID = "transition"
+TRANSITION_TITRE = "Blocs déjà obtenus : ce qu'ils valent dans cette version"
 
 ACQUIS_A_VIE = (
     "Un bloc validé est acquis définitivement : il donne lieu à une attestation de validation et n'a pas "
@@ -83,6 +87,12 @@ class LivretView:
     logo_data: bytes = field(repr=False)  # the image, for Word
     bloc_unique: str = ""  # the code when the handbook covers one bloc
     titre: str = "Livret du candidat"
+    transitions: tuple[Groupe, ...] = ()  # what a holder of another certification's blocs obtains here
+    regle_transition: str = REGLE
+
+    @property
+    def transition_titre(self) -> str:
+        return TRANSITION_TITRE
 
     @property
     def perimetre(self) -> str:
@@ -99,6 +109,9 @@ class LivretView:
             entries.append(TocEntry(1, b.id, b.titre))
             entries.extend(TocEntry(2, e.id, e.titre) for e in b.epreuves)
             entries.append(TocEntry(2, f"{b.id}-validation", "Validation du bloc"))
+        if self.transitions:
+            entries.append(TocEntry(1, TRANSITION_ID, TRANSITION_TITRE))
+            entries.extend(TocEntry(2, f"transition-{g.id}", g.titre) for g in self.transitions)
         for p in self.prose:
             entries.append(TocEntry(1, p.id, p.titre))
             entries.extend(TocEntry(2, i, t) for i, t in _subheadings(p.html))
@@ -152,6 +165,7 @@ def livret(cert: Certification, brouillon: bool = False, bloc: str = "") -> Livr
         logo=logo,
         logo_data=cert.logo.data if cert.logo is not None else b"",
         bloc_unique=bloc,
+        transitions=groupes(cert),
     )
 
 
@@ -163,6 +177,8 @@ def parts(view: LivretView) -> list[Part]:
         Part(frozenset({"corps", "general"})),
     ]
     out += [Part(frozenset({"corps", *run})) for run in bloc_runs([f"bloc:{b.bloc.code}" for b in view.blocs])]
+    if view.transitions:
+        out.append(Part(frozenset({"corps", "transition"})))
     if view.prose:
         out.append(Part(frozenset({"corps", "regles"})))
     return out

@@ -9,13 +9,16 @@ that it loads from file:// too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from ..sources.champs import short_code
 from ..sources.model import Certification
 from ..text import slug
 from .common import Header, header
+from .correspondances import REGLE, Groupe, groupes, of_bloc
 from .coverage import BlocCoverage, coverage
 from .markdown_html import to_html
 from .referentiel import RefBloc, ref_bloc
@@ -50,11 +53,19 @@ class SiteView:
     jurys: tuple[Markup, ...]
     coverage: tuple[BlocCoverage, ...]
     downloads: tuple[Download, ...]
+    correspondances: tuple[Groupe, ...] = ()  # the page « Correspondances », when the sources declare some
+    bloc_correspondances: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # bloc → (anchor, what)
+    regle_transition: str = REGLE
 
 
 def size_label(n: int) -> str:
     """A file's size as the download links show it: « 42 Ko », « 1,3 Mo »."""
     return f"{n / 1024:.0f} Ko" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} Mo".replace(".", ",")
+
+
+def _by_code(cert: Certification) -> dict[str, tuple[tuple[str, str], ...]]:
+    found = of_bloc(cert)
+    return {b.code: found[short_code(b.code)] for b in cert.blocs if short_code(b.code) in found}
 
 
 def site_view(cert: Certification, downloads: tuple[Download, ...] = (), brouillon: bool = False) -> SiteView:
@@ -68,4 +79,6 @@ def site_view(cert: Certification, downloads: tuple[Download, ...] = (), brouill
         jurys=tuple(to_html(v.jury, shift=3) if v.jury else Markup("") for v in cert.voies_acces),
         coverage=coverage(cert),
         downloads=downloads,
+        correspondances=groupes(cert),
+        bloc_correspondances=_by_code(cert),
     )

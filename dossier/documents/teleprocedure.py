@@ -3,8 +3,7 @@
 Each field shows its text as the fiche holds it (sources/champs.py: plain text,
 paragraphs whole), its character count (spaces and line breaks included) and,
 where one is known, its limit. One function per section (`SECTIONS`), in the
-form's order: a section to come (the promotions' statistics) is one more
-function and one more entry.
+form's order: a section to come is one more function and one more entry.
 """
 
 from __future__ import annotations
@@ -54,8 +53,6 @@ def identite(cert: Certification) -> list[Section]:
         Field("Formacodes", ", ".join(cert.codes.formacode)),
     ]
     fields += [Field("Certificateur", f"{c.nom} (SIRET {c.siret or 'à renseigner'})") for c in cert.certificateurs]
-    if cert.renouvellement:
-        fields.append(Field("Certification renouvelée", cert.renouvellement))
     return [Section("Intitulé, niveau et nomenclatures", tuple(f for f in fields if f.text))]
 
 
@@ -105,14 +102,53 @@ def partenaires(cert: Certification) -> list[Section]:
 
 
 def correspondances(cert: Certification) -> list[Section]:
+    """Each correspondance: the other certification's blocs → this one's, total or partial, on which competences."""
     if not cert.correspondances:
         return []
     lines = []
     for c in cert.correspondances:
-        ours = ", ".join(bloc_code(cert, b) for b in cert.blocs if b.code in c.blocs) or "la certification"
-        theirs = ", ".join(c.blocs_fiche) or "la certification entière (correspondance totale)"
-        lines.append(f"* {ours} ↔ {c.fiche} : {theirs}")
-    return [Section("Correspondances déclarées", lines=tuple(lines))]
+        ours = ", ".join(bloc_code(cert, b) for b in cert.blocs if b.code in c.blocs) or (
+            "aucun bloc" if c.type == "aucune" else "la certification")
+        theirs = ", ".join(c.blocs_fiche) or "la certification entière"
+        kind = {"totale": "correspondance totale", "partielle": "correspondance partielle", "aucune": "aucune correspondance"}.get(
+            c.type, "totale ou partielle : non précisé")
+        lines.append(f"* {c.fiche} {theirs} → {ours} ({kind})")
+        if c.competences:
+            lines.append("  compétences en commun : " + " ; ".join(f"{k} ← {', '.join(v)}" for k, v in c.competences.items()))
+        if c.notes:
+            lines.append(f"  {plain(c.notes)}")
+    return [Section("Correspondances déclarées (tableau de correspondance)", lines=tuple(lines))]
+
+
+def promotions(cert: Certification) -> list[Section]:
+    """The promotions' statistics, as a table (STATISTIQUES_PROMOTIONS)."""
+    if not cert.promotions:
+        return []
+
+    def cell(value, unit: str = "") -> str:
+        return "—" if value is None else f"{value:g}{unit}"
+
+    rows = [("Année", "Certifiés", "Dont VAE", "Insertion à 6 mois", "Insertion dans le métier à 2 ans")]
+    rows += [(str(p.annee), str(p.certifies), cell(p.certifies_vae), cell(p.insertion_6_mois, " %"), cell(p.insertion_metier_2_ans, " %"))
+             for p in sorted(cert.promotions, key=lambda p: p.annee)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(f"{v:<{w}}" for v, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    if len(cert.promotions) < 2 and cert.renouvellement.code:
+        lines.append("Une seule promotion : l'enregistrement est alors limité à 3 ans (décret n° 2025-500).")
+    return [Section("Statistiques des promotions", lines=tuple(lines))]
+
+
+def renouvellement(cert: Certification) -> list[Section]:
+    """What this filing renews, and how each recommendation received was taken into account."""
+    r = cert.renouvellement
+    if not r.code:
+        return []
+    fields = [Field("Certification renouvelée", r.code)]
+    for n, rec in enumerate(r.recommandations, start=1):
+        fields.append(Field(f"Recommandation {n}", plain(rec.texte)))
+        fields.append(Field(f"Prise en compte de la recommandation {n}", plain(rec.prise_en_compte) or "(à préciser)"))
+    return [Section("Renouvellement : recommandations reçues et leur prise en compte", tuple(fields))]
 
 
 def dimensions(cert: Certification) -> list[Section]:
@@ -136,7 +172,7 @@ def dimensions(cert: Certification) -> list[Section]:
 
 
 SECTIONS: tuple[Callable[[Certification], list[Section]], ...] = (
-    identite, presentation, voies_acces, blocs, partenaires, correspondances, dimensions,
+    identite, presentation, voies_acces, blocs, partenaires, correspondances, promotions, renouvellement, dimensions,
 )
 
 

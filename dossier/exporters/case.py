@@ -267,6 +267,8 @@ def _correspondences(cert, ids: CaseNodes, doc: Node, correspondences, replaced:
     for bloc in cert.blocs:
         by_code[bloc.code] = by_code[short_code(bloc.code)] = by_code[full_code(cert, bloc)] = bloc
     for c in correspondences:
+        if getattr(c, "type", "") == "aucune":  # an old bloc with no equivalent: no association
+            continue
         ours = [ids.bloc(by_code[b]) for b in c.blocs if b in by_code] or ([doc] if not c.blocs else [])
         theirs = [other_bloc(c.fiche, b) for b in c.blocs_fiche] or [other_document(c.fiche)]
         for origin in ours:

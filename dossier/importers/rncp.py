@@ -119,13 +119,17 @@ def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
         "prerequis": clean(fiche.findtext("PREREQUIS_ENTREE_FORMATION")),
         "voies_acces": voies,
     }
-    cert = placeholders.complete(found, f"la fiche {number}", notes)
+    anciennes = _codes(fiche, "ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/ID_FICHE_ANCIENNE_CERTIFICATION", r"RNCP\d{3,6}", 1)
+    found["renouvellement"] = anciennes[0] if anciennes else None
+    found["promotions"] = _promotions(fiche, notes)
+    codes: dict[str, str] = {}  # the bloc codes as the fiche writes them → as the sources do
     blocs = []
     for n, b in enumerate(fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES"), start=1):
         raw = (b.findtext("CODE") or "").strip().upper()
-        found = re.search(r"BC(\d{2})$", raw) or re.fullmatch(r"(\d{1,2})", raw)
-        index = int(found.group(1)) if found else n
+        found_code = re.search(r"BC(\d{2})$", raw) or re.fullmatch(r"(\d{1,2})", raw)
+        index = int(found_code.group(1)) if found_code else n
         code = f"{number}BC{index:02d}"
+        codes[raw] = code
         if raw != code:
             notes.append(f"- Bloc « {raw or '(sans code)'} » : code écrit {code}.")
         competences = [
@@ -147,9 +151,60 @@ def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
             }],
             "criteres": [],
         })
+    found["correspondances"] = _correspondances(fiche, codes, notes)
+    cert = placeholders.complete(found, f"la fiche {number}", notes)
     notes.append(
         "- L'open data de France compétences ne publie pas de critères d'évaluation : chaque compétence "
         "reste à doter de critères (dossier check les liste), et les modalités, importées en un seul texte "
         "par bloc, sont à découper en épreuves (type, durée, conditions)."
     )
     return cert, blocs, notes
+
+
+def _number(text: str | None, kind=int):
+    try:
+        return kind((text or "").strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _promotions(fiche: ET.Element, notes: list[str]) -> list[dict]:
+    """STATISTIQUES_PROMOTIONS, oldest first, in the sources' keys."""
+    out = []
+    for el in fiche.findall("STATISTIQUES_PROMOTIONS/STATISTIQUES_PROMOTION"):
+        annee, certifies = _number(el.findtext("ANNEE")), _number(el.findtext("NOMBRE_CERTIFIES"))
+        if annee is None or certifies is None:
+            notes.append("- Une promotion sans année ou sans nombre de certifiés lisible n'a pas été importée.")
+            continue
+        item = {"annee": annee, "certifies": certifies}
+        for key, tag, kind in (("dont_vae", "NOMBRE_CERTIFIES_VAE", int), ("insertion_6_mois", "TAUX_INSERTION_GLOBAL_6MOIS", float),
+                               ("insertion_metier_2_ans", "TAUX_INSERTION_METIER_2ANS", float)):
+            value = _number(el.findtext(tag), kind)
+            if value is not None:
+                item[key] = int(value) if value == int(value) else value
+        out.append(item)
+    return sorted(out, key=lambda p: p["annee"])
+
+
+def _correspondances(fiche: ET.Element, codes: dict[str, str], notes: list[str]) -> list[dict]:
+    """CORRESPONDANCES: this fiche's blocs (SOURCE) ↔ another fiche and its blocs (DESTINATION)."""
+    out = []
+    for el in fiche.findall("CORRESPONDANCES/CORRESPONDANCE"):
+        other = (el.findtext("DESTINATION/NUMERO_FICHE") or "").strip().upper()
+        if not re.fullmatch(r"RNCP\d{3,6}", other):
+            notes.append(f"- Correspondance avec « {other or '(sans numéro)'} » non importée : seules celles avec une fiche RNCP le sont.")
+            continue
+        ours = [(e.text or "").strip().upper() for e in el.findall("SOURCE/BLOC_COMPETENCES/CODE")]
+        item: dict = {"fiche": other}
+        if ours:
+            item["blocs"] = [codes.get(c, c) for c in ours if c]
+        theirs = [(e.text or "").strip() for e in el.findall("DESTINATION/BLOC_COMPETENCES/CODE")]
+        if theirs:  # BC01 rather than RNCP12345BC01, when the code is the other fiche's
+            item["blocs_fiche"] = [c[len(other):] if c.upper().startswith(other + "BC") else c for c in theirs if c]
+        out.append(item)
+    if out:
+        notes.append(
+            f"- {len(out)} correspondance(s) importée(s) : l'open data ne dit ni si elles sont totales ou partielles, ni quelles "
+            "compétences les justifient ; précisez type: et competences: (dossier check le demande)."
+        )
+    return out

@@ -81,6 +81,14 @@ def prepare(folder: Path, changes: list[ch.Change], before: Checked) -> Update:
     return update
 
 
+def staged(folder: Path, texts: dict[str, str], before: Checked) -> Update:
+    """An update given as whole new texts of files (not as changes), checked on a copy; nothing is written."""
+    update = Update(Path(folder), [], dict(texts), before)
+    if texts:
+        update.after = _check_copy(Path(folder), update.texts)
+    return update
+
+
 def _first_bloc(folder: Path) -> Doc | None:
     files = bloc_files(folder)
     return load(folder, files[0]) if files else None

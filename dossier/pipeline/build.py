@@ -35,7 +35,7 @@ from .produce import Job, make
 from .state import STATE_FILE, State, fingerprint, tree_key
 from .write import write_all
 
-BUNDLED = ("referentiel", "habilites")  # the documents the filing bundle holds, in PDF and DOCX
+BUNDLED = ("referentiel", "habilites", "correspondances")  # the documents the filing bundle holds, in PDF and DOCX
 
 __all__ = ["BuildOptions", "BuildResult", "Hooks", "TARGETS", "build", "unchanged"]
 

@@ -38,7 +38,7 @@ def reproduction(
             hashes = shingle_hashes(values(words), K)
             wanted = [h for i, h in enumerate(hashes) if not all(blocked[i : i + K])]
             candidates.append(index.lookup(wanted))
-        own = index.versions_of({cert.code_rncp, cert.renouvellement})
+        own = index.versions_of({cert.code_rncp, cert.renouvellement.code})
         blocs = compare(cert, texts, candidates, index.bloc, own)
         result = Result(
             tuple(index.meta["fichiers"]), index.fiches, index.blocs, tuple(sorted(own)), minimum,

@@ -276,6 +276,10 @@ class Converter:
             inner["code"] = True
         elif tag == "sup":
             inner["sup"] = True
+        elif tag in ("del", "s"):
+            inner["struck"] = True
+        elif tag == "ins":
+            inner["added"] = True
         elif tag == "span" and "id" in classes:
             inner["style"] = self.styles["Identifiant"]
         elif tag == "br":

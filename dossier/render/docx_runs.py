@@ -1,4 +1,4 @@
-"""Word runs from HTML inline content: text, emphasis, code, superscript, breaks, and the
+"""Word runs from HTML inline content: text, emphasis, code, superscript, struck and added text, breaks, and the
 paragraph-edge spaces HTML indentation leaves. Text only ever goes into w:t elements."""
 
 from __future__ import annotations
@@ -68,9 +68,13 @@ def set_format(r: etree._Element, fmt: dict) -> None:
         order.append(("b", None))
     if fmt.get("italic"):
         order.append(("i", None))
+    if fmt.get("struck"):  # <del>: what a new version removed
+        order += [("strike", None), ("color", "A30000")]
+    if fmt.get("added"):  # <ins>: what it added
+        order += [("color", "0B5D1E"), ("u", "single")]
     if fmt.get("sup"):
         order.append(("vertAlign", "superscript"))
-    for tag, val in order:  # CT_RPr's sequence: rStyle, rFonts, b, i, …, vertAlign
+    for tag, val in order:  # CT_RPr's sequence: rStyle, rFonts, b, i, strike, color, u, …, vertAlign
         if rpr.find(_w(tag)) is not None:
             continue
         el = etree.SubElement(rpr, _w(tag))

@@ -52,6 +52,8 @@ def render_site(view: SiteView, templates: TemplatePath) -> list[tuple[str, byte
         ("couverture.html", page("couverture.html", "", "couverture", page_graph(cert, ""))),
         ("recherche.html", page("recherche.html", "", "recherche", page_graph(cert, ""))),
     ]
+    if view.correspondances:
+        files.append(("correspondances.html", page("correspondances.html", "", "correspondances", page_graph(cert, ""))))
     for sb in view.blocs:
         files.append((f"blocs/{sb.slug}.html", page("bloc.html", "../", sb.slug, page_graph(cert, "../", sb.bloc), rb=sb.rb)))
     for asset in ASSETS:

@@ -15,6 +15,7 @@ own limits were not found in a public source.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -143,6 +144,11 @@ def bloc_code(cert: Certification, bloc: Bloc) -> str:
     if cert.code_rncp and not bloc.code.startswith("RNCP"):
         return f"{cert.code_rncp}{bloc.code}"
     return bloc.code
+
+
+def short_code(code: str) -> str:
+    """A bloc's code without its certification's: RNCP37488BC01 → BC01 (a code without it stays)."""
+    return re.sub(r"^RNCP\d+(?=BC)", "", code)
 
 
 def over_limits(cert: Certification):

@@ -145,13 +145,66 @@ class Partenaire:
         return HABILITATIONS.get(self.habilitation, self.habilitation)
 
 
+CORRESPONDANCES = {
+    "totale": "Correspondance totale",
+    "partielle": "Correspondance partielle",
+    "aucune": "Aucune correspondance",
+}
+
+
 @dataclass(frozen=True)
 class Correspondance:
-    """A declared equivalence between blocs of this certification and another one (or a former version)."""
+    """A declared equivalence between blocs of this certification and another one (or a former version).
+
+    Read as: holding the other's `blocs_fiche` gives this certification's `blocs` — all of their
+    competences (« totale »), some of them (« partielle »: those `competences` names), or nothing
+    (« aucune »: an old bloc with no equivalent, said explicitly).
+    """
 
     fiche: str  # the other certification's code (RNCP12345)
     blocs: tuple[str, ...] = ()  # this certification's blocs concerned
     blocs_fiche: tuple[str, ...] = ()  # the other's blocs; none: the whole certification
+    type: str = ""  # totale, partielle, aucune; "" when the source does not say (the open data never does)
+    # this certification's competences → the other's that justify each (the competences in common)
+    competences: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    notes: str = ""
+    proposee: bool = False  # proposed by `dossier diff --ecrire`, not reviewed yet
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def type_libelle(self) -> str:
+        return CORRESPONDANCES.get(self.type, "Correspondance (totale ou partielle : non précisé)")
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """One year of the certification's life, as the renewal reports it (STATISTIQUES_PROMOTION)."""
+
+    annee: int
+    certifies: int
+    certifies_vae: int | None = None  # of which through VAE
+    insertion_6_mois: float | None = None  # percent in employment 6 months after (TAUX_INSERTION_GLOBAL_6MOIS)
+    insertion_metier_2_ans: float | None = None  # percent in the targeted job 2 years after (TAUX_INSERTION_METIER_2ANS)
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Recommandation:
+    """A recommendation received at the previous registration, and how this version takes it into account."""
+
+    texte: str
+    prise_en_compte: str = ""
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Renouvellement:
+    """What this filing renews: the previous registration's code, where its sources are, its blocs."""
+
+    code: str = ""  # the RNCP code renewed
+    version_precedente: str = ""  # where to read it: a sources folder, git:REVISION, rncp:EXPORT.xml#RNCPnnnnn
+    blocs_precedents: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # code → intitulé
+    recommandations: tuple[Recommandation, ...] = ()
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
@@ -321,8 +374,9 @@ class Certification:
     regles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     affichage: Affichage = Affichage()
     adresse_site: str = ""  # where the site is published (https://…/), for absolute addresses in the exports
-    renouvellement: str = ""  # the RNCP code this filing renews
+    renouvellement: Renouvellement = Renouvellement()  # what this filing renews (code "" : a first filing)
     correspondances: tuple[Correspondance, ...] = ()
+    promotions: tuple[Promotion, ...] = ()
     partenaires: tuple[Partenaire, ...] = ()
     dimensions: Mapping[str, Dimension] = field(default_factory=lambda: MappingProxyType({}))
     reproduction: Reproduction = Reproduction()

@@ -1,13 +1,13 @@
-"""The filing's specs: shared pieces (ids, codes), partners, correspondances, the 2025 dimensions,
-the settings of the literal reproduction check. schema.py assembles them into `certification.yaml`."""
+"""The filing's specs: shared pieces (ids, codes), partners, correspondances, promotions and renewal,
+the 2025 dimensions, the settings of the literal reproduction check. schema.py assembles them into `certification.yaml`."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
 from . import model as m
-from .spec import Choice, Date, Integer, Number, Pattern, Text
-from .spec_objects import Key, ListOf, Obj
+from .spec import Boolean, Choice, Date, Integer, Number, Pattern, Text
+from .spec_objects import Key, ListOf, MapOf, Obj, ScalarOr
 
 ID = r"[A-Za-z][A-Za-z0-9_.\-]{0,31}"
 SEVERITY_CHOICES = {"erreur": "", "avertissement": "", "info": "", "ignore": ""}
@@ -56,15 +56,68 @@ PARTENAIRE = Obj(
 )
 
 CORRESPONDANCE = Obj(
-    title="Correspondance avec une autre certification",
+    title="Correspondance avec une autre certification (ou la version précédente)",
+    doc="Qui détient les blocs « blocs_fiche » de l'autre certification obtient ceux-ci (« blocs ») : en entier, en partie, ou rien",
     keys={
         "fiche": Key(rncp_code("Code RNCP de l'autre certification (ou de la version précédente)"), required=True),
-        "blocs": Key(refs("Blocs de cette certification concernés (codes)")),
-        "blocs_fiche": Key(ListOf(item=Text(**LINE), doc="Blocs de l'autre certification (aucun : correspondance totale)")),
+        "blocs": Key(refs("Blocs de cette certification obtenus par la correspondance (codes) ; aucun : la certification entière, ou rien avec « type: aucune »")),
+        "blocs_fiche": Key(ListOf(item=Text(**LINE), doc="Blocs de l'autre certification (aucun : la certification entière)")),
+        "type": Key(Choice(choices=m.CORRESPONDANCES, doc="totale, partielle, ou aucune (un bloc de l'autre certification sans équivalent ici, dit explicitement)")),
+        "competences": Key(MapOf(
+            value=refs("Compétences de l'autre certification qui la justifient"),
+            doc="Les compétences en commun : pour chaque compétence de ces blocs, celles de l'autre certification qui la justifient (C5.1: [C1.3])",
+        )),
+        "notes": Key(Text(doc="Notes libres : conditions, ce qui reste à valider…", min_length=0)),
+        "proposee": Key(Boolean(doc="Proposée par dossier diff --ecrire, à relire : retirez cette clé une fois la correspondance vérifiée")),
     },
     build=m.Correspondance,
     identity=None,
     default=None,
+)
+
+PROMOTION = Obj(
+    title="Promotion (statistiques de la certification)",
+    keys={
+        "annee": Key(Integer(doc="Année de la promotion", minimum=1990, maximum=2100), required=True),
+        "certifies": Key(Integer(doc="Nombre de certifiés", minimum=0), required=True),
+        "dont_vae": Key(Integer(doc="Dont certifiés par la VAE", minimum=0), default=None),
+        "insertion_6_mois": Key(Number(doc="Taux d'insertion global à 6 mois, en %", maximum=100), default=None),
+        "insertion_metier_2_ans": Key(Number(doc="Taux d'insertion dans le métier visé à 2 ans, en %", maximum=100), default=None),
+    },
+    build=lambda src, annee, certifies, dont_vae, insertion_6_mois, insertion_metier_2_ans: m.Promotion(
+        annee, certifies, dont_vae, insertion_6_mois, insertion_metier_2_ans, src),
+    identity=None,
+    default=None,
+)
+
+RECOMMANDATION = Obj(
+    title="Recommandation reçue",
+    keys={
+        "recommandation": Key(Text(doc="La recommandation reçue lors de l'enregistrement précédent"), required=True),
+        "prise_en_compte": Key(Text(doc="Comment cette version en tient compte", min_length=0)),
+    },
+    build=lambda src, recommandation, prise_en_compte: m.Recommandation(recommandation, prise_en_compte, src),
+    identity=None,
+    default=None,
+)
+
+RENOUVELLEMENT = ScalarOr(
+    obj=Obj(
+        title="Renouvellement",
+        doc="Ce que ce dépôt renouvelle : le code RNCP seul, ou le détail",
+        keys={
+            "code": Key(rncp_code("Code RNCP de la certification que ce dépôt renouvelle"), required=True),
+            "version_precedente": Key(Text(
+                doc="Où lire la version précédente (pour dossier check et dossier diff) : un dossier de sources "
+                "(relatif à ce dossier), git:RÉVISION, ou rncp:EXPORT.xml#RNCPnnnnn", **LINE)),
+            "blocs_precedents": Key(MapOf(value=Text(**LINE), doc="Les blocs de la version précédente (code : intitulé), écrits par dossier diff --ecrire")),
+            "recommandations": Key(ListOf(item=RECOMMANDATION, doc="Recommandations reçues lors de l'enregistrement précédent, et leur prise en compte")),
+        },
+        build=lambda src, **values: m.Renouvellement(src=src, **values),
+        identity=None,
+        default=m.Renouvellement(),
+    ),
+    key="code",
 )
 
 DIMENSION = Obj(

@@ -225,6 +225,7 @@ class Number(Spec):
     doc: str = ""
     minimum: float = 0
     exclusive_minimum: bool = False
+    maximum: float | None = None
 
     def parse(self, node, path, ctx):
         value = self._scalar(node, path, ctx, "un nombre")
@@ -235,11 +236,15 @@ class Number(Spec):
         if value < self.minimum or (self.exclusive_minimum and value == self.minimum):
             bound = "supérieur à" if self.exclusive_minimum else "au moins"
             return ctx.error("schema-valeur", node, path, f"{value:g} : un nombre {bound} {self.minimum:g} est attendu")
+        if self.maximum is not None and value > self.maximum:
+            return ctx.error("schema-valeur", node, path, f"{value:g} : un nombre d'au plus {self.maximum:g} est attendu")
         return value
 
     def json_schema(self):
         out: dict = {"type": "number"}
         out["exclusiveMinimum" if self.exclusive_minimum else "minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
         if self.doc:
             out["description"] = self.doc
         return out

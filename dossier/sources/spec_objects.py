@@ -162,6 +162,35 @@ class Obj(Spec):
         return out
 
 
+@dataclass
+class ScalarOr(Spec):
+    """An object that may also be written as its one main value: `renouvellement: RNCP12345` is
+    `renouvellement: {code: RNCP12345}`."""
+
+    obj: Obj = field(default_factory=Obj)
+    key: str = ""  # the key a lone value stands for
+
+    def parse(self, node, path, ctx):
+        if isinstance(node, yaml.ScalarNode) and node.tag == TAG_NULL:
+            return self.empty()
+        if not isinstance(node, yaml.ScalarNode):
+            return self.obj.parse(node, path, ctx)
+        value = self.obj.keys[self.key].spec.parse(node, path, ctx)
+        if value is INVALID:
+            return INVALID
+        mark = node.start_mark
+        src = Src(ctx.file, path, mark.line + 1, mark.column + 1, MappingProxyType({self.key: ctx.loc(node)}))
+        values = {k: spec.absent() for k, spec in self.obj.keys.items()}
+        values[self.key] = value
+        return self.obj.build(src=src, **values)
+
+    def empty(self):
+        return self.obj.empty()
+
+    def json_schema(self):
+        return {"anyOf": [self.obj.keys[self.key].spec.json_schema(), self.obj.json_schema()]}
+
+
 def _with_default(key: Key) -> dict:
     schema = key.spec.json_schema()
     if key.default is not _NO_DEFAULT and isinstance(key.default, (bool, int, float, str)):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "dossier"
+PACKAGE = Path(__file__).resolve().parents[2] / "dossier"
 
 # The stages in pipeline order; a module may import its own stage and earlier ones only.
-STAGES = ("foundation", "sources", "checks", "documents", "exporters", "render", "pipeline", "importers", "cli")
+STAGES = ("foundation", "sources", "checks", "versions", "documents", "exporters", "render", "pipeline", "importers", "cli")
 FOUNDATION = {"dossier.errors", "dossier.text", "dossier.version"}
 
 

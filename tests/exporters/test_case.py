@@ -216,3 +216,20 @@ def test_cli_says_what_it_wrote(tmp_path):
     assert result.exit_code == 0
     assert result.output == (f"CASE 1.1 écrit dans {tmp_path / 'x.json'} : 55 éléments (4 blocs, 19 compétences, 32 critères), "
                              "80 associations, 8 grilles.\n")
+
+
+def test_the_sources_correspondences_and_an_explicit_none(example_cert):
+    """The sources' own `correspondances:` are used; an old bloc with no equivalent (« aucune ») links nothing."""
+    import dataclasses
+
+    from dossier.sources.model import Correspondance
+
+    cert = dataclasses.replace(example_cert, correspondances=(
+        Correspondance("RNCP22222", ("BC01",), ("BC03",), "totale"),
+        Correspondance("RNCP22222", (), ("BC04",), "aucune"),
+    ))
+    package = case_package(cert)
+    assert errors_of(package) == []
+    titles = [(a["associationType"], a["destinationNodeURI"]["title"]) for a in package["CFAssociations"]
+              if "RNCP22222" in a["destinationNodeURI"]["title"]]
+    assert titles == [("exactMatchOf", "Bloc RNCP22222BC03")]

@@ -47,7 +47,7 @@ def test_a_renamed_certification_leaves_no_old_document_anywhere(project, tmp_pa
     assert ", 18 anciens supprimés, dans" in result.stdout  # 9 documents, 2 in the bundle, 6 downloads, 1 leftover
     assert not [f for f in files(out) if OLD in f or "m1-1" in f or f.endswith(".tmp")]
     assert files(out / "dossier") == sorted([
-        "MANIFEST.sha256", "fiche-rncp.xml", "teleprocedure.txt", f"{NEW}-referentiel.docx", f"{NEW}-referentiel.pdf"])
+        "MANIFEST.sha256", "blocs.csv", "fiche-rncp.xml", "teleprocedure.txt", f"{NEW}-referentiel.docx", f"{NEW}-referentiel.pdf"])
     manifest = (out / "dossier" / "MANIFEST.sha256").read_text().splitlines()
     listed = {line.split("  ")[1]: line.split("  ")[0] for line in manifest}
     assert sorted(listed) == [f for f in files(out / "dossier") if f != "MANIFEST.sha256"]  # exactly what is there
