@@ -1,0 +1,266 @@
+"""Putting the parts of a long PDF together (in a worker process): one file, written in one pass.
+
+Each part is a WeasyPrint PDF; the overlay is one more, with one page per page
+of the whole, drawing the folio « page X / Y » and a table of contents' page
+numbers (see pdf_parts.py). The assembly copies the parts' pages as they are —
+their content streams as encoded bytes, never decoded — and settles what no
+part could know:
+- the overlay page is drawn over each page, as a form;
+- links from one part to another (`#name` URIs) become links to named
+  destinations, and the destinations and the outline are made for the whole;
+- each font is written once, subset for the glyphs of every part (pdf_fonts.py).
+
+The objects are numbered in the order they are written, so the same parts give
+the same bytes. `pages` maps each part's pages to the new ones (what a merge of
+tagged parts' structure trees would need).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
+
+from ..errors import DossierError
+from . import pdf_fonts
+from .pdf_layout import destinations
+from .pdf_write import Copier, PdfOut
+
+CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo")
+
+
+def _reader(source: bytes | str) -> PdfReader:
+    return PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def _data(source: bytes | str) -> bytes:
+    return source if isinstance(source, bytes) else Path(source).read_bytes()
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes | str, dict], stamped: list[bool], fonts: dict) -> bytes:
+    """The parts' pages in order, the overlay drawn where `stamped`, links and outline for the whole, fonts once.
+
+    `fonts` gives the full font files named in the parts' metadata (bytes, or a file's path), by SHA-256.
+    """
+    readers = [_reader(source) for source, _meta, _folio in parts]
+    metas = [meta for _source, meta, _folio in parts]
+    over = _reader(overlay[0])
+    total = sum(len(r.pages) for r in readers)
+    if len(over.pages) != total:
+        raise DossierError(
+            f"calque de pagination : {len(over.pages)} pages pour {total} ; les règles @page du gabarit "
+            "donnent-elles des tailles de page différentes selon la page ?"
+        )
+    buffer = io.BytesIO()
+    out = PdfOut(buffer, readers[0].pdf_header.removeprefix("%PDF-") or "1.7")
+    catalog, pages_ref = out.reserve(), out.reserve()
+    copiers = [Copier(r, out) for r in [*readers, over]]
+    _merge_fonts([*readers, over], [*metas, overlay[1]], copiers, fonts, out)
+    new_pages = [[out.reserve() for _ in r.pages] for r in readers]
+    for copier, reader, refs in zip(copiers, readers, new_pages):
+        copier.known.update({page.indirect_reference.idnum: ref for page, ref in zip(reader.pages, refs)})
+    dests = destinations(parts)
+    flat = [ref for refs in new_pages for ref in refs]
+    push = out.write(_stream(b"q\n")) if any(stamped) else None
+    n = 0
+    for copier, reader, refs in zip(copiers, readers, new_pages):
+        extra: dict[int, dict] = {}  # a part's shared resources -> the forms its pages draw, written after them
+        for i, page in enumerate(reader.pages):
+            resources = page.raw_get("/Resources")
+            if stamped[n + i] and isinstance(resources, IndirectObject) and resources.idnum not in extra:
+                extra[resources.idnum] = {}
+                copier.claim(resources.idnum)
+        for page, ref in zip(reader.pages, refs):
+            resources = page.raw_get("/Resources")
+            contents = page.raw_get("/Contents")
+            contents = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
+            new = copier.convert(page, skip=("/Parent", "/Contents", "/Annots"))
+            new[NameObject("/Parent")] = pages_ref
+            drawn = [copier.convert(c) for c in contents]
+            if stamped[n]:
+                name = f"/DossierFolio{n}"
+                form = out.write(_form(over.pages[n], copiers[-1]))
+                call = out.write(_stream(f"\nQ\nq {name} Do Q\n".encode()))
+                drawn = [push, *drawn, call]
+                if isinstance(resources, IndirectObject):
+                    extra[resources.idnum][name] = form
+                else:
+                    _add_form(new[NameObject("/Resources")], name, form)
+            new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
+            annotations = [_link(a, copier, dests, out) for a in (page.raw_get("/Annots").get_object() if "/Annots" in page else ())]
+            if annotations:
+                new[NameObject("/Annots")] = ArrayObject(annotations)
+            out.write(new, ref)
+            copier.flush()
+            n += 1
+        for idnum, forms in extra.items():  # each part's shared resources, with the forms drawn on its pages
+            resources = copier.convert(copier.reader.get_object(idnum))
+            for name, form in forms.items():
+                _add_form(resources, name, form)
+            out.write(resources, copier.known[idnum])
+        copier.flush()
+    copiers[-1].flush()
+    out.write(DictionaryObject({
+        NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(flat), NameObject("/Count"): NumberObject(total),
+    }), pages_ref)
+    root = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): pages_ref})
+    names = ArrayObject()
+    for name in sorted(dests):
+        page, x, y = dests[name]
+        names += [TextStringObject(name), ArrayObject([flat[page], NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])]
+    dests_ref = out.write(DictionaryObject({NameObject("/Names"): names}))
+    root[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): dests_ref})
+    outline = _outline(metas, flat, out)
+    if outline is not None:
+        root[NameObject("/Outlines")] = outline
+    first = readers[0].trailer["/Root"].get_object()
+    for key in CATALOG_KEYS:
+        if key in first:
+            root[NameObject(key)] = copiers[0].convert(first.raw_get(key))
+    info = readers[0].trailer.get("/Info")
+    info_ref = out.write(copiers[0].convert(info.get_object())) if info is not None else None
+    copiers[0].flush()
+    out.write(root, catalog)
+    out.finish(catalog, info_ref)
+    return buffer.getvalue()
+
+
+def _form(page, copier: Copier) -> StreamObject:
+    """An overlay page as a form: its content stream as read, its resources and box."""
+    contents = page.raw_get("/Contents").get_object()
+    if isinstance(contents, ArrayObject):  # not what WeasyPrint writes: join the decoded streams
+        form = _stream(b"\n".join(c.get_object().get_data() for c in contents))
+    else:
+        form = copier.convert(contents)
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = copier.convert(page["/MediaBox"])
+    form[NameObject("/Resources")] = copier.convert(page.raw_get("/Resources")) if "/Resources" in page else DictionaryObject()
+    return form
+
+
+def _add_form(resources: DictionaryObject, name: str, form: IndirectObject) -> None:
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
+    xobjects[NameObject(name)] = form
+    resources[NameObject("/XObject")] = xobjects
+
+
+def _link(annotation, copier: Copier, dests: dict, out: PdfOut) -> IndirectObject:
+    """An annotation of a part; a link to another part (« #name ») made a link to its destination."""
+    if isinstance(annotation, IndirectObject):
+        if annotation.idnum in copier.known:  # on two pages, or referred to before: copied once, as it is
+            return copier.known[annotation.idnum]
+        target = copier.claim(annotation.idnum)
+    else:
+        target = None
+    annotation = annotation.get_object()
+    new = copier.convert(annotation, skip=("/A",))
+    action = annotation.get("/A")
+    uri = action.get_object().get("/URI") if action is not None else None
+    if isinstance(uri, str) and uri.startswith("#"):
+        if uri[1:] in dests:
+            new[NameObject("/Dest")] = TextStringObject(uri[1:])
+    elif action is not None:
+        new[NameObject("/A")] = copier.convert(action)
+    return out.write(new, target)
+
+
+def _outline(metas: list[dict], pages: list[IndirectObject], out: PdfOut) -> IndirectObject | None:
+    """One outline for the whole, from the parts' bookmarks (level, label, page, x, y, state)."""
+    tree: list = []  # (label, page, x, y, open, children)
+    stack: list[tuple[int, list]] = [(0, tree)]
+    start = 0
+    for meta in metas:
+        for level, label, n, x, y, state in meta["bookmarks"]:
+            while stack[-1][0] >= level:
+                stack.pop()
+            item = (label, start + n, x, y, state != "closed", [])
+            stack[-1][1].append(item)
+            stack.append((level, item[5]))
+        start += meta["pages"]
+    if not tree:
+        return None
+    root = out.reserve()
+    first, last, count = _outline_items(tree, root, pages, out)
+    return out.write(DictionaryObject({
+        NameObject("/Type"): NameObject("/Outlines"), NameObject("/First"): first, NameObject("/Last"): last,
+        NameObject("/Count"): NumberObject(count),
+    }), root)
+
+
+def _outline_items(items: list, parent: IndirectObject, pages: list, out: PdfOut) -> tuple[IndirectObject, IndirectObject, int]:
+    refs = [out.reserve() for _ in items]
+    visible = len(items)
+    for i, ((label, page, x, y, is_open, children), ref) in enumerate(zip(items, refs)):
+        entry = DictionaryObject({
+            NameObject("/Title"): TextStringObject(label), NameObject("/Parent"): parent,
+            NameObject("/Dest"): ArrayObject([pages[page], NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)]),
+        })
+        if i > 0:
+            entry[NameObject("/Prev")] = refs[i - 1]
+        if i + 1 < len(refs):
+            entry[NameObject("/Next")] = refs[i + 1]
+        if children:
+            first, last, count = _outline_items(children, ref, pages, out)
+            entry[NameObject("/First")], entry[NameObject("/Last")] = first, last
+            entry[NameObject("/Count")] = NumberObject(count if is_open else -count)
+            visible += count if is_open else 0
+        out.write(entry, ref)
+    return refs[0], refs[-1], visible
+
+
+def _merge_fonts(readers: list[PdfReader], metas: list[dict], copiers: list[Copier], files: dict, out: PdfOut) -> None:
+    """Write each mergeable font once, and make every part's copy of it refer to that one."""
+    if not pdf_fonts.can_subset():
+        return
+    found: dict[str, list] = {}  # resource name -> [(reader index, font object number, font, source)]
+    for i, (reader, meta) in enumerate(zip(readers, metas)):
+        sources = meta.get("fonts", {})
+        seen: set[int] = set()
+        for page in reader.pages:
+            fonts = page["/Resources"].get("/Font") if "/Resources" in page else None
+            for name, ref in (fonts.get_object().items() if fonts is not None else ()):
+                if not isinstance(ref, IndirectObject) or ref.idnum in seen:
+                    continue
+                seen.add(ref.idnum)
+                source = sources.get(name[1:])
+                font = ref.get_object()
+                if source is not None and source["sha"] in files and pdf_fonts.mergeable(font):
+                    found.setdefault(name, []).append((i, ref.idnum, font, (source["sha"], source["index"])))
+    for name in sorted(found):
+        copies = found[name]
+        if len({source for *_, source in copies}) != 1:
+            continue  # one name, different files (fonts changed between builds): each part keeps its own
+        sha, index = copies[0][3]
+        top, cid, descriptor, font_file, cmap = pdf_fonts.merge([font for _, _, font, _ in copies], _data(files[sha]), index)
+        copier = copiers[copies[0][0]]
+        descriptor = copier.convert(descriptor)
+        descriptor[NameObject("/FontFile2")] = out.write(font_file)
+        cid = copier.convert(cid)
+        cid[NameObject("/FontDescriptor")] = out.write(descriptor)
+        top = copier.convert(top)
+        top[NameObject("/DescendantFonts")] = ArrayObject([out.write(cid)])
+        top[NameObject("/ToUnicode")] = out.write(cmap)
+        shared = out.write(top)
+        for i, idnum, _font, _source in copies:
+            copiers[i].known[idnum] = shared
+        copier.flush()
