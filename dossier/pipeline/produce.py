@@ -57,15 +57,23 @@ class _Worker:
         return path, in_one_piece(self.outputs[path], self.env, self.pages)  # the parent sends only what is made whole
 
 
-_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+_job: Job | None = None  # one per worker process, set by the pool's initializer
+_worker: _Worker | None = None  # read and checked the sources: only once a file made whole is asked for
 
 
-def _init(job: Job) -> None:
-    global _worker
-    _worker = _Worker(job)
+def _init(job: Job, pdf: bool) -> None:
+    global _job
+    _job = job
+    if pdf:  # load the fonts while the parent hands out the work
+        from ..render.pdf import warm_up
+
+        warm_up()
 
 
 def _task(path: Path) -> tuple[Path, bytes]:
+    global _worker
+    if _worker is None:
+        _worker = _Worker(_job)
     return _worker.make(path)
 
 
@@ -76,23 +84,33 @@ def make(
     jobs: int | None = None,
     progress: Callable[[Output], None] | None = None,
 ) -> list[tuple[Output, bytes]]:
-    """Every output's bytes (heaviest first), in the order given; nothing is written."""
+    """Every output's bytes (heaviest first), in the order given; nothing is written.
+
+    The pool's size comes from the work there is: the parts of long PDFs still to lay
+    out (not those kept from an earlier build) and the files made whole. One such task
+    (an edited bloc) is done in this process, with no pool to start.
+    """
     ordered = sorted(outputs, key=lambda o: COST[o.format])
     whole = {o.path: parted(o, env, job.cache) for o in ordered}  # decided once, not asked of the template again
-    tasks_at_least = len(outputs) + sum(len(p.parts) - 1 for p in whole.values() if p is not None)
-    count = workers(jobs, tasks_at_least)
+    first = {path: p.start() for path, p in whole.items() if p is not None}  # the parts' keys: which are kept
+    heavy = sum(p.layouts for p in whole.values() if p is not None) + sum(p is None for p in whole.values())
+    count = workers(jobs, heavy)
     if count <= 1:
         pages: dict = {}
         made = []
         for out in ordered:
-            made.append((out, whole[out.path].run_here() if whole[out.path] is not None else in_one_piece(out, env, pages)))
+            parts = whole[out.path]
+            made.append((out, parts.run_here(first[out.path]) if parts is not None else in_one_piece(out, env, pages)))
             if progress:
                 progress(out)
         return made
     from concurrent.futures import FIRST_COMPLETED, wait
 
+    pdf = any(o.format == "pdf" for o in ordered)
+    if pdf:  # loaded once here rather than in every worker (they are forked from this process)
+        import weasyprint  # noqa: F401
     results: dict[Path, bytes] = {}
-    with process_pool(count, _init, (job,)) as pool:
+    with process_pool(count, _init, (job, pdf)) as pool:
         tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
 
         def submit(out: Output, parts, call: Call) -> None:
@@ -101,7 +119,7 @@ def make(
         try:
             for out in ordered:  # the parts of long PDFs first: the heaviest work
                 if whole[out.path] is not None:
-                    for call in whole[out.path].start():
+                    for call in first[out.path]:
                         submit(out, whole[out.path], call)
             for out in ordered:
                 if whole[out.path] is None:
