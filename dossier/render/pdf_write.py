@@ -1,6 +1,8 @@
 """Writing a PDF object by object, from pieces of other PDFs, with no content stream decoded.
 
-`PdfOut` numbers and writes objects as they come and keeps only their offsets;
+`PdfOut` numbers and writes objects as they come and keeps only where they
+are: streams at once, other objects gathered into compressed object streams
+(as WeasyPrint writes them), with a cross-reference stream at the end.
 `Copier` copies objects of one input PDF under new numbers, following the
 references of what it copies, streams as their encoded bytes. The numbers are
 given in the order objects are first met, so the same inputs always give the
@@ -10,6 +12,8 @@ same file.
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from typing import BinaryIO
 
 from pypdf.generic import (
@@ -24,10 +28,13 @@ from pypdf.generic import (
 
 
 class PdfOut:
+    PACKED = 100  # objects per object stream
+
     def __init__(self, out: BinaryIO, version: str = "1.7"):
         self._out = out
         self._digest = hashlib.md5(usedforsecurity=False)
-        self._offsets: dict[int, int] = {}
+        self._where: dict[int, tuple[int, int, int]] = {}  # number -> (1, offset, 0) or (2, object stream, index)
+        self._packed: list[tuple[int, bytes]] = []  # objects waiting for their object stream
         self._position = 0
         self._next = 1
         self._emit(f"%PDF-{version}\n".encode() + b"%\xe2\xe3\xcf\xd3\n")
@@ -46,34 +53,67 @@ class PdfOut:
     def write(self, obj, ref: IndirectObject | None = None) -> IndirectObject:
         """Write `obj` (under `ref`, reserved earlier, or a new number); return its reference."""
         ref = ref or self.reserve()
-        self._offsets[ref.idnum] = self._position
         buffer = _Buffer()
-        buffer.write(f"{ref.idnum} 0 obj\n".encode())
         obj.write_to_stream(buffer)
-        buffer.write(b"\nendobj\n")
-        self._emit(buffer.getvalue())
+        if isinstance(obj, StreamObject):
+            self._direct(ref.idnum, buffer.getvalue())
+        else:
+            self._packed.append((ref.idnum, buffer.getvalue()))
+            if len(self._packed) >= self.PACKED:
+                self._pack()
         return ref
 
+    def _direct(self, number: int, body: bytes) -> None:
+        self._where[number] = (1, self._position, 0)
+        self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    def _pack(self) -> None:
+        """The objects waiting, as one compressed object stream."""
+        if not self._packed:
+            return
+        number = self.reserve().idnum
+        offsets, bodies, at = [], [], 0
+        for index, (packed, body) in enumerate(self._packed):
+            self._where[packed] = (2, number, index)
+            offsets.append(b"%d %d" % (packed, at))
+            bodies.append(body)
+            at += len(body) + 1
+        head = b" ".join(offsets) + b"\n"
+        stream = StreamObject()
+        stream._data = zlib.compress(head + b"\n".join(bodies))
+        stream.update({
+            NameObject("/Type"): NameObject("/ObjStm"), NameObject("/N"): NumberObject(len(self._packed)),
+            NameObject("/First"): NumberObject(len(head)), NameObject("/Filter"): NameObject("/FlateDecode"),
+        })
+        self._packed = []
+        buffer = _Buffer()
+        stream.write_to_stream(buffer)
+        self._direct(number, buffer.getvalue())
+
     def finish(self, root: IndirectObject, info: IndirectObject | None) -> None:
-        """The cross-reference table and the trailer (its /ID: a digest of everything written)."""
-        identifier = self._digest.hexdigest()
-        xref = self._position
-        lines = [f"xref\n0 {self._next}\n".encode(), b"0000000000 65535 f \n"]
-        for number in range(1, self._next):
-            offset = self._offsets.get(number)
-            lines.append(f"{offset:010d} 00000 n \n".encode() if offset is not None else b"0000000000 65535 f \n")
-        trailer = DictionaryObject({
-            NameObject("/Size"): NumberObject(self._next),
-            NameObject("/Root"): root,
-            NameObject("/ID"): ArrayObject([ByteStringObject(bytes.fromhex(identifier))] * 2),
+        """The cross-reference stream, which is also the trailer (its /ID: a digest of everything written)."""
+        self._pack()
+        identifier = bytes.fromhex(self._digest.hexdigest())
+        number = self.reserve().idnum
+        self._where[number] = (1, self._position, 0)
+        rows = [struct.pack(">BIH", 0, 0, 65535)]
+        for n in range(1, self._next):
+            kind, field, index = self._where.get(n, (0, 0, 0))
+            rows.append(struct.pack(">BIH", kind, field, index))
+        xref = StreamObject()
+        xref._data = zlib.compress(b"".join(rows))
+        xref.update({
+            NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(self._next),
+            NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(4), NumberObject(2)]),
+            NameObject("/Root"): root, NameObject("/Filter"): NameObject("/FlateDecode"),
+            NameObject("/ID"): ArrayObject([ByteStringObject(identifier)] * 2),
         })
         if info is not None:
-            trailer[NameObject("/Info")] = info
+            xref[NameObject("/Info")] = info
+        start = self._position
         buffer = _Buffer()
-        buffer.write(b"trailer\n")
-        trailer.write_to_stream(buffer)
-        buffer.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
-        self._emit(b"".join(lines) + buffer.getvalue())
+        xref.write_to_stream(buffer)
+        self._emit(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (number, buffer.getvalue(), start))
 
 
 class _Buffer:
