@@ -16,6 +16,7 @@ import json
 import shutil
 from pathlib import Path
 
+from ..render.pdf_fonts import Source
 from ..render.pdf_layout import fetched_unchanged
 from .write import write_atomic
 
@@ -61,7 +62,7 @@ class FolderPartCache:
                 return None  # damaged, or half-written by a build that was killed: laid out again
             if not fetched_unchanged(kept):
                 return None  # an image or font it loads has changed
-            if not all(self._font_intact(font["sha"]) for font in kept.get("fonts", {}).values()):
+            if not all(self._font_intact(Source.from_json(font).sha) for font in kept.get("fonts", {}).values()):
                 return None  # a font file it names is gone: laid out again, which brings it back
             return str(pdf), kept
         except (OSError, ValueError, AttributeError, KeyError, TypeError):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -36,13 +35,10 @@ from pypdf.generic import (
 from ..errors import DossierError
 from . import pdf_fonts
 from .pdf_layout import destinations
+from .pdf_read import PdfIn, raw
 from .pdf_write import Copier, PdfOut
 
 CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo")
-
-
-def _reader(source: bytes | str) -> PdfReader:
-    return PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
 def _data(source: bytes | str) -> bytes:
@@ -60,44 +56,46 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes |
 
     `fonts` gives the full font files named in the parts' metadata (bytes, or a file's path), by SHA-256.
     """
-    readers = [_reader(source) for source, _meta, _folio in parts]
+    sources = [PdfIn(source) for source, _meta, _folio in parts]
     metas = [meta for _source, meta, _folio in parts]
-    over = _reader(overlay[0])
-    total = sum(len(r.pages) for r in readers)
-    if len(over.pages) != total:
+    over = PdfIn(overlay[0])
+    pages = [source.pages() for source in sources]
+    over_pages = over.pages()
+    total = sum(len(p) for p in pages)
+    if len(over_pages) != total:
         raise DossierError(
-            f"calque de pagination : {len(over.pages)} pages pour {total} ; les règles @page du gabarit "
+            f"calque de pagination : {len(over_pages)} pages pour {total} ; les règles @page du gabarit "
             "donnent-elles des tailles de page différentes selon la page ?"
         )
     buffer = io.BytesIO()
-    out = PdfOut(buffer, readers[0].pdf_header.removeprefix("%PDF-") or "1.7")
+    out = PdfOut(buffer, sources[0].header.removeprefix("%PDF-") or "1.7")
     catalog, pages_ref = out.reserve(), out.reserve()
-    copiers = [Copier(r, out) for r in [*readers, over]]
-    _merge_fonts([*readers, over], [*metas, overlay[1]], copiers, fonts, out)
-    new_pages = [[out.reserve() for _ in r.pages] for r in readers]
-    for copier, reader, refs in zip(copiers, readers, new_pages):
-        copier.known.update({page.indirect_reference.idnum: ref for page, ref in zip(reader.pages, refs)})
+    copiers = [Copier(source, out) for source in [*sources, over]]
+    _merge_fonts([*pages, over_pages], [*metas, overlay[1]], copiers, fonts, out)
+    new_pages = [[out.reserve() for _ in part] for part in pages]
+    for copier, part, refs in zip(copiers, pages, new_pages):
+        copier.known.update({number: ref for (number, _page), ref in zip(part, refs)})
     dests = destinations(parts)
     flat = [ref for refs in new_pages for ref in refs]
     push = out.write(_stream(b"q\n")) if any(stamped) else None
     n = 0
-    for copier, reader, refs in zip(copiers, readers, new_pages):
+    for copier, part, refs in zip(copiers, pages, new_pages):
         extra: dict[int, dict] = {}  # a part's shared resources -> the forms its pages draw, written after them
-        for i, page in enumerate(reader.pages):
-            resources = page.raw_get("/Resources")
+        for i, (_number, page) in enumerate(part):
+            resources = raw(page, "/Resources")
             if stamped[n + i] and isinstance(resources, IndirectObject) and resources.idnum not in extra:
                 extra[resources.idnum] = {}
                 copier.claim(resources.idnum)
-        for page, ref in zip(reader.pages, refs):
-            resources = page.raw_get("/Resources")
-            contents = page.raw_get("/Contents")
-            contents = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        for (_number, page), ref in zip(part, refs):
+            resources = raw(page, "/Resources")
+            contents = raw(page, "/Contents")
+            contents = list(copier.source.resolve(contents)) if isinstance(copier.source.resolve(contents), ArrayObject) else [contents]
             new = copier.convert(page, skip=("/Parent", "/Contents", "/Annots"))
             new[NameObject("/Parent")] = pages_ref
             drawn = [copier.convert(c) for c in contents]
             if stamped[n]:
                 name = f"/DossierFolio{n}"
-                form = out.write(_form(over.pages[n], copiers[-1]))
+                form = out.write(_form(over_pages[n][1], copiers[-1]))
                 call = out.write(_stream(f"\nQ\nq {name} Do Q\n".encode()))
                 drawn = [push, *drawn, call]
                 if isinstance(resources, IndirectObject):
@@ -105,14 +103,14 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes |
                 else:
                     _add_form(new[NameObject("/Resources")], name, form)
             new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
-            annotations = [_link(a, copier, dests, out) for a in (page.raw_get("/Annots").get_object() if "/Annots" in page else ())]
+            annotations = [_link(a, copier, dests, out) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
             if annotations:
                 new[NameObject("/Annots")] = ArrayObject(annotations)
             out.write(new, ref)
             copier.flush()
             n += 1
         for idnum, forms in extra.items():  # each part's shared resources, with the forms drawn on its pages
-            resources = copier.convert(copier.reader.get_object(idnum))
+            resources = copier.convert(copier.source.get(idnum))
             for name, form in forms.items():
                 _add_form(resources, name, form)
             out.write(resources, copier.known[idnum])
@@ -131,34 +129,36 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes |
     outline = _outline(metas, flat, out)
     if outline is not None:
         root[NameObject("/Outlines")] = outline
-    first = readers[0].trailer["/Root"].get_object()
+    first = sources[0].catalog()
     for key in CATALOG_KEYS:
         if key in first:
-            root[NameObject(key)] = copiers[0].convert(first.raw_get(key))
-    info = readers[0].trailer.get("/Info")
-    info_ref = out.write(copiers[0].convert(info.get_object())) if info is not None else None
+            root[NameObject(key)] = copiers[0].convert(raw(first, key))
+    info = raw(sources[0].trailer, "/Info")
+    info_ref = out.write(copiers[0].convert(sources[0].resolve(info))) if info is not None else None
     copiers[0].flush()
     out.write(root, catalog)
     out.finish(catalog, info_ref)
     return buffer.getvalue()
 
 
-def _form(page, copier: Copier) -> StreamObject:
+def _form(page: DictionaryObject, copier: Copier) -> StreamObject:
     """An overlay page as a form: its content stream as read, its resources and box."""
-    contents = page.raw_get("/Contents").get_object()
+    source = copier.source
+    contents = source.resolve(raw(page, "/Contents"))
     if isinstance(contents, ArrayObject):  # not what WeasyPrint writes: join the decoded streams
-        form = _stream(b"\n".join(c.get_object().get_data() for c in contents))
+        form = _stream(b"\n".join(source.resolve(c).get_data() for c in contents))
     else:
         form = copier.convert(contents)
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = copier.convert(page["/MediaBox"])
-    form[NameObject("/Resources")] = copier.convert(page.raw_get("/Resources")) if "/Resources" in page else DictionaryObject()
+    form[NameObject("/BBox")] = copier.convert(source.resolve(raw(page, "/MediaBox")))
+    resources = raw(page, "/Resources")
+    form[NameObject("/Resources")] = copier.convert(resources) if resources is not None else DictionaryObject()
     return form
 
 
 def _add_form(resources: DictionaryObject, name: str, form: IndirectObject) -> None:
-    xobjects = resources.get("/XObject")
+    xobjects = raw(resources, "/XObject")
     xobjects = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
     xobjects[NameObject(name)] = form
     resources[NameObject("/XObject")] = xobjects
@@ -172,15 +172,15 @@ def _link(annotation, copier: Copier, dests: dict, out: PdfOut) -> IndirectObjec
         target = copier.claim(annotation.idnum)
     else:
         target = None
-    annotation = annotation.get_object()
+    annotation = copier.source.resolve(annotation)
     new = copier.convert(annotation, skip=("/A",))
-    action = annotation.get("/A")
-    uri = action.get_object().get("/URI") if action is not None else None
+    action = copier.source.resolve(raw(annotation, "/A"))
+    uri = copier.source.resolve(raw(action, "/URI")) if action is not None else None
     if isinstance(uri, str) and uri.startswith("#"):
         if uri[1:] in dests:
             new[NameObject("/Dest")] = TextStringObject(uri[1:])
     elif action is not None:
-        new[NameObject("/A")] = copier.convert(action)
+        new[NameObject("/A")] = copier.convert(raw(annotation, "/A"))
     return out.write(new, target)
 
 
@@ -228,31 +228,33 @@ def _outline_items(items: list, parent: IndirectObject, pages: list, out: PdfOut
     return refs[0], refs[-1], visible
 
 
-def _merge_fonts(readers: list[PdfReader], metas: list[dict], copiers: list[Copier], files: dict, out: PdfOut) -> None:
+def _merge_fonts(pages: list[list], metas: list[dict], copiers: list[Copier], files: dict, out: PdfOut) -> None:
     """Write each mergeable font once, and make every part's copy of it refer to that one."""
     if not pdf_fonts.can_subset():
         return
-    found: dict[str, list] = {}  # resource name -> [(reader index, font object number, font, source)]
-    for i, (reader, meta) in enumerate(zip(readers, metas)):
+    found: dict[str, list] = {}  # resource name -> [(part index, font object number, font, source)]
+    for i, (part, meta, copier) in enumerate(zip(pages, metas, copiers)):
         sources = meta.get("fonts", {})
+        resolve = copier.source.resolve
         seen: set[int] = set()
-        for page in reader.pages:
-            fonts = page["/Resources"].get("/Font") if "/Resources" in page else None
-            for name, ref in (fonts.get_object().items() if fonts is not None else ()):
-                if not isinstance(ref, IndirectObject) or ref.idnum in seen:
+        for _number, page in part:
+            resources = resolve(raw(page, "/Resources"))
+            fonts = resolve(raw(resources, "/Font")) if resources is not None else None
+            for name, ref in (fonts.items() if fonts is not None else ()):
+                if not isinstance(ref, IndirectObject) or ref.idnum in seen or name[1:] not in sources:
                     continue
                 seen.add(ref.idnum)
-                source = sources.get(name[1:])
-                font = ref.get_object()
-                if source is not None and source["sha"] in files and pdf_fonts.mergeable(font):
-                    found.setdefault(name, []).append((i, ref.idnum, font, (source["sha"], source["index"])))
+                source = pdf_fonts.Source.from_json(sources[name[1:]])
+                font = resolve(ref)  # its /W and ToUnicode are in `source`: only this dictionary is read
+                if source.sha in files and raw(font, "/Subtype") == "/Type0" and raw(font, "/Encoding") == "/Identity-H":
+                    found.setdefault(name, []).append((i, ref.idnum, font, source))
     for name in sorted(found):
         copies = found[name]
-        if len({source for *_, source in copies}) != 1:
+        part, _number, first, source = copies[0]
+        copier = copiers[part]
+        if len({(s.sha, s.index) for *_, s in copies}) != 1 or not pdf_fonts.mergeable(first, copier.source.resolve):
             continue  # one name, different files (fonts changed between builds): each part keeps its own
-        sha, index = copies[0][3]
-        top, cid, descriptor, font_file, cmap = pdf_fonts.merge([font for _, _, font, _ in copies], _data(files[sha]), index)
-        copier = copiers[copies[0][0]]
+        top, cid, descriptor, font_file, cmap = pdf_fonts.merge(first, [s for *_, s in copies], _data(files[source.sha]), copier.source.resolve)
         descriptor = copier.convert(descriptor)
         descriptor[NameObject("/FontFile2")] = out.write(font_file)
         cid = copier.convert(cid)

@@ -16,29 +16,30 @@ Subsetting is HarfBuzz's, as WeasyPrint does it, called through cffi.
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    StreamObject,
-)
 
 FIXED_PITCH = 1  # font descriptor flag, bit 1
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a part's font comes from: the full font file (its SHA-256) and the face in it."""
+    """Where a part's font comes from (the full font file: its SHA-256, the face in it), and the
+    glyphs the part uses: their widths and text, as WeasyPrint writes them in the font's
+    /W array and ToUnicode map (noted here so that the assembly need not parse them)."""
 
     sha: str
     index: int
+    widths: dict[int, int]
+    unicode: dict[int, str]  # glyph id -> UTF-16BE, in hexadecimal
+
+    def as_json(self) -> dict:
+        return {"sha": self.sha, "index": self.index, "widths": sorted(self.widths.items()), "unicode": sorted(self.unicode.items())}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Source:
+        return cls(data["sha"], data["index"], dict(map(tuple, data["widths"])), dict(map(tuple, data["unicode"])))
 
 
 def sources(document) -> tuple[dict[str, Source], dict[str, bytes]]:
@@ -47,18 +48,39 @@ def sources(document) -> tuple[dict[str, Source], dict[str, bytes]]:
 
     found: dict[str, Source] = {}
     files: dict[str, bytes] = {}
-    for font in document.fonts.values():
+    unfit: set[str] = set()
+    for font in document.fonts.values():  # several fonts may share one resource name: their glyphs are joined
         if font.bitmap or font.type != "ttf" or font.missing or font.used_in_forms or "fvar" in font.tables:
+            unfit.add(font.hash)
             continue
         if font.png or font.svg or font.colr:
+            unfit.add(font.hash)
             continue
         data = get_hb_object_data(font.hb_face)
         if not data:
+            unfit.add(font.hash)
             continue
-        sha = hashlib.sha256(data).hexdigest()
+        sha = _sha(data)
         files[sha] = data
-        found[font.hash] = Source(sha, font.index)
-    return found, files
+        unicode = {gid: "".join(c.encode("utf-16-be").hex() for c in text) for gid, text in font.to_unicode.items()}
+        kept = found.get(font.hash)
+        if kept is not None and (kept.sha, kept.index) != (sha, font.index):
+            unfit.add(font.hash)
+            continue
+        widths = {**(kept.widths if kept else {}), **font.widths}
+        found[font.hash] = Source(sha, font.index, widths, {**(kept.unicode if kept else {}), **unicode})
+    return {name: source for name, source in found.items() if name not in unfit}, files
+
+
+_SHAS: dict[tuple[int, int], str] = {}
+
+
+def _sha(data: bytes) -> str:
+    """A full font's SHA-256, computed once per process (every part uses the same few fonts)."""
+    key = (len(data), hash(data[:4096]) ^ hash(data[-4096:]))
+    if key not in _SHAS:
+        _SHAS[key] = hashlib.sha256(data).hexdigest()
+    return _SHAS[key]
 
 
 # --- HarfBuzz ------------------------------------------------------------------------------
@@ -136,39 +158,8 @@ def subset(data: bytes, index: int, gids: set[int]) -> bytes:
 # --- the one font made from every part's copy -----------------------------------------------
 
 
-def _widths(cid_font) -> dict[int, object]:
-    """A CIDFont's /W array as {glyph id: width}."""
-    found, items = {}, list(cid_font.get("/W", []))
-    i = 0
-    while i + 1 < len(items):
-        first, rest = int(items[i]), items[i + 1]
-        if isinstance(rest, ArrayObject | list):
-            for n, width in enumerate(rest):
-                found[first + n] = width
-            i += 2
-        else:  # « first last width »
-            for gid in range(first, int(rest) + 1):
-                found[gid] = items[i + 2]
-            i += 3
-    return found
-
-
-_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2,8})>\s*<([0-9A-Fa-f]*)>")
-
-
-def _to_unicode(font) -> dict[int, bytes]:
-    stream = font.get("/ToUnicode")
-    if stream is None:
-        return {}
-    text = stream.get_object().get_data()
-    found = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", text, re.S):
-        for gid, code in _BFCHAR.findall(block):
-            found[int(gid, 16)] = code.lower()
-    return found
-
-
-def _cmap(unicode: dict[int, bytes]) -> bytes:
+def _cmap(unicode: dict[int, str]) -> bytes:
+    """A ToUnicode map, as WeasyPrint writes it."""
     lines = [
         b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
         b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def", b"/CMapName /Adobe-Identity-UCS def",
@@ -178,26 +169,30 @@ def _cmap(unicode: dict[int, bytes]) -> bytes:
     for start in range(0, len(items), 100):
         batch = items[start : start + 100]
         lines.append(f"{len(batch)} beginbfchar".encode())
-        lines += [b"<%04x> <%s>" % (gid, code) for gid, code in batch]
+        lines += [f"<{gid:04x}> <{code}>".encode() for gid, code in batch]
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
 
 
-def mergeable(font) -> bool:
-    """A font dictionary as WeasyPrint writes a TrueType font: Type0, Identity-H, one CIDFontType2 with its file."""
+def mergeable(font, resolve) -> bool:
+    """A font dictionary as WeasyPrint writes a TrueType font: Type0, Identity-H, one CIDFontType2 with its file.
+
+    `resolve` gives the object a reference names (pdf_read.PdfIn.resolve)."""
     try:
-        if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
+        if dict.get(font, "/Subtype") != "/Type0" or dict.get(font, "/Encoding") != "/Identity-H":
             return False
-        kids = font["/DescendantFonts"]
-        cid = kids[0].get_object()
-        descriptor = cid["/FontDescriptor"].get_object()
-        return len(kids) == 1 and cid.get("/Subtype") == "/CIDFontType2" and "/FontFile2" in descriptor and "/CIDSet" not in descriptor
-    except (KeyError, IndexError, AttributeError):
+        kids = resolve(dict.get(font, "/DescendantFonts"))
+        cid = resolve(kids[0])
+        descriptor = resolve(dict.get(cid, "/FontDescriptor"))
+        return len(kids) == 1 and dict.get(cid, "/Subtype") == "/CIDFontType2" and "/FontFile2" in descriptor and "/CIDSet" not in descriptor
+    except (KeyError, IndexError, AttributeError, TypeError):
         return False
 
 
-def _compressed(data: bytes, **entries) -> StreamObject:
+def _compressed(data: bytes, **entries):
+    from pypdf.generic import NameObject, StreamObject
+
     stream = StreamObject()
     stream._data = zlib.compress(data)
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
@@ -206,39 +201,34 @@ def _compressed(data: bytes, **entries) -> StreamObject:
     return stream
 
 
-def merge(copies: list, data: bytes, index: int) -> tuple[DictionaryObject, DictionaryObject, DictionaryObject, StreamObject, StreamObject]:
-    """One font from every part's copy of it (the first gives everything but the glyphs):
-    its Type0 dictionary, CIDFont, descriptor, font file and ToUnicode map, to be written with
-    references between them set by the caller (see pdf_assemble)."""
-    widths: dict[int, object] = {}
-    unicode: dict[int, bytes] = {}
-    for font in copies:
-        widths.update(_widths(font["/DescendantFonts"][0].get_object()))
-        unicode.update(_to_unicode(font))
-    first = copies[0]
-    cid_first = first["/DescendantFonts"][0].get_object()
-    descriptor = DictionaryObject({k: v for k, v in cid_first["/FontDescriptor"].get_object().items() if k != "/FontFile2"})
-    ascent, descent = descriptor.get("/Ascent", 0), descriptor.get("/Descent", 0)
-    descriptor[NameObject("/FontBBox")] = ArrayObject([NumberObject(0), descent, _max(widths.values()), ascent])
-    flags = int(descriptor.get("/Flags", 4)) & ~FIXED_PITCH
-    if len(widths) > 1 and len({float(w) for w in widths.values()}) == 1:
+def merge(font, used: list[Source], data: bytes, resolve) -> tuple:
+    """One font for the glyphs every part uses (`used`), shaped as `font`, one part's copy of it:
+    its Type0 dictionary, CIDFont, descriptor, font file and ToUnicode map (pypdf objects), to be
+    written with references between them set by the caller (see pdf_assemble)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    widths: dict[int, int] = {}
+    unicode: dict[int, str] = {}
+    for source in used:
+        widths.update(source.widths)
+        unicode.update(source.unicode)
+    cid_first = resolve(resolve(dict.get(font, "/DescendantFonts"))[0])
+    descriptor = DictionaryObject({k: v for k, v in resolve(dict.get(cid_first, "/FontDescriptor")).items() if k != "/FontFile2"})
+    ascent, descent = dict.get(descriptor, "/Ascent", 0), dict.get(descriptor, "/Descent", 0)
+    descriptor[NameObject("/FontBBox")] = ArrayObject([NumberObject(0), descent, NumberObject(max(widths.values(), default=0)), ascent])
+    flags = int(resolve(dict.get(descriptor, "/Flags", 4))) & ~FIXED_PITCH
+    if len(widths) > 1 and len(set(widths.values())) == 1:
         flags |= FIXED_PITCH
     descriptor[NameObject("/Flags")] = NumberObject(flags)
     runs: list = []
     for gid in sorted(widths):
         if gid - 1 not in widths:
             runs += [NumberObject(gid), ArrayObject()]
-        runs[-1].append(widths[gid])
+        runs[-1].append(NumberObject(widths[gid]))
     cid = DictionaryObject({k: v for k, v in cid_first.items() if k not in ("/W", "/FontDescriptor")})
     cid[NameObject("/W")] = ArrayObject(runs)
-    program = subset(data, index, set(widths) | set(unicode) | {0})
+    program = subset(data, used[0].index, set(widths) | set(unicode) | {0})
     font_file = _compressed(program, Length1=NumberObject(len(program)))
     cmap = _compressed(_cmap(unicode))
-    top = DictionaryObject({k: v for k, v in first.items() if k not in ("/DescendantFonts", "/ToUnicode")})
+    top = DictionaryObject({k: v for k, v in font.items() if k not in ("/DescendantFonts", "/ToUnicode")})
     return top, cid, descriptor, font_file, cmap
-
-
-def _max(values) -> object:
-    best = max(values, key=float, default=NumberObject(0))
-    return best if isinstance(best, NumberObject | FloatObject) else FloatObject(float(best))
-

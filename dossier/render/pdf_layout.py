@@ -34,7 +34,7 @@ PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space
 SCALE = 0.75  # PDF points per CSS pixel
 
 
-CACHE_FORMAT = 4  # what a part's metadata holds, and how a part is laid out: change it when they change
+CACHE_FORMAT = 5  # what a part's metadata holds, and how a part is laid out: change it when they change
 
 
 def _version(module: str, distribution: str) -> str:
@@ -141,7 +141,7 @@ def layout(html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), 
     meta = {
         "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,
         "fetched": {url: digest for url, digest in sorted(fetched.items()) if digest is not None},
-        "fonts": {name: {"sha": f.sha, "index": f.index} for name, f in sorted(fonts.items())},
+        "fonts": {name: source.as_json() for name, source in sorted(fonts.items())},
     }
     return data, meta, {sha: data for sha, data in files.items() if sha not in known_fonts}
 

@@ -130,14 +130,14 @@ class _Buffer:
 
 
 class Copier:
-    """The objects of one input PDF, copied into `out` on demand under new numbers.
+    """The objects of one input PDF (a pdf_read.PdfIn), copied into `out` on demand under new numbers.
 
     `known` maps input object numbers to references already given in the output
     (a page written elsewhere, a font replaced by the one shared font).
     """
 
-    def __init__(self, reader, out: PdfOut, known: dict[int, IndirectObject] | None = None):
-        self.reader = reader
+    def __init__(self, source, out: PdfOut, known: dict[int, IndirectObject] | None = None):
+        self.source = source
         self.out = out
         self.known: dict[int, IndirectObject] = dict(known or {})
         self._todo: list[tuple[int, IndirectObject]] = []
@@ -177,4 +177,4 @@ class Copier:
         """Copy every object referred to so far, and those they refer to."""
         while self._todo:
             idnum, ref = self._todo.pop(0)
-            self.out.write(self.convert(self.reader.get_object(idnum)), ref)
+            self.out.write(self.convert(self.source.get(idnum)), ref)
