@@ -7,6 +7,7 @@ document keeps every core busy.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ class _Worker:
         from ..checks import check
 
         cert = check(job.folder).certification
+        self.job = job
         self.env = render_env(cert, job.folder)
         self.outputs = {o.path: o for o in plan(cert, (), (), job.options)}  # every file it may be asked for
         self.pages: dict = {}
@@ -57,24 +59,28 @@ class _Worker:
         return path, in_one_piece(self.outputs[path], self.env, self.pages)  # the parent sends only what is made whole
 
 
-_job: Job | None = None  # one per worker process, set by the pool's initializer
-_worker: _Worker | None = None  # read and checked the sources: only once a file made whole is asked for
+_worker: _Worker | None = None  # one per worker process: read and checked the sources when a file made whole is asked
 
 
-def _init(job: Job, pdf: bool) -> None:
-    global _job
-    _job = job
-    if pdf:  # load the fonts while the parent hands out the work
+def _init(pdf: bool) -> None:
+    if pdf:  # load WeasyPrint and the fonts while the parent plans and hands out the work
         from ..render.pdf import warm_up
 
         warm_up()
 
 
-def _task(path: Path) -> tuple[Path, bytes]:
+def _task(job: Job, path: Path) -> tuple[Path, bytes]:
     global _worker
-    if _worker is None:
-        _worker = _Worker(_job)
+    if _worker is None or _worker.job != job:
+        _worker = _Worker(job)
     return _worker.make(path)
+
+
+def start_pool(jobs: int | None):
+    """The pool of a build that may lay out PDFs, started as soon as the sources are checked: its
+    workers load WeasyPrint (half a second) while this process plans. None with one process."""
+    count = workers(jobs, os.cpu_count() or 1)
+    return process_pool(count, _init, (True,)) if count > 1 else None
 
 
 def make(
@@ -83,63 +89,73 @@ def make(
     job: Job,
     jobs: int | None = None,
     progress: Callable[[Output], None] | None = None,
+    pool=None,
 ) -> list[tuple[Output, bytes]]:
     """Every output's bytes (heaviest first), in the order given; nothing is written.
 
-    The pool's size comes from the work there is: the parts of long PDFs still to lay
-    out (not those kept from an earlier build) and the files made whole. One such task
-    (an edited bloc) is done in this process, with no pool to start.
+    The work: the parts of long PDFs still to lay out (not those kept from an earlier build)
+    and the files made whole. With none (the parts of the PDFs kept: they are only put
+    together again) or one task and no pool started, it is done in this process.
     """
     ordered = sorted(outputs, key=lambda o: COST[o.format])
     whole = {o.path: parted(o, env, job.cache) for o in ordered}  # decided once, not asked of the template again
     first = {path: p.start() for path, p in whole.items() if p is not None}  # the parts' keys: which are kept
     heavy = sum(p.layouts for p in whole.values() if p is not None) + sum(p is None for p in whole.values())
-    count = workers(jobs, heavy)
-    if count <= 1:
-        pages: dict = {}
-        made = []
-        for out in ordered:
-            parts = whole[out.path]
-            made.append((out, parts.run_here(first[out.path]) if parts is not None else in_one_piece(out, env, pages)))
-            if progress:
-                progress(out)
-        return made
-    from concurrent.futures import FIRST_COMPLETED, wait
-
+    if pool is not None and heavy:
+        return _on_pool(pool, ordered, outputs, whole, first, job, progress)
+    if heavy <= 1 or workers(jobs, heavy) <= 1:
+        return _here(ordered, whole, first, env, progress)
     pdf = any(o.format == "pdf" for o in ordered)
     if pdf:  # loaded once here rather than in every worker (they are forked from this process)
         import weasyprint  # noqa: F401
+    with process_pool(workers(jobs, heavy), _init, (pdf,)) as own:
+        return _on_pool(own, ordered, outputs, whole, first, job, progress)
+
+
+def _here(ordered, whole, first, env, progress) -> list[tuple[Output, bytes]]:
+    pages: dict = {}
+    made = []
+    for out in ordered:
+        parts = whole[out.path]
+        made.append((out, parts.run_here(first[out.path]) if parts is not None else in_one_piece(out, env, pages)))
+        if progress:
+            progress(out)
+    return made
+
+
+def _on_pool(pool, ordered, outputs, whole, first, job: Job, progress) -> list[tuple[Output, bytes]]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     results: dict[Path, bytes] = {}
-    with process_pool(count, _init, (job, pdf)) as pool:
-        tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
+    tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
 
-        def submit(out: Output, parts, call: Call) -> None:
-            tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
+    def submit(out: Output, parts, call: Call) -> None:
+        tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
 
-        try:
-            for out in ordered:  # the parts of long PDFs first: the heaviest work
-                if whole[out.path] is not None:
-                    for call in first[out.path]:
-                        submit(out, whole[out.path], call)
-            for out in ordered:
-                if whole[out.path] is None:
-                    submit(out, None, Call(_task, (out.path,)))
-            while tasks:
-                done, _ = wait(tasks, return_when=FIRST_COMPLETED)
-                for future in done:
-                    out, parts, call = tasks.pop(future)
-                    value = future.result()
-                    if parts is None:
-                        results[out.path] = value[1]
-                    else:
-                        for more in parts.feed(call, value):
-                            submit(out, parts, more)
-                        if parts.result is None:
-                            continue
-                        results[out.path] = parts.result
-                    if progress:
-                        progress(out)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
-            raise
+    try:
+        for out in ordered:  # the parts of long PDFs first: the heaviest work
+            if whole[out.path] is not None:
+                for call in first[out.path]:
+                    submit(out, whole[out.path], call)
+        for out in ordered:
+            if whole[out.path] is None:
+                submit(out, None, Call(_task, (job, out.path)))
+        while tasks:
+            done, _ = wait(tasks, return_when=FIRST_COMPLETED)
+            for future in done:
+                out, parts, call = tasks.pop(future)
+                value = future.result()
+                if parts is None:
+                    results[out.path] = value[1]
+                else:
+                    for more in parts.feed(call, value):
+                        submit(out, parts, more)
+                    if parts.result is None:
+                        continue
+                    results[out.path] = parts.result
+                if progress:
+                    progress(out)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
+        raise
     return [(o, results[o.path]) for o in outputs]
