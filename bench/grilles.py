@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dossier import build
+from dossier import check
 
 from . import report
 from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, measure_rounds, pdf_pages
@@ -73,7 +73,7 @@ class Naive:
 
 
 def example_plan() -> Plan:
-    cert = build.check(EXAMPLE).certification
+    cert = check(EXAMPLE).certification
     if cert is None:
         raise BenchError(f"{EXAMPLE} : certification illisible")
     return Plan(tuple(b.code for b in cert.blocs), sum(len(b.modalites) for b in cert.blocs))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier import build
+from dossier import check
 
 from . import report, synthetic
 from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, only_file, pdf_pages
@@ -53,7 +53,7 @@ def prepare(factor: int, dossier: Path) -> Corpus:
     folder = EXAMPLE if factor == 1 else synthetic.multiply(EXAMPLE, factor, OUT / f"sources-x{factor}")
     synthetic.verify(dossier, folder, ROOT)
     prose = synthetic.verify_prose(EXAMPLE, folder)
-    cert = build.check(folder).certification
+    cert = check(folder).certification
     if cert is None:
         raise BenchError(f"{folder} : certification illisible")
     return Corpus(factor, folder, len(cert.competences), tuple(prose_title(p) for p in prose))

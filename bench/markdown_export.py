@@ -13,7 +13,7 @@ import re
 import textwrap
 import unicodedata
 
-from dossier.model import Bloc, Certification, Critere
+from dossier.sources.model import Bloc, Certification, Critere
 
 HEADERS = ("Activités", "Compétences", "Modalités d'évaluation", "Critères d'évaluation")
 WIDTHS = (28, 40, 36, 40)  # characters of text per column

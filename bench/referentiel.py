@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier import build
+from dossier import check
 
 from . import report, synthetic
 from .markdown_export import referentiel_markdown
@@ -72,7 +72,7 @@ def prepare(factor: int, tools: Tools) -> Corpus:
     """The example (1×) or a synthetic copy, checked, with its Markdown version."""
     folder = EXAMPLE if factor == 1 else synthetic.multiply(EXAMPLE, factor, OUT / f"sources-x{factor}")
     synthetic.verify(tools.dossier, folder, ROOT)
-    cert = build.check(folder).certification
+    cert = check(folder).certification
     expected = factor * len(list((EXAMPLE / "blocs").glob("*.yaml")))
     if cert is None or len(cert.blocs) != expected:
         raise BenchError(f"{folder} : {expected} blocs attendus")
