@@ -58,7 +58,8 @@ def run(settings) -> str:
         "--only", "referentiel", "--format", "pdf", "--jobs", "1", "--out", str(out),
     ]
     log(f"Profil : {FACTOR}× à froid, un processus…")
-    result = subprocess.run(command, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, capture_output=True, text=True)
+    # not from the project's root: `python -m` puts the current folder first on the path, before PYTHONPATH (--avant)
+    result = subprocess.run(command, cwd=out, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, capture_output=True, text=True)
     if result.returncode != 0:
         raise BenchError(f"profil : la construction a échoué :\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     stats = pstats.Stats(str(data))
