@@ -60,85 +60,109 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes |
     metas = [meta for _source, meta, _folio in parts]
     over = PdfIn(overlay[0])
     pages = [source.pages() for source in sources]
-    over_pages = over.pages()
     total = sum(len(p) for p in pages)
-    if len(over_pages) != total:
-        raise DossierError(
-            f"calque de pagination : {len(over_pages)} pages pour {total} ; les règles @page du gabarit "
-            "donnent-elles des tailles de page différentes selon la page ?"
-        )
     buffer = io.BytesIO()
     out = PdfOut(buffer, sources[0].header.removeprefix("%PDF-") or "1.7")
     catalog, pages_ref = out.reserve(), out.reserve()
     copiers = [Copier(source, out) for source in [*sources, over]]
-    _merge_fonts([*pages, over_pages], [*metas, overlay[1]], copiers, fonts, out)
+    folios = _Overlay(over, copiers[-1], stamped, total, out)
+    _merge_fonts([*pages, folios.pages], [*metas, overlay[1]], copiers, fonts, out)
     new_pages = [[out.reserve() for _ in part] for part in pages]
     for copier, part, refs in zip(copiers, pages, new_pages):
         copier.known.update({number: ref for (number, _page), ref in zip(part, refs)})
     dests = destinations(parts)
-    flat = [ref for refs in new_pages for ref in refs]
-    push = out.write(_stream(b"q\n")) if any(stamped) else None
-    n = 0
+    start = 0
     for copier, part, refs in zip(copiers, pages, new_pages):
-        extra: dict[int, dict] = {}  # a part's shared resources -> the forms its pages draw, written after them
-        for i, (_number, page) in enumerate(part):
-            resources = raw(page, "/Resources")
-            if stamped[n + i] and isinstance(resources, IndirectObject) and resources.idnum not in extra:
-                extra[resources.idnum] = {}
-                copier.claim(resources.idnum)
-        for (_number, page), ref in zip(part, refs):
-            resources = raw(page, "/Resources")
-            contents = raw(page, "/Contents")
-            contents = list(copier.source.resolve(contents)) if isinstance(copier.source.resolve(contents), ArrayObject) else [contents]
-            new = copier.convert(page, skip=("/Parent", "/Contents", "/Annots"))
-            new[NameObject("/Parent")] = pages_ref
-            drawn = [copier.convert(c) for c in contents]
-            if stamped[n]:
-                name = f"/DossierFolio{n}"
-                form = out.write(_form(over_pages[n][1], copiers[-1]))
-                call = out.write(_stream(f"\nQ\nq {name} Do Q\n".encode()))
-                drawn = [push, *drawn, call]
-                if isinstance(resources, IndirectObject):
-                    extra[resources.idnum][name] = form
-                else:
-                    _add_form(new[NameObject("/Resources")], name, form)
-            new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
-            annotations = [_link(a, copier, dests, out) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
-            if annotations:
-                new[NameObject("/Annots")] = ArrayObject(annotations)
-            out.write(new, ref)
-            copier.flush()
-            n += 1
-        for idnum, forms in extra.items():  # each part's shared resources, with the forms drawn on its pages
-            resources = copier.convert(copier.source.get(idnum))
-            for name, form in forms.items():
-                _add_form(resources, name, form)
-            out.write(resources, copier.known[idnum])
-        copier.flush()
+        _copy_pages(copier, part, refs, start, pages_ref, folios, dests, out)
+        start += len(part)
     copiers[-1].flush()
+    flat = [ref for refs in new_pages for ref in refs]
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(flat), NameObject("/Count"): NumberObject(total),
     }), pages_ref)
-    root = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): pages_ref})
-    names = ArrayObject()
-    for name in sorted(dests):
-        page, x, y = dests[name]
-        names += [TextStringObject(name), ArrayObject([flat[page], NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])]
-    dests_ref = out.write(DictionaryObject({NameObject("/Names"): names}))
-    root[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): dests_ref})
-    outline = _outline(metas, flat, out)
-    if outline is not None:
-        root[NameObject("/Outlines")] = outline
-    first = sources[0].catalog()
-    for key in CATALOG_KEYS:
-        if key in first:
-            root[NameObject(key)] = copiers[0].convert(raw(first, key))
+    root = _catalog(sources[0], copiers[0], pages_ref, flat, dests, metas, out)
     info = raw(sources[0].trailer, "/Info")
     info_ref = out.write(copiers[0].convert(sources[0].resolve(info))) if info is not None else None
     copiers[0].flush()
     out.write(root, catalog)
     out.finish(catalog, info_ref)
     return buffer.getvalue()
+
+
+class _Overlay:
+    """The overlay's pages, each drawn as a form over the page of the same number."""
+
+    def __init__(self, source: PdfIn, copier: Copier, stamped: list[bool], total: int, out: PdfOut):
+        self.pages = source.pages()
+        if len(self.pages) != total:
+            raise DossierError(
+                f"calque de pagination : {len(self.pages)} pages pour {total} ; les règles @page du gabarit "
+                "donnent-elles des tailles de page différentes selon la page ?"
+            )
+        self.copier, self.stamped, self.out = copier, stamped, out
+        self._push: IndirectObject | None = None
+
+    def draw(self, n: int) -> tuple[str, IndirectObject, list[IndirectObject], IndirectObject]:
+        """Page n's form: its resource name, the form, and the streams to put before and after the page's own."""
+        if self._push is None:  # the page's own graphics state, kept apart from the form's
+            self._push = self.out.write(_stream(b"q\n"))
+        name = f"/DossierFolio{n}"
+        form = self.out.write(_form(self.pages[n][1], self.copier))
+        return name, form, [self._push], self.out.write(_stream(f"\nQ\nq {name} Do Q\n".encode()))
+
+
+def _copy_pages(copier: Copier, part: list, refs: list, start: int, parent: IndirectObject, folios: _Overlay, dests: dict, out: PdfOut) -> None:
+    """One part's pages, written under `refs`, with the overlay's forms and the links made for the whole."""
+    forms: dict[int, dict] = {}  # the part's shared resources -> the forms its pages draw, written after them
+    for i, (_number, page) in enumerate(part):
+        resources = raw(page, "/Resources")
+        if folios.stamped[start + i] and isinstance(resources, IndirectObject) and resources.idnum not in forms:
+            forms[resources.idnum] = {}
+            copier.claim(resources.idnum)
+    for i, ((_number, page), ref) in enumerate(zip(part, refs)):
+        resources = raw(page, "/Resources")
+        contents = raw(page, "/Contents")
+        resolved = copier.source.resolve(contents)
+        new = copier.convert(page, skip=("/Parent", "/Contents", "/Annots"))
+        new[NameObject("/Parent")] = parent
+        drawn = [copier.convert(c) for c in (resolved if isinstance(resolved, ArrayObject) else [contents])]
+        if folios.stamped[start + i]:
+            name, form, before, after = folios.draw(start + i)
+            drawn = [*before, *drawn, after]
+            if isinstance(resources, IndirectObject):
+                forms[resources.idnum][name] = form
+            else:
+                _add_form(new[NameObject("/Resources")], name, form)
+        new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
+        annotations = [_link(a, copier, dests, out) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
+        if annotations:
+            new[NameObject("/Annots")] = ArrayObject(annotations)
+        out.write(new, ref)
+        copier.flush()
+    for idnum, drawn_forms in forms.items():
+        resources = copier.convert(copier.source.get(idnum))
+        for name, form in drawn_forms.items():
+            _add_form(resources, name, form)
+        out.write(resources, copier.known[idnum])
+    copier.flush()
+
+
+def _catalog(first: PdfIn, copier: Copier, pages: IndirectObject, flat: list, dests: dict, metas: list[dict], out: PdfOut) -> DictionaryObject:
+    """The whole's catalog: its pages, destinations and outline, and what the first part's says of the document."""
+    root = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): pages})
+    names = ArrayObject()
+    for name in sorted(dests):
+        page, x, y = dests[name]
+        names += [TextStringObject(name), ArrayObject([flat[page], NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])]
+    root[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): out.write(DictionaryObject({NameObject("/Names"): names}))})
+    outline = _outline(metas, flat, out)
+    if outline is not None:
+        root[NameObject("/Outlines")] = outline
+    catalog = first.catalog()
+    for key in CATALOG_KEYS:
+        if key in catalog:
+            root[NameObject(key)] = copier.convert(raw(catalog, key))
+    return root
 
 
 def _form(page: DictionaryObject, copier: Copier) -> StreamObject:
