@@ -143,7 +143,7 @@ def layout(html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), 
         "fetched": {url: digest for url, digest in sorted(fetched.items()) if digest is not None},
         "fonts": {name: source.as_json() for name, source in sorted(fonts.items())},
     }
-    return data, meta, {sha: data for sha, data in files.items() if sha not in known_fonts}
+    return data, meta, {sha: file for sha, file in files.items() if sha not in known_fonts}
 
 
 def destinations(parts: list[tuple[object, dict, bool]]) -> dict[str, tuple[int, float, float]]:
