@@ -130,7 +130,20 @@ def _on_pool(pool, ordered, outputs, whole, first, job: Job, progress) -> list[t
     tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
 
     def submit(out: Output, parts, call: Call) -> None:
+        if call.here:  # made here rather than sent to a worker (see Call)
+            for more in parts.feed(call, call.run()):
+                submit(out, parts, more)
+            settle(out, parts)
+            return
         tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
+
+    def settle(out: Output, parts, value=None) -> None:
+        """Keep an output's bytes once they are all made."""
+        if out.path in results or (parts is not None and parts.result is None):
+            return
+        results[out.path] = value[1] if parts is None else parts.result
+        if progress:
+            progress(out)
 
     try:
         for out in ordered:  # the parts of long PDFs first: the heaviest work
@@ -140,21 +153,17 @@ def _on_pool(pool, ordered, outputs, whole, first, job: Job, progress) -> list[t
         for out in ordered:
             if whole[out.path] is None:
                 submit(out, None, Call(_task, (job, out.path)))
+        if any(parts is not None for parts in whole.values()):  # while the workers lay out: what putting together needs
+            from ..render import pdf_assemble  # noqa: F401
         while tasks:
             done, _ = wait(tasks, return_when=FIRST_COMPLETED)
             for future in done:
                 out, parts, call = tasks.pop(future)
                 value = future.result()
-                if parts is None:
-                    results[out.path] = value[1]
-                else:
+                if parts is not None:
                     for more in parts.feed(call, value):
                         submit(out, parts, more)
-                    if parts.result is None:
-                        continue
-                    results[out.path] = parts.result
-                if progress:
-                    progress(out)
+                settle(out, parts, value)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
         raise

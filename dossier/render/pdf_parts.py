@@ -41,10 +41,13 @@ from .pdf_layout import PLACEHOLDER, destinations, folio_html, layout, part_key,
 
 @dataclass(frozen=True)
 class Call:
-    """A function of this module (or the pool's) with its arguments: picklable, for a worker."""
+    """A function of this module (or the pool's) with its arguments: picklable, for a worker.
+
+    `here`: better made in the calling process, which waits anyway (no WeasyPrint needed, nothing to send)."""
 
     fn: Callable
     args: tuple
+    here: bool = False
 
     def run(self):
         return self.fn(*self.args)
@@ -171,4 +174,5 @@ class PartedPdf:
         self._used.add(self._overlay)
         stamped = [on or n in numbers for n, on in enumerate(folios)]
         kept = self.cache.get(self._overlay)
-        return [Call(put_together, (parts, overlay, kept, stamped, self.cache.font_files(), str(self.base_url)))]
+        # with the overlay kept, putting together is only copying: no WeasyPrint, done where the parts are kept
+        return [Call(put_together, (parts, overlay, kept, stamped, self.cache.font_files(), str(self.base_url)), here=kept is not None)]

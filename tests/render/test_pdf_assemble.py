@@ -123,3 +123,27 @@ def test_a_full_build_forgets_the_fonts_no_part_names(tmp_path):
         (fonts / f"{sha}.font").write_bytes(b"x")
     part_cache.prune(cache, [Path("referentiel/r.pdf")])
     assert sorted(p.stem for p in fonts.iterdir()) == ["aa"]
+
+
+def test_with_a_pool_a_document_whose_parts_are_all_kept_is_put_together_here(tmp_path, monkeypatch):
+    """The handbook's parts and overlay are kept (only its file was lost), the référentiel has a bloc to lay
+    out again: the pool lays out that part, and both files come out as a cold build makes them."""
+    from dossier.render import pdf_parts
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "build"
+    both = ("referentiel", "livret")
+    build(src, out, only=both, formats=("pdf",), jobs=2)
+    (out / f"livret/{SLUG}-livret.pdf").unlink()
+    _edit(src, " (mot)")
+    here: list[str] = []
+    real = pdf_parts.put_together
+    monkeypatch.setattr(pdf_parts, "put_together", lambda *args: here.append(args[1][:20]) or real(*args))
+    build(src, out, only=both, formats=("pdf",), jobs=2)
+    assert len(here) == 2  # both put together in this process (a worker would not see the patch)
+    monkeypatch.setattr(pdf_parts, "put_together", real)
+    fresh = tmp_path / "fresh"
+    build(src, fresh, only=both, formats=("pdf",), jobs=1)
+    for rel in (f"referentiel/{SLUG}-referentiel.pdf", f"livret/{SLUG}-livret.pdf"):
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
