@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from ..text import slug
 from .cache import CACHE_DIR, prune
 from .options import BUNDLE, SITE, TARGETS, BuildOptions
 from .plan import Output, plan, render_env
-from .produce import Job, make, start_pool
+from .produce import Job, make
 from .state import State, fingerprint, tree_key
 from .write import write_atomic
 
@@ -100,60 +99,53 @@ def build(
         raise DossierError(f"bloc « {options.bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
     brouillon = options.brouillon or not checked.ok
 
-    pool = start_pool(options.jobs) if _may_make_pdfs(options) else None
-    with pool or nullcontext():  # closed once everything is made, or on the first error
-        env = render_env(cert, folder)
-        view_options = ViewOptions(brouillon=brouillon, bloc=options.bloc, folder=folder)
-        want = set(options.only or TARGETS)
-        # the bundle comes with full builds, or when asked for by name; it holds the référentiel in PDF and DOCX
-        want_bundle = BUNDLE in want and not brouillon and not options.bloc and (not options.formats or BUNDLE in options.only)
-        named = tuple(o for o in options.only if o in DOCUMENTS)
-        if want_bundle and options.only and "referentiel" not in named:
-            named += ("referentiel",)
-        outputs = plan(cert, named, options.formats, view_options) if (named or not options.only) else []
-        if want_bundle and options.formats:
-            outputs += [o for o in plan(cert, ("referentiel",), ("pdf", "docx"), view_options) if o not in outputs]
-        with template_errors("des documents"):
-            fingerprints = {o.path: fingerprint(o, env) for o in outputs}
-        todo = [o for o in outputs if options.force or not state.up_to_date(str(o.path), fingerprints[o.path], out_dir)]
-        result.up_to_date = len(outputs) - len(todo)
+    env = render_env(cert, folder)
+    view_options = ViewOptions(brouillon=brouillon, bloc=options.bloc, folder=folder)
+    want = set(options.only or TARGETS)
+    # the bundle comes with full builds, or when asked for by name; it holds the référentiel in PDF and DOCX
+    want_bundle = BUNDLE in want and not brouillon and not options.bloc and (not options.formats or BUNDLE in options.only)
+    named = tuple(o for o in options.only if o in DOCUMENTS)
+    if want_bundle and options.only and "referentiel" not in named:
+        named += ("referentiel",)
+    outputs = plan(cert, named, options.formats, view_options) if (named or not options.only) else []
+    if want_bundle and options.formats:
+        outputs += [o for o in plan(cert, ("referentiel",), ("pdf", "docx"), view_options) if o not in outputs]
+    with template_errors("des documents"):
+        fingerprints = {o.path: fingerprint(o, env) for o in outputs}
+    todo = [o for o in outputs if options.force or not state.up_to_date(str(o.path), fingerprints[o.path], out_dir)]
+    result.up_to_date = len(outputs) - len(todo)
 
-        if options.force:  # everything laid out again, the kept parts of long PDFs too
-            shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
-        hooks.planned(len(todo))
-        made = make(todo, env, Job(folder, view_options, out_dir / CACHE_DIR), options.jobs, hooks.made, pool)
-        if options.full:
-            prune(out_dir / CACHE_DIR, [o.path for o in outputs])
+    if options.force:  # everything laid out again, the kept parts of long PDFs too
+        shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
+    hooks.planned(len(todo))
+    made = make(todo, env, Job(folder, view_options, out_dir / CACHE_DIR), options.jobs, hooks.made)
+    if options.full:
+        prune(out_dir / CACHE_DIR, [o.path for o in outputs])
 
-        derived: list[tuple[Output, bytes]] = []
-        if (SITE in want or want_bundle) and not options.bloc:
-            labels = {o.path: o.label for o in plan(cert, (), ("pdf", "docx"), view_options)}
-            documents = _documents_built(made, labels, cert, out_dir)
-            if SITE in want:
-                derived += _site(cert, documents, env, brouillon)
-            if want_bundle:
-                derived += _bundle(cert, documents, outputs)
-                result.bundle = True
+    derived: list[tuple[Output, bytes]] = []
+    if (SITE in want or want_bundle) and not options.bloc:
+        labels = {o.path: o.label for o in plan(cert, (), ("pdf", "docx"), view_options)}
+        documents = _documents_built(made, labels, cert, out_dir)
+        if SITE in want:
+            derived += _site(cert, documents, env, brouillon)
+        if want_bundle:
+            derived += _bundle(cert, documents, outputs)
+            result.bundle = True
 
-        for out, data in made:
-            result.written.append(write_atomic(out_dir / out.path, data))
-            state.record(str(out.path), fingerprints[out.path], out_dir)
-        for out, data in derived:  # cheap to make again; written only when they differ
-            target = out_dir / out.path
-            if state.file_intact(str(out.path), out_dir) and target.read_bytes() == data:
-                result.up_to_date += 1
-                continue
-            result.written.append(write_atomic(target, data))
-            state.record(str(out.path), None, out_dir)
-        state.trees[options.key] = tree
-        state.save()
-        result.seconds = time.perf_counter() - start
-        return result
-
-
-def _may_make_pdfs(options: BuildOptions) -> bool:
-    """Whether the build may lay out PDFs: its pool is then started before it plans (produce.start_pool)."""
-    return (not options.formats or "pdf" in options.formats) and (not options.only or any(o in DOCUMENTS for o in options.only))
+    for out, data in made:
+        result.written.append(write_atomic(out_dir / out.path, data))
+        state.record(str(out.path), fingerprints[out.path], out_dir)
+    for out, data in derived:  # cheap to make again; written only when they differ
+        target = out_dir / out.path
+        if state.file_intact(str(out.path), out_dir) and target.read_bytes() == data:
+            result.up_to_date += 1
+            continue
+        result.written.append(write_atomic(target, data))
+        state.record(str(out.path), None, out_dir)
+    state.trees[options.key] = tree
+    state.save()
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 # --- what is derived from the documents: the site and the bundle ---------------------------

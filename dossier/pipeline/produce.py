@@ -7,7 +7,6 @@ document keeps every core busy.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +62,7 @@ _worker: _Worker | None = None  # one per worker process: read and checked the s
 
 
 def _init(pdf: bool) -> None:
-    if pdf:  # load WeasyPrint and the fonts while the parent plans and hands out the work
+    if pdf:  # WeasyPrint comes loaded from the parent; the fonts are this process's own
         from ..render.pdf import warm_up
 
         warm_up()
@@ -76,40 +75,32 @@ def _task(job: Job, path: Path) -> tuple[Path, bytes]:
     return _worker.make(path)
 
 
-def start_pool(jobs: int | None):
-    """The pool of a build that may lay out PDFs, started as soon as the sources are checked: its
-    workers load WeasyPrint (half a second) while this process plans. None with one process."""
-    count = workers(jobs, os.cpu_count() or 1)
-    return process_pool(count, _init, (True,)) if count > 1 else None
-
-
 def make(
     outputs: list[Output],
     env: RenderEnv,
     job: Job,
     jobs: int | None = None,
     progress: Callable[[Output], None] | None = None,
-    pool=None,
 ) -> list[tuple[Output, bytes]]:
     """Every output's bytes (heaviest first), in the order given; nothing is written.
 
-    The work: the parts of long PDFs still to lay out (not those kept from an earlier build)
-    and the files made whole. With none (the parts of the PDFs kept: they are only put
-    together again) or one task and no pool started, it is done in this process.
+    The pool's size comes from the work there is: the parts of long PDFs still to lay out
+    (not those kept from an earlier build) and the files made whole. One such task (an
+    edited bloc) is done in this process: a pool would load WeasyPrint in a worker all the
+    same, and on a busy machine several processes loading it at once are slower than one.
     """
     ordered = sorted(outputs, key=lambda o: COST[o.format])
     whole = {o.path: parted(o, env, job.cache) for o in ordered}  # decided once, not asked of the template again
     first = {path: p.start() for path, p in whole.items() if p is not None}  # the parts' keys: which are kept
     heavy = sum(p.layouts for p in whole.values() if p is not None) + sum(p is None for p in whole.values())
-    if pool is not None and heavy:
-        return _on_pool(pool, ordered, outputs, whole, first, job, progress)
-    if heavy <= 1 or workers(jobs, heavy) <= 1:
+    count = workers(jobs, heavy)
+    if count <= 1:
         return _here(ordered, whole, first, env, progress)
     pdf = any(o.format == "pdf" for o in ordered)
     if pdf:  # loaded once here rather than in every worker (they are forked from this process)
         import weasyprint  # noqa: F401
-    with process_pool(workers(jobs, heavy), _init, (pdf,)) as own:
-        return _on_pool(own, ordered, outputs, whole, first, job, progress)
+    with process_pool(count, _init, (pdf,)) as pool:
+        return _on_pool(pool, ordered, outputs, whole, first, job, progress)
 
 
 def _here(ordered, whole, first, env, progress) -> list[tuple[Output, bytes]]:

@@ -1,54 +1,32 @@
-"""The build's pool: started as soon as the sources are checked, and only when PDFs may be laid out."""
+"""The build's pool: sized by the work there is, none for one task (an edited bloc)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-import dossier.pipeline.build as build_module
-from conftest import MINIMAL
+import dossier.pipeline.produce as produce
+from conftest import EXAMPLE
 from dossier import build
-from dossier.errors import SourceError
-from dossier.pipeline.options import BuildOptions
+from extract import flat, pdf_pages
 
-CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
-
-
-@pytest.mark.parametrize(
-    ("options", "expected"),
-    [
-        (BuildOptions(), True),
-        (BuildOptions(formats=("pdf",)), True),
-        (BuildOptions(only=("livret",), formats=("docx", "pdf")), True),
-        (BuildOptions(formats=("html", "docx")), False),
-        (BuildOptions(only=("site",)), False),
-        (BuildOptions(only=("site", "dossier")), False),
-    ],
-)
-def test_a_pool_is_started_early_only_for_builds_that_may_lay_out_pdfs(options, expected):
-    assert build_module._may_make_pdfs(options) is expected
+pytestmark = pytest.mark.slow  # lays out PDFs
 
 
-def _counting(monkeypatch) -> list:
-    started = []
-    real = build_module.start_pool
-    monkeypatch.setattr(build_module, "start_pool", lambda jobs: started.append(jobs) or real(jobs))
-    return started
-
-
-def test_a_build_refused_for_errors_starts_no_pool(project, tmp_path, monkeypatch):
-    started = _counting(monkeypatch)
-    folder = project({"certification.yaml": CERT.replace("niveau: 5", "niveau: 12")})
-    with pytest.raises(SourceError):
-        build(folder, tmp_path / "out", formats=("pdf",))
-    assert started == []
-
-
-@pytest.mark.slow  # lays out a PDF
-def test_an_html_build_starts_no_pool_and_a_pdf_build_does(project, tmp_path, monkeypatch):
-    started = _counting(monkeypatch)
-    folder = project()
-    build(folder, tmp_path / "html", formats=("html",))
-    assert started == []
-    build(folder, tmp_path / "pdf", only=("referentiel",), formats=("pdf",), jobs=2)
-    assert started == [2]
-    assert (tmp_path / "pdf" / "referentiel").is_dir()
+def test_one_part_to_lay_out_again_is_laid_out_here_and_many_on_a_pool(tmp_path, monkeypatch):
+    pools: list[int] = []
+    real = produce.process_pool
+    monkeypatch.setattr(produce, "process_pool", lambda count, *rest: pools.append(count) or real(count, *rest))
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "build"
+    build(src, out, only=("referentiel",), formats=("pdf",), jobs=2)
+    assert pools == [2]  # four parts: two workers
+    bloc = sorted((src / "blocs").glob("*.yaml"))[1]
+    text = bloc.read_text(encoding="utf-8")
+    end = text.index("\n", text.index("texte:"))
+    bloc.write_text(text[:end] + " (mot)" + text[end:], encoding="utf-8")
+    build(src, out, only=("referentiel",), formats=("pdf",), jobs=2)
+    assert pools == [2]  # one part: in this process
+    assert "(mot)" in flat(" ".join(pdf_pages(next((out / "referentiel").glob("*.pdf")))))

@@ -15,6 +15,7 @@ from dossier import build
 from dossier.checks import check
 from dossier.documents import DOCUMENTS
 from dossier.pipeline import cache as part_cache
+from dossier.pipeline import produce
 from dossier.pipeline.plan import parted, plan, render_env
 from dossier.pipeline.produce import make_one
 from dossier.render import pdf_layout
@@ -126,24 +127,27 @@ def test_a_full_build_forgets_the_fonts_no_part_names(tmp_path):
 
 
 def test_with_a_pool_a_document_whose_parts_are_all_kept_is_put_together_here(tmp_path, monkeypatch):
-    """The handbook's parts and overlay are kept (only its file was lost), the référentiel has a bloc to lay
-    out again: the pool lays out that part, and both files come out as a cold build makes them."""
+    """The handbook's parts and overlay are kept (only its file was lost); two parts of the référentiel
+    were lost: a pool lays them out, and both files are put together in this process, as they were."""
     from dossier.render import pdf_parts
 
-    src = tmp_path / "src"
-    shutil.copytree(EXAMPLE, src)
     out = tmp_path / "build"
     both = ("referentiel", "livret")
-    build(src, out, only=both, formats=("pdf",), jobs=2)
-    (out / f"livret/{SLUG}-livret.pdf").unlink()
-    _edit(src, " (mot)")
-    here: list[str] = []
+    build(EXAMPLE, out, only=both, formats=("pdf",), jobs=2)
+    rels = (f"referentiel/{SLUG}-referentiel.pdf", f"livret/{SLUG}-livret.pdf")
+    before = {rel: (out / rel).read_bytes() for rel in rels}
+    (out / rels[1]).unlink()
+    (out / rels[0]).unlink()
+    parts = part_cache.output_folder(out / part_cache.CACHE_DIR, Path(rels[0]))
+    for meta in sorted(parts.glob("*.json"), key=lambda p: json.loads(p.read_text(encoding="utf-8"))["pages"])[:2]:
+        meta.with_suffix(".pdf").unlink()
+    here: list[int] = []
     real = pdf_parts.put_together
-    monkeypatch.setattr(pdf_parts, "put_together", lambda *args: here.append(args[1][:20]) or real(*args))
-    build(src, out, only=both, formats=("pdf",), jobs=2)
-    assert len(here) == 2  # both put together in this process (a worker would not see the patch)
-    monkeypatch.setattr(pdf_parts, "put_together", real)
-    fresh = tmp_path / "fresh"
-    build(src, fresh, only=both, formats=("pdf",), jobs=1)
-    for rel in (f"referentiel/{SLUG}-referentiel.pdf", f"livret/{SLUG}-livret.pdf"):
-        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+    monkeypatch.setattr(pdf_parts, "put_together", lambda *args: here.append(len(args[0])) or real(*args))
+    pools: list[int] = []
+    real_pool = produce.process_pool
+    monkeypatch.setattr(produce, "process_pool", lambda count, *rest: pools.append(count) or real_pool(count, *rest))
+    build(EXAMPLE, out, only=both, formats=("pdf",), jobs=2)
+    assert pools == [2] and len(here) == 2  # a worker would not see the patch (nor could it be sent one)
+    for rel in rels:
+        assert (out / rel).read_bytes() == before[rel], rel
