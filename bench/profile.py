@@ -33,11 +33,11 @@ def _where(key: tuple[str, int, str]) -> str:
     return f"{file}:{line} {name}"
 
 
-def top_lines(stats: pstats.Stats, total: float, sort: str, count: int) -> list[tuple[str, ...]]:
+def top_lines(stats: pstats.Stats, total: float, sort: str, count: int, only: str = "") -> list[tuple[str, ...]]:
     entries = []
     for key, (_cc, calls, own, cumulative, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         where = _where(key)
-        if any(skip in key[0] or skip == key[2] or skip in where for skip in SKIPPED):
+        if any(skip in key[0] or skip == key[2] or skip in where for skip in SKIPPED) or only not in where:
             continue
         entries.append((cumulative if sort == "cumulative" else own, cumulative, own, calls, where))
     entries.sort(key=lambda e: -e[0])
@@ -52,7 +52,7 @@ def run(settings) -> str:
     out = OUT / "runs" / "profil"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    data = OUT / "profil.pstats"
+    data = OUT / f"profil-{report.revision(ROOT)}.pstats"
     command = [
         sys.executable, "-m", "cProfile", "-o", str(data), str(dossier_executable()), "-q", "build", str(folder),
         "--only", "referentiel", "--format", "pdf", "--jobs", "1", "--out", str(out),
@@ -76,4 +76,6 @@ def run(settings) -> str:
         report.table(headers, top_lines(stats, total, "cumulative", 25)),
         "Par temps propre :",
         report.table(headers, top_lines(stats, total, "own", 12)),
+        "Les fonctions de dossier (ce qui entoure WeasyPrint : vérifier, planifier, réunir les parties) :",
+        report.table(headers, top_lines(stats, total, "cumulative", 16, only="dossier/")),
     ])
