@@ -19,7 +19,8 @@ INTRO = """\
 Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (sections
 `referentiel`, `livret`, `grilles`, `build`, `edition`, `profil`) ; pour un essai rapide :
 `.venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write` (`--only NOM`
-pour une seule section). Chaque section est réécrite entre ses marqueurs
+pour une seule section ; `--avant REV` mesure le code d'un commit antérieur, écrit sous
+`NOM-avant`). Chaque section est réécrite entre ses marqueurs
 `<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier est conservé.
 La machine est partagée et bruitée : seuls les médianes et les rapports ont un sens, pas
 les durées absolues.
