@@ -10,9 +10,10 @@ BUILD   ?= build
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # Debian packages the tests drive: LibreOffice (DOCX → PDF), poppler (pdftotext,
-# pdftoppm), Chromium (the site), fonts for stable rendering.
+# pdftoppm), Chromium (the site), fonts for stable rendering, HarfBuzz's subsetter (one copy of each
+# font in a PDF laid out in parts).
 APT_PACKAGES := libreoffice-writer-nogui poppler-utils chromium fonts-dejavu-core fonts-liberation2 \
-                libpango-1.0-0 libpangoft2-1.0-0
+                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: dossier test check clean schema docs bench system-deps
 
