@@ -10,9 +10,10 @@ BUILD   ?= build
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 # Debian packages the tests drive: LibreOffice (DOCX → PDF; Calc opens the review
-# workbook), poppler (pdftotext, pdftoppm), Chromium (the site), fonts for stable rendering.
+# workbook), poppler (pdftotext, pdftoppm), Chromium (the site), fonts for stable rendering,
+# HarfBuzz's subsetter (one copy of each font in a PDF laid out in parts).
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-dejavu-core \
-                fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
+                fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: dossier test check clean schema docs bench system-deps
 
@@ -43,6 +44,7 @@ system-deps:
 	for cmd in soffice pdftotext pdftoppm chromium; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
 	if command -v dpkg >/dev/null && ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 && ! dpkg -s libreoffice-calc >/dev/null 2>&1; then \
 	  missing="$$missing libreoffice-calc"; fi; \
+	if command -v dpkg >/dev/null && ! dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; then missing="$$missing libharfbuzz-subset0"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installation des paquets Debian manquants ($$missing)…"; \

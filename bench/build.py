@@ -21,9 +21,9 @@ from .synthetic import multiply, verify
 EPOCH = "1790000000"
 WHY_ONE_BLOC = (
     "Ce que refait « un bloc modifié » : le référentiel et le livret contiennent tous les blocs, mais leurs PDF sont "
-    "mis en page par parties (des séries de blocs, au plus 16 séries, chacune commençant une page ; la couverture, "
+    "mis en page par parties (des séries de blocs, au plus 40 séries, chacune commençant une page ; la couverture, "
     "le sommaire et les textes du livret à part), gardées dans `build/.dossier-cache/` sous l'empreinte de leur HTML. "
-    "Un bloc modifié ne remet en page que la série qui le contient (à 20×, 5 blocs) ; les parties sont ensuite "
+    "Un bloc modifié ne remet en page que la série qui le contient (à 20×, 2 blocs) ; les parties sont ensuite "
     "réassemblées, les numéros « page X / Y » posés par-dessus, les liens, signets et numéros du sommaire recalculés. "
     "Sont refaits en entier, car ils sont rapides : le HTML et le DOCX de ces deux documents ; et pour le bloc touché "
     "seulement : ses grilles, les pages du site, le dossier de dépôt."

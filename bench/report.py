@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 INTRO = """\
 # Mesures
 
-Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (sept sections :
-`referentiel`, `livret`, `grilles`, `build`, `reproduction`, `standards`, `versions`) ; pour un essai rapide :
+Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (sections
+`referentiel`, `livret`, `grilles`, `build`, `edition`, `profil`, `reproduction`, `standards`, `versions`) ; pour un essai rapide :
 `.venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write` (`--only NOM`
-pour une seule section). Chaque section est réécrite entre ses marqueurs
+pour une seule section ; `--avant REV` mesure le code d'un commit antérieur, écrit sous
+`NOM-avant`). Chaque section est réécrite entre ses marqueurs
 `<!-- bench:NOM:start -->` et `<!-- bench:NOM:end -->` ; le reste du fichier est conservé.
 La machine est partagée et bruitée : seuls les médianes et les rapports ont un sens, pas
 les durées absolues.
@@ -78,8 +79,13 @@ def load(start: float, end: float) -> str:
     return f"charge moyenne sur 1 min (`uptime`) : {number(start, 1)} au début de la section, {number(end, 1)} à la fin"
 
 
+REVISION_VARIABLE = "DOSSIER_BENCH_REVISION"  # set when an earlier commit is measured (run.py --avant)
+
+
 def revision(root: Path) -> str:
     """The commit measured, `-dirty` when the working tree has changes."""
+    if os.environ.get(REVISION_VARIABLE):
+        return os.environ[REVISION_VARIABLE]
     result = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True, text=True)
     return result.stdout.strip() or "?"
 

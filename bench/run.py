@@ -3,11 +3,14 @@
     .venv/bin/python bench/run.py                      # everything: sizes 1,5,20, 5 runs, 500 candidates
     .venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write
     .venv/bin/python bench/run.py --only referentiel --only livret
+    .venv/bin/python bench/run.py --avant 4e727c2 --only edition --only profil   # an earlier commit's figures
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,13 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # path, a module of ours could shadow a library of the same name.
 sys.path[0] = str(ROOT)
 
-from bench import build, grilles, livret, referentiel, report, reproduction, standards, versions  # noqa: E402
+from bench import build, edition, grilles, livret, profile, referentiel, report, reproduction, standards, versions  # noqa: E402
 from bench.measure import BenchError, Settings  # noqa: E402
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 SECTIONS = {
     "referentiel": referentiel.run, "livret": livret.run, "grilles": grilles.run, "build": build.run,
     "reproduction": reproduction.run, "standards": standards.run, "versions": versions.run,
+    "edition": edition.run, "profil": profile.run,
 }
 
 
@@ -44,22 +48,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--candidats", type=int, default=500, help="candidats de la session des grilles ; 500 par défaut")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="ne mesurer que cette section (répétable)")
     parser.add_argument("--no-write", action="store_true", help="afficher les résultats sans réécrire BENCHMARKS.md")
+    parser.add_argument(
+        "--avant", metavar="REV",
+        help="mesurer le code d'un commit antérieur (extrait par `git archive` dans bench/out/) ; "
+        "ses sections s'écrivent sous le nom NOM-avant",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0 or args.candidats < 1:
         parser.error("--runs ≥ 1, --warmup ≥ 0 et --candidats ≥ 1")
     return args
 
 
+def use_earlier_code(revision: str) -> None:
+    """Measured commands run this commit's package (PYTHONPATH before the editable install)."""
+    code = ROOT / "bench" / "out" / f"code-{revision}"
+    if not code.is_dir():
+        code.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", revision, "dossier"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    os.environ["PYTHONPATH"] = str(code)
+    os.environ[report.REVISION_VARIABLE] = revision
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = Settings(runs=args.runs, warmup=args.warmup, sizes=args.sizes, candidates=args.candidats)
+    if args.avant:
+        use_earlier_code(args.avant)
     try:
         for name in args.only or SECTIONS:
             body = SECTIONS[name](settings)
             print(body)
             if not args.no_write:
-                report.update(BENCHMARKS, name, body)
-                print(f"\n{BENCHMARKS.name} : section « {name} » mise à jour.", file=sys.stderr)
+                written = f"{name}-avant" if args.avant else name
+                report.update(BENCHMARKS, written, body)
+                print(f"\n{BENCHMARKS.name} : section « {written} » mise à jour.", file=sys.stderr)
     except BenchError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

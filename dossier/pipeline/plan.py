@@ -12,7 +12,7 @@ from ..render.formats import RenderEnv, html_page, template_errors
 from ..render.pdf_parts import PartedPdf
 from ..render.templates import TemplatePath
 from ..sources.model import Certification
-from .cache import FolderPartCache, MemoryPartCache, output_folder
+from .cache import MemoryPartCache, part_cache
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def parted(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
         with template_errors(out.document):
             return html_page(spec, out.view, env, part=sections, numeros=numeros)
 
-    kept = MemoryPartCache() if cache is None else FolderPartCache(output_folder(cache, out.path))
+    kept = MemoryPartCache() if cache is None else part_cache(cache, out.path)
     return PartedPdf(parts, page, env.templates.folders[0], kept)
 
 

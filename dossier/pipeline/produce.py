@@ -49,6 +49,7 @@ class _Worker:
         from ..checks import check
 
         cert = check(job.folder).certification
+        self.job = job
         self.env = render_env(cert, job.folder)
         self.outputs = {o.path: o for o in plan(cert, (), (), job.options)}  # every file it may be asked for
         self.pages: dict = {}
@@ -57,15 +58,20 @@ class _Worker:
         return path, in_one_piece(self.outputs[path], self.env, self.pages)  # the parent sends only what is made whole
 
 
-_worker: _Worker | None = None  # one per worker process, set by the pool's initializer
+_worker: _Worker | None = None  # one per worker process: read and checked the sources when a file made whole is asked
 
 
-def _init(job: Job) -> None:
+def _init(pdf: bool) -> None:
+    if pdf:  # WeasyPrint comes loaded from the parent; the fonts are this process's own
+        from ..render.pdf import warm_up
+
+        warm_up()
+
+
+def _task(job: Job, path: Path) -> tuple[Path, bytes]:
     global _worker
-    _worker = _Worker(job)
-
-
-def _task(path: Path) -> tuple[Path, bytes]:
+    if _worker is None or _worker.job != job:
+        _worker = _Worker(job)
     return _worker.make(path)
 
 
@@ -76,52 +82,80 @@ def make(
     jobs: int | None = None,
     progress: Callable[[Output], None] | None = None,
 ) -> list[tuple[Output, bytes]]:
-    """Every output's bytes (heaviest first), in the order given; nothing is written."""
+    """Every output's bytes (heaviest first), in the order given; nothing is written.
+
+    The pool's size comes from the work there is: the parts of long PDFs still to lay out
+    (not those kept from an earlier build) and the files made whole. One such task (an
+    edited bloc) is done in this process: a pool would load WeasyPrint in a worker all the
+    same, and on a busy machine several processes loading it at once are slower than one.
+    """
     ordered = sorted(outputs, key=lambda o: COST[o.format])
     whole = {o.path: parted(o, env, job.cache) for o in ordered}  # decided once, not asked of the template again
-    tasks_at_least = len(outputs) + sum(len(p.parts) - 1 for p in whole.values() if p is not None)
-    count = workers(jobs, tasks_at_least)
+    first = {path: p.start() for path, p in whole.items() if p is not None}  # the parts' keys: which are kept
+    heavy = sum(p.layouts for p in whole.values() if p is not None) + sum(p is None for p in whole.values())
+    count = workers(jobs, heavy)
     if count <= 1:
-        pages: dict = {}
-        made = []
-        for out in ordered:
-            made.append((out, whole[out.path].run_here() if whole[out.path] is not None else in_one_piece(out, env, pages)))
-            if progress:
-                progress(out)
-        return made
+        return _here(ordered, whole, first, env, progress)
+    pdf = any(o.format == "pdf" for o in ordered)
+    if pdf:  # loaded once here rather than in every worker (they are forked from this process)
+        import weasyprint  # noqa: F401
+    with process_pool(count, _init, (pdf,)) as pool:
+        return _on_pool(pool, ordered, outputs, whole, first, job, progress)
+
+
+def _here(ordered, whole, first, env, progress) -> list[tuple[Output, bytes]]:
+    pages: dict = {}
+    made = []
+    for out in ordered:
+        parts = whole[out.path]
+        made.append((out, parts.run_here(first[out.path]) if parts is not None else in_one_piece(out, env, pages)))
+        if progress:
+            progress(out)
+    return made
+
+
+def _on_pool(pool, ordered, outputs, whole, first, job: Job, progress) -> list[tuple[Output, bytes]]:
     from concurrent.futures import FIRST_COMPLETED, wait
 
     results: dict[Path, bytes] = {}
-    with process_pool(count, _init, (job,)) as pool:
-        tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
+    tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
 
-        def submit(out: Output, parts, call: Call) -> None:
-            tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
+    def submit(out: Output, parts, call: Call) -> None:
+        if call.here:  # made here rather than sent to a worker (see Call)
+            for more in parts.feed(call, call.run()):
+                submit(out, parts, more)
+            settle(out, parts)
+            return
+        tasks[pool.submit(call.fn, *call.args)] = (out, parts, call)
 
-        try:
-            for out in ordered:  # the parts of long PDFs first: the heaviest work
-                if whole[out.path] is not None:
-                    for call in whole[out.path].start():
-                        submit(out, whole[out.path], call)
-            for out in ordered:
-                if whole[out.path] is None:
-                    submit(out, None, Call(_task, (out.path,)))
-            while tasks:
-                done, _ = wait(tasks, return_when=FIRST_COMPLETED)
-                for future in done:
-                    out, parts, call = tasks.pop(future)
-                    value = future.result()
-                    if parts is None:
-                        results[out.path] = value[1]
-                    else:
-                        for more in parts.feed(call, value):
-                            submit(out, parts, more)
-                        if parts.result is None:
-                            continue
-                        results[out.path] = parts.result
-                    if progress:
-                        progress(out)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
-            raise
+    def settle(out: Output, parts, value=None) -> None:
+        """Keep an output's bytes once they are all made."""
+        if out.path in results or (parts is not None and parts.result is None):
+            return
+        results[out.path] = value[1] if parts is None else parts.result
+        if progress:
+            progress(out)
+
+    try:
+        for out in ordered:  # the parts of long PDFs first: the heaviest work
+            if whole[out.path] is not None:
+                for call in first[out.path]:
+                    submit(out, whole[out.path], call)
+        for out in ordered:
+            if whole[out.path] is None:
+                submit(out, None, Call(_task, (job, out.path)))
+        if any(parts is not None for parts in whole.values()):  # while the workers lay out: what putting together needs
+            from ..render import pdf_assemble  # noqa: F401
+        while tasks:
+            done, _ = wait(tasks, return_when=FIRST_COMPLETED)
+            for future in done:
+                out, parts, call = tasks.pop(future)
+                value = future.result()
+                if parts is not None:
+                    for more in parts.feed(call, value):
+                        submit(out, parts, more)
+                settle(out, parts, value)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will
+        raise
     return [(o, results[o.path]) for o in outputs]

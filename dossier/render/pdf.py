@@ -6,11 +6,18 @@ network nor any other file. What a PDF may link to is bounded too: anchors in
 the document, http, https and mailto (text.safe_link); a link WeasyPrint
 resolved against the build machine's folders (`file:`), `javascript:` or any
 other is dropped, and so is every attachment.
+
+What does not depend on the document is done once per process: the font
+configuration, and the parsing of the style sheets a template puts in its
+`<style>` elements (the same for every part of a long PDF, and for every
+grid of a session).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,17 +48,82 @@ def fonts():
     return _fonts
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and the fonts now (a worker process does it while the parent plans)."""
+    import weasyprint  # noqa: F401 (imported for its side effect: the import itself is what costs)
+
+    fonts()
+
+
+# --- the template's style sheets, parsed once per process --------------------------------------
+
+_STYLE = re.compile(r"<style(?P<attrs>\s[^>]*)?>(?P<css>.*?)</style\s*>", re.S | re.I)
+_MEDIA = re.compile(r"""\bmedia\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+# What would make the sheets behave differently once taken out of the document (WeasyPrint gives
+# sheets passed beside a document the "user" origin and their own @layer and @counter-style lists):
+# another sheet left in the document, a <base>, an !important in a style attribute, or these at-rules.
+_KEEP_INSIDE = re.compile(r"<link\b|<base\b|style\s*=\s*[\"'][^\"']*!\s*important", re.I)
+_DOCUMENT_WIDE = re.compile(r"@(?:layer|counter-style|color-profile|import)\b", re.I)
+_PARSED: OrderedDict = OrderedDict()  # (css, base_url) -> (CSS object, files its parsing read)
+_PARSED_MAX = 32
+
+
+def _for_print(attrs: str) -> bool:
+    kind = _TYPE.search(attrs)
+    if kind and (kind.group(1) or kind.group(2) or "").split(";")[0].strip().lower() not in ("", "text/css"):
+        return False
+    media = _MEDIA.search(attrs)
+    wanted = {m.strip().lower() for m in (media.group(1) or media.group(2) or "").split(",")} if media else {""}
+    return bool(wanted & {"", "all", "print"})
+
+
+def split_styles(html: str) -> tuple[str, list[str]] | None:
+    """The page without its `<style>` elements, and the CSS of those that apply to print.
+
+    None when taking them out could change a style (see _KEEP_INSIDE): WeasyPrint then reads them.
+    """
+    if _KEEP_INSIDE.search(html):
+        return None
+    texts = []
+    for match in _STYLE.finditer(html):
+        if _DOCUMENT_WIDE.search(match.group("css")):
+            return None
+        if _for_print(match.group("attrs") or ""):
+            texts.append(match.group("css"))
+    return _STYLE.sub("", html), texts
+
+
+def parsed(css: str, base_url: str) -> tuple[object, tuple[str, ...]]:
+    """A style sheet parsed once per process, and the URLs its parsing loaded (fonts of @font-face)."""
+    key = (css, base_url)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+        return _PARSED[key]
+    import weasyprint
+
+    loaded: list[str] = []
+    sheet = weasyprint.CSS(string=css, base_url=base_url, font_config=fonts(), url_fetcher=safe_fetcher(base_url, loaded))
+    _PARSED[key] = (sheet, tuple(loaded))
+    while len(_PARSED) > _PARSED_MAX:
+        _PARSED.popitem(last=False)
+    return _PARSED[key]
+
+
 MAX_ASSET_BYTES = 20 * 2**20  # an image or font a template loads
 
 
-def safe_fetcher(base_url: Path | str):
-    """WeasyPrint's fetcher, allowed only `data:` URLs and the files of the templates' folders."""
+def safe_fetcher(base_url: Path | str, noted: list | None = None):
+    """WeasyPrint's fetcher, allowed only `data:` URLs and the files of the templates' folders;
+    the URLs it loads are added to `noted` when one is given."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     folders = tuple(Path(f).resolve() for f in (base_url, PACKAGE_TEMPLATES))
 
     class SafeFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if noted is not None and not url.startswith("data:"):
+                noted.append(url)
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             parts = urlsplit(url)
@@ -78,15 +150,28 @@ def _safe_links(links: list) -> list:
     return kept
 
 
-def document(html: str, base_url: Path | str, *css: str, url_fetcher=None):
-    """WeasyPrint's laid-out document, with this process's fonts and any extra style sheets; it loads
-    only what `safe_fetcher` allows (or what the given `url_fetcher`, built on it, does) and links only
-    where `safe_link` allows."""
+def document(html: str, base_url: Path | str, *css: str, url_fetcher=None, loaded: list | None = None):
+    """WeasyPrint's laid-out document, with this process's fonts, its parsed sheets and any extra style sheets;
+    it loads only what `safe_fetcher` allows (or what the given `url_fetcher`, built on it, does) and links
+    only where `safe_link` allows.
+
+    The URLs that parsing the sheets loaded, now or in an earlier document, are added to `loaded`.
+    """
     import weasyprint
 
+    base = str(base_url)
     fetch = {"url_fetcher": url_fetcher if url_fetcher is not None else safe_fetcher(base_url)}
-    sheets = [weasyprint.CSS(string=text, font_config=fonts(), **fetch) for text in css]
-    laid = weasyprint.HTML(string=html, base_url=str(base_url), **fetch).render(stylesheets=sheets, font_config=fonts())
+    split = split_styles(html)
+    sheets = []
+    if split is not None:
+        html, own = split
+        for text in own:
+            sheet, urls = parsed(text, base)
+            sheets.append(sheet)
+            if loaded is not None:
+                loaded.extend(urls)
+    sheets += [parsed(text, base)[0] for text in css]
+    laid = weasyprint.HTML(string=html, base_url=base, **fetch).render(stylesheets=sheets, font_config=fonts())
     for page in laid.pages:
         page.links = _safe_links(page.links)
     return laid

@@ -1,7 +1,8 @@
 """Drawing one PDF page onto another, as a Form XObject: no content stream is parsed or rewritten.
 
-Used to stamp a candidate's header over a grid laid out once (stamp.py), and
-the page numbers over a document laid out in parts (pdf_parts.py).
+Used to stamp a candidate's header over a grid laid out once (stamp.py); the
+page numbers of a document laid out in parts are drawn the same way, by
+pdf_assemble.py, which writes its file object by object.
 """
 
 from __future__ import annotations

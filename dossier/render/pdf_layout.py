@@ -1,21 +1,18 @@
-"""Laying out one part of a long PDF, and putting the parts together (in a worker process).
+"""Laying out one part of a long PDF, and the overlay that numbers its pages (in a worker process).
 
 See pdf_parts.py for how a document is cut and why. `layout()` lays out one
 part and notes what the assembly needs (its pages, anchors, bookmarks, the
-places a table of contents keeps for page numbers, the files it loaded);
-`assemble()` joins the parts' pages and settles what no part could know: the
-folio « page X / Y », links and bookmarks across parts, one outline, the
-contents' page numbers.
+places a table of contents keeps for page numbers, the files it loaded, the
+full fonts its fonts come from); `folio_html()` is the overlay that draws the
+folio « page X / Y » and the contents' page numbers; `pdf_assemble.put_together()` lays the
+overlay out if it is not kept, and has the parts assembled (pdf_assemble.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 from functools import lru_cache
 from pathlib import Path
-
-from ..errors import DossierError
 
 # the parts leave the folio out; the overlay draws only the folio (and no background)
 PART_CSS = "@page { @bottom-right { content: none !important; } }"
@@ -37,19 +34,33 @@ PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space
 SCALE = 0.75  # PDF points per CSS pixel
 
 
-CACHE_FORMAT = 3  # what a part's metadata holds, and how a part is laid out: change it when they change
+CACHE_FORMAT = 5  # what a part's metadata holds, and how a part is laid out: change it when they change
+
+
+def _version(module: str, distribution: str) -> str:
+    """A library's version, read from its source rather than imported (importing WeasyPrint takes half a second)."""
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec(module)
+    try:
+        found = re.search(r"""__version__\s*=\s*['"]([^'"]+)['"]""", Path(spec.origin).read_text("utf-8"))
+    except (AttributeError, OSError, TypeError, ValueError):
+        found = None
+    if found:
+        return found.group(1)
+    from importlib.metadata import version
+
+    return version(distribution)
 
 
 @lru_cache(maxsize=1)
 def _versions() -> str:
     """Everything besides the HTML that shapes a part's bytes."""
-    import fontTools
-    import pydyf
-    import weasyprint
-
     from ..version import __version__
 
-    return f"{CACHE_FORMAT} dossier {__version__} weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {fontTools.version}"
+    libraries = (("weasyprint", "weasyprint"), ("pydyf", "pydyf"), ("fontTools", "fonttools"), ("pypdf", "pypdf"))
+    return f"{CACHE_FORMAT} dossier {__version__} " + " ".join(f"{d} {_version(m, d)}" for m, d in libraries)
 
 
 def part_key(html: str) -> str:
@@ -88,10 +99,15 @@ def fetched_unchanged(meta: dict) -> bool:
 # --- in a worker: one part, then the whole -------------------------------------------------
 
 
-def layout(html: str, base_url: str) -> tuple[bytes, dict]:
-    """One part's PDF, and what the assembly needs: its pages, anchors and bookmarks (PDF points)."""
+def layout(html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), overlay: bool = False) -> tuple[bytes, dict, dict]:
+    """One part's PDF, what the assembly needs (its pages, anchors and bookmarks in PDF points, its
+    fonts' sources), and the full font files it uses that are not among `known_fonts` (by SHA-256).
+
+    The overlay (`overlay`) keeps its folio: it is laid out without the parts' style sheet.
+    """
     from .pdf import document as laid_out
     from .pdf import safe_fetcher
+    from .pdf_fonts import sources
 
     fetched: dict[str, str | None] = {}
     safe = safe_fetcher(base_url)
@@ -103,7 +119,11 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
                 fetched[url] = _file_hash(url)
             return response
 
-    document = laid_out(html, base_url, PART_CSS, url_fetcher=Recording(allowed_protocols=("data", "file")))
+    loaded: list[str] = []  # read when the style sheets were parsed (maybe by an earlier part)
+    document = laid_out(html, base_url, *(() if overlay else (PART_CSS,)), url_fetcher=Recording(allowed_protocols=("data", "file")), loaded=loaded)
+    for url in loaded:
+        if not url.startswith("data:"):
+            fetched.setdefault(url, _file_hash(url))
     own = {name for page in document.pages for name in page.anchors}
     anchors: dict[str, list] = {}
     bookmarks: list[list] = []
@@ -120,11 +140,14 @@ def layout(html: str, base_url: str) -> tuple[bytes, dict]:
             ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
             for kind, target, rect, box in page.links
         ]
+    data = document.write_pdf()
+    fonts, files = sources(document)
     meta = {
         "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,
         "fetched": {url: digest for url, digest in sorted(fetched.items()) if digest is not None},
+        "fonts": {name: source.as_json() for name, source in sorted(fonts.items())},
     }
-    return document.write_pdf(), meta
+    return data, meta, {sha: file for sha, file in files.items() if sha not in known_fonts}
 
 
 def _placeholders(page) -> list[list]:
@@ -190,73 +213,3 @@ def folio_html(page_html: str, folios: list[bool], numbers: dict[int, list[tuple
         drawn = "".join(spans(*number) for number in (numbers or {}).get(n, ()))
         pages.append(f'<div class="folio{"" if on else " sans-folio"}">{drawn}</div>')
     return f"{head}<style>{FOLIO_CSS}</style></head><body class=\"folio-calque\">{''.join(pages)}</body></html>"
-
-
-def assemble(parts: list[tuple[bytes | str, dict, bool]], folio_page: str, base_url: str) -> bytes:
-    """The parts' pages in order, with the folio stamped, links and bookmarks across parts, one outline."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
-
-    from .pdf import document as laid_out
-    from .pdf_forms import as_form, draw_form
-
-    writer = PdfWriter()
-    starts, folios, first = [], [], None
-    for source, _meta, folio in parts:
-        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
-        first = first or reader
-        starts.append(len(writer.pages))
-        for page in reader.pages:
-            writer.add_page(page)
-        folios += [folio] * len(reader.pages)
-    pages = writer.pages
-    dests: dict[str, tuple[int, float, float]] = {}
-    for start, (_, meta, _) in zip(starts, parts):
-        for name, (n, x, y) in meta["anchors"].items():
-            dests.setdefault(name, (start + n, x, y))  # the first wins, as in one document
-    names = ArrayObject()
-    for name in sorted(dests):
-        n, x, y = dests[name]
-        names += [TextStringObject(name), ArrayObject([pages[n].indirect_reference, NameObject("/XYZ"), FloatObject(x), FloatObject(y), NumberObject(0)])]
-    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): writer._add_object(DictionaryObject({NameObject("/Names"): names}))})
-    for page in pages:  # links across parts: « #name » back to a destination
-        for annotation in page.get("/Annots", None) or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            uri = action.get_object().get("/URI") if action is not None else None
-            if isinstance(uri, str) and uri.startswith("#"):
-                del annotation["/A"]
-                if uri[1:] in dests:
-                    annotation[NameObject("/Dest")] = TextStringObject(uri[1:])
-    numbers: dict[int, list[tuple]] = {}  # page -> the table of contents' numbers to draw there
-    for start, (_, meta, _) in zip(starts, parts):
-        for n, target, *place in meta.get("numbers", ()):
-            if target in dests:
-                numbers.setdefault(start + n, []).append((str(dests[target][0] + 1), *place))
-    stack: list[tuple[int, object]] = []
-    for start, (_, meta, _) in zip(starts, parts):
-        for level, label, n, x, y, state in meta["bookmarks"]:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            item = writer.add_outline_item(
-                title=label, page_number=start + n, parent=stack[-1][1] if stack else None,
-                fit=Fit.xyz(x, y, 0), is_open=state != "closed",
-            )
-            stack.append((level, item))
-    overlay = PdfReader(io.BytesIO(laid_out(folio_html(folio_page, folios, numbers), base_url).write_pdf()))
-    if len(overlay.pages) != len(pages):
-        raise DossierError(
-            f"calque de pagination : {len(overlay.pages)} pages pour {len(pages)} ; les règles @page du gabarit "
-            "donnent-elles des tailles de page différentes selon la page ?"
-        )
-    for n, (page, stamp, on) in enumerate(zip(pages, overlay.pages, folios)):
-        if on or n in numbers:  # a name per page: the pages of a part share one resource dictionary
-            draw_form(page, f"/DossierFolio{n}", as_form(stamp, writer), writer, below=False)
-    writer.add_metadata(dict(first.metadata or {}))
-    catalog = first.trailer["/Root"]
-    for key in ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
-        if key in catalog:
-            writer._root_object[NameObject(key)] = catalog[key].clone(writer) if hasattr(catalog[key], "clone") else catalog[key]
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()

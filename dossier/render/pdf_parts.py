@@ -16,7 +16,12 @@ What a part cannot know is settled when the parts are put together:
 - a table of contents' page numbers (the part marked `numbered`): its template
   gets placeholders (`numeros`), as wide as the largest number and hidden; the
   layout tells where each one is, and the overlay draws the real number there,
-  right-aligned. The contents are laid out once, in parallel with the rest.
+  right-aligned. The contents are laid out once, in parallel with the rest;
+- the fonts: each part notes the full font each of its fonts comes from, and
+  the assembly writes each font once, subset for every part (pdf_fonts.py).
+
+The overlay is kept too, under the hash of its HTML: an edit that moves no
+page number lays out only its own part, then puts the parts together.
 
 The archival PDF/A variant is laid out in one piece (pipeline/plan.py): its
 metadata and output intent belong to one WeasyPrint document. Where the parts
@@ -31,15 +36,19 @@ from pathlib import Path
 from typing import Protocol
 
 from ..documents.parts import Part
-from .pdf_layout import PLACEHOLDER, assemble, layout, part_key
+from .pdf_assemble import destinations, put_together
+from .pdf_layout import PLACEHOLDER, folio_html, layout, part_key
 
 
 @dataclass(frozen=True)
 class Call:
-    """A function of this module (or the pool's) with its arguments: picklable, for a worker."""
+    """A function of this module (or the pool's) with its arguments: picklable, for a worker.
+
+    `here`: better made in the calling process, which waits anyway (no WeasyPrint needed, nothing to send)."""
 
     fn: Callable
     args: tuple
+    here: bool = False
 
     def run(self):
         return self.fn(*self.args)
@@ -56,7 +65,8 @@ class _Numbers(dict):
 
 
 class PartCache(Protocol):
-    """Where the laid-out parts of one PDF are kept, by key (pipeline/cache.py has a folder and a memory one)."""
+    """Where the laid-out parts of one PDF are kept, by key (pipeline/cache.py has a folder and a memory one),
+    and the full font files they name, by SHA-256 (shared by every document)."""
 
     def get(self, key: str) -> tuple[bytes | str, dict] | None:
         """The part's PDF (bytes, or the path of a file) and its metadata, if kept and still valid."""
@@ -66,6 +76,12 @@ class PartCache(Protocol):
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget every part but these."""
+
+    def font_files(self) -> dict[str, bytes | str]:
+        """Every font file kept: its bytes or its path, by SHA-256."""
+
+    def put_font(self, sha: str, data: bytes) -> None:
+        """Keep a full font file."""
 
 
 @dataclass
@@ -82,6 +98,7 @@ class PartedPdf:
     _used: set = field(default_factory=set)
     _waiting: dict = field(default_factory=dict)  # key -> indexes of the parts waiting for that layout
     _keys: dict = field(default_factory=dict)  # id of a layout call -> the key of its part
+    _overlay: str = ""  # the key of the overlay
 
     def start(self) -> list[Call]:
         calls = []
@@ -89,27 +106,40 @@ class PartedPdf:
             calls += self._lay(i, self.page(part.sections, _Numbers() if part.numbered else None))
         return calls + self._next()
 
+    @property
+    def layouts(self) -> int:
+        """How many layouts are still to come (the parts not kept)."""
+        return len(self._waiting)
+
     def feed(self, call: Call, value) -> list[Call]:
-        if call.fn is assemble:
-            self.result = value
+        if call.fn is put_together:
+            self.result, overlay, files = value
+            self._keep_fonts(files)
+            if overlay is not None:
+                self.cache.put(self._overlay, *overlay)
             self.cache.keep_only(self._used)
             return []
         key = self._keys.pop(id(call))
-        data, meta = value
+        data, meta, files = value
+        self._keep_fonts(files)
         source = self.cache.put(key, data, meta)
         for i in self._waiting.pop(key):
             self._laid[i] = (source, meta)
         return self._next()
 
-    def run_here(self) -> bytes:
-        """Every call in this process, one after the other (no pool)."""
-        calls = self.start()
+    def run_here(self, calls: list[Call] | None = None) -> bytes:
+        """Every call in this process, one after the other (no pool); `calls`: what `start()` gave, if called."""
+        calls = self.start() if calls is None else list(calls)
         while calls:
             call = calls.pop(0)
             calls += self.feed(call, call.run())
         return self.result
 
     # ---
+
+    def _keep_fonts(self, files: dict[str, bytes]) -> None:
+        for sha, data in files.items():
+            self.cache.put_font(sha, data)
 
     def _lay(self, i: int, html: str) -> list[Call]:
         self._htmls[i] = html
@@ -124,11 +154,26 @@ class PartedPdf:
             self._waiting[key].append(i)
             return []
         self._waiting[key] = [i]
-        call = Call(layout, (html, str(self.base_url)))
+        call = Call(layout, (html, str(self.base_url), frozenset(self.cache.font_files())))
         self._keys[id(call)] = key
         return [call]
 
     def _next(self) -> list[Call]:
         if self._waiting:
             return []
-        return [Call(assemble, ([(*self._laid[i], p.folio) for i, p in enumerate(self.parts)], self._htmls[0], str(self.base_url)))]
+        parts = [(*self._laid[i], p.folio) for i, p in enumerate(self.parts)]
+        dests = destinations(parts)
+        numbers: dict[int, list[tuple]] = {}  # page -> the table of contents' numbers to draw there
+        folios: list[bool] = []
+        for _source, meta, folio in parts:
+            for n, target, *place in meta.get("numbers", ()):
+                if target in dests:
+                    numbers.setdefault(len(folios) + n, []).append((str(dests[target][0] + 1), *place))
+            folios += [folio] * meta["pages"]
+        overlay = folio_html(self._htmls[0], folios, numbers)
+        self._overlay = part_key(overlay)
+        self._used.add(self._overlay)
+        stamped = [on or n in numbers for n, on in enumerate(folios)]
+        kept = self.cache.get(self._overlay)
+        # with the overlay kept, putting together is only copying: no WeasyPrint, done where the parts are kept
+        return [Call(put_together, (parts, overlay, kept, stamped, self.cache.font_files(), str(self.base_url)), here=kept is not None)]

@@ -7,7 +7,7 @@ from dossier.documents.parts import PART_RUNS, bloc_runs
 
 
 def test_bloc_runs_keep_the_order_and_cover_every_bloc():
-    for n in (0, 1, 4, 15, 16, 17, 40, 80, 81):
+    for n in (0, 1, 4, 15, 16, 17, 39, 40, 41, 80, 81, 200):
         codes = [f"BC{i:02d}" for i in range(n)]
         runs = bloc_runs(codes)
         assert [c for run in runs for c in run] == codes
@@ -19,7 +19,8 @@ def test_bloc_runs_keep_the_order_and_cover_every_bloc():
 
 def test_bloc_runs_at_the_examples_size_and_at_twenty_times():
     assert bloc_runs(["a", "b", "c", "d"]) == [["a"], ["b"], ["c"], ["d"]]
-    assert [len(r) for r in bloc_runs([str(i) for i in range(80)])] == [5] * 16
+    assert [len(r) for r in bloc_runs([str(i) for i in range(80)])] == [2] * 40
+    assert [len(r) for r in bloc_runs([str(i) for i in range(200)])] == [5] * 40
 
 
 def test_referentiel_parts_put_the_title_with_the_first_run(example_cert):

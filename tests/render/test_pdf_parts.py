@@ -124,9 +124,9 @@ def test_an_edited_bloc_lays_out_its_parts_only_and_gives_the_cold_bytes(tmp_pat
     laid: list[str] = []
     real = pdf_parts.layout
 
-    def counting(html: str, base_url: str):
+    def counting(html: str, base_url: str, *rest):
         laid.append(html)
-        return real(html, base_url)
+        return real(html, base_url, *rest)
 
     monkeypatch.setattr(pdf_parts, "layout", counting)
     _edit_competence(src, 1, " (révision de test)")
@@ -225,7 +225,7 @@ def test_pages_added_to_a_bloc_renumber_the_contents_without_laying_them_out_aga
     before = pdf_pages(livret)
     laid: list[str] = []
     real = pdf_parts.layout
-    monkeypatch.setattr(pdf_parts, "layout", lambda html, base: laid.append(html) or real(html, base))
+    monkeypatch.setattr(pdf_parts, "layout", lambda html, base, *rest: laid.append(html) or real(html, base, *rest))
     _edit_competence(src, 0, " Une compétence bien plus longue." * 100)  # BC01 grows by pages (within 4,000 characters)
     build(src, out, only=("livret",), formats=("pdf",), jobs=1)
     assert len(laid) == 1 and "bien plus longue" in laid[0]  # the contents are not laid out again
@@ -274,7 +274,7 @@ def test_an_image_named_in_the_styles_is_part_of_what_a_kept_part_depends_on(tmp
     red = pdf.read_bytes()
     laid: list[str] = []
     real = pdf_parts.layout
-    monkeypatch.setattr(pdf_parts, "layout", lambda html, base: laid.append(html) or real(html, base))
+    monkeypatch.setattr(pdf_parts, "layout", lambda html, base, *rest: laid.append(html) or real(html, base, *rest))
     Image.new("RGB", (4, 4), (0, 0, 255)).save(image)
     build(src, out, only=("referentiel",), formats=("pdf",), jobs=1, force=True)
     assert len(laid) == len(parted(*_outputs(src, "referentiel"), None).parts)

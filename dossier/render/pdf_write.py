@@ -1,0 +1,180 @@
+"""Writing a PDF object by object, from pieces of other PDFs, with no content stream decoded.
+
+`PdfOut` numbers and writes objects as they come and keeps only where they
+are: streams at once, other objects gathered into compressed object streams
+(as WeasyPrint writes them), with a cross-reference stream at the end.
+`Copier` copies objects of one input PDF under new numbers, following the
+references of what it copies, streams as their encoded bytes. The numbers are
+given in the order objects are first met, so the same inputs always give the
+same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from typing import BinaryIO
+
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
+
+
+class PdfOut:
+    PACKED = 100  # objects per object stream
+
+    def __init__(self, out: BinaryIO, version: str = "1.7"):
+        self._out = out
+        self._digest = hashlib.md5(usedforsecurity=False)
+        self._where: dict[int, tuple[int, int, int]] = {}  # number -> (1, offset, 0) or (2, object stream, index)
+        self._packed: list[tuple[int, bytes]] = []  # objects waiting for their object stream
+        self._position = 0
+        self._next = 1
+        self._emit(f"%PDF-{version}\n".encode() + b"%\xe2\xe3\xcf\xd3\n")
+
+    def _emit(self, data: bytes) -> None:
+        self._out.write(data)
+        self._digest.update(data)
+        self._position += len(data)
+
+    def reserve(self) -> IndirectObject:
+        """A number for an object written later."""
+        ref = IndirectObject(self._next, 0, None)  # type: ignore[arg-type]
+        self._next += 1
+        return ref
+
+    def write(self, obj, ref: IndirectObject | None = None) -> IndirectObject:
+        """Write `obj` (under `ref`, reserved earlier, or a new number); return its reference."""
+        ref = ref or self.reserve()
+        buffer = _Buffer()
+        obj.write_to_stream(buffer)
+        if isinstance(obj, StreamObject):
+            self._direct(ref.idnum, buffer.getvalue())
+        else:
+            self._packed.append((ref.idnum, buffer.getvalue()))
+            if len(self._packed) >= self.PACKED:
+                self._pack()
+        return ref
+
+    def _direct(self, number: int, body: bytes) -> None:
+        self._where[number] = (1, self._position, 0)
+        self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    def _pack(self) -> None:
+        """The objects waiting, as one compressed object stream."""
+        if not self._packed:
+            return
+        number = self.reserve().idnum
+        offsets, bodies, at = [], [], 0
+        for index, (packed, body) in enumerate(self._packed):
+            self._where[packed] = (2, number, index)
+            offsets.append(b"%d %d" % (packed, at))
+            bodies.append(body)
+            at += len(body) + 1
+        head = b" ".join(offsets) + b"\n"
+        stream = StreamObject()
+        stream._data = zlib.compress(head + b"\n".join(bodies))
+        stream.update({
+            NameObject("/Type"): NameObject("/ObjStm"), NameObject("/N"): NumberObject(len(self._packed)),
+            NameObject("/First"): NumberObject(len(head)), NameObject("/Filter"): NameObject("/FlateDecode"),
+        })
+        self._packed = []
+        buffer = _Buffer()
+        stream.write_to_stream(buffer)
+        self._direct(number, buffer.getvalue())
+
+    def finish(self, root: IndirectObject, info: IndirectObject | None) -> None:
+        """The cross-reference stream, which is also the trailer (its /ID: a digest of everything written)."""
+        self._pack()
+        identifier = bytes.fromhex(self._digest.hexdigest())
+        number = self.reserve().idnum
+        self._where[number] = (1, self._position, 0)
+        rows = [struct.pack(">BIH", 0, 0, 65535)]
+        for n in range(1, self._next):
+            kind, field, index = self._where.get(n, (0, 0, 0))
+            rows.append(struct.pack(">BIH", kind, field, index))
+        xref = StreamObject()
+        xref._data = zlib.compress(b"".join(rows))
+        xref.update({
+            NameObject("/Type"): NameObject("/XRef"), NameObject("/Size"): NumberObject(self._next),
+            NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(4), NumberObject(2)]),
+            NameObject("/Root"): root, NameObject("/Filter"): NameObject("/FlateDecode"),
+            NameObject("/ID"): ArrayObject([ByteStringObject(identifier)] * 2),
+        })
+        if info is not None:
+            xref[NameObject("/Info")] = info
+        start = self._position
+        buffer = _Buffer()
+        xref.write_to_stream(buffer)
+        self._emit(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (number, buffer.getvalue(), start))
+
+
+class _Buffer:
+    """What pypdf's write_to_stream needs of a stream: write(), collected in memory."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._parts.append(data)
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+class Copier:
+    """The objects of one input PDF (a pdf_read.PdfIn), copied into `out` on demand under new numbers.
+
+    `known` maps input object numbers to references already given in the output
+    (a page written elsewhere, a font replaced by the one shared font).
+    """
+
+    def __init__(self, source, out: PdfOut, known: dict[int, IndirectObject] | None = None):
+        self.source = source
+        self.out = out
+        self.known: dict[int, IndirectObject] = dict(known or {})
+        self._todo: list[tuple[int, IndirectObject]] = []
+
+    def ref(self, idnum: int) -> IndirectObject:
+        """The output reference of an input object, copied at the next `flush()`."""
+        if idnum not in self.known:
+            self.known[idnum] = self.out.reserve()
+            self._todo.append((idnum, self.known[idnum]))
+        return self.known[idnum]
+
+    def claim(self, idnum: int) -> IndirectObject:
+        """The output reference of an input object the caller writes itself (it is not copied)."""
+        if idnum in self.known:
+            raise ValueError(f"object {idnum} is already copied")
+        self.known[idnum] = self.out.reserve()
+        return self.known[idnum]
+
+    def convert(self, obj, skip: tuple[str, ...] = ()):
+        """A copy of `obj` whose references are output references (dictionary keys in `skip` left out)."""
+        if isinstance(obj, IndirectObject):
+            return self.ref(obj.idnum)
+        if isinstance(obj, StreamObject):
+            copy = StreamObject()
+            copy._data = obj._data  # the encoded bytes, as read
+            for key, value in obj.items():
+                if key not in skip and key != "/Length":
+                    copy[NameObject(key)] = self.convert(value)
+            return copy
+        if isinstance(obj, DictionaryObject):
+            return DictionaryObject({NameObject(k): self.convert(v) for k, v in obj.items() if k not in skip})
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self.convert(v) for v in obj)
+        return obj
+
+    def flush(self) -> None:
+        """Copy every object referred to so far, and those they refer to."""
+        while self._todo:
+            idnum, ref = self._todo.pop(0)
+            self.out.write(self.convert(self.source.get(idnum)), ref)
