@@ -96,7 +96,7 @@ def voies_absentes(cert: Certification) -> Iterator[Finding]:
         )
 
 
-@rule("echelle", Severity.ERROR, "L'échelle à points a un barème et un seuil cohérents.")
+@rule("echelle", Severity.ERROR, "L'échelle d'évaluation est cohérente : barème et seuil pour les points, règle et proportion pour les cases.")
 def echelle(cert: Certification) -> Iterator[Finding]:
     e = cert.echelle
     if e.type == "points":
@@ -109,9 +109,15 @@ def echelle(cert: Certification) -> Iterator[Finding]:
         elif e.bareme and e.seuil > e.bareme:
             loc, path = e.src.at("seuil")
             yield loc, path, f"le seuil ({e.seuil:g}) dépasse le barème ({e.bareme:g})"
+        if e.regle != "tous" or e.proportion != 100:
+            loc, path = e.src.at("regle" if e.regle != "tous" else "proportion")
+            yield loc, path, "avec l'échelle à points, une compétence se juge sur la moyenne pondérée de ses critères : regle et proportion ne s'appliquent pas"
     elif e.bareme or e.seuil:
         loc, path = e.src.at("bareme" if e.bareme else "seuil")
         yield loc, path, f"barème et seuil ne servent qu'à l'échelle à points (type: points), pas à « {e.type} »"
+    elif e.regle == "tous" and e.proportion != 100:
+        loc, path = e.src.at("proportion")
+        yield loc, path, "proportion ne sert qu'avec regle: proportion (une compétence acquise avec une part de ses critères)"
 
 
 def _markdown_fields(cert: Certification):

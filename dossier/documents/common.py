@@ -45,21 +45,42 @@ def header(cert: Certification, brouillon: bool = False) -> Header:
     )
 
 
+def _nombre(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def regle_competence(echelle: Echelle) -> str:
+    """How criteria make a competence, in words (grids, handbook, synthesis sheets and PV say it alike)."""
+    if echelle.type == "points":
+        return (
+            f"Une compétence est acquise lorsque la moyenne pondérée de ses critères atteint "
+            f"{_nombre(echelle.seuil)} sur {_nombre(echelle.bareme)}."
+        )
+    if echelle.regle == "proportion":
+        part = _nombre(echelle.proportion)
+        acquis = f"Une compétence est acquise lorsqu'au moins {part}\u00a0% de ses critères sont acquis"
+    else:
+        acquis = "Une compétence est acquise lorsque tous ses critères sont acquis"
+    if echelle.type == "trois_niveaux":
+        return (
+            f"{acquis} ; partiellement acquise lorsque, sans cela, au moins un de ses critères est acquis "
+            "ou partiellement acquis ; non acquise sinon."
+        )
+    return f"{acquis} ; non acquise sinon."
+
+
 def regle_decision(echelle: Echelle) -> str:
     """The bloc's decision rule in words, from the project's scale (the handbook and the grids say it alike)."""
     if echelle.type == "points":
         return (
-            f"Chaque critère est noté sur {echelle.bareme:g} points et compte selon son poids. "
+            f"Chaque critère est noté sur {_nombre(echelle.bareme)} points et compte selon son poids. "
             f"Le bloc est validé lorsque la moyenne pondérée des critères de ses épreuves atteint "
-            f"{echelle.seuil:g} sur {echelle.bareme:g}."
+            f"{_nombre(echelle.seuil)} sur {_nombre(echelle.bareme)}."
         )
     if echelle.type == "trois_niveaux":
         return (
-            "Chaque compétence est jugée acquise, partiellement acquise ou non acquise au vu de ses critères. "
+            f"{regle_competence(echelle)} "
             "Le bloc est validé lorsque toutes ses compétences sont acquises ; une compétence partiellement "
             "acquise ne suffit pas."
         )
-    return (
-        "Chaque compétence est jugée acquise ou non acquise au vu de ses critères. "
-        "Le bloc est validé lorsque toutes ses compétences sont acquises."
-    )
+    return f"{regle_competence(echelle)} Le bloc est validé lorsque toutes ses compétences sont acquises."

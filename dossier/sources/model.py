@@ -56,6 +56,12 @@ ECHELLES = {
     "points": "Points pondérés",
 }
 
+# How a competence is judged from its criteria (scales with boxes; points use the weighted mean).
+REGLES_COMPETENCE = {
+    "tous": "tous ses critères acquis",
+    "proportion": "une part minimale de ses critères acquis",
+}
+
 
 @dataclass(frozen=True)
 class Src:
@@ -106,7 +112,15 @@ class Echelle:
     type: str
     bareme: float = 0
     seuil: float = 0
+    regle: str = "tous"  # REGLES_COMPETENCE: how a competence is acquired from its criteria
+    proportion: float = 100  # with regle "proportion": the share of criteria acquired, in percent
     src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    def __post_init__(self):
+        # keys left out of the YAML arrive as None: give them their documented defaults
+        for name, default in (("bareme", 0), ("seuil", 0), ("regle", "tous"), ("proportion", 100)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default)
 
     @property
     def libelle(self) -> str:

@@ -59,6 +59,14 @@ ECHELLE = Obj(
         "type": Key(Choice(choices=m.ECHELLES, doc="acquis_non_acquis, trois_niveaux ou points"), required=True),
         "bareme": Key(Number(doc="Points : note maximale d'un critère", exclusive_minimum=True)),
         "seuil": Key(Number(doc="Points : note moyenne (sur le barème) à atteindre pour valider le bloc")),
+        "regle": Key(
+            Choice(
+                choices=m.REGLES_COMPETENCE,
+                doc="Quand une compétence est acquise : tous (tous ses critères acquis, par défaut) "
+                "ou proportion (au moins « proportion » % de ses critères acquis)",
+            )
+        ),
+        "proportion": Key(Number(doc="Avec regle: proportion, la part des critères à acquérir, en %", exclusive_minimum=True, maximum=100)),
     },
     build=m.Echelle,
     identity=None,

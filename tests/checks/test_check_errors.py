@@ -172,6 +172,14 @@ CASES = {
         {"certification.yaml": replace(CERT, "type: acquis_non_acquis", "type: points\n  bareme: 20\n  seuil: 25")},
         "certification.yaml:32:10: echelle.seuil: le seuil (25) dépasse le barème (20) [erreur echelle]",
     ),
+    "echelle-proportion-sans-regle": (
+        {"certification.yaml": replace(CERT, "type: acquis_non_acquis", "type: acquis_non_acquis\n  proportion: 75")},
+        "certification.yaml:31:15: echelle.proportion: proportion ne sert qu'avec regle: proportion (une compétence acquise avec une part de ses critères) [erreur echelle]",
+    ),
+    "echelle-proportion-hors-bornes": (
+        {"certification.yaml": replace(CERT, "type: acquis_non_acquis", "type: acquis_non_acquis\n  regle: proportion\n  proportion: 120")},
+        "certification.yaml:32:15: echelle.proportion: 120 : un nombre d'au plus 100 est attendu [erreur schema-valeur]",
+    ),
     "regle-inconnue": (
         {"certification.yaml": CERT + "regles:\n  competence-finalit: info\n"},
         "certification.yaml:33:3: regles.competence-finalit: règle « competence-finalit » inconnue ; vouliez-vous dire « competence-finalite » ? [erreur regle-inconnue]",

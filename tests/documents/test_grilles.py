@@ -64,7 +64,7 @@ def test_grid_header_decision_and_signatures(built):
                  "Épreuve M1.2 — Rapport d’activités — durée : 30 mn",
                  "BC01 — Analyser son marché et participer à la stratégie commerciale",
                  "☐ Bloc validé", "☐ Bloc non validé",
-                 "Règle de décision : Chaque compétence est jugée acquise ou non acquise au vu de ses critères.",
+                 "Règle de décision : Une compétence est acquise lorsque tous ses critères sont acquis ; non acquise sinon.",
                  "Observations générales", "Membre du jury (nom) Qualité Signature"):
         assert part in text, part
 
