@@ -30,7 +30,7 @@ check: $(STAMP)
 	$(BIN)/ruff check dossier tests bench tools
 
 test: $(STAMP) system-deps
-	DOSSIER_REQUIRE_TOOLS=1 $(BIN)/python -m pytest -q
+	DOSSIER_REQUIRE_TOOLS=1 FUZZ_EXAMPLES=200 $(BIN)/python -m pytest -q
 
 schema: $(STAMP)
 	$(BIN)/dossier schema --out schema

@@ -43,7 +43,8 @@ def _check(files: dict[str, bytes]) -> None:
         assert result.stderr.startswith("Erreur : sources non conformes")
 
 
-FAST = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The quick loop tries 40 inputs per test; `make test` tries 200 (FUZZ_EXAMPLES).
+FAST = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
