@@ -1,0 +1,398 @@
+"""The Caisse des Dépôts « accrochage » file: a session's holders, reported to SI-CPF (Code du travail, L6113-8).
+
+Pure functions, no file written (the session pipeline writes the bytes):
+- `problemes(titulaires)`: what is missing or malformed in each holder's
+  identity, as (candidate number, French message), never quoting the data;
+- `problemes_reglages(cert, settings)`: the same for the certificateur's own
+  identifiers (idClient, idContrat…);
+- `accrochage_xml(cert, settings, titulaires, date_obtention, horodatage)`:
+  the file, one `passageCertification` per holder;
+- `valider(xml, xsd)`: the file checked against an XSD the user provides
+  (the Caisse's own, from the certificateurs' portal), messages in French;
+- `id_technique(code, session, numero)`: the passage's stable identifier,
+  for the certificateur's own records (decisions.csv).
+
+The shape (`SHAPE`, below, in the XSD's order) follows the Caisse's XSD
+version 1.1.2, namespace urn:cdc:cpf:pc5:schema:1.0.0, as public exporters
+validate against it: every element that version requires is written, the
+nillable ones with xsi:nil="true" when there is no value, the optional ones
+(minOccurs 0) only when there is one. Later versions (1.1.5, 2.0.0) are
+reported to add elements (an `action`, the NIR): adjust `SHAPE`, in this
+one place, and validate with the new XSD (`valider`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..sources.model import VOIES, Certification
+from ..text import controls
+from .addresses import stable_uuid
+
+NS = "urn:cdc:cpf:pc5:schema:1.0.0"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSD_VERSION = "1.1.2"
+NIL = f"{{{XSI}}}nil"
+
+
+@dataclass(frozen=True)
+class E:
+    """One element of the shape: its name, its text's longest length, nillable or optional, its children."""
+
+    name: str
+    maxi: int = 0  # longest text, in characters (0: a code, a date, a number: no free text)
+    nil: bool = False  # nillable: written with xsi:nil="true" when it has no value
+    optional: bool = False  # minOccurs="0": left out when it has no value
+    repeat: bool = False  # one element per value of a list (the passages)
+    children: tuple[E, ...] = ()
+
+
+TITULAIRE = (
+    E("nomNaissance", 60),
+    E("nomUsage", 60, nil=True),
+    E("prenom1", 60),
+    E("prenom2", 60, optional=True),
+    E("prenom3", 60, optional=True),
+    E("anneeNaissance"),  # 1900 to 2099
+    E("moisNaissance", nil=True),
+    E("jourNaissance", nil=True),
+    E("sexe"),  # M or F
+    E("codeCommuneNaissance", children=(  # one of the two
+        E("codeInseeNaissance", optional=True, children=(E("codeInsee"),)),  # 5 characters
+        E("codePostalNaissance", optional=True, children=(E("codePostal", 9, nil=True),)),
+    )),
+    E("libelleCommuneNaissance", 60, optional=True),
+)
+PASSAGE = (
+    E("idTechnique", 255),
+    E("obtentionCertification"),  # PAR_ADMISSION or PAR_SCORING
+    E("donneeCertifiee"),
+    E("dateDebutValidite"),
+    E("dateFinValidite", nil=True),
+    E("presenceNiveauLangueEuro"),
+    E("presenceNiveauNumeriqueEuro"),
+    E("scoring", 255, nil=True),
+    E("mentionValidee", nil=True),
+    E("modalitesInscription", children=(E("modaliteAcces", nil=True),)),
+    E("identificationTitulaire", children=(E("titulaire", children=TITULAIRE),)),
+)
+SHAPE = E("flux", children=(
+    E("idFlux", 50),
+    E("horodatage"),  # date-time with its offset, to the second
+    E("emetteur", children=(
+        E("idClient", 8),  # exactly 8
+        E("certificateurs", children=(E("certificateur", children=(
+            E("idClient", 8),
+            E("idContrat", 20),
+            E("certifications", children=(E("certification", children=(
+                E("type"),  # RNCP or RS
+                E("code", 100),
+                E("natureDeposant", optional=True),  # CERTIFICATEUR or TIERS_CONFIANCE
+                E("passageCertifications", children=(E("passageCertification", repeat=True, children=PASSAGE),)),
+            )),)),
+        )),)),
+    )),
+))
+
+# The voies d'accès of certification.yaml (and DOMAIN's short codes) → the Caisse's modaliteAcces.
+MODALITES = {
+    "formation_initiale": "FORMATION_INITIALE_HORS_APPRENTISSAGE", "fi": "FORMATION_INITIALE_HORS_APPRENTISSAGE",
+    "apprentissage": "FORMATION_INITIALE_APPRENTISSAGE", "ca": "FORMATION_INITIALE_APPRENTISSAGE",
+    "formation_continue": "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+    "fc": "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+    "contrat_professionnalisation": "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+    "cq": "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+    "candidature_libre": "CANDIDAT_LIBRE", "cl": "CANDIDAT_LIBRE",
+    "vae": "VAE",
+    "equivalence_diplome_etranger": "EQUIVALENCE_DIPLOME_ETRANGER",
+}
+MODALITES |= {v.lower(): v for v in set(MODALITES.values())}
+OBTENTIONS = ("PAR_ADMISSION", "PAR_SCORING")
+NATURES = ("CERTIFICATEUR", "TIERS_CONFIANCE")
+_INSEE = re.compile(r"(?:\d{2}|2[AB])\d{3}")  # 5 characters; 99xxx: born abroad (the country's INSEE code)
+_CODE = re.compile(r"(RNCP|RS)\d+")
+
+
+@dataclass(frozen=True)
+class Titulaire:
+    """A holder as the Caisse identifies them: civil-status identity, never anything else."""
+
+    numero: str  # the candidate's number in the session: how every message names them
+    nom_naissance: str = ""
+    nom_usage: str = ""
+    prenoms: str | tuple[str, ...] = ""  # « Marie, Anne »: the civil-status first names, the first one first
+    sexe: str = ""  # M or F
+    date_naissance: dt.date | None = None
+    code_commune_naissance: str = ""  # INSEE code (5 characters), 99xxx when born abroad
+    code_postal_naissance: str = ""  # when the INSEE code is not known
+    voie: str = ""  # voie d'accès (certification.yaml's names, or the Caisse's values)
+    lieu_naissance: str = ""  # the commune's name (optional in the file)
+    annee_naissance: int | None = None  # when only the year is known (month and day then written nil)
+
+    @property
+    def liste_prenoms(self) -> tuple[str, ...]:
+        names = self.prenoms.split(",") if isinstance(self.prenoms, str) else self.prenoms
+        return tuple(p.strip() for p in names if p and p.strip())
+
+    @property
+    def annee(self) -> int | None:
+        return self.date_naissance.year if isinstance(self.date_naissance, dt.date) else self.annee_naissance
+
+
+@dataclass(frozen=True)
+class Accrochage:
+    """The certificateur's settings (session.yaml), and the session the passages belong to."""
+
+    id_client: str  # the emitter's idClient at the Caisse (8 characters)
+    id_contrat: str  # the certificateur's contract number (up to 20 characters)
+    session: str = ""  # the session's own identifier: with the candidate's number, it makes idTechnique
+    id_client_certificateur: str = ""  # when the emitter is not the certificateur (default: id_client)
+    id_flux: str = ""  # default: derived from the certification, the session and the horodatage
+    version: str = XSD_VERSION  # the XSD version the user validates against
+    obtention: str = "PAR_ADMISSION"
+    nature_deposant: str = "CERTIFICATEUR"  # "" leaves the element out
+
+
+def id_technique(code: str, session: str, numero: str) -> str:
+    """The passage's identifier: the same certification, session and candidate give the same one, on every run."""
+    return stable_uuid(code.strip(), "accrochage", f"{session.strip()}|{numero.strip()}")
+
+
+def problemes(titulaires: Iterable[Titulaire]) -> list[tuple[str, str]]:
+    """Each holder's missing or malformed data, as (numero, message): the field is named, its value never shown."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for rank, t in enumerate(titulaires, 1):
+        numero = (t.numero or "").strip()
+        if not numero:
+            out.append((f"(rang {rank})", "numéro de candidat manquant : il identifie le passage"))
+        elif numero in seen:
+            out.append((numero, "numéro de candidat en double : deux passages auraient le même idTechnique"))
+        seen.add(numero)
+        out += [(numero or f"(rang {rank})", m) for m in _holder(t)]
+    return out
+
+
+def _holder(t: Titulaire) -> list[str]:
+    found = _text("nom de naissance (nom_naissance)", t.nom_naissance, 60, required=True)
+    found += _text("nom d'usage (nom_usage)", t.nom_usage, 60)
+    names = t.liste_prenoms
+    if not names:
+        found.append("prénom (prenoms) manquant")
+    for i, name in enumerate(names[:3], 1):
+        found += _text(f"prénom n° {i} (prenoms)", name, 60)
+    if (t.sexe or "").strip().upper() not in ("M", "F"):
+        found.append("sexe (sexe) manquant ou autre que « M » ou « F »")
+    if t.date_naissance is not None and not isinstance(t.date_naissance, dt.date):
+        found.append("date de naissance (date_naissance) illisible : AAAA-MM-JJ attendu")
+    elif t.annee is None:
+        found.append("date de naissance (date_naissance) manquante")
+    elif not 1900 <= t.annee <= 2099:
+        found.append("année de naissance (date_naissance) hors de 1900 à 2099")
+    code = (t.code_commune_naissance or "").strip().upper()
+    if code and not _INSEE.fullmatch(code):
+        found.append("code commune de naissance (code_commune_naissance) : 5 caractères attendus, "
+                     "le code INSEE de la commune (2A/2B pour la Corse), ou 99xxx pour une naissance à l'étranger")
+    found += _text("code postal de naissance (code_postal_naissance)", t.code_postal_naissance, 9)
+    found += _text("commune de naissance (lieu_naissance)", t.lieu_naissance, 60)
+    if (t.voie or "").strip() and (t.voie or "").strip().lower() not in MODALITES:
+        found.append(f"voie d'accès (voie) inconnue ; valeurs : {', '.join(VOIES)}")
+    return found
+
+
+def _text(label: str, value: str, longest: int, required: bool = False) -> list[str]:
+    value = (value or "").strip()
+    if not value:
+        return [f"{label} manquant"] if required else []
+    if controls(value):
+        return [f"{label} : contient un caractère de contrôle, interdit dans le fichier"]
+    if len(value) > longest:
+        return [f"{label} : {len(value)} caractères, au plus {longest} permis"]
+    return []
+
+
+def problemes_reglages(cert: Certification, settings: Accrochage) -> list[str]:
+    """What the Caisse would refuse in the certificateur's identifiers, before any holder is read."""
+    out = []
+    if not _CODE.fullmatch(cert.code_rncp or ""):
+        out.append("la certification n'a pas de code RNCP ou RS (code_rncp dans certification.yaml) : le fichier le demande")
+    for label, value in (("id_client", settings.id_client), ("id_client_certificateur", settings.id_client_certificateur)):
+        if (value or label == "id_client") and len((value or "").strip()) != 8:
+            out.append(f"{label} : l'identifiant client de la Caisse des Dépôts a exactement 8 caractères")
+    if not 1 <= len((settings.id_contrat or "").strip()) <= 20:
+        out.append("id_contrat : le numéro de contrat de la Caisse des Dépôts a de 1 à 20 caractères")
+    if len(settings.id_flux) > 50:
+        out.append("id_flux : au plus 50 caractères")
+    if settings.obtention not in OBTENTIONS:
+        out.append(f"obtention : {' ou '.join(OBTENTIONS)} attendu")
+    if settings.nature_deposant and settings.nature_deposant not in NATURES:
+        out.append(f"nature_deposant : {' ou '.join(NATURES)} attendu")
+    return out
+
+
+def accrochage_xml(
+    cert: Certification, settings: Accrochage, titulaires: Sequence[Titulaire], date_obtention: dt.date, horodatage: dt.datetime
+) -> bytes:
+    """The accrochage file of the session's holders (those who validated the certification), UTF-8 bytes.
+
+    `date_obtention` is the jury's decision (dateDebutValidite); `horodatage` the file's
+    time stamp, an aware datetime (from SOURCE_DATE_EPOCH or the session, never the clock).
+    Refuses holders with problems (`problemes`): report them first.
+    """
+    if horodatage.tzinfo is None or horodatage.utcoffset() is None:
+        raise ValueError("horodatage sans fuseau horaire : le fichier demande une heure avec son décalage (+01:00)")
+    wrong = problemes(titulaires) + [("", m) for m in problemes_reglages(cert, settings)]
+    if wrong:
+        raise ValueError(f"données à corriger avant l'accrochage : {len(wrong)} problème(s), le premier : {wrong[0][0]} {wrong[0][1]}")
+    code = cert.code_rncp.strip()
+    stamp = horodatage.replace(microsecond=0).isoformat()
+    values = {
+        "idFlux": settings.id_flux or stable_uuid(code, "accrochage-flux", f"{settings.session}|{stamp}"),
+        "horodatage": stamp,
+        "emetteur": {
+            "idClient": settings.id_client.strip(),
+            "certificateurs": {"certificateur": {
+                "idClient": (settings.id_client_certificateur or settings.id_client).strip(),
+                "idContrat": settings.id_contrat.strip(),
+                "certifications": {"certification": {
+                    "type": "RS" if code.startswith("RS") else "RNCP",
+                    "code": code,
+                    "natureDeposant": settings.nature_deposant or None,
+                    "passageCertifications": {"passageCertification": [
+                        _passage(code, settings, t, date_obtention) for t in titulaires
+                    ]},
+                }},
+            }},
+        },
+    }
+    root = etree.Element(f"{{{NS}}}flux", nsmap={"cpf": NS, "xsi": XSI})
+    _emit(root, SHAPE.children, values)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+
+
+def _passage(code: str, settings: Accrochage, t: Titulaire, obtained: dt.date) -> dict:
+    names = t.liste_prenoms
+    born = t.date_naissance if isinstance(t.date_naissance, dt.date) else None
+    insee = (t.code_commune_naissance or "").strip().upper()
+    commune = {"codeInseeNaissance": {"codeInsee": insee}} if insee else {
+        "codePostalNaissance": {"codePostal": (t.code_postal_naissance or "").strip() or None}}
+    return {
+        "idTechnique": id_technique(code, settings.session, t.numero),
+        "obtentionCertification": settings.obtention,
+        "donneeCertifiee": "true",
+        "dateDebutValidite": obtained.isoformat(),
+        "dateFinValidite": None,  # a certification professionnelle is acquired for life
+        "presenceNiveauLangueEuro": "false",
+        "presenceNiveauNumeriqueEuro": "false",
+        "scoring": None,
+        "mentionValidee": None,
+        "modalitesInscription": {"modaliteAcces": MODALITES.get((t.voie or "").strip().lower())},
+        "identificationTitulaire": {"titulaire": {
+            "nomNaissance": t.nom_naissance.strip(),
+            "nomUsage": (t.nom_usage or "").strip() or None,
+            "prenom1": names[0],
+            "prenom2": names[1] if len(names) > 1 else None,
+            "prenom3": names[2] if len(names) > 2 else None,
+            "anneeNaissance": str(t.annee),
+            "moisNaissance": str(born.month) if born else None,
+            "jourNaissance": str(born.day) if born else None,
+            "sexe": t.sexe.strip().upper(),
+            "codeCommuneNaissance": commune,
+            "libelleCommuneNaissance": (t.lieu_naissance or "").strip() or None,
+        }},
+    }
+
+
+def _emit(parent: etree._Element, shape: tuple[E, ...], values: Mapping) -> None:
+    """Write `values` under `parent` in the shape's order: nil when nillable and empty, left out when optional."""
+    for e in shape:
+        value = values.get(e.name)
+        tag = f"{{{NS}}}{e.name}"
+        if e.repeat:
+            for item in value or ():
+                _emit(etree.SubElement(parent, tag), e.children, item)
+        elif value is None or value == "":
+            if e.nil:
+                etree.SubElement(parent, tag, {NIL: "true"})
+            elif not e.optional:
+                raise ValueError(f"élément {e.name} sans valeur")
+        elif e.children:
+            _emit(etree.SubElement(parent, tag), e.children, value)
+        else:
+            etree.SubElement(parent, tag).text = value
+
+
+# --- validation against the user's XSD ------------------------------------------------------------
+
+
+def valider(xml: bytes, xsd_path: Path | str, numeros: Mapping[str, str] | None = None) -> list[str]:
+    """The file checked against an XSD: [] when valid, else « ligne N : … » messages in French.
+
+    `numeros` (idTechnique → candidate number) lets a message name the candidate; no
+    message quotes a value (they are personal data).
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        schema = etree.XMLSchema(etree.parse(str(xsd_path), parser))
+    except OSError as exc:
+        return [f"{xsd_path} : lecture du schéma impossible ({getattr(exc, 'strerror', None) or exc})"]
+    except etree.XMLSyntaxError as exc:
+        return [f"{xsd_path}:{exc.lineno} : le schéma n'est pas du XML lisible ({exc.msg})"]
+    except etree.XMLSchemaParseError as exc:
+        return [f"{xsd_path} : ce n'est pas un schéma XSD utilisable ({_french(str(exc))})"]
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        return [f"ligne {exc.lineno} : XML mal formé ({exc.msg})"]
+    if schema.validate(root):
+        return []
+    starts, ids = [], []
+    for passage in root.iter(f"{{{NS}}}passageCertification"):
+        ident = passage.findtext(f"{{{NS}}}idTechnique") or "?"
+        starts.append(passage.sourceline)
+        ids.append(f"candidat {numeros[ident]}" if numeros and ident in numeros else f"passage {ident}")
+    out = []
+    for error in schema.error_log:
+        at = bisect.bisect_right(starts, error.line) - 1
+        who = f"{ids[at]} : " if at >= 0 else ""
+        out.append(f"ligne {error.line} : {who}{_french(error.message)}")
+    return out
+
+
+_NAMES = re.compile(r"\{" + re.escape(NS) + r"\}")
+_FRENCH = (
+    (r"Element '([^']+)': ", r"élément \1 : "),
+    (r"\[facet 'maxLength'\] The value has a length of '(\d+)'; this exceeds the allowed maximum length of '(\d+)'\.",
+     r"\1 caractères, au plus \2 permis"),
+    (r"\[facet 'minLength'\] The value has a length of '(\d+)'; this underruns the allowed minimum length of '(\d+)'\.",
+     r"\1 caractère(s), au moins \2 attendu(s)"),
+    (r"\[facet 'length'\] The value has a length of '(\d+)'; this differs from the allowed length of '(\d+)'\.",
+     r"\1 caractère(s), exactement \2 attendu(s)"),
+    (r"\[facet 'enumeration'\] The value '[^']*' is not an element of the set \{([^}]*)\}\.", r"valeur hors de la liste permise (\1)"),
+    (r"\[facet 'pattern'\] The value '[^']*' is not accepted by the pattern '[^']*'\.", "valeur de forme non permise"),
+    (r"\[facet 'minInclusive'\] The value '[^']*' is less than the minimum value allowed \('([^']*)'\)\.", r"valeur inférieure au minimum (\1)"),
+    (r"\[facet 'maxInclusive'\] The value '[^']*' is greater than the maximum value allowed \('([^']*)'\)\.", r"valeur supérieure au maximum (\1)"),
+    (r"'[^']*' is not a valid value of the atomic type '([^']*)'\.", r"valeur qui n'est pas du type \1"),
+    (r"This element is not expected\. Expected is one of \( ([^)]*) \)\.", r"élément inattendu à cette place ; attendu : l'un de \1"),
+    (r"This element is not expected\. Expected is \( ([^)]*) \)\.", r"élément inattendu à cette place ; attendu : \1"),
+    (r"This element is not expected\.", "élément inattendu à cette place"),
+    (r"Missing child element\(s\)\. Expected is one of \( ([^)]*) \)\.", r"élément manquant : l'un de \1"),
+    (r"Missing child element\(s\)\. Expected is \( ([^)]*) \)\.", r"élément manquant : \1"),
+    (r"The element is not 'nillable'\.", "élément qui ne peut pas être vide (xsi:nil)"),
+    (r"No matching global declaration available for the validation root\.", "élément racine inconnu du schéma"),
+)
+
+
+def _french(message: str) -> str:
+    """lxml's message in French, elements as cpf:name, values never repeated."""
+    text = _NAMES.sub("cpf:", message.strip())
+    for pattern, french in _FRENCH:
+        text = re.sub(pattern, french, text)
+    return re.sub(r"The value '[^']*'", "La valeur", text)
