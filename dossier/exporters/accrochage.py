@@ -23,7 +23,6 @@ one place, and validate with the new XSD (`valider`).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from lxml import etree
 
 from ..sources.model import VOIES, Certification
 from ..text import controls
+from . import xsd
 from .addresses import stable_uuid
 
 NS = "urn:cdc:cpf:pc5:schema:1.0.0"
@@ -329,70 +329,11 @@ def _emit(parent: etree._Element, shape: tuple[E, ...], values: Mapping) -> None
             etree.SubElement(parent, tag).text = value
 
 
-# --- validation against the user's XSD ------------------------------------------------------------
-
-
 def valider(xml: bytes, xsd_path: Path | str, numeros: Mapping[str, str] | None = None) -> list[str]:
-    """The file checked against an XSD: [] when valid, else « ligne N : … » messages in French.
+    """The file checked against an XSD (the Caisse's own): [] when valid, else « ligne N : … » in French.
 
     `numeros` (idTechnique → candidate number) lets a message name the candidate; no
     message quotes a value (they are personal data).
     """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        schema = etree.XMLSchema(etree.parse(str(xsd_path), parser))
-    except OSError as exc:
-        return [f"{xsd_path} : lecture du schéma impossible ({getattr(exc, 'strerror', None) or exc})"]
-    except etree.XMLSyntaxError as exc:
-        return [f"{xsd_path}:{exc.lineno} : le schéma n'est pas du XML lisible ({exc.msg})"]
-    except etree.XMLSchemaParseError as exc:
-        return [f"{xsd_path} : ce n'est pas un schéma XSD utilisable ({_french(str(exc))})"]
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        return [f"ligne {exc.lineno} : XML mal formé ({exc.msg})"]
-    if schema.validate(root):
-        return []
-    starts, ids = [], []
-    for passage in root.iter(f"{{{NS}}}passageCertification"):
-        ident = passage.findtext(f"{{{NS}}}idTechnique") or "?"
-        starts.append(passage.sourceline)
-        ids.append(f"candidat {numeros[ident]}" if numeros and ident in numeros else f"passage {ident}")
-    out = []
-    for error in schema.error_log:
-        at = bisect.bisect_right(starts, error.line) - 1
-        who = f"{ids[at]} : " if at >= 0 else ""
-        out.append(f"ligne {error.line} : {who}{_french(error.message)}")
-    return out
-
-
-_NAMES = re.compile(r"\{" + re.escape(NS) + r"\}")
-_FRENCH = (
-    (r"Element '([^']+)': ", r"élément \1 : "),
-    (r"\[facet 'maxLength'\] The value has a length of '(\d+)'; this exceeds the allowed maximum length of '(\d+)'\.",
-     r"\1 caractères, au plus \2 permis"),
-    (r"\[facet 'minLength'\] The value has a length of '(\d+)'; this underruns the allowed minimum length of '(\d+)'\.",
-     r"\1 caractère(s), au moins \2 attendu(s)"),
-    (r"\[facet 'length'\] The value has a length of '(\d+)'; this differs from the allowed length of '(\d+)'\.",
-     r"\1 caractère(s), exactement \2 attendu(s)"),
-    (r"\[facet 'enumeration'\] The value '[^']*' is not an element of the set \{([^}]*)\}\.", r"valeur hors de la liste permise (\1)"),
-    (r"\[facet 'pattern'\] The value '[^']*' is not accepted by the pattern '[^']*'\.", "valeur de forme non permise"),
-    (r"\[facet 'minInclusive'\] The value '[^']*' is less than the minimum value allowed \('([^']*)'\)\.", r"valeur inférieure au minimum (\1)"),
-    (r"\[facet 'maxInclusive'\] The value '[^']*' is greater than the maximum value allowed \('([^']*)'\)\.", r"valeur supérieure au maximum (\1)"),
-    (r"'[^']*' is not a valid value of the atomic type '([^']*)'\.", r"valeur qui n'est pas du type \1"),
-    (r"This element is not expected\. Expected is one of \( ([^)]*) \)\.", r"élément inattendu à cette place ; attendu : l'un de \1"),
-    (r"This element is not expected\. Expected is \( ([^)]*) \)\.", r"élément inattendu à cette place ; attendu : \1"),
-    (r"This element is not expected\.", "élément inattendu à cette place"),
-    (r"Missing child element\(s\)\. Expected is one of \( ([^)]*) \)\.", r"élément manquant : l'un de \1"),
-    (r"Missing child element\(s\)\. Expected is \( ([^)]*) \)\.", r"élément manquant : \1"),
-    (r"The element is not 'nillable'\.", "élément qui ne peut pas être vide (xsi:nil)"),
-    (r"No matching global declaration available for the validation root\.", "élément racine inconnu du schéma"),
-)
-
-
-def _french(message: str) -> str:
-    """lxml's message in French, elements as cpf:name, values never repeated."""
-    text = _NAMES.sub("cpf:", message.strip())
-    for pattern, french in _FRENCH:
-        text = re.sub(pattern, french, text)
-    return re.sub(r"The value '[^']*'", "La valeur", text)
+    return xsd.validate(xml, xsd_path, namespace=NS, prefix="cpf", record=("passageCertification", "idTechnique"),
+                        names={k: f"candidat {v}" for k, v in (numeros or {}).items()}, record_label="passage")
