@@ -155,7 +155,7 @@ class Accrochage:
     session: str = ""  # the session's own identifier: with the candidate's number, it makes idTechnique
     id_client_certificateur: str = ""  # when the emitter is not the certificateur (default: id_client)
     id_flux: str = ""  # default: derived from the certification, the session and the horodatage
-    version: str = XSD_VERSION  # the XSD version the user validates against
+    version: str = XSD_VERSION  # the Caisse's XSD the user validates with (--xsd); the shape written is XSD_VERSION's
     obtention: str = "PAR_ADMISSION"
     nature_deposant: str = "CERTIFICATEUR"  # "" leaves the element out
 
@@ -211,8 +211,8 @@ def _text(label: str, value: str, longest: int, required: bool = False) -> list[
     value = (value or "").strip()
     if not value:
         return [f"{label} manquant"] if required else []
-    if controls(value):
-        return [f"{label} : contient un caractère de contrôle, interdit dans le fichier"]
+    if controls(value) or "\t" in value or "\n" in value:
+        return [f"{label} : contient un caractère de contrôle (tabulation, retour à la ligne…), interdit dans le fichier"]
     if len(value) > longest:
         return [f"{label} : {len(value)} caractères, au plus {longest} permis"]
     return []
