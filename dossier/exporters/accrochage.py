@@ -194,7 +194,7 @@ def _holder(t: Titulaire) -> list[str]:
         found.append("date de naissance (date_naissance) illisible : AAAA-MM-JJ attendu")
     elif t.annee is None:
         found.append("date de naissance (date_naissance) manquante")
-    elif not 1900 <= t.annee <= 2099:
+    elif not isinstance(t.annee, int) or not 1900 <= t.annee <= 2099:
         found.append("année de naissance (date_naissance) hors de 1900 à 2099")
     code = (t.code_commune_naissance or "").strip().upper()
     if code and not _INSEE.fullmatch(code):
@@ -244,14 +244,18 @@ def accrochage_xml(
 
     `date_obtention` is the jury's decision (dateDebutValidite); `horodatage` the file's
     time stamp, an aware datetime (from SOURCE_DATE_EPOCH or the session, never the clock).
-    Refuses holders with problems (`problemes`): report them first.
+    Refuses holders with problems (`problemes`): report them first; and an empty list (no file then).
     """
+    if not titulaires:
+        raise ValueError("aucun titulaire : le fichier d'accrochage en demande au moins un (n'en écrivez pas)")
     if horodatage.tzinfo is None or horodatage.utcoffset() is None:
         raise ValueError("horodatage sans fuseau horaire : le fichier demande une heure avec son décalage (+01:00)")
     wrong = problemes(titulaires) + [("", m) for m in problemes_reglages(cert, settings)]
     if wrong:
         raise ValueError(f"données à corriger avant l'accrochage : {len(wrong)} problème(s), le premier : {wrong[0][0]} {wrong[0][1]}")
     code = cert.code_rncp.strip()
+    if isinstance(date_obtention, dt.datetime):
+        date_obtention = date_obtention.date()
     stamp = horodatage.replace(microsecond=0).isoformat()
     values = {
         "idFlux": settings.id_flux or stable_uuid(code, "accrochage-flux", f"{settings.session}|{stamp}"),

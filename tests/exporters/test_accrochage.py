@@ -287,6 +287,11 @@ def test_problems_name_the_candidate_and_the_field_never_the_data():
 def test_the_file_is_refused_while_a_holder_has_a_problem(registered):
     with pytest.raises(ValueError, match="23"):
         build(registered, [dataclasses.replace(holders()[0], numero="23", sexe="")])
+    with pytest.raises(ValueError, match="aucun titulaire"):
+        build(registered, [])
+    odd = [dataclasses.replace(holders()[0], numero="30", date_naissance="1990-05-03"),
+           dataclasses.replace(holders()[1], numero="31", annee_naissance="1985")]
+    assert [n for n, _ in acc.problemes(odd)] == ["30", "31"]  # wrong types are reported, not a crash
 
 
 def test_settings_problems(registered, example_cert):
