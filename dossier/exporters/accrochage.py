@@ -195,7 +195,7 @@ def accrochage_xml(
 
 def _passage(code: str, settings: Accrochage, t: Titulaire, obtained: dt.date) -> dict:
     names = t.liste_prenoms
-    born = t.date_naissance if isinstance(t.date_naissance, dt.date) else None
+    year, month, day = t.naissance
     insee = (t.code_commune_naissance or "").strip().upper()
     commune = {"codeInseeNaissance": {"codeInsee": insee}} if insee else {
         "codePostalNaissance": {"codePostal": (t.code_postal_naissance or "").strip() or None}}
@@ -216,9 +216,9 @@ def _passage(code: str, settings: Accrochage, t: Titulaire, obtained: dt.date) -
             "prenom1": names[0],
             "prenom2": names[1] if len(names) > 1 else None,
             "prenom3": names[2] if len(names) > 2 else None,
-            "anneeNaissance": str(t.annee),
-            "moisNaissance": str(born.month) if born else None,
-            "jourNaissance": str(born.day) if born else None,
+            "anneeNaissance": str(year),
+            "moisNaissance": str(month) if month else None,
+            "jourNaissance": str(day) if day else None,
             "sexe": t.sexe.strip().upper(),
             "codeCommuneNaissance": commune,
             "libelleCommuneNaissance": (t.lieu_naissance or "").strip() or None,

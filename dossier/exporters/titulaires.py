@@ -41,7 +41,7 @@ class Titulaire:
     nom_usage: str = ""
     prenoms: str | tuple[str, ...] = ""  # « Marie, Anne »: the civil-status first names, the first one first
     sexe: str = ""  # M or F
-    date_naissance: dt.date | None = None
+    date_naissance: dt.date | str | None = None  # a date, or as candidats.csv writes it: AAAA-MM-JJ, JJ/MM/AAAA, AAAA
     code_commune_naissance: str = ""  # INSEE code (5 characters), 99xxx when born abroad
     code_postal_naissance: str = ""  # when the INSEE code is not known
     voie: str = ""  # voie d'accès (certification.yaml's names, or the Caisse's values)
@@ -54,8 +54,31 @@ class Titulaire:
         return tuple(p.strip() for p in names if p and p.strip())
 
     @property
-    def annee(self) -> int | None:
-        return self.date_naissance.year if isinstance(self.date_naissance, dt.date) else self.annee_naissance
+    def naissance(self) -> tuple[int, int | None, int | None] | None:
+        """(year, month, day) of birth, month and day None when only the year is known; None when unknown or unreadable."""
+        when = self.date_naissance
+        if isinstance(when, dt.date):
+            return when.year, when.month, when.day
+        if isinstance(when, str) and when.strip():
+            return _read_date(when.strip())
+        if when is None or when == "":
+            return (self.annee_naissance, None, None) if isinstance(self.annee_naissance, int) else None
+        return None
+
+
+def _read_date(text: str) -> tuple[int, int | None, int | None] | None:
+    if re.fullmatch(r"\d{4}", text):
+        return int(text), None, None
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text) or re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if not found:
+        return None
+    parts = [int(x) for x in found.groups()]
+    year, month, day = parts if "-" in text else parts[::-1]
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    return year, month, day
 
 
 
@@ -84,11 +107,12 @@ def _holder(t: Titulaire) -> list[str]:
         found += _text(f"prénom n° {i} (prenoms)", name, 60)
     if (t.sexe or "").strip().upper() not in ("M", "F"):
         found.append("sexe (sexe) manquant ou autre que « M » ou « F »")
-    if t.date_naissance is not None and not isinstance(t.date_naissance, dt.date):
-        found.append("date de naissance (date_naissance) illisible : AAAA-MM-JJ attendu")
-    elif t.annee is None:
+    born = t.naissance
+    if born is None and (t.date_naissance or t.annee_naissance is not None):
+        found.append("date de naissance (date_naissance) illisible : AAAA-MM-JJ, JJ/MM/AAAA ou l'année seule attendue")
+    elif born is None:
         found.append("date de naissance (date_naissance) manquante")
-    elif not isinstance(t.annee, int) or not 1900 <= t.annee <= 2099:
+    elif not 1900 <= born[0] <= 2099:
         found.append("année de naissance (date_naissance) hors de 1900 à 2099")
     code = (t.code_commune_naissance or "").strip().upper()
     if code and not _INSEE.fullmatch(code):

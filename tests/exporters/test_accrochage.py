@@ -289,9 +289,22 @@ def test_the_file_is_refused_while_a_holder_has_a_problem(registered):
         build(registered, [dataclasses.replace(holders()[0], numero="23", sexe="")])
     with pytest.raises(ValueError, match="aucun titulaire"):
         build(registered, [])
-    odd = [dataclasses.replace(holders()[0], numero="30", date_naissance="1990-05-03"),
-           dataclasses.replace(holders()[1], numero="31", annee_naissance="1985")]
-    assert [n for n, _ in acc.problemes(odd)] == ["30", "31"]  # wrong types are reported, not a crash
+    odd = [dataclasses.replace(holders()[0], numero="30", date_naissance="31/02/1990"),
+           dataclasses.replace(holders()[1], numero="31", annee_naissance="1985"),
+           dataclasses.replace(holders()[0], numero="32", date_naissance=19900503)]
+    assert [n for n, _ in acc.problemes(odd)] == ["30", "31", "32"]  # unreadable or of the wrong type: reported, no crash
+    assert all("illisible" in m and "1990" not in m for _, m in acc.problemes(odd))
+
+
+def test_dates_of_birth_as_candidats_csv_writes_them(registered, schema):
+    written = {"1990-05-03": ("1990", "5", "3"), "03/05/1990": ("1990", "5", "3"), "3/5/1990": ("1990", "5", "3"),
+               "1990": ("1990", None, None)}
+    people = [dataclasses.replace(holders()[0], numero=str(i), date_naissance=d) for i, d in enumerate(written)]
+    assert acc.problemes(people) == []
+    xml = build(registered, people)
+    assert acc.valider(xml, schema) == []
+    for passage, expected in zip(passages(xml), written.values(), strict=True):
+        assert tuple(text(passage, f".//cpf:{n}") for n in ("anneeNaissance", "moisNaissance", "jourNaissance")) == expected
 
 
 def test_settings_problems(registered, example_cert):
