@@ -160,11 +160,13 @@ def accrochage_xml(
     """
     if not titulaires:
         raise ValueError("aucun titulaire : le fichier d'accrochage en demande au moins un (n'en écrivez pas)")
-    if horodatage.tzinfo is None or horodatage.utcoffset() is None:
+    if not isinstance(horodatage, dt.datetime) or horodatage.utcoffset() is None:
         raise ValueError("horodatage sans fuseau horaire : le fichier demande une heure avec son décalage (+01:00)")
     wrong = problemes(titulaires) + [("", m) for m in problemes_reglages(cert, settings)]
     if wrong:
-        raise ValueError(f"données à corriger avant l'accrochage : {len(wrong)} problème(s), le premier : {wrong[0][0]} {wrong[0][1]}")
+        numero, message = wrong[0]
+        first = f"candidat {numero} : {message}" if numero else message
+        raise ValueError(f"données à corriger avant l'accrochage : {len(wrong)} problème(s), dont {first}")
     code = cert.code_rncp.strip()
     if isinstance(date_obtention, dt.datetime):
         date_obtention = date_obtention.date()
@@ -242,6 +244,8 @@ def _emit(parent: etree._Element, shape: tuple[E, ...], values: Mapping) -> None
         elif e.children:
             _emit(etree.SubElement(parent, tag), e.children, value)
         else:
+            if e.maxi and len(value) > e.maxi:  # problemes() says it first, for each holder
+                raise ValueError(f"élément {e.name} : {len(value)} caractères, au plus {e.maxi}")
             etree.SubElement(parent, tag).text = value
 
 

@@ -226,6 +226,17 @@ def test_the_time_stamp_is_the_one_given_and_must_carry_its_offset(registered):
     assert b"<cpf:horodatage>2026-10-02T07:00:00+00:00</cpf:horodatage>" in utc
     with pytest.raises(ValueError, match="fuseau"):
         build(registered, stamp=dt.datetime(2026, 10, 2, 7, 0))
+    with pytest.raises(ValueError, match="fuseau"):
+        build(registered, stamp=dt.date(2026, 10, 2))
+
+
+def test_the_shape_bounds_every_text_it_writes():
+    """A safety net under problemes(): the shape's own bounds, whatever reaches the writer."""
+    root = etree.Element("flux")
+    with pytest.raises(ValueError, match="nomNaissance : 61 caractères, au plus 60"):
+        acc._emit(root, acc.TITULAIRE, {"nomNaissance": "x" * 61})
+    with pytest.raises(ValueError, match="prenom1 sans valeur"):
+        acc._emit(root, acc.TITULAIRE, {"nomNaissance": "x"})
 
 
 def test_names_with_markup_characters_are_escaped(registered, schema):
@@ -285,7 +296,7 @@ def test_problems_name_the_candidate_and_the_field_never_the_data():
 
 
 def test_the_file_is_refused_while_a_holder_has_a_problem(registered):
-    with pytest.raises(ValueError, match="23"):
+    with pytest.raises(ValueError, match="candidat 23 : sexe"):
         build(registered, [dataclasses.replace(holders()[0], numero="23", sexe="")])
     with pytest.raises(ValueError, match="aucun titulaire"):
         build(registered, [])
