@@ -81,7 +81,6 @@ def _read_date(text: str) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
-
 def problemes(titulaires: Iterable[Titulaire]) -> list[tuple[str, str]]:
     """Each holder's missing or malformed data, as (numero, message): the field is named, its value never shown."""
     out: list[tuple[str, str]] = []
