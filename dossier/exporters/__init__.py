@@ -1,4 +1,4 @@
-"""The référentiel for other systems: 1EdTech CASE, Open Badges 3.0 (achievements, signed credentials), schema.org in the site.
+"""The référentiel for other systems: 1EdTech CASE, Open Badges 3.0 (achievements, signed credentials), schema.org in the site; a session's holders for the Caisse des Dépôts (accrochage).
 
 A stage after documents/ (it reads the model and may use the views' wording)
 and before render/ and pipeline/ (the site embeds schema.org and publishes

@@ -7,6 +7,9 @@
 - `credential(holder, achievement, issued, key=None)`: the OpenBadgeCredential
   (W3C Verifiable Credential 2.0) of one holder for one achievement, unsigned
   JSON-LD, or signed with the certificateur's Ed25519 key (integrity.py).
+- `credentials_for(cert, holder, blocs_valides, issued, key=None)`: a holder's
+  credentials after a jury, as files: one per validated bloc, and one for the
+  certification when every bloc is validated.
   Credentials carry personal data: they belong to a session's own outputs,
   never to the site.
 
@@ -20,14 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..documents.common import regle_decision
 from ..sources.model import Bloc, Certification
-from ..text import plural
-from .addresses import absolute, badge_path, fiche_url, full_code, stable_uuid
+from ..text import plural, slug
+from .addresses import absolute, badge_path, fiche_url, full_code, short_code, stable_uuid
 from .case import CaseNodes, alignment_node
 
 if TYPE_CHECKING:
@@ -209,6 +213,40 @@ def credential(
     private = key if not isinstance(key, (str, Path)) else integrity.load_key(Path(key))
     method = f"{profile['id']}#{integrity.public_multibase(private.public_key())}"
     return integrity.sign(document, private, method, when)
+
+
+def credentials_for(
+    cert: Certification,
+    holder: Holder,
+    blocs_valides: Iterable[str | Bloc],
+    issued: dt.datetime | dt.date,
+    key: Ed25519PrivateKey | Path | str | None = None,
+) -> list[tuple[str, bytes]]:
+    """A holder's credentials after a jury, as (file name, JSON-LD bytes): one per validated bloc, in the
+    certification's order, then one for the certification when every bloc is validated.
+
+    `blocs_valides`: the blocs' codes (BC01, or RNCP12345BC01) or the blocs. Unsigned without
+    `key`, signed with it (a key, or the path of its file, read once). File names carry the
+    candidate's number (badge-12-bc01.json), their name only when they have none. Same arguments,
+    same bytes: the dates are given, the identifiers derived.
+    """
+    known = {short_code(b.code).upper(): b for b in cert.blocs}
+    wanted = {short_code(b.code if isinstance(b, Bloc) else str(b).strip()).upper() for b in blocs_valides}
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ValueError(f"bloc(s) inconnu(s) : {', '.join(unknown)} ; blocs de la certification : {', '.join(known)}")
+    if isinstance(key, (str, Path)):
+        from . import integrity
+
+        key = integrity.load_key(Path(key))
+    who = slug(holder.numero, default="") or slug(holder.nom_complet, default="titulaire")
+    out = [
+        (f"badge-{who}-{slug(code)}.json", dumps(credential(holder, achievement(cert, bloc), issued, key)))
+        for code, bloc in known.items() if code in wanted
+    ]
+    if known and wanted == set(known):
+        out.append((f"badge-{who}-certification.json", dumps(credential(holder, achievement(cert), issued, key))))
+    return out
 
 
 def _identity(holder: Holder, credential_id: str) -> list[dict]:

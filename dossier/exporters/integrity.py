@@ -54,7 +54,8 @@ def load_document(url: str, options=None) -> dict:
     name = CONTEXTS.get(url)
     if name is None:
         raise UnknownContextError(url)
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": copy.deepcopy(_context(name))}
+    # "tag": "static": pyld keeps the processed contexts across calls (they never change); a session signs thousands
+    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": copy.deepcopy(_context(name)), "tag": "static"}
 
 
 def expanded(document: dict) -> tuple[list, list[str]]:
