@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..sources.diagnostics import Loc, Severity
+from ..sources.diagnostics import Diagnostic, Loc, Report, Severity
 from ..sources.model import Certification
 from ..sources.schema import CERTIFICATION
 from ..text import fold
@@ -60,7 +60,7 @@ def a_adapter(cert: Certification) -> Iterator[Finding]:
         for label, ident, item in items:
             if item.a_adapter:
                 loc, path = item.src.at("a_adapter")
-                yield loc, path, (f"{label} {ident} est marqué à adapter : {item.a_adapter} ; adaptez-le, puis retirez "
+                yield loc, path, (f"{label} {ident} reste à adapter : {item.a_adapter} ; adaptez-le, puis retirez "
                                   "la ligne a_adapter:")
     for prose in cert.prose:
         for number, line in enumerate(prose.texte.splitlines(), start=1):
@@ -85,3 +85,13 @@ def livret_regles(cert: Certification) -> Iterator[Finding]:
                 f"le livret n'a pas de chapitre « {label} » : ajoutez-le (livret/{stem}.md, commençant par « # Titre » ; "
                 "ou une section « ## … » d'un chapitre ; dossier nouveau en donne un modèle)"
             )
+
+
+def pending(report: Report) -> list[Diagnostic]:
+    """What is to complete before filing, at any severity the project gave these rules."""
+    return [d for d in report.sorted() if d.rule in RULES]
+
+
+def blocking(report: Report) -> list[Diagnostic]:
+    """What keeps the filing bundle from being built: the pending items not accepted (info) by the project."""
+    return [d for d in pending(report) if d.severity >= Severity.WARNING]

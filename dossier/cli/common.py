@@ -139,6 +139,11 @@ def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool 
         if checked.certification.blocs:
             echo("")
             echo(matrix_text(checked.certification))
+        from .depot import pending_line  # beside the tally: what is left before filing
+
+        if line := pending_line(checked):
+            echo("")
+            echo(line)
     return tally(checked)
 
 
