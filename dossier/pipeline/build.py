@@ -125,10 +125,10 @@ def build(
     asked_bundle = BUNDLE in want and not options.bloc and (not options.formats or BUNDLE in options.only)
     want_bundle = asked_bundle and not brouillon
     named = tuple(o for o in options.only if o in DOCUMENTS)
-    if want_bundle and options.only:
+    if asked_bundle and options.only:  # made as drafts when the bundle is refused: what is to adapt shows in them
         named += tuple(d for d in BUNDLED if d not in named)
     outputs = plan(cert, named, options.formats, view_options) if (named or not options.only) else []
-    if want_bundle and options.formats:
+    if asked_bundle and options.formats:
         outputs += [o for o in plan(cert, BUNDLED, ("pdf", "docx"), view_options) if o not in outputs]
     _one_file_each(outputs)
     with template_errors("des documents"):

@@ -1,0 +1,41 @@
+"""No filing bundle while a value is still to adapt: the documents are drafts, marked BROUILLON."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import MINIMAL, run
+
+BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
+MARKED = BLOC.replace("    duree: 30 min\n", "    duree: 30 min\n    a_adapter: conditions supposées par l'import\n")
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_bundle_refused_then_built_then_removed(project, tmp_path):
+    folder, out = project({"blocs/bc01.yaml": MARKED}), tmp_path / "build"
+    refused = run("build", str(folder), "--out", str(out), "--only", "dossier")
+    assert refused.exit_code == 0, refused.output
+    assert "BROUILLON : 1 élément à compléter avant dépôt (dossier check --depot les liste)" in refused.stderr
+    assert "(BROUILLON)" in refused.stdout
+    assert not (out / "dossier").exists()
+    [pdf] = (out / "referentiel").glob("*.pdf")
+    assert "BROUILLON" in _pdf_text(pdf)
+
+    (folder / "blocs" / "bc01.yaml").write_text(BLOC, encoding="utf-8")  # adapted: the marker removed
+    built = run("build", str(folder), "--out", str(out), "--only", "dossier")
+    assert built.exit_code == 0 and "BROUILLON" not in built.output
+    assert (out / "dossier" / "MANIFEST.sha256").is_file()
+    assert "BROUILLON" not in _pdf_text(pdf)
+
+    (folder / "blocs" / "bc01.yaml").write_text(MARKED, encoding="utf-8")  # an older bundle is never left beside drafts
+    again = run("build", str(folder), "--out", str(out), "--only", "dossier")
+    assert again.exit_code == 0
+    assert not any((out / "dossier").glob("*"))
+    strict = run("build", str(folder), "--out", str(out), "--strict")
+    assert strict.exit_code == 1 and "rien n'a été construit" in strict.stderr
