@@ -21,9 +21,8 @@ from ..pipeline.owned import refuse_out
 from ..sources.schema import SCHEMA_URL_BLOC, SCHEMA_URL_CERTIFICATION
 from . import placeholders
 from .livret_modeles import chapitres
+from .placeholders import BLOC_MODELE
 from .writer import dump
-
-BLOC_MODELE = "bloc modèle : remplacez-le par vos blocs (dossier import docx FICHIER --dans DOSSIER) ou réécrivez-le"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from ..sources.model import VOIES
 from ..sources.schema import CERTIFICATION
 
 TO_COMPLETE = "(à compléter)"
+# `dossier nouveau`'s bloc: its marker goes once `import docx --dans` has brought a real bloc into it
+BLOC_MODELE = "bloc modèle : remplacez-le par vos blocs (dossier import docx FICHIER --dans DOSSIER) ou réécrivez-le"
 
 # key → (placeholder, what the author is to write there)
 PLACEHOLDERS: dict[str, tuple[Any, str]] = {
