@@ -25,6 +25,14 @@ def _siret(ctx, param, value: str) -> str:
     return value
 
 
+NIVEAU = click.IntRange(3, 8)
+
+
+def _ask(text: str, **options):
+    """A question in French: « Niveau (3 à 8) : », asked again until the answer is valid."""
+    return click.prompt(text, prompt_suffix=" : ", **options)
+
+
 def _today() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -34,11 +42,11 @@ def _today() -> dt.date:
 
 @click.command(name="nouveau")
 @click.argument("folder", type=click.Path(path_type=Path), metavar="DOSSIER")
-@click.option("--intitule", prompt="Intitulé de la certification", help="Intitulé de la certification.")
-@click.option("--niveau", type=click.IntRange(3, 8), prompt="Niveau (3 à 8)", help="Niveau du cadre national (3 à 8).")
-@click.option("--certificateur", prompt="Certificateur (raison sociale)", help="Raison sociale du certificateur.")
-@click.option("--siret", default="", callback=_siret, help="SIRET du certificateur (14 chiffres).")
-@click.option("--version", "version", default="1.0", show_default=True, help="Version du référentiel.")
+@click.option("--intitule", metavar="TEXTE", help="Intitulé de la certification.")
+@click.option("--niveau", type=NIVEAU, metavar="3-8", help="Niveau du cadre national (3 à 8).")
+@click.option("--certificateur", metavar="NOM", help="Raison sociale du certificateur.")
+@click.option("--siret", default="", callback=_siret, metavar="SIRET", help="SIRET du certificateur (14 chiffres).")
+@click.option("--version", "version", default="1.0", show_default=True, metavar="VERSION", help="Version du référentiel.")
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="AAAA-MM-JJ",
               help="Date de la version (par défaut : aujourd'hui).")
 @click.pass_context
@@ -56,12 +64,15 @@ def nouveau_command(ctx, folder: Path, intitule: str, niveau: int, certificateur
     """
     from ..importers.nouveau import Fiche, create
 
+    intitule = intitule or _ask("Intitulé de la certification")
+    niveau = niveau or _ask("Niveau (3 à 8)", type=NIVEAU)
+    certificateur = certificateur or _ask("Certificateur (raison sociale)")
     if sys.stdin.isatty():  # asked for in a terminal only: a script gives what it knows, the rest keeps its default
         if ctx.get_parameter_source("siret") == ParameterSource.DEFAULT:
-            siret = click.prompt("SIRET du certificateur (14 chiffres, vide si inconnu)", default="", show_default=False,
-                                 value_proc=lambda v: _siret(ctx, None, v))
+            siret = _ask("SIRET du certificateur (14 chiffres, vide si inconnu)", default="", show_default=False,
+                         value_proc=lambda v: _siret(ctx, None, v))
         if ctx.get_parameter_source("version") == ParameterSource.DEFAULT:
-            version = click.prompt("Version du référentiel", default=version)
+            version = _ask("Version du référentiel", default=version)
     fiche = Fiche(" ".join(intitule.split()), niveau, " ".join(certificateur.split()), siret, version.strip() or "1.0",
                   date.date() if date else _today())
     create(folder, fiche)
