@@ -43,7 +43,7 @@ def _sources(ctx: click.Context, param, value: Path | None) -> Path:
     """The sources folder: the one named, else the current folder if it holds certification.yaml,
     else ./sources/ if it does; otherwise say what was looked for."""
     if value is not None:
-        return value
+        return project_sources(value)
     here = Path.cwd()
     for candidate in (Path("."), Path(DEFAULT_SOURCES)):
         if (here / candidate / "certification.yaml").is_file():
@@ -53,6 +53,14 @@ def _sources(ctx: click.Context, param, value: Path | None) -> Path:
         "placez-vous dans le dossier de la certification, ou nommez-le : dossier COMMANDE DOSSIER",
         ctx,
     )
+
+
+def project_sources(folder: Path) -> Path:
+    """A project folder named where its sources are meant (« dossier check mon-titre »): its sources/ folder,
+    as `dossier nouveau` makes it; any other folder as given."""
+    if not (folder / "certification.yaml").is_file() and (folder / DEFAULT_SOURCES / "certification.yaml").is_file():
+        return folder / DEFAULT_SOURCES
+    return folder
 
 
 def find_sources(ctx: click.Context) -> Path:

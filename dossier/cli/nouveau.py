@@ -15,6 +15,7 @@ from ..checks import check
 from ..checks.depot import pending
 from ..checks.fiche import siret_valide
 from ..text import plural
+from .common import DEFAULT_SOURCES as SOURCES
 from .common import echo
 
 
@@ -58,7 +59,9 @@ def nouveau_command(ctx, folder: Path, intitule: str, niveau: int, certificateur
     est provisoire et noté comme tel (a_adapter:), les chapitres du livret
     (handicap, recours, rattrapage, fraude) sont des modèles marqués « à
     adapter » : dossier check --depot liste tout ce qui reste à faire, et le
-    dossier de dépôt n'est construit qu'une fois tout complété.
+    dossier de dépôt n'est construit qu'une fois tout complété. Les sources
+    vont dans DOSSIER/sources/ : dans DOSSIER, « dossier check » et
+    « dossier build » les trouvent seules, et build/ se fait à côté.
 
     Exemple : dossier nouveau mon-titre --intitule "Gestionnaire de paie" --niveau 5 --certificateur "Mon école" --siret 73282932000074
     """
@@ -75,13 +78,14 @@ def nouveau_command(ctx, folder: Path, intitule: str, niveau: int, certificateur
             version = _ask("Version du référentiel", default=version)
     fiche = Fiche(" ".join(intitule.split()), niveau, " ".join(certificateur.split()), siret, version.strip() or "1.0",
                   date.date() if date else _today())
-    create(folder, fiche)
+    create(folder / SOURCES, fiche)
     if ctx.obj["quiet"]:
         return
-    checked = check(folder)
-    echo(f"Projet créé dans {folder}/ : certification.yaml, blocs/bc01.yaml (un bloc modèle), livret/ (4 chapitres de règles "
-         f"à adapter) ; {plural(len(pending(checked.report)), 'élément')} à compléter avant dépôt.")
+    checked = check(folder / SOURCES)
+    echo(f"Projet créé dans {folder}/ : {SOURCES}/certification.yaml, {SOURCES}/blocs/bc01.yaml (un bloc modèle), {SOURCES}/livret/ "
+         f"(4 chapitres de règles à adapter) ; {plural(len(pending(checked.report)), 'élément')} à compléter avant dépôt.")
     echo("La suite :")
-    echo(f"  dossier import docx REFERENTIEL.docx --dans {folder}   vos blocs depuis un tableau Word (ou éditez blocs/)")
-    echo(f"  dossier check {folder} --depot                        ce qui reste à compléter, fichier par fichier")
-    echo(f"  dossier build {folder}                                les documents (BROUILLON tant qu'il reste à compléter)")
+    echo(f"  dossier import docx REFERENTIEL.docx --dans {folder}   vos blocs depuis un tableau Word (ou éditez {SOURCES}/blocs/)")
+    echo(f"  cd {folder}")
+    echo("  dossier check --depot    ce qui reste à compléter, fichier par fichier")
+    echo("  dossier build            les documents, dans build/ (BROUILLON tant qu'il reste à compléter)")

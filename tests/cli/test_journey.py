@@ -61,6 +61,7 @@ def fill_fiche(folder: Path) -> None:
 @pytest.mark.slow
 def test_from_a_word_file_to_a_dossier_ready_to_file(example_build, tmp_path):
     folder, out = tmp_path / "commercial", tmp_path / "build"
+    src = folder / "sources"  # where dossier nouveau puts them; the commands find them from the project's name
     created = run("nouveau", str(folder), "--intitule", "Responsable commercial et marketing", "--niveau", "6",
                   "--certificateur", "Institut Exemple", "--siret", "73282932000074", "--date", "2026-09-01")
     assert created.exit_code == 0, created.output
@@ -74,20 +75,20 @@ def test_from_a_word_file_to_a_dossier_ready_to_file(example_build, tmp_path):
     imported = run("import", "docx", str(corrected), "--dans", str(folder))
     assert imported.exit_code == 0, imported.output
     assert "  blocs/bc01.yaml, a_adapter : « bloc modèle" in imported.stdout
-    bc01 = yaml.safe_load((folder / "blocs" / "bc01.yaml").read_text(encoding="utf-8"))
+    bc01 = yaml.safe_load((src / "blocs" / "bc01.yaml").read_text(encoding="utf-8"))
     assert [c["texte"] for c in bc01["competences"] if c["id"] == "C1.2"] == [C12_WORD]
     assert "a_adapter" not in bc01
-    assert sorted(p.name for p in (folder / "blocs").glob("*.yaml")) == ["bc01.yaml", "bc02.yaml", "bc03.yaml", "bc04.yaml"]
+    assert sorted(p.name for p in (src / "blocs").glob("*.yaml")) == ["bc01.yaml", "bc02.yaml", "bc03.yaml", "bc04.yaml"]
 
     # what blocks the filing: the placeholders of the fiche and the handbook's templates, file by file
     depot = run("check", str(folder), "--depot")
     assert depot.exit_code == 1
     lines = depot.stdout.splitlines()
-    assert f"{folder}/certification.yaml" in lines
+    assert f"{src}/certification.yaml" in lines
     assert [line.split(" — ")[1].split(" :")[0] for line in lines if "de a_adapter:" in line] == [
         "objectifs_contexte", "activites_visees", "emplois_accessibles", "voies_acces", "echelle"]
-    assert [line for line in lines if line.startswith(f"{folder}/livret/")] == [
-        f"{folder}/livret/{name}" for name in ("01-rattrapage.md", "02-recours.md", "03-handicap.md", "04-fraude.md")]
+    assert [line for line in lines if line.startswith(f"{src}/livret/")] == [
+        f"{src}/livret/{name}" for name in ("01-rattrapage.md", "02-recours.md", "03-handicap.md", "04-fraude.md")]
     assert "Dépôt impossible : 9 éléments à compléter avant dépôt." in lines
     refused = run("build", str(folder), "--out", str(out), "--only", "dossier")
     assert refused.exit_code == 0, refused.output
@@ -96,7 +97,7 @@ def test_from_a_word_file_to_a_dossier_ready_to_file(example_build, tmp_path):
     assert run("check", str(folder), "--strict").exit_code == 1
 
     # filled: the bundle is built
-    fill_fiche(folder)
+    fill_fiche(src)
     ready = run("check", str(folder), "--depot")
     assert ready.stdout.splitlines() == ["Prêt à déposer : aucune valeur à adapter, aucun chapitre du livret ne manque."]
     built = run("build", str(folder), "--out", str(out), "--only", "dossier")
@@ -105,7 +106,7 @@ def test_from_a_word_file_to_a_dossier_ready_to_file(example_build, tmp_path):
     assert "Responsable commercial et marketing" in (out / "dossier" / "teleprocedure.txt").read_text(encoding="utf-8")
 
     # a review in Excel: two cells edited, brought back into the YAML, its comments kept
-    bloc_file = folder / "blocs" / "bc01.yaml"
+    bloc_file = src / "blocs" / "bc01.yaml"
     bloc_file.write_text(bloc_file.read_text(encoding="utf-8").replace("competences:\n", "# Relu en équipe pédagogique.\ncompetences:\n", 1),
                          encoding="utf-8")
     book = tmp_path / "relecture.xlsx"
@@ -122,4 +123,4 @@ def test_from_a_word_file_to_a_dossier_ready_to_file(example_build, tmp_path):
     assert [c["texte"] for c in data["competences"] if c["id"] == "C1.2"] == [C12_EXCEL]
     assert [c["texte"] for c in data["criteres"] if c["id"] == "CR1.1"] == [CR11_EXCEL]
     assert "# Relu en équipe pédagogique.\ncompetences:\n" in text
-    assert (folder / "certification.yaml").read_text(encoding="utf-8").startswith("# Fiche relue par la direction.\n")
+    assert (src / "certification.yaml").read_text(encoding="utf-8").startswith("# Fiche relue par la direction.\n")

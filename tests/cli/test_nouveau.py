@@ -17,7 +17,7 @@ def test_asked_in_french_until_valid(tmp_path):
         "Intitulé de la certification : Gestionnaire de paie", "Niveau (3 à 8) : 9",
         "Erreur : 9 n'est pas dans l'intervalle 3<=x<=8.", "Niveau (3 à 8) : 5"]
     assert "Certificateur (raison sociale) : Mon école\nProjet créé dans" in result.stdout
-    data = yaml.safe_load((tmp_path / "paie" / "certification.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((tmp_path / "paie" / "sources" / "certification.yaml").read_text(encoding="utf-8"))
     assert (data["intitule"], data["niveau"], data["certificateurs"], data["version"]) == (
         "Gestionnaire de paie", 5, [{"nom": "Mon école"}], "1.0")
     assert data["a_adapter"]["certificateurs"] == "le SIRET du certificateur"
@@ -30,15 +30,17 @@ def test_from_flags_it_checks_and_lists_what_is_left(tmp_path):
     assert result.exit_code == 0, result.output
     assert "; 10 éléments à compléter avant dépôt." in result.stdout.splitlines()[0]
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.*")) == [
-        "blocs/bc01.yaml", "certification.yaml", "livret/01-rattrapage.md", "livret/02-recours.md", "livret/03-handicap.md",
-        "livret/04-fraude.md"]
-    data = yaml.safe_load((folder / "certification.yaml").read_text(encoding="utf-8"))
+        "sources/blocs/bc01.yaml", "sources/certification.yaml", "sources/livret/01-rattrapage.md", "sources/livret/02-recours.md",
+        "sources/livret/03-handicap.md", "sources/livret/04-fraude.md"]
+    data = yaml.safe_load((folder / "sources" / "certification.yaml").read_text(encoding="utf-8"))
     assert data["certificateurs"] == [{"nom": "Mon école", "siret": "73282932000074"}]
     assert str(data["date"]) == "2026-09-01" and data["version"] == "2.0"
-    checked = run("check", str(folder))
+    checked = run("check", cwd=folder)  # found from the project's folder
     assert checked.exit_code == 0, checked.output
     assert "10 éléments à compléter avant dépôt (dossier check --depot les liste)" in checked.stdout
     assert run("check", str(folder), "--strict").exit_code == 1
+    built = run("build", "--only", "referentiel", "--format", "html", cwd=folder)
+    assert built.exit_code == 0 and (folder / "build" / "referentiel").is_dir(), built.output
     again = run("nouveau", str(folder), "--intitule", "x", "--niveau", "5", "--certificateur", "y")
     assert again.exit_code == 1 and "existe déjà et n'est pas vide" in again.stderr
 
@@ -47,4 +49,4 @@ def test_a_wrong_siret_is_refused(tmp_path):
     result = run("nouveau", str(tmp_path / "p"), "--intitule", "x", "--niveau", "5", "--certificateur", "y", "--siret", "12345678901234")
     assert result.exit_code == 2
     assert "14 chiffres, dont le dernier est une clé de contrôle" in result.stderr
-    assert not (tmp_path / "p").exists()
+    assert not (tmp_path / "p" / "sources").exists()
