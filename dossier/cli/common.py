@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..checks import Checked
+from ..checks.depot import blocking, pending
 from ..documents.coverage import matrix_text
 from ..sources.diagnostics import Diagnostic, Severity
 from ..text import plural, printable
@@ -147,12 +148,22 @@ def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool 
         if checked.certification.blocs:
             echo("")
             echo(matrix_text(checked.certification))
-        from .depot import pending_line  # beside the tally: what is left before filing
-
         if line := pending_line(checked):
             echo("")
             echo(line)
     return tally(checked)
+
+
+def pending_line(checked: Checked) -> str:
+    """The check summary's line: « 12 éléments à compléter avant dépôt (dossier check --depot les liste) »."""
+    items = pending(checked.report)
+    if not items:
+        return ""
+    line = f"{plural(len(items), 'élément')} à compléter avant dépôt"
+    if not blocking(checked.report):
+        return f"{line}, acceptés par le projet (regles: dans certification.yaml)"
+    return f"{line} (dossier check --depot les liste)"
+
 
 
 def csv_choice(choices):

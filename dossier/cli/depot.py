@@ -11,17 +11,6 @@ from ..text import plural
 from .common import echo
 
 
-def pending_line(checked: Checked) -> str:
-    """The check summary's line: « 12 éléments à compléter avant dépôt (dossier check --depot les liste) »."""
-    items = pending(checked.report)
-    if not items:
-        return ""
-    line = f"{_count(len(items))} à compléter avant dépôt"
-    if not blocking(checked.report):
-        return f"{line}, acceptés par le projet (regles: dans certification.yaml)"
-    return f"{line} (dossier check --depot les liste)"
-
-
 def _count(n: int) -> str:
     return plural(n, "élément")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import model as m
 import yaml
 
+from . import model as m
 from .spec import TAG_BOOL, Boolean, Choice, Date, Integer, Number, Pattern, Text
 from .spec_objects import Key, ListOf, MapOf, Obj, ScalarOr
 
