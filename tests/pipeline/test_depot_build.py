@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from conftest import MINIMAL, run
+from extract import docx_text
 
 BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
 MARKED = BLOC.replace("    duree: 30 min\n", "    duree: 30 min\n    a_adapter: conditions supposées par l'import\n")
@@ -26,6 +27,10 @@ def test_bundle_refused_then_built_then_removed(project, tmp_path):
     assert not (out / "dossier").exists()
     [pdf] = (out / "referentiel").glob("*.pdf")
     assert "BROUILLON" in _pdf_text(pdf)
+    [docx] = (out / "referentiel").glob("*.docx")
+    assert "BROUILLON" in docx_text(docx)
+    assert run("site", str(folder), "--out", str(out)).exit_code == 0
+    assert "BROUILLON — des éléments restent à compléter" in (out / "site" / "index.html").read_text(encoding="utf-8")
 
     (folder / "blocs" / "bc01.yaml").write_text(BLOC, encoding="utf-8")  # adapted: the marker removed
     built = run("build", str(folder), "--out", str(out), "--only", "dossier")
