@@ -44,3 +44,22 @@ def test_bundle_refused_then_built_then_removed(project, tmp_path):
     assert not any((out / "dossier").glob("*"))
     strict = run("build", str(folder), "--out", str(out), "--strict")
     assert strict.exit_code == 1 and "rien n'a été construit" in strict.stderr
+
+
+@pytest.mark.slow
+def test_the_example_files_only_because_it_accepts_its_markers(example_build, tmp_path):
+    import shutil
+
+    import dossier
+    from conftest import EXAMPLE
+
+    assert (example_build / "dossier" / "MANIFEST.sha256").is_file()  # accepted (regles: a-adapter: info): filed
+    copy = tmp_path / "sources"
+    shutil.copytree(EXAMPLE, copy)
+    cert = copy / "certification.yaml"
+    cert.write_text(cert.read_text(encoding="utf-8").replace("\n  a-adapter: info\n", "\n"), encoding="utf-8")
+    result = dossier.build(copy, tmp_path / "build", only=("dossier",))
+    assert (result.blocked, result.bundle, result.pending) == (True, False, 31)
+    assert not (tmp_path / "build" / "dossier").exists()
+    [pdf] = (tmp_path / "build" / "referentiel").glob("*.pdf")
+    assert "BROUILLON" in _pdf_text(pdf)
