@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..sources.diagnostics import Severity
-from ..sources.model import Certification, parse_duree
+from ..sources.model import WRITTEN, Certification, parse_duree
 from .registry import Finding, Rules
 from .verbes import starts_with_infinitive
 
@@ -62,9 +62,13 @@ def critere_observable(cert: Certification) -> Iterator[Finding]:
             )
 
 
-@rule("modalite-duree", Severity.WARNING, "La durée d'une épreuve est lisible (« 3 heures », « 30 min »).", adjustable=True)
+@rule("modalite-duree", Severity.WARNING, "La durée d'une épreuve est lisible (« 3 heures », « 30 min ») ; seule une épreuve écrite peut n'en avoir aucune (« sans objet »).", adjustable=True)
 def modalite_duree(cert: Certification) -> Iterator[Finding]:
     for mod in cert.modalites:
-        if mod.duree and parse_duree(mod.duree) is None:
+        if mod.sans_duree and mod.type not in WRITTEN:
+            loc, path = mod.src.at("duree")
+            yield loc, path, (f"« {mod.type_libelle} » se passe en temps limité : donnez sa durée (« sans objet » ne "
+                              "convient qu'à une épreuve écrite remise : rapport, dossier, projet)")
+        elif not mod.sans_duree and mod.duree and parse_duree(mod.duree) is None:
             loc, path = mod.src.at("duree")
             yield loc, path, f"durée « {mod.duree} » non comprise (écrire par exemple « 3 heures », « 1 h 30 », « 30 min »)"

@@ -100,9 +100,12 @@ def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, bro
         return
     if brouillon and not quiet:
         echo("BROUILLON : chaque page le porte ; le dossier de dépôt n'est pas construit.", err=True)
+    elif result.blocked and not quiet:
+        echo(f"BROUILLON : {plural(result.pending, 'élément')} à compléter avant dépôt (dossier check --depot les liste) ; "
+             "le dossier de dépôt n'est pas construit et chaque page porte BROUILLON.", err=True)
     if not quiet:
         n = len(result.written)
-        mark = " (BROUILLON)" if brouillon else ""
+        mark = " (BROUILLON)" if brouillon or result.blocked else ""
         echo(
             f"{plural(n, 'fichier')} écrit{'s' if n > 1 else ''}, {result.up_to_date} à jour{removed_note(result.removed)}, "
             f"dans {out}/{mark} en {seconds(time.perf_counter() - start)}."

@@ -11,11 +11,12 @@ from ..errors import DossierError
 from ..importers.changes import Change
 from ..importers.update import prepare, write
 from ..text import plural
-from .common import echo_diagnostic, tally
+from .common import echo_diagnostic, project_sources, tally
 
 dry_run_option = click.option("--dry-run", is_flag=True, help="Afficher les changements sans rien écrire.")
 into_option = click.option("--dans", "into", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="Dossier de sources existant à mettre à jour.")
+                           callback=lambda ctx, param, value: value if value is None else project_sources(value),
+                           help="Dossier de sources existant à mettre à jour (ou le projet qui le contient).")
 
 
 def _section(title: str, lines: list[str]) -> None:

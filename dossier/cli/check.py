@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..checks import CHECKS, check
+from ..checks.depot import pending
 from ..errors import SourceError
 from ..sources.diagnostics import Severity
 from .common import echo, print_report, sources_argument, strict_option, summary_counts
@@ -39,9 +40,14 @@ from .reproduction import REPRODUCTION_RULES, print_reproduction
     help="La version précédente, pour vérifier les correspondances avec elle : un dossier de sources, git:RÉVISION ou "
     "rncp:EXPORT.xml#RNCPnnnnn (par défaut : renouvellement.version_precedente).",
 )
+@click.option(
+    "--depot", is_flag=True,
+    help="Lister seulement ce qui empêche le dépôt, fichier par fichier, avec ce qu'il faut faire : valeurs provisoires "
+    "ou d'exemple (a_adapter:), textes d'exemple du livret, chapitres de règles manquants, erreurs.",
+)
 @click.pass_context
 def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, export: Path | None, out: Path, cache: Path | None,
-                  precedente: str | None) -> None:
+                  precedente: str | None, depot: bool) -> None:
     """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
 
     Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
@@ -52,6 +58,8 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
     version précédente se lit (--precedente, ou renouvellement.version_precedente),
     vérifie les correspondances avec elle : ses blocs et compétences nommés
     existent, chacun de ses blocs a sa décision.
+    Le résumé compte les éléments à compléter avant dépôt ; --depot les liste,
+    fichier par fichier, avec ce qu'il faut faire (et sort en 1 s'il en reste).
     Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
     avertissements avec --strict), 2 si la commande est mal employée.
 
@@ -67,6 +75,10 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
 
         result = reproduction(checked, export, cache, progress=_progress() if not ctx.obj["quiet"] else None)
         report_path = write_report(checked, result, out)
+    if depot and fmt == "text":
+        from .depot import print_depot
+
+        ctx.exit(1 if print_depot(checked) else 0)
     failed = checked.failed(strict)
     if fmt == "json":
         report = checked.report
@@ -74,6 +86,7 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
             "ok": not failed,
             "counts": {s.label: report.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
             "summary": summary_counts(checked.certification) if checked.certification else None,
+            "a_completer": len(pending(checked.report)),
             "diagnostics": [d.as_json() for d in report.sorted()],
         }
         click.echo(json_text(payload))

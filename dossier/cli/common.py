@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..checks import Checked
+from ..checks.depot import blocking, pending
 from ..documents.coverage import matrix_text
 from ..sources.diagnostics import Diagnostic, Severity
 from ..text import plural, printable
@@ -43,7 +44,7 @@ def _sources(ctx: click.Context, param, value: Path | None) -> Path:
     """The sources folder: the one named, else the current folder if it holds certification.yaml,
     else ./sources/ if it does; otherwise say what was looked for."""
     if value is not None:
-        return value
+        return project_sources(value)
     here = Path.cwd()
     for candidate in (Path("."), Path(DEFAULT_SOURCES)):
         if (here / candidate / "certification.yaml").is_file():
@@ -53,6 +54,14 @@ def _sources(ctx: click.Context, param, value: Path | None) -> Path:
         "placez-vous dans le dossier de la certification, ou nommez-le : dossier COMMANDE DOSSIER",
         ctx,
     )
+
+
+def project_sources(folder: Path) -> Path:
+    """A project folder named where its sources are meant (« dossier check mon-titre »): its sources/ folder,
+    as `dossier nouveau` makes it; any other folder as given."""
+    if not (folder / "certification.yaml").is_file() and (folder / DEFAULT_SOURCES / "certification.yaml").is_file():
+        return folder / DEFAULT_SOURCES
+    return folder
 
 
 def find_sources(ctx: click.Context) -> Path:
@@ -139,7 +148,22 @@ def print_report(checked: Checked, quiet: bool, with_summary: bool, infos: bool 
         if checked.certification.blocs:
             echo("")
             echo(matrix_text(checked.certification))
+        if line := pending_line(checked):
+            echo("")
+            echo(line)
     return tally(checked)
+
+
+def pending_line(checked: Checked) -> str:
+    """The check summary's line: « 12 éléments à compléter avant dépôt (dossier check --depot les liste) »."""
+    items = pending(checked.report)
+    if not items:
+        return ""
+    line = f"{plural(len(items), 'élément')} à compléter avant dépôt"
+    if not blocking(checked.report):
+        return f"{line}, acceptés par le projet (regles: dans certification.yaml)"
+    return f"{line} (dossier check --depot les liste)"
+
 
 
 def csv_choice(choices):

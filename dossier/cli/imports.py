@@ -10,7 +10,7 @@ import click
 from ..checks import check
 from ..text import plural
 from .changes import bring_in, dry_run_option, into_option
-from .common import echo
+from .common import echo, project_sources
 
 
 @click.group(name="import")
@@ -134,6 +134,7 @@ def import_case(paquet: Path, out: Path, force: bool) -> None:
 @import_group.command(name="xlsx")
 @click.argument("workbook", metavar="CLASSEUR", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dans", "into", type=click.Path(file_okay=False, path_type=Path), required=True,
+              callback=lambda ctx, param, value: project_sources(value),
               help="Dossier de sources à mettre à jour (celui qui a été exporté).")
 @dry_run_option
 def import_xlsx(workbook: Path, into: Path, dry_run: bool) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ..sources.model import Bloc, Certification, Competence, Critere, Modalite, parse_duree
+from ..sources.model import Bloc, Certification, Competence, Critere, Modalite
 from ..text import anchor
 from .common import Header, header, regle_decision
 from .correspondances import REGLE, Groupe, groupes
@@ -136,7 +136,7 @@ def _epreuve(bloc: Bloc, modalite: Modalite) -> Epreuve:
 
 
 def _bloc(bloc: Bloc) -> BlocLivret:
-    minutes = [parse_duree(m.duree) for m in bloc.modalites]
+    minutes = [m.minutes for m in bloc.modalites if not m.sans_duree]
     total = duree_lisible(sum(minutes)) if minutes and None not in minutes else ""
     return BlocLivret(f"bloc-{anchor(bloc.code)}", bloc, tuple(_epreuve(bloc, m) for m in bloc.modalites), total)
 

@@ -26,6 +26,7 @@ from . import docx_table
 from . import xlsx_layout as lay
 from .changes import ADD, MODIFY, REMOVE, Change
 from .match import pair, plain_spaces, typo_key
+from .placeholders import BLOC_MODELE
 from .update import bloc_files
 from .yaml_rt import Doc, load, plain
 
@@ -96,6 +97,8 @@ def _title(kind: str, intitule: str) -> str:
 def _bloc(doc: Doc, bloc: dict, taken: set[str], position: int) -> list[Change]:
     data, rel = doc.data, doc.rel
     out: list[Change] = []
+    if data.get("a_adapter") == BLOC_MODELE:  # dossier nouveau's model bloc, now the document's
+        out.append(Change(rel, ("a_adapter",), MODIFY, BLOC_MODELE, None))
     if typo_key(bloc.get("intitule")) != typo_key(str(data.get("intitule", ""))):
         out.append(Change(rel, ("intitule",), MODIFY, plain(data.get("intitule")), plain_spaces(bloc["intitule"])))
     ids: dict[str, dict[str, str]] = {}  # list → imported id → project id

@@ -333,6 +333,8 @@ def _modalites(n: int, paras: list[Para], competences: list[str], code: str, not
             m["duree"] = "à préciser"
             notes.append(f"- {code} : l'épreuve « {m['intitule'][:60]} » n'indique pas de durée — à préciser.")
         item = {"id": m["id"], "type": m["type"], "intitule": m["intitule"], "duree": m["duree"]}
+        if m["duree"] == "à préciser":
+            item["a_adapter"] = "durée absente du document importé (une durée, ou « sans objet » pour une épreuve écrite)"
         if m["description"]:
             item["description"] = "\n\n".join(m["description"])
         for key in ("livrables", "jury"):

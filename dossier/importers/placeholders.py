@@ -1,8 +1,8 @@
 """The one place where an importer writes a placeholder: a required value of the fiche the source does not give.
 
-Every placeholder is listed in IMPORT.md with what to put instead, so that
-none is filed by mistake. (A later mechanism may mark them in the sources
-themselves: it has one function to change, `complete()`.)
+Every placeholder is listed in IMPORT.md with what to put instead, and marked in
+certification.yaml itself (`a_adapter:`, key → what to write), so that `dossier check`
+counts it and no filing bundle is built while one remains (checks/depot.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from ..sources.model import VOIES
 from ..sources.schema import CERTIFICATION
 
 TO_COMPLETE = "(à compléter)"
+# `dossier nouveau`'s bloc: its marker goes once `import docx --dans` has brought a real bloc into it
+BLOC_MODELE = "bloc modèle : remplacez-le par vos blocs (dossier import docx FICHIER --dans DOSSIER) ou réécrivez-le"
 
 # key → (placeholder, what the author is to write there)
 PLACEHOLDERS: dict[str, tuple[Any, str]] = {
@@ -45,6 +47,7 @@ def complete(found: dict, source: str, notes: list[str]) -> dict:
     """certification.yaml's data: the values found, a placeholder for each required one missing — each listed in notes."""
     cert: dict = {}
     missing: list[str] = []
+    marked: dict[str, str] = {}
     for key in CERTIFICATION.keys:  # the schema's order
         if key in found and found[key] not in (None, "", [], {}):
             cert[key] = found[key]
@@ -53,8 +56,12 @@ def complete(found: dict, source: str, notes: list[str]) -> dict:
             if key == "intitule":
                 value = f"(intitulé à compléter — importé de {source})"
             cert[key] = value
+            marked[key] = what
             missing.append(f"  - `{key}: {_show(value)}` : {what}")
+    if marked:
+        cert["a_adapter"] = marked
     if missing:
-        notes.append("- Valeurs provisoires de certification.yaml (la source ne les donne pas), à remplacer avant tout dépôt :")
+        notes.append("- Valeurs provisoires de certification.yaml (la source ne les donne pas), à remplacer avant tout dépôt "
+                     "(chacune est notée sous a_adapter: ; retirez-en la ligne une fois la valeur écrite) :")
         notes.extend(missing)
     return cert

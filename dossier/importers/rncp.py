@@ -146,6 +146,7 @@ def read(path: Path, number: str) -> tuple[dict, list[dict], list[str]]:
                 "type": "autre",
                 "intitule": "Modalités d'évaluation (texte de la fiche publiée)",
                 "duree": "à préciser",
+                "a_adapter": "une seule épreuve faite du texte de la fiche publiée : à découper en épreuves, avec leur durée",
                 "description": modalites_text or "(à compléter)",
                 "competences": [c["id"] for c in competences],
             }],

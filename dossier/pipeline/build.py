@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..checks import Checked, check
+from ..checks.depot import blocking
 from ..documents import DOCUMENTS, ViewOptions
 from ..documents.bundle import bundle_files
 from ..documents.site import Download, site_view, size_label
@@ -67,6 +68,8 @@ class BuildResult:
     seconds: float = 0.0
     bundle: bool = False  # was the filing bundle made (or already up to date)?
     refused: bool = False  # the sources have errors (or warnings, with strict): nothing was made
+    pending: int = 0  # values to adapt before filing (checks/depot.py) the project has not accepted
+    blocked: bool = False  # some are not accepted: the documents are drafts, the bundle is not made
 
     @property
     def unchanged(self) -> bool:
@@ -110,19 +113,22 @@ def build(
         return result
     if options.bloc and options.bloc not in {b.code for b in cert.blocs}:
         raise DossierError(f"bloc « {options.bloc} » inconnu ; blocs : {', '.join(b.code for b in cert.blocs)}")
-    brouillon = options.brouillon or not checked.ok
+    result.pending = len(blocking(checked.report))
+    result.blocked = result.pending > 0  # values to adapt: drafts, and no bundle
+    brouillon = options.brouillon or not checked.ok or result.blocked
     prepare_out(out_dir, MANAGED, (STATE_FILE,))
 
     env = render_env(cert, folder)
     view_options = ViewOptions(brouillon=brouillon, bloc=options.bloc, folder=folder)
     want = set(options.only or TARGETS)
     # the bundle comes with full builds, or when asked for by name; it holds the référentiel in PDF and DOCX
-    want_bundle = BUNDLE in want and not brouillon and not options.bloc and (not options.formats or BUNDLE in options.only)
+    asked_bundle = BUNDLE in want and not options.bloc and (not options.formats or BUNDLE in options.only)
+    want_bundle = asked_bundle and not brouillon
     named = tuple(o for o in options.only if o in DOCUMENTS)
-    if want_bundle and options.only:
+    if asked_bundle and options.only:  # made as drafts when the bundle is refused: what is to adapt shows in them
         named += tuple(d for d in BUNDLED if d not in named)
     outputs = plan(cert, named, options.formats, view_options) if (named or not options.only) else []
-    if want_bundle and options.formats:
+    if asked_bundle and options.formats:
         outputs += [o for o in plan(cert, BUNDLED, ("pdf", "docx"), view_options) if o not in outputs]
     _one_file_each(outputs)
     with template_errors("des documents"):
@@ -161,7 +167,7 @@ def build(
     keep = {o.path for o in outputs} | {o.path for o, _ in derived} | {o.path for o in per_bloc}
     whole = ([spec.folder for spec in DOCUMENTS.values()] if options.full else [])
     whole += [SITE] if any(o.document == SITE for o, _ in derived) else []
-    whole += [BUNDLE] if result.bundle else []
+    whole += [BUNDLE] if result.bundle or (asked_bundle and result.blocked) else []  # never an outdated bundle beside drafts
     _remove_stale(out_dir, whole, keep, state, result)
     state.trees[options.key] = tree
     state.save()

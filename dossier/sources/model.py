@@ -247,6 +247,7 @@ class Activite:
     id: str
     intitule: str
     taches: tuple[str, ...] = ()
+    a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
@@ -275,7 +276,12 @@ class Competence:
     activites: tuple[str, ...] = ()
     transversale: bool = False
     alignements: tuple[Alignement, ...] = ()
+    a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+SANS_OBJET = "sans objet"  # the duration of a written épreuve that has none (`duree: sans objet`)
+WRITTEN = ("rapport_activites", "dossier_professionnel", "projet", "autre")  # épreuves that may have no duration
 
 
 @dataclass(frozen=True)
@@ -290,7 +296,22 @@ class Modalite:
     livrables: tuple[str, ...] = ()
     remise: str = ""
     jury: str = ""
+    a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.sans_duree:  # « Sans objet », « sans  objet » : shown the same way everywhere
+            object.__setattr__(self, "duree", SANS_OBJET)
+
+    @property
+    def sans_duree(self) -> bool:
+        """A written épreuve that declares no duration (`duree: sans objet`)."""
+        return " ".join(self.duree.lower().split()) == SANS_OBJET
+
+    @property
+    def minutes(self) -> int | None:
+        """The duration in minutes; None when it has none (sans_duree) or cannot be read."""
+        return None if self.sans_duree else parse_duree(self.duree)
 
     @property
     def type_libelle(self) -> str:
@@ -311,6 +332,7 @@ class Critere:
     competences: tuple[str, ...]
     modalites: tuple[str, ...] = ()
     poids: float = 1
+    a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
 
@@ -322,6 +344,7 @@ class Bloc:
     competences: tuple[Competence, ...] = ()
     modalites: tuple[Modalite, ...] = ()
     criteres: tuple[Critere, ...] = ()
+    a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
 
     def competence_de(self, critere: Critere, parmi: Iterable[str] | None = None) -> str | None:
@@ -394,6 +417,7 @@ class Certification:
     partenaires: tuple[Partenaire, ...] = ()
     dimensions: Mapping[str, Dimension] = field(default_factory=lambda: MappingProxyType({}))
     reproduction: Reproduction = Reproduction()
+    a_adapter: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # key → what remains to do
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     logo: Logo | None = None

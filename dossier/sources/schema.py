@@ -19,6 +19,7 @@ from .schema_depot import (
     REPRODUCTION,
     SEVERITY_CHOICES,
     ident,
+    marker,
     refs,
     rncp_code,
     siret_code,
@@ -155,6 +156,11 @@ CERTIFICATION = Obj(
         "promotions": Key(ListOf(item=PROMOTION, doc="Promotions de la certification : certifiés et insertion, année par année (renouvellement)")),
         "dimensions": Key(DIMENSIONS),
         "reproduction": Key(REPRODUCTION),
+        "a_adapter": Key(MapOf(
+            value=Text(doc="Ce qu'il reste à faire", **LINE),
+            doc="Valeurs provisoires ou d'exemple, à adapter avant le dépôt : clé de la fiche → ce qu'il reste à faire "
+            "(l'import et dossier nouveau les notent ici ; retirez chaque ligne une fois la valeur adaptée)",
+        )),
     },
     build=_certification,
     identity=None,
@@ -166,6 +172,7 @@ ACTIVITE = Obj(
         "id": Key(ident("Identifiant stable de l'activité (A1…)"), required=True),
         "intitule": Key(Text(doc="Intitulé de l'activité", **LINE), required=True),
         "taches": Key(ListOf(item=Text(max_length=2000), doc="Tâches et situations de travail")),
+        "a_adapter": marker("Cette activité"),
     },
     build=m.Activite,
 )
@@ -178,6 +185,7 @@ COMPETENCE = Obj(
         "activites": Key(refs("Activités dont la compétence découle")),
         "transversale": Key(Boolean(doc="Compétence transversale ?")),
         "alignements": Key(ALIGNEMENTS),
+        "a_adapter": marker("Cette compétence"),
     },
     build=m.Competence,
 )
@@ -188,13 +196,14 @@ MODALITE = Obj(
         "id": Key(ident("Identifiant stable de la modalité (M1.1…)"), required=True),
         "type": Key(Choice(choices=m.TYPES_MODALITE, doc="Type d'épreuve"), required=True),
         "intitule": Key(Text(doc="Intitulé de l'épreuve", **LINE), required=True),
-        "duree": Key(Text(doc="Durée (« 3 heures », « 30 min », « 1 h 30 »)", **LINE), required=True),
+        "duree": Key(Text(doc="Durée (« 3 heures », « 30 min », « 1 h 30 ») ; « sans objet » pour une épreuve écrite remise (rapport, dossier)", **LINE), required=True),
         "conditions": Key(Text(doc="Conditions de passage", min_length=0)),
         "description": Key(Text(doc="Description de l'épreuve", min_length=0)),
         "livrables": Key(ListOf(item=Text(**LINE), doc="Ce que le candidat remet")),
         "remise": Key(Text(doc="Quand et comment les livrables sont remis", min_length=0, **LINE)),
         "jury": Key(Text(doc="Jury de l'épreuve", min_length=0)),
         "competences": Key(refs("Compétences évaluées", min_items=1), required=True),
+        "a_adapter": marker("Cette épreuve"),
     },
     build=m.Modalite,
 )
@@ -207,6 +216,7 @@ CRITERE = Obj(
         "competences": Key(refs("Compétences évaluées par ce critère", min_items=1), required=True),
         "modalites": Key(refs("Épreuves où ce critère est utilisé (toutes celles qui évaluent ses compétences si absent)")),
         "poids": Key(Number(doc="Poids du critère (échelle à points)", exclusive_minimum=True)),
+        "a_adapter": marker("Ce critère"),
     },
     build=lambda src, poids, **v: m.Critere(src=src, poids=poids if poids is not None else 1, **v),
 )
@@ -224,6 +234,7 @@ BLOC = Obj(
         "competences": Key(ListOf(item=COMPETENCE, doc="Compétences (référentiel de compétences)"), required=True),
         "modalites": Key(ListOf(item=MODALITE, doc="Modalités d'évaluation"), required=True),
         "criteres": Key(ListOf(item=CRITERE, doc="Critères d'évaluation"), required=True),
+        "a_adapter": marker("Ce bloc"),
     },
     build=m.Bloc,
     identity="code",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+import yaml
+
 from . import model as m
-from .spec import Boolean, Choice, Date, Integer, Number, Pattern, Text
+from .spec import TAG_BOOL, Boolean, Choice, Date, Integer, Number, Pattern, Text
 from .spec_objects import Key, ListOf, MapOf, Obj, ScalarOr
 
 ID = r"[A-Za-z][A-Za-z0-9_.\-]{0,31}"
@@ -28,6 +30,25 @@ def refs(doc: str, min_items: int = 0) -> ListOf:
 
 
 LINE = dict(multiline=False, max_length=500)
+
+
+class Marker(Text):
+    """`a_adapter:` on an item: what remains to adapt before filing (a text), or `true`/`false`."""
+
+    def parse(self, node, path, ctx):
+        if isinstance(node, yaml.ScalarNode) and node.tag == TAG_BOOL:
+            return A_ADAPTER if self._scalar(node, path, ctx, "un texte") is True else ""
+        return super().parse(node, path, ctx)
+
+    def json_schema(self):
+        return {"description": self.doc, "type": ["string", "boolean"]}
+
+
+A_ADAPTER = "texte d'exemple ou provisoire, à adapter"
+
+
+def marker(what: str) -> Key:
+    return Key(Marker(doc=f"{what} reste à adapter avant le dépôt : dites quoi (ou true) ; retirez la clé une fois fait", **LINE))
 
 
 def rncp_code(doc: str) -> Pattern:

@@ -41,6 +41,14 @@ def _key_column(line: str) -> tuple[int, str] | None:
     return column, found.group("key").strip()
 
 
+def _bare_key(line: str) -> tuple[int, str] | None:
+    """A line that reads as a key whose « : » was forgotten: « - id CR1.2 », « intitule Vendre » (no « : » at all)."""
+    found = re.match(r"^(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z_][A-Za-z0-9_]*) +\S", line)
+    if not found or ":" in line or line.lstrip().startswith("#"):
+        return None
+    return len(found.group("indent")) + len(found.group("dash") or ""), found.group("key")
+
+
 def _dash_column(line: str) -> int | None:
     """Where a list item's « - » stands, if the line is one."""
     stripped = line.lstrip(" ")
@@ -96,6 +104,13 @@ def explain(text: str, problem: str, line: int, col: int, context_line: int | No
             _excerpt(lines, [context_line], (context_line, start + len(missing))),
         )
     if problem.startswith("mapping values are not allowed"):
+        bare = _bare_key(lines[above]) if above is not None else None
+        if bare is not None and here is not None and bare[0] <= here[0]:  # « - id CR1.2 », then « texte: … »
+            return Explained(
+                above + 1, bare[0] + 1,
+                f"« : » manquant après « {bare[1]} » : une clé est suivie de deux-points (« {bare[1]}: … »)",
+                _excerpt(lines, [above], (above, bare[0] + len(bare[1]))),
+            )
         if here is not None and previous is not None and here[0] > previous[0] and col <= here[0] + len(here[1]) + 1:
             shift = here[0] - previous[0]
             return Explained(
@@ -115,7 +130,8 @@ def explain(text: str, problem: str, line: int, col: int, context_line: int | No
             f"« : » dans une valeur : mettez la valeur entre guillemets ({advice})",
             _excerpt(lines, [line], (line, col)),
         )
-    if problem.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'")):
+    if problem.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'",
+                           "did not find expected <document start>")):
         dash = _dash_column(lines[line])
         sibling = _item_above(lines, line) if dash is not None else None
         if sibling is not None and _dash_column(lines[sibling]) != dash:

@@ -55,6 +55,7 @@ def test_json_format_of_the_example():
     payload = json.loads(run("check", str(EXAMPLE), "--format", "json").stdout)
     assert payload["ok"] is True
     assert payload["summary"] == {"blocs": 4, "activites": 4, "competences": 19, "modalites": 8, "criteres": 32}
+    assert payload["a_completer"] == 31  # the example's markers, accepted (regles: a-adapter: info)
 
 
 def test_quiet_prints_only_problems(project):

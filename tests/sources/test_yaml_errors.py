@@ -73,3 +73,17 @@ def test_the_excerpt_is_in_the_json_too(project):
     payload = json.loads(run("check", str(folder), "--format", "json").stdout)
     diag = next(d for d in payload["diagnostics"] if d["rule"] == "yaml-syntaxe")
     assert len(diag["excerpt"]) == 3 and diag["message"].startswith("indentation : ")
+
+
+def test_a_missing_colon_in_a_list_item_is_placed_on_its_line(project):
+    folder = project({"blocs/bc01.yaml": _bloc_with("  - id: CR1.2", "  - id CR1.2")})
+    out = run("check", str(folder), cwd=folder.parent).stdout
+    line = _lines_of(BLOC, "  - id: CR1.2")
+    assert f"proj/blocs/bc01.yaml:{line}:5: « : » manquant après « id » : une clé est suivie de deux-points (« id: … »)" in out
+
+
+def test_the_first_key_shifted_says_indentation(project):
+    folder = project({"blocs/bc01.yaml": _bloc_with("code: BC01", " code: BC01")})
+    out = run("check", str(folder), cwd=folder.parent).stdout
+    assert "indentation : « intitule » est décalé d'une espace vers la gauche par rapport à « code » (ligne 1)" in out
+    assert "document start" not in out
