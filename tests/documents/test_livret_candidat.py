@@ -10,8 +10,8 @@ from lxml import etree
 
 from conftest import EXAMPLE, run
 from dossier.checks import check
-from dossier.documents.livret import livret
 from dossier.documents import DOCUMENTS
+from dossier.documents.livret import livret
 from dossier.pipeline.plan import plan, render_env
 from dossier.render.formats import html_page
 from extract import docx_text, flat, html_tree, pdf_text
