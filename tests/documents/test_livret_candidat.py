@@ -244,3 +244,61 @@ def test_cli_build_of_a_project_with_contacts(project, tmp_path):
     result = run("build", str(folder), "--out", str(tmp_path / "out"), "--only", "livret", "--format", "docx")
     assert result.exit_code == 0, result.output
     assert "Mme Handi Référente" in docx_text(next((tmp_path / "out" / "livret").glob("*.docx")))
+
+
+# --- Word: contents with page numbers, running header, a page per bloc ----------------------
+
+
+def toc_entries(path: Path) -> list[tuple[str, str, str]]:
+    """(style, title, page) of each entry of the Word table of contents, as written in the file."""
+    from extract import W, docx_xml
+
+    out = []
+    for p in docx_xml(path).iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") in ("toc1", "toc2"):
+            link = p.find(f"{W}hyperlink")
+            texts = [t.text or "" for t in link.iter(f"{W}t")]
+            out.append((style.get(f"{W}val"), texts[0], texts[-1] if len(texts) > 1 else ""))
+    return out
+
+
+def test_docx_contents_carry_page_numbers_in_order(built, cert):
+    entries = toc_entries(built / f"{SLUG}.docx")
+    assert len(entries) > 30
+    numbers = [int(n) for _, _, n in entries]  # every entry has one, before Word updates the field
+    assert numbers == sorted(numbers) and numbers[0] >= 3
+    blocs = [int(n) for s, t, n in entries if s == "toc1" and t.startswith("Bloc ")]
+    assert len(blocs) == len(cert.blocs) and len(set(blocs)) == len(blocs)
+
+
+def test_docx_starts_each_bloc_and_the_rules_on_a_new_page(built, cert):
+    from extract import W, docx_xml
+
+    starting = []
+    for p in docx_xml(built / f"{SLUG}.docx").iter(f"{W}p"):
+        if p.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+            starting.append("".join(t.text or "" for t in p.iter(f"{W}t")))
+    assert starting == [f"Bloc {b.code} — {b.intitule}" for b in cert.blocs] + [cert.prose[0].titre]
+
+
+@pytest.mark.slow
+def test_docx_in_libreoffice_contents_pages_header_and_blocs(built, cert, tmp_path):
+    """Through LibreOffice, which never updates fields: the contents show page numbers, right within a page;
+    the running header is not blank; each bloc starts a page."""
+    from extract import libreoffice_pdf, pdf_pages
+
+    pages = [flat(p) for p in pdf_pages(libreoffice_pdf(built / f"{SLUG}.docx", tmp_path))]
+    listed = {t: int(n) for s, t, n in toc_entries(built / f"{SLUG}.docx") if s == "toc1"}
+    contents = [n for n, text in enumerate(pages) if re.search(r"\.{5,} ?\d+", text)]
+    for title, number in listed.items():
+        assert re.search(re.escape(flat(title)[:40]) + r".*?\.{5,} ?" + str(number), " ".join(pages[i] for i in contents)), title
+    for title, number in listed.items():
+        actual = next(n + 1 for n, text in enumerate(pages) if n > contents[-1] and flat(title)[:40] in text)
+        assert abs(actual - number) <= 1, (title, number, actual)
+    running = flat(f"{cert.intitule} Livret du candidat")  # the running header, its STYLEREF pre-filled
+    assert all(text.startswith(running) for text in pages[contents[0]:]), [t[:60] for t in pages]
+    for bloc in cert.blocs:
+        title = flat(f"Bloc {bloc.code} — {bloc.intitule}")
+        page = next(text for n, text in enumerate(pages) if n > contents[-1] and title in text)
+        assert page.startswith(f"{running} {title}")  # at the top of its page
