@@ -22,58 +22,74 @@ LINE = 1.17  # line height, in font sizes (Arial, Liberation Sans)
 CHAR = 0.5  # average width of a character of French text, in font sizes
 CELL_PADDING = 20.0  # points taken from a cell's width by its margins and a list's indent
 ROW_PADDING = 6.0  # points added to a row's height by its borders and margins
+P, T, BR, TBL, TR, TC = _w("p"), _w("t"), _w("br"), _w("tbl"), _w("tr"), _w("tc")
+STYLE_EL, STYLE_ID, BASED_ON, SIZE, SPACING = _w("style"), _w("styleId"), _w("basedOn"), f"{_w('rPr')}/{_w('sz')}", f"{_w('pPr')}/{_w('spacing')}"
+BEFORE, AFTER = _w("before"), _w("after")
+PPR, PSTYLE, NUMPR, PAGE_BREAK = _w("pPr"), _w("pStyle"), _w("numPr"), f"{_w('pPr')}/{_w('pageBreakBefore')}"
+CELL_WIDTH, HEADER_ROW, BOOKMARK, VAL, W = f"{_w('tcPr')}/{_w('tcW')}", f"{_w('trPr')}/{_w('tblHeader')}", _w("bookmarkStart"), _w("val"), _w("w")
 
 
 class Pages:
     """Where each heading of a body will fall, page by page."""
 
     def __init__(self, document, page_height: float, width: float):
-        self.styles = document.styles
+        self.styles = document.styles.element
         self.height = page_height  # the body's height on a page, in points
         self.width = width  # the body's width, in points
         self._metrics: dict[str, tuple[float, float, float]] = {}
 
     def metrics(self, style_id: str) -> tuple[float, float, float]:
-        """(font size, space before, space after) of a paragraph style, in points."""
+        """(font size, space before, space after) of a paragraph style, in points, read from styles.xml."""
         if style_id not in self._metrics:
+            chain, current = [], style_id
+            while current and len(chain) < 10:  # the style, then the ones it is based on
+                el = self.styles.find(f"{STYLE_EL}[@{STYLE_ID}='{current}']")
+                if el is None:
+                    break
+                chain.append(el)
+                based = el.find(BASED_ON)
+                current = based.get(VAL) if based is not None else ""
             size, before, after = 10.0, 0.0, 0.0
-            style = next((s for s in self.styles if s.style_id == style_id), None) or self.styles["Normal"]
-            chain = []
-            while style is not None:
-                chain.append(style)
-                style = style.base_style
-            for s in reversed(chain):  # the base style first, its heirs override it
-                pf = s.paragraph_format
-                size = s.font.size.pt if s.font.size else size
-                before = pf.space_before.pt if pf.space_before is not None else before
-                after = pf.space_after.pt if pf.space_after is not None else after
+            for el in reversed(chain):  # the base style first, its heirs override it
+                sz, spacing = el.find(SIZE), el.find(SPACING)
+                size = int(sz.get(VAL)) / 2 if sz is not None else size
+                if spacing is not None:
+                    before = int(spacing.get(BEFORE, before * 20)) / 20
+                    after = int(spacing.get(AFTER, after * 20)) / 20
             self._metrics[style_id] = (size, before, after)
         return self._metrics[style_id]
 
     def paragraph(self, p: etree._Element, width: float) -> tuple[float, int]:
         """(height, lines) of a paragraph set in `width` points."""
-        style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
-        size, before, after = self.metrics(style.get(_w("val")) if style is not None else "Normal")
-        if p.find(f"{_w('pPr')}/{_w('numPr')}") is not None:
+        style_id, numbered = "Normal", False
+        ppr = p.find(PPR)
+        if ppr is not None:
+            for c in ppr:
+                if c.tag == PSTYLE:
+                    style_id = c.get(VAL)
+                elif c.tag == NUMPR:
+                    numbered = True
+        size, before, after = self.metrics(style_id)
+        if numbered:
             width -= 18  # a list item's indent
         per_line = max(10, int(width / (size * CHAR)))
-        text = "".join(t.text or "" for t in p.iter(_w("t")))
-        breaks = sum(1 for _ in p.iter(_w("br")))
-        lines = max(1, math.ceil(len(text) / per_line)) + breaks
+        length = sum(len(t) for t in p.itertext(T))
+        breaks = len(p.findall(f".//{BR}"))
+        lines = max(1, math.ceil(length / per_line)) + breaks
         return lines * size * LINE + before + after, lines
 
     def table(self, tbl: etree._Element) -> tuple[list[float], float]:
         """The height of each row, and of the header rows repeated on each page."""
         rows, header = [], 0.0
-        for tr in tbl.findall(_w("tr")):
+        for tr in tbl.findall(TR):
             tallest = 0.0
-            for tc in tr.findall(_w("tc")):
-                w = tc.find(f"{_w('tcPr')}/{_w('tcW')}")
-                width = int(w.get(_w("w"))) / 20 if w is not None else self.width
-                cell = sum(self.paragraph(p, width - CELL_PADDING)[0] for p in tc.iter(_w("p")))
+            for tc in tr.findall(TC):
+                w = tc.find(CELL_WIDTH)
+                width = int(w.get(W)) / 20 if w is not None else self.width
+                cell = sum(self.paragraph(p, width - CELL_PADDING)[0] for p in tc.iter(P))
                 tallest = max(tallest, cell)
             rows.append(tallest + ROW_PADDING)
-            if tr.find(f"{_w('trPr')}/{_w('tblHeader')}") is not None:
+            if tr.find(HEADER_ROW) is not None:
                 header += rows[-1]
         return rows, header
 
@@ -87,22 +103,22 @@ class Pages:
                 page, y = page + 1, 0.0
 
         for el in body:
-            if el.tag == _w("tbl"):
+            if el.tag == TBL:
                 rows, header = self.table(el)
                 for i, h in enumerate(rows):
                     if y > 0 and y + h > self.height:
                         page, y = page + 1, (header if i else 0.0)
                     y += h
                 continue
-            if el.tag != _w("p"):
+            if el.tag != P:
                 continue
-            if el.find(f"{_w('pPr')}/{_w('pageBreakBefore')}") is not None and y > 0:
+            if el.find(PAGE_BREAK) is not None and y > 0:
                 page, y = page + 1, 0.0
             h, lines = self.paragraph(el, self.width)
-            heading = el.find(_w("bookmarkStart")) is not None
-            if heading:
-                room(h + 3 * self.metrics("Normal")[0] * LINE)  # a heading keeps a few lines with it
-                found.setdefault(el.find(_w("bookmarkStart")).get(_w("name")), page)
+            bookmark = el.find(BOOKMARK)
+            if bookmark is not None:  # a heading: it keeps a few lines with it
+                room(h + 3 * self.metrics("Normal")[0] * LINE)
+                found.setdefault(bookmark.get(_w("name")), page)
             elif lines <= 3:
                 room(h)
             y += h
