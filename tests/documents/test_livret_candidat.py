@@ -302,3 +302,28 @@ def test_docx_in_libreoffice_contents_pages_header_and_blocs(built, cert, tmp_pa
         title = flat(f"Bloc {bloc.code} — {bloc.intitule}")
         page = next(text for n, text in enumerate(pages) if n > contents[-1] and title in text)
         assert page.startswith(f"{running} {title}")  # at the top of its page
+
+
+def test_running_header_names_the_chapter_in_effect_at_the_top_of_the_page(built, cert):
+    """The chapters follow one another: a page that starts within one chapter and opens the next is headed
+    by the first (« Recours », not « Candidats en situation de handicap »)."""
+    from extract import pdf_pages
+
+    chapters = {flat(e.titre) for e in livret(cert).toc if e.level == 1}
+    headed, previous = 0, None
+    for number, text in enumerate(pdf_pages(built / f"{SLUG}.pdf"), start=1):
+        lines = [flat(line) for line in text.splitlines() if line.strip()]
+        running = max((c for c in chapters if lines and lines[0].endswith(c)), key=len, default=None)
+        if running is None:
+            continue
+        def chapter(line: str) -> str | None:  # a chapter's title, or its first line when it wraps
+            return next((c for c in chapters if line == c or (len(line) >= 20 and c.startswith(line))), None)
+
+        first = chapter(lines[1]) if len(lines) > 1 else None
+        expected = first or previous
+        if expected is not None:
+            assert running == expected, (number, running, lines[1:2])
+            headed += 1
+        opened = [chapter(line) for line in lines[1:] if chapter(line)]
+        previous = opened[-1] if opened else running  # the chapter in effect at the foot of this page
+    assert headed > 15
