@@ -24,6 +24,7 @@ from . import (
     dimensions,
     fiche,
     france_competences,
+    livrables,
     redaction,
     references,
     reproduction,
@@ -32,7 +33,7 @@ from .registry import Check, Finding
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run", "severity"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements, correspondances, depot)
+_MODULES = (references, france_competences, blocs, fiche, redaction, livrables, criteres, dimensions, reproduction, alignements, correspondances, depot)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(

@@ -6,9 +6,9 @@ import base64
 import re
 from dataclasses import dataclass, field
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ..sources.model import Bloc, Certification, Competence, Critere, Modalite
+from ..sources.model import Activite, Bloc, Certification, Competence, Contact, Critere, Modalite
 from ..text import anchor
 from .common import Header, header, regle_decision
 from .correspondances import REGLE, Groupe, groupes
@@ -51,6 +51,11 @@ class BlocLivret:
     bloc: Bloc
     epreuves: tuple[Epreuve, ...]
     duree_totale: str  # "" when some duration cannot be read
+
+    @property
+    def activites(self) -> tuple[Activite, ...]:
+        """The référentiel d'activités of this bloc: the work situations its competences come from."""
+        return self.bloc.activites
 
     @property
     def titre(self) -> str:
@@ -146,6 +151,54 @@ def _prose_body(text: str, prefix: str) -> Markup:
     return Markup(re.sub(r"^\s*<h2[^>]*>.*?</h2>\s*", "", str(html), count=1, flags=re.S))
 
 
+# Where the rules chapters speak of a contact: the first subsection whose heading names it, else the
+# end of the first chapter whose title does.
+CONTACT_PLACES = (
+    ("referent_handicap", "Contact du référent handicap", ("référent handicap",), ("handicap",)),
+    ("recours", "Adresse pour les recours", ("recours gracieux", "recours"), ("recours",)),
+    ("certificateur", "Contact du certificateur", (), ("inscription", "délivrance")),
+)
+
+
+def _contact_html(label: str, contact: Contact) -> str:
+    return f'<p class="contact"><strong>{escape(label)}\u00a0:</strong> {escape(contact.ligne)}</p>\n'
+
+
+def _place(sections: list[list[str]], html: str, subsections: tuple[str, ...], chapters: tuple[str, ...]) -> None:
+    """Add `html` to the first matching subsection, else chapter: `sections` is [titre, body] pairs."""
+    for word in subsections:
+        for item in sections:
+            heads = list(re.finditer(r"<h3 [^>]*>(.*?)</h3>", item[1], flags=re.S))
+            for i, h in enumerate(heads):
+                if word in re.sub(r"<[^>]+>", "", h.group(1)).lower():
+                    end = heads[i + 1].start() if i + 1 < len(heads) else _body_end(item[1])
+                    item[1] = item[1][:end] + html + item[1][end:]
+                    return
+    for word in chapters:
+        for item in sections:
+            if word in item[0].lower():
+                end = _body_end(item[1])
+                item[1] = item[1][:end] + html + item[1][end:]
+                return
+
+
+def _body_end(html: str) -> int:
+    """Before the footnotes, if any."""
+    at = html.find('<div class="footnote">')
+    return at if at >= 0 else len(html)
+
+
+def _prose(cert: Certification) -> tuple[ProseSection, ...]:
+    sections = [[p.titre, str(_prose_body(p.texte, anchor(p.name)))] for p in cert.prose]
+    for key, label, subsections, chapters in CONTACT_PLACES:
+        contact = getattr(cert.contacts, key)
+        if contact is not None and contact.ligne:
+            _place(sections, _contact_html(label, contact), subsections, chapters)
+    return tuple(
+        ProseSection(f"regles-{anchor(p.name)}", p.titre, Markup(body)) for p, (_, body) in zip(cert.prose, sections)
+    )
+
+
 def livret(cert: Certification, brouillon: bool = False, bloc: str = "") -> LivretView:
     blocs = [b for b in cert.blocs if not bloc or b.code == bloc]
     logo = ""  # read and checked with the sources (sources/load.py): a real image, from inside the folder
@@ -159,7 +212,7 @@ def livret(cert: Certification, brouillon: bool = False, bloc: str = "") -> Livr
         prerequis=to_html(cert.prerequis, shift=3) if cert.prerequis else Markup(""),
         jurys=tuple(to_html(v.jury, shift=3) if v.jury else Markup("") for v in cert.voies_acces),
         blocs=tuple(_bloc(b) for b in blocs),
-        prose=tuple(ProseSection(f"regles-{anchor(p.name)}", p.titre, _prose_body(p.texte, anchor(p.name))) for p in cert.prose),
+        prose=_prose(cert),
         regle_validation=regle_decision(cert.echelle),
         acquis_a_vie=ACQUIS_A_VIE,
         logo=logo,

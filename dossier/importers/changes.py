@@ -31,6 +31,7 @@ KINDS = {  # list key → (name of one item, feminine?)
 FIELDS = {
     "texte": "texte", "intitule": "intitulé", "duree": "durée", "type": "type", "taches": "tâches",
     "conditions": "conditions", "description": "description", "livrables": "livrables", "remise": "remise",
+    "format": "longueur et format", "soutenance": "soutenance",
     "jury": "jury", "competences": "compétences", "modalites": "épreuves", "activites": "activités",
     "poids": "poids", "niveau": "niveau", "code_rncp": "code RNCP", "nsf": "codes NSF", "rome": "codes ROME",
     "formacode": "Formacodes", "version": "version", "date": "date", "objectifs_contexte": "objectifs et contexte",

@@ -20,25 +20,24 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import DossierError
-from ..sources.model import TYPES_MODALITE
 from ..sources.read import UnreadableError, open_regular, read_member, zip_within_limits
 from ..text import words
 from . import docx_heading, placeholders
+from .docx_modalites import modalites as _modalites
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCX_BYTES = 100 * 2**20  # the Word file
 MAX_XML_BYTES = 64 * 2**20  # its text, inflated (a 300-page référentiel: about 5 Mo)
+# « RNCP12345BC03 : Intitulé », « BC03 – Intitulé », « Bloc de compétences n° 3 RNCP12345BC03 : Intitulé »
+BLOC_TITLE = re.compile(
+    r"^(?:bloc(?:\s+de\s+comp[ée]tences)?(?:\s*n°)?(?:\s*\d+)?\s*[—–:-]?\s*)?"
+    r"(?P<code>(?:RNCP\d{3,6})?BC\d{2})\s*[—–:.-]\s*(?P<rest>.+)$",
+    re.I,
+)
 BULLET = re.compile(r"^\s*(?:[-–•▪◦·*]|\d+[.)])\s+")
 ID_PREFIX = re.compile(r"^(?P<id>(?:A|C|M|CR)\d+(?:\.\d+)?)\s+(?P<rest>.+)$", re.S)
 NOTE = re.compile(r"\s*\((?P<note>(?:évalue aussi [^();]+)?(?:\s*;\s*)?(?:épreuves? [^()]+)?)\)\s*$")
-DUREE = re.compile(r"^\s*durée\s*:\s*(?P<d>.+)$", re.I)
-TYPE_ALIASES = {
-    "etude de cas": "etude_de_cas", "etudes de cas": "etude_de_cas",
-    "rapport d activites": "rapport_activites", "rapport d activite": "rapport_activites",
-    "mise en situation professionnelle": "mise_en_situation", "mise en situation": "mise_en_situation",
-    "soutenance orale": "soutenance", "soutenance": "soutenance", "dossier professionnel": "dossier_professionnel",
-    "entretien avec le jury": "entretien", "entretien": "entretien", "questionnaire": "questionnaire", "projet": "projet",
-}
+
 
 
 @dataclass
@@ -217,16 +216,20 @@ def read(path: Path) -> tuple[dict, list[dict], list[str]]:
     found, fiche_notes = docx_heading.read(path), []  # the fiche: what the heading says, placeholders for the rest
     cert = placeholders.complete(found, path.name, fiche_notes)
     notes[:0] = ([f"- Lu dans l'en-tête du document : {docx_heading.summary(found)}."] if found else []) + fiche_notes
+    prefixes = {b["code"][: -len("BC00")] for b in blocs}
+    if not cert.get("code_rncp") and len(prefixes) == 1 and "" not in prefixes:  # « RNCP12345BC03 : … »: the fiche's code
+        cert["code_rncp"] = prefixes.pop()
+        notes.append(f"- Code RNCP de la certification, {cert['code_rncp']}, lu dans les codes des blocs.")
     return cert, blocs, notes
 
 
 def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
     code, intitule = f"BC{n:02d}", ""
     title = draft.title.strip()
-    found = re.match(r"^(?P<code>(?:RNCP\d{3,6})?BC\d{2})\s*[—–:-]\s*(?P<rest>.+)$", title) or re.match(
+    found = BLOC_TITLE.match(title) or re.match(
         r"^(?:bloc|activit[ée])\s*(?P<num>\d+)\s*[—–:-]\s*(?P<rest>.+)$", title, re.I)
     if found:
-        code = found.groupdict().get("code") or f"BC{int(found.group('num')):02d}"
+        code = (found.groupdict().get("code") or "").upper() or f"BC{int(found.group('num')):02d}"
         intitule = found.group("rest").strip()
     elif title:
         intitule = title
@@ -243,7 +246,9 @@ def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
             ids.append(ident)
         row_ids.append(ids)
     all_ids = [c["id"] for c in competences]
-    modalites = _modalites(n, draft.columns[2], all_ids, code, notes)
+    lines = [(BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip(), p.bold)
+             for p in draft.columns[2] if p.text.strip()]
+    modalites = _modalites(n, lines, all_ids, code, notes)
     criteres = []
     last: list[str] = []
     for (_comp_paras, crit_paras), ids in zip(draft.row_competences, row_ids):
@@ -295,56 +300,3 @@ def _activites(n: int, paras: list[Para]) -> list[dict]:
                 ident, text = ident or f"A{label.group(1)}", label.group(2).strip()
             activites.append({"id": ident or f"A{n}" + (f".{len(activites) + 1}" if activites else ""), "intitule": text, "taches": []})
     return activites
-
-
-def _modalite_title(text: str) -> tuple[str, str] | None:
-    """(type, intitulé) when a paragraph opens an épreuve."""
-    head, _, rest = text.partition(":")
-    kind = TYPE_ALIASES.get(words(head))
-    if kind is None:
-        kind = next((k for label, k in sorted(TYPE_ALIASES.items(), key=lambda x: -len(x[0])) if words(text) == label), None)
-        return (kind, text.strip()) if kind else None
-    return kind, (rest.strip() or text.strip())
-
-
-def _modalites(n: int, paras: list[Para], competences: list[str], code: str, notes: list[str]) -> list[dict]:
-    modalites: list[dict] = []
-    for p in (p for p in paras if p.text.strip()):
-        text = BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip()
-        ident, bare = _split_id(text, "M")
-        opened = _modalite_title(bare)
-        if ident or opened or p.bold or not modalites:  # a new épreuve starts with its title
-            kind, intitule = opened or ("autre", bare)
-            modalites.append({"id": ident or f"M{n}.{len(modalites) + 1}", "type": kind, "intitule": intitule, "duree": "", "description": []})
-            continue
-        m = modalites[-1]
-        duree = DUREE.match(text)
-        if duree and not m["duree"]:
-            m["duree"] = duree.group("d").strip()
-        elif text.startswith("Jury :") and "jury" not in m:
-            m["jury"] = text[len("Jury :"):].strip()
-        elif text.startswith("À remettre :") and "livrables" not in m:
-            m["livrables"] = [x.strip() for x in text[len("À remettre :"):].split(" ; ") if x.strip()]
-        else:
-            m["description"].append(text)
-    out = []
-    for m in modalites:
-        if not m["duree"]:
-            m["duree"] = "à préciser"
-            notes.append(f"- {code} : l'épreuve « {m['intitule'][:60]} » n'indique pas de durée — à préciser.")
-        item = {"id": m["id"], "type": m["type"], "intitule": m["intitule"], "duree": m["duree"]}
-        if m["duree"] == "à préciser":
-            item["a_adapter"] = "durée absente du document importé (une durée, ou « sans objet » pour une épreuve écrite)"
-        if m["description"]:
-            item["description"] = "\n\n".join(m["description"])
-        for key in ("livrables", "jury"):
-            if key in m:
-                item[key] = m[key]
-        item["competences"] = list(competences)
-        out.append(item)
-    if not out:
-        notes.append(f"- {code} : aucune modalité d'évaluation trouvée — à compléter.")
-    return out
-
-
-assert set(TYPE_ALIASES.values()) <= set(TYPES_MODALITE)

@@ -55,6 +55,23 @@ def empty_paragraph(style: str | None, keep_next: bool = False, num: tuple[str, 
     return p
 
 
+def page_break_before(p: etree._Element) -> None:
+    """Start a new page with this paragraph (the first of a section that starts a page in the PDF)."""
+    if p.tag != _w("p"):
+        return
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_w("pageBreakBefore")) is None:
+        el = etree.Element(_w("pageBreakBefore"))
+        before = [c for c in ppr if c.tag in (_w("pStyle"), _w("keepNext"), _w("keepLines"))]  # the schema's order
+        if before:
+            before[-1].addnext(el)
+        else:
+            ppr.insert(0, el)
+
+
 def paragraph(style: str | None, runs, keep_next: bool = False) -> etree._Element:
     """A w:p with a style and runs of (text, character style or None)."""
     p = empty_paragraph(style, keep_next)

@@ -15,7 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree, html
 
 from ..text import safe_link
-from .docx_common import Styles, _w, clean_text, empty_paragraph
+from .docx_common import Styles, _w, clean_text, empty_paragraph, page_break_before
 from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -23,6 +23,7 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 HEADINGS = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 4", "h6": "Heading 4"}
 BLOCKS = {"p", "ul", "ol", "table", "blockquote", "pre", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "nav", "main", "header", "dl"}
 USABLE_TWIPS = 9638  # 170 mm: an A4 portrait page between 20 mm margins (the default)
+PAGE_SECTIONS = {"bloc", "transition", "regles-debut"}  # sections that start a page, as in the PDF
 CELL_STYLES = {"case": "Tableau case", "nombre": "Tableau case"}  # td class -> paragraph style
 
 
@@ -102,7 +103,10 @@ class Converter:
         elif tag == "div" and "footnote" in (el.get("class") or ""):
             self._footnotes(el, out)
         else:  # section, div, main, nav…
+            start = len(out)
             self._blocks(el, out, style)
+            if tag == "section" and PAGE_SECTIONS & set((el.get("class") or "").split()) and start < len(out):
+                page_break_before(out[start])
 
     def _class_style(self, el) -> str | None:
         classes = (el.get("class") or "").split()

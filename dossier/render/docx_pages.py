@@ -19,6 +19,7 @@ from lxml import etree, html
 
 from .docx_common import Styles, TemplateShapeError, WordXml, _w, fiche_line, fill, finish
 from .docx_html import Converter
+from .docx_toc import Pages, toc_pages
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 
@@ -34,8 +35,10 @@ def _field_run(kind: str, instruction: str = "") -> etree._Element:
     return r
 
 
-def table_of_contents(headings: list[tuple[int, str, str]], styles: Styles) -> list[etree._Element]:
-    """A Word TOC field, its result pre-filled with the headings (Word adds the page numbers on update)."""
+def table_of_contents(headings: list[tuple[int, str, str]], styles: Styles, pages: dict[str, int] | None = None) -> list[etree._Element]:
+    """A Word TOC field, its result pre-filled with the headings and their estimated pages (docx_toc.py);
+    Word puts the exact numbers in place when it updates the field."""
+    pages = pages or {}
     entries = [(level, name, text) for level, name, text in headings if level <= 2]
     paragraphs = []
     for i, (level, name, text) in enumerate(entries or [(1, "", "")]):
@@ -51,6 +54,10 @@ def table_of_contents(headings: list[tuple[int, str, str]], styles: Styles) -> l
         link.set(_w("history"), "1")
         r = etree.SubElement(link, _w("r"))
         etree.SubElement(r, _w("t")).text = text
+        if name in pages:
+            r = etree.SubElement(link, _w("r"))
+            etree.SubElement(r, _w("tab"))
+            etree.SubElement(r, _w("t")).text = str(pages[name])
         if i == len(entries) - 1 or not entries:
             p.append(_field_run("end"))
         paragraphs.append(p)
@@ -93,6 +100,8 @@ def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
     if getattr(view, "paysage", False) and section.page_width < section.page_height:
         _landscape(section)
     converter, body = _converted(document, page, _usable_twips(section))
+    with_toc = "sommaire" in tpl.get_xml()
+    numbers = _heading_pages(document, section, converter, body) if with_toc else {}
     logo = getattr(view, "logo_data", b"")
     context = {
         "h": view.header,
@@ -100,14 +109,51 @@ def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
         "fiche": fiche_line(view.header),
         "perimetre": getattr(view, "perimetre", ""),
         "logo": InlineImage(tpl, io.BytesIO(logo), height=Mm(22)) if logo else "",
-        "sommaire": WordXml(table_of_contents(converter.headings, converter.styles)),
+        "sommaire": WordXml(table_of_contents(converter.headings, converter.styles, numbers)),
         "corps": WordXml(body),
     }
-    with_toc = "sommaire" in tpl.get_xml()
     fill(tpl, context)
     if with_toc:
         _update_fields_on_open(tpl.docx)
+    _prefill_styleref(tpl.docx, view.titre)
     return finish(tpl.docx, view.header, getattr(view, "titre_complet", view.titre), when)
+
+
+def _heading_pages(document, section, converter: Converter, body: list) -> dict[str, int]:
+    """The estimated page of each heading: the cover, the contents, then the body on a new page."""
+    height = (section.page_height - section.top_margin - section.bottom_margin) / 12700  # EMU → points
+    entries = sum(1 for level, _, _ in converter.headings if level <= 2)
+    first = 1 + toc_pages(entries, document, height) + 1
+    return Pages(document, height, _usable_twips(section) / 20).of(body, first)
+
+
+def _prefill_styleref(document, text: str) -> None:
+    """A running header's STYLEREF field shows `text` until fields are updated (LibreOffice never does it),
+    rather than nothing; Word replaces it with each page's chapter."""
+    # through the relationships: after docxtpl has filled them, they name the header parts it wrote
+    parts = [rel.target_part for rel in document.part.rels.values() if not rel.is_external and rel.reltype.endswith("/header")]
+    for part in parts:
+        for p in part.element.iter(_w("p")):
+            state, result = "", []
+            for r in p.iter(_w("r")):
+                kind = r.find(_w("fldChar"))
+                instr = r.find(_w("instrText"))
+                if instr is not None and "STYLEREF" in (instr.text or ""):
+                    state = "styleref"
+                elif kind is not None and kind.get(_w("fldCharType")) == "separate" and state == "styleref":
+                    state = "result"
+                elif kind is not None and kind.get(_w("fldCharType")) == "end" and state == "result":
+                    texts = [t for run in result for t in run.iter(_w("t"))]
+                    if not "".join(t.text or "" for t in texts).strip():
+                        if texts:
+                            texts[0].text = text
+                        else:
+                            run = etree.Element(_w("r"))
+                            etree.SubElement(run, _w("t")).text = text
+                            r.addprevious(run)
+                    state, result = "", []
+                elif state == "result":
+                    result.append(r)
 
 
 def _landscape(section) -> None:

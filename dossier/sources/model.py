@@ -36,6 +36,11 @@ TYPES_MODALITE = {
     "autre": "Autre",
 }
 
+SOUTENANCES = {
+    "par_bloc": "Une soutenance pour ce bloc",
+    "commune": "Une soutenance commune à plusieurs blocs",
+}
+
 HABILITATIONS = {
     "FORMER": "Préparer à la certification (former)",
     "ORGANISER": "Organiser les épreuves d'évaluation",
@@ -295,6 +300,8 @@ class Modalite:
     description: str = ""
     livrables: tuple[str, ...] = ()
     remise: str = ""
+    format: str = ""  # length and format of what is handed in
+    soutenance: str = ""  # "par_bloc", "commune", or "" (not said)
     jury: str = ""
     a_adapter: str = ""  # what remains to adapt before filing ("" : nothing)
     src: Src = field(default=NO_SRC, compare=False, repr=False)
@@ -316,6 +323,10 @@ class Modalite:
     @property
     def type_libelle(self) -> str:
         return TYPES_MODALITE.get(self.type, self.type)
+
+    @property
+    def soutenance_libelle(self) -> str:
+        return SOUTENANCES.get(self.soutenance, self.soutenance)
 
     @property
     def titre(self) -> str:
@@ -393,6 +404,31 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Whom a candidate writes to: a person or a service, and how to reach them."""
+
+    nom: str = ""
+    adresse: str = ""
+    courriel: str = ""
+    telephone: str = ""
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+    @property
+    def ligne(self) -> str:
+        return " — ".join(x for x in (self.nom, self.adresse, self.courriel, self.telephone) if x)
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """The addresses the handbook's rules refer a candidate to."""
+
+    referent_handicap: Contact | None = None
+    recours: Contact | None = None
+    certificateur: Contact | None = None
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Certification:
     intitule: str
     niveau: int
@@ -418,6 +454,7 @@ class Certification:
     dimensions: Mapping[str, Dimension] = field(default_factory=lambda: MappingProxyType({}))
     reproduction: Reproduction = Reproduction()
     a_adapter: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # key → what remains to do
+    contacts: Contacts = Contacts()
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     logo: Logo | None = None

@@ -124,6 +124,33 @@ AFFICHAGE = Obj(
 )
 
 
+CONTACT = Obj(
+    title="Contact",
+    keys={
+        "nom": Key(Text(doc="Personne ou service", **LINE)),
+        "adresse": Key(Text(doc="Adresse postale", **LINE)),
+        "courriel": Key(Text(doc="Adresse électronique", **LINE)),
+        "telephone": Key(Text(doc="Téléphone", **LINE)),
+    },
+    build=m.Contact,
+    identity=None,
+    default=None,
+)
+
+CONTACTS = Obj(
+    title="Contacts donnés au candidat",
+    doc="Imprimés dans le livret, là où ses chapitres en parlent",
+    keys={
+        "referent_handicap": Key(CONTACT),
+        "recours": Key(CONTACT),
+        "certificateur": Key(CONTACT),
+    },
+    build=m.Contacts,
+    identity=None,
+    default=m.Contacts(),
+)
+
+
 def _certification(src, **values) -> m.Certification:
     return m.Certification(src=src, **values)
 
@@ -161,6 +188,7 @@ CERTIFICATION = Obj(
             doc="Valeurs provisoires ou d'exemple, à adapter avant le dépôt : clé de la fiche → ce qu'il reste à faire "
             "(l'import et dossier nouveau les notent ici ; retirez chaque ligne une fois la valeur adaptée)",
         )),
+        "contacts": Key(CONTACTS),
     },
     build=_certification,
     identity=None,
@@ -200,7 +228,9 @@ MODALITE = Obj(
         "conditions": Key(Text(doc="Conditions de passage", min_length=0)),
         "description": Key(Text(doc="Description de l'épreuve", min_length=0)),
         "livrables": Key(ListOf(item=Text(**LINE), doc="Ce que le candidat remet")),
-        "remise": Key(Text(doc="Quand et comment les livrables sont remis", min_length=0, **LINE)),
+        "remise": Key(Text(doc="Quand et où les livrables sont remis (date limite, plateforme, adresse)", min_length=0, **LINE)),
+        "format": Key(Text(doc="Longueur et format des livrables (« 20 à 30 pages, PDF »)", min_length=0, **LINE)),
+        "soutenance": Key(Choice(choices=m.SOUTENANCES, doc="par_bloc : une soutenance pour ce bloc ; commune : une pour plusieurs blocs"), default=""),
         "jury": Key(Text(doc="Jury de l'épreuve", min_length=0)),
         "competences": Key(refs("Compétences évaluées", min_items=1), required=True),
         "a_adapter": marker("Cette épreuve"),

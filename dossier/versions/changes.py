@@ -162,7 +162,8 @@ def _mapped(ids: Sequence[str], mapping: dict[str, set[str]]) -> set[str]:
 MODALITE_FIELDS = (
     ("type", "type", lambda m: m.type_libelle), ("intitulé", "intitule", None), ("durée", "duree", None),
     ("conditions", "conditions", None), ("déroulement", "description", None),
-    ("à remettre", "livrables", lambda m: " ; ".join(m.livrables)), ("remise", "remise", None), ("jury", "jury", None),
+    ("à remettre", "livrables", lambda m: " ; ".join(m.livrables)), ("longueur et format", "format", None),
+    ("remise", "remise", None), ("soutenance", "soutenance", lambda m: m.soutenance_libelle), ("jury", "jury", None),
 )
 
 

@@ -57,6 +57,9 @@ def test_no_serious_accessibility_violation(site, page):
 
 def test_no_sideways_scroll_on_a_phone(site, page):
     page.set_viewport_size({"width": 390, "height": 800})
-    page.goto((site / "correspondances.html").as_uri())
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    pages = sorted(site.rglob("*.html"))  # every page of a renewed certification's site, the correspondances too
+    assert site / "correspondances.html" in pages
+    for path in pages:
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path.relative_to(site)
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -104,7 +104,7 @@ def test_docx_headings_lists_tables_and_toc(built, cert):
     # the table of contents is a real TOC field whose entries link to bookmarks on the headings
     instr = [flat(t.text) for t in root.iter(f"{W}instrText")]
     assert 'TOC \\o "1-2" \\h \\z \\u' in instr
-    toc = [t for s, t, _ in paragraphs if s in ("toc1", "toc2")]
+    toc = [re.sub(r"\d+$", "", t) for s, t, _ in paragraphs if s in ("toc1", "toc2")]  # each with its page number
     assert toc[:2] == ["La certification", "Objectifs et contexte"] or toc[0] == "La certification"
     bookmarks = {b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")}
     anchors = {h.get(f"{W}anchor") for h in root.iter(f"{W}hyperlink") if h.get(f"{W}anchor")}

@@ -64,7 +64,7 @@ def test_the_example_docx_with_one_competence_edited(original, example, tmp_path
         "1 changement lu dans corrige.docx :",
         f"  blocs/bc01.yaml, compétence C1.2, texte : « {C12} » → « {C12_NEW} »",
         "--dry-run : rien n'a été écrit (1 fichier à modifier : blocs/bc01.yaml ; dossier check ensuite : "
-        "0 erreur, 0 avertissement, 52 infos).",
+        "0 erreur, 0 avertissement, 56 infos).",
     ]
     assert snapshot(example) == before
 

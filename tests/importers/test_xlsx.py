@@ -70,7 +70,7 @@ def test_journey_edit_two_cells_and_keep_the_comments(example, tmp_path):
     assert lines[1] == "  Fiche!C4 : certification.yaml, niveau : « 6 » → « 7 »"
     assert lines[2].startswith(f"  BC01!C{row_of(wb['BC01'], 'C1.2')} : blocs/bc01.yaml, compétence C1.2, texte : « Décliner la stratégie")
     assert lines[-1] == (f"2 fichiers écrits dans {example}/ : certification.yaml, blocs/bc01.yaml ; "
-                         "dossier check : 0 erreur, 0 avertissement, 52 infos.")
+                         "dossier check : 0 erreur, 0 avertissement, 56 infos.")
 
     bloc_after = (example / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
     cert_after = (example / "certification.yaml").read_text(encoding="utf-8")

@@ -100,3 +100,12 @@ def test_the_json_holds_the_same_changes(comparison):
     link = next(lk for lk in data["competences"] if lk["nouvelle"] == "C5.1")
     assert link == {"ancienne": "C1.3", "nouvelle": "C5.1", "score": 1.0, "par": "texte", "justifie": True}
     assert data["correspondances_proposees"][2]["type"] == "partielle"
+
+
+def test_what_the_candidate_hands_in_is_compared_too(example_cert):
+    bloc = example_cert.blocs[0]
+    m = dataclasses.replace(bloc.modalites[1], format="20 pages, PDF", soutenance="commune")
+    edited = dataclasses.replace(example_cert, blocs=(dataclasses.replace(bloc, modalites=(bloc.modalites[0], m)), *example_cert.blocs[1:]))
+    c = compare(example_cert, edited)
+    (change,) = [ch for b in c.blocs for ch in b.changes]
+    assert change.kind == "modalite-modifiee" and change.message == "Épreuve M1.2 modifiée : longueur et format ; soutenance."
