@@ -16,6 +16,7 @@ from lxml import etree, html
 
 from ..text import safe_link
 from .docx_common import Styles, _w, clean_text, empty_paragraph
+from .docx_controls import Ids, checkbox, text_field
 from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -38,6 +39,7 @@ class Converter:
         self.headings: list[tuple[int, str, str]] = []  # (level, bookmark, text)
         self._next_bookmark = 1
         self._numbering = None
+        self._control_ids = Ids()
 
     # --- entry points -----------------------------------------------------------------
 
@@ -229,7 +231,8 @@ class Converter:
                     style = self.styles[CELL_STYLES.get(cls, "")] or style
                 content: list = []
                 self._blocks(cell, content, style)
-                if head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
+                bold_row = "competence" in (row.get("class") or "").split()
+                if bold_row or head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
                     for p in content:
                         for r in p.iter(_w("r")):
                             set_format(r, {"bold": True})
@@ -284,6 +287,12 @@ class Converter:
             inner["style"] = self.styles["Identifiant"]
         elif tag == "br":
             runs.append(line_break())
+            return
+        elif tag == "span" and el.get("data-case") is not None:  # a box to tick: a Word checkbox
+            runs.append(checkbox(el.get("data-case"), el.get("aria-label") or el.get("data-case"), self._control_ids()))
+            return
+        elif tag == "span" and el.get("data-saisie") is not None:  # a mark to type: a Word text field
+            runs.append(text_field(el.get("data-saisie"), el.get("data-saisie"), self._control_ids()))
             return
         if tag == "a" and el.get("href"):
             link = self._hyperlink(el.get("href"))

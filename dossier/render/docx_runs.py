@@ -21,7 +21,12 @@ def has_text(part) -> bool:
         return bool(part.strip())
     if isinstance(part, tuple):
         return bool(part[0].strip())
-    return bool(part.text_content().strip()) or part.tag == "br"
+    return bool(part.text_content().strip()) or part.tag == "br" or is_control(part)
+
+
+def is_control(el) -> bool:
+    """A box to tick or a field to type into (grids): no text, but a Word content control."""
+    return el.get("data-case") is not None or el.get("data-saisie") is not None
 
 
 def column_widths(styles: list[str], columns: int, usable: int) -> list[int]:
