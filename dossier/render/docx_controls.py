@@ -63,7 +63,7 @@ def checkbox(tag: str, alias: str, ident: str, checked: bool = False, bold: bool
     fonts.set(_w("hint"), "eastAsia")
     if bold:
         etree.SubElement(rpr, _w("b"))
-    etree.SubElement(rpr, _w("sz")).set(_w("val"), "26")
+    etree.SubElement(rpr, _w("sz")).set(_w("val"), "22")
     etree.SubElement(r, _w("t")).text = chr(int(CHECKED if checked else UNCHECKED, 16))
     return sdt
 

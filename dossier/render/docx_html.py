@@ -231,14 +231,21 @@ class Converter:
                     style = self.styles[CELL_STYLES.get(cls, "")] or style
                 content: list = []
                 self._blocks(cell, content, style)
-                bold_row = "competence" in (row.get("class") or "").split()
-                if bold_row or head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
+                row_classes = (row.get("class") or "").split()
+                if "competence" in row_classes or head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
                     for p in content:
                         for r in p.iter(_w("r")):
                             set_format(r, {"bold": True})
+                elif "conclusion" in row_classes:  # a grid's competence conclusion: not to be read as a criterion
+                    for p in content:
+                        for r in p.iter(_w("r")):
+                            set_format(r, {"italic": True})
                 for p in content or [self._paragraph(style, [])]:
                     tc.append(p)
                 column += span
+            if "avec-suivante" in (row.get("class") or "").split():  # kept on the page of the next row
+                for p in tr.iter(_w("p")):
+                    _keep_next(p)
         return tbl
 
     # --- paragraphs and runs ----------------------------------------------------------
@@ -325,3 +332,13 @@ class Converter:
         else:
             return None
         return link
+
+
+def _keep_next(p: etree._Element) -> None:
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_w("keepNext")) is None:
+        style = ppr.find(_w("pStyle"))
+        ppr.insert(1 if style is not None else 0, etree.Element(_w("keepNext")))
