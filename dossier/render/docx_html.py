@@ -17,7 +17,7 @@ from lxml import etree, html
 from ..text import safe_link
 from .docx_common import Styles, _w, clean_text, empty_paragraph
 from .docx_controls import Ids, checkbox, text_field
-from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
+from .docx_runs import column_widths, format_runs, has_text, keep_next, line_break, plain_text, strip_edges, text_run
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -233,19 +233,15 @@ class Converter:
                 self._blocks(cell, content, style)
                 row_classes = (row.get("class") or "").split()
                 if "competence" in row_classes or head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
-                    for p in content:
-                        for r in p.iter(_w("r")):
-                            set_format(r, {"bold": True})
+                    format_runs(content, {"bold": True})
                 elif "conclusion" in row_classes:  # a grid's competence conclusion: not to be read as a criterion
-                    for p in content:
-                        for r in p.iter(_w("r")):
-                            set_format(r, {"italic": True})
+                    format_runs(content, {"italic": True})
                 for p in content or [self._paragraph(style, [])]:
                     tc.append(p)
                 column += span
             if "avec-suivante" in (row.get("class") or "").split():  # kept on the page of the next row
                 for p in tr.iter(_w("p")):
-                    _keep_next(p)
+                    keep_next(p)
         return tbl
 
     # --- paragraphs and runs ----------------------------------------------------------
@@ -333,12 +329,3 @@ class Converter:
             return None
         return link
 
-
-def _keep_next(p: etree._Element) -> None:
-    ppr = p.find(_w("pPr"))
-    if ppr is None:
-        ppr = etree.Element(_w("pPr"))
-        p.insert(0, ppr)
-    if ppr.find(_w("keepNext")) is None:
-        style = ppr.find(_w("pStyle"))
-        ppr.insert(1 if style is not None else 0, etree.Element(_w("keepNext")))

@@ -98,3 +98,21 @@ def strip_edges(runs: list) -> None:
         texts[-1].text = texts[-1].text.rstrip()
     for t in texts:
         t.text = re.sub(r"\s+", " ", t.text)
+
+
+def format_runs(paragraphs: list, fmt: dict) -> None:
+    """Bold or italics on a cell's text runs (a checkbox's symbol keeps its own look)."""
+    for p in paragraphs:
+        for r in p.iter(_w("r")):
+            if r.getparent().tag != _w("sdtContent"):
+                set_format(r, fmt)
+
+
+def keep_next(p: etree._Element) -> None:
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_w("keepNext")) is None:
+        style = ppr.find(_w("pStyle"))
+        ppr.insert(1 if style is not None else 0, etree.Element(_w("keepNext")))
