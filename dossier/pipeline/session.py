@@ -77,9 +77,10 @@ class _Worker:
         from ..render.pdf import document as laid_out
 
         view = for_candidate(self.views[stem], None, self.job.session, self.job.jury)
-        document = laid_out(self.page(view), self.env.templates.folders[0])
-        fields = field_boxes(document)
-        page = document.pages[0]
+        pdf, pages, size, fields = b"", 0, (0.0, 0.0), {}
+        if "pdf" in self.job.formats:  # laid out only when stamped: Word and HTML need no layout
+            document = laid_out(self.page(view), self.env.templates.folders[0])
+            pdf, pages, size, fields = document.write_pdf(), len(document.pages), (document.pages[0].width, document.pages[0].height), field_boxes(document)
         marked = for_candidate(
             view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session, self.job.jury
         )
@@ -88,7 +89,7 @@ class _Worker:
         if "docx" in self.job.formats:
             template = self.env.templates.find(f"docx/{self.spec.template}.docx")
             docx = docx_pages.render(template, marked, self.env.when, marked_page)
-        return Base(stem, document.write_pdf(), len(document.pages), (page.width, page.height), fields, docx, marked_page)
+        return Base(stem, pdf, pages, size, fields, docx, marked_page)
 
     def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
         """Each candidate's files, and the batch's pages for the merged PDF (path '')."""
