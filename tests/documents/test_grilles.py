@@ -11,6 +11,7 @@ import pytest
 from conftest import EXAMPLE, MINIMAL, run
 from extract import W, docx_tables, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
 BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
 
@@ -110,7 +111,6 @@ def test_docx_grid_has_word_checkboxes_and_repeated_header(built):
     assert grid[0][1][0].text.startswith("BC01 — épreuve M1.1 — candidat :")
     assert [c.text for c in grid[1][1]] == ["Critères d'évaluation", "Acquis", "Non acquis", "Observations"]
     root = docx_xml(path)
-    W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
     boxes = root.findall(f".//{W}sdt")
     tags = [b.find(f"{W}sdtPr/{W}tag").get(f"{W}val") for b in boxes]
     # 6 criteria and 3 competence conclusions, two boxes each, every one a Word checkbox, unticked
