@@ -130,3 +130,41 @@ def test_the_same_grid_twice_is_refused(grids, tmp_path):
     result = run("jury", "lire", str(one), str(two), "--out", str(tmp_path / "r.csv"))
     assert result.exit_code == 1
     assert result.stdout == f"{two} : la grille du candidat n° 14 pour l'épreuve M1.1 est déjà lue dans {one}\n"
+
+
+def type_marks(source: Path, target: Path, marks: dict[str, str]) -> Path:
+    """Type marks into the grid's text fields, as Word does (the placeholder replaced)."""
+    with zipfile.ZipFile(source) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    for sdt in root.iter(f"{W}sdt"):
+        tag = sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
+        if tag in marks:
+            sdt.find(f"{W}sdtPr").remove(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
+            sdt.find(f".//{W}sdtContent//{W}t").text = marks[tag]
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return target
+
+
+def test_marks_on_a_points_scale(project, tmp_path):
+    from conftest import MINIMAL
+
+    cert = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
+    folder = project({"certification.yaml": cert.replace("type: acquis_non_acquis", "type: points\n  bareme: 20\n  seuil: 10")})
+    csv = tmp_path / "s.csv"
+    csv.write_text("nom;numéro;blocs\nDupont;7;BC01\n", encoding="utf-8")
+    assert run("grilles", str(folder), "--candidats", str(csv), "--out", str(tmp_path / "out"), "--format", "docx", "--jobs", "1").exit_code == 0
+    grid = tmp_path / "out" / "sessions" / "s" / "bc01-m1-1" / "7-dupont.docx"
+    assert tags(grid) == ["note|M1.1|C1.1|CR1.1|", "note|M1.1|C1.1|CR1.3|", "note|M1.1|C1.2|CR1.2|", "note|M1.1|C1.2|CR1.4|"]
+    filled = type_marks(grid, tmp_path / "notes.docx", {"note|M1.1|C1.1|CR1.1|": "12,5", "note|M1.1|C1.2|CR1.2|": "8"})
+    out = tmp_path / "r.csv"
+    result = run("jury", "lire", str(filled), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").splitlines() == [HEADER, "7;M1.1;C1.1;CR1.1;12.5;", "7;M1.1;C1.2;CR1.2;8;"]
+    wrong = type_marks(grid, tmp_path / "faux.docx", {"note|M1.1|C1.1|CR1.1|": "douze"})
+    result = run("jury", "lire", str(wrong), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == f"{wrong} : ligne 4 du tableau (critère CR1.1) : note « douze » illisible (un nombre est attendu)\n"
