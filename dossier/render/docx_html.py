@@ -221,11 +221,12 @@ class Converter:
                 if span > 1:
                     etree.SubElement(tcpr, _w("gridSpan")).set(_w("val"), str(span))
                 head = cell.tag == "th"
-                if head:  # header cells shaded as on screen: dark above, light at the row's start
+                conclusion = "conclusion" in (row.get("class") or "").split()  # a grid's: grey, never a criterion's look
+                if head or conclusion:  # header cells shaded as on screen: dark above, light at the row's start
                     shd = etree.SubElement(tcpr, _w("shd"))
                     shd.set(_w("val"), "clear")
                     shd.set(_w("color"), "auto")
-                    shd.set(_w("fill"), "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
+                    shd.set(_w("fill"), "F1F1F1" if conclusion else "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
                 style = self.styles["Tableau en-tête" if head and row.getparent().tag == "thead" else "Tableau texte"]
                 for cls in (cell.get("class") or "").split():
                     style = self.styles[CELL_STYLES.get(cls, "")] or style

@@ -128,6 +128,7 @@ def test_docx_grid_has_word_checkboxes_and_repeated_header(built):
     assert competence_rows and all(r.find(f"{W}rPr/{W}b") is not None for tr in competence_rows for r in tr.iter(f"{W}r"))
     conclusion_rows = [tr for tr in root.iter(f"{W}tr") if "".join(tr.itertext()).startswith("Conclusion de l")]
     assert len(conclusion_rows) == 3
+    assert {shd.get(f"{W}fill") for tr in conclusion_rows for shd in tr.iter(f"{W}shd")} == {"F1F1F1"}
     assert all(r.find(f"{W}rPr/{W}i") is not None for tr in conclusion_rows for r in tr.iter(f"{W}r") if r.getparent().tag != f"{W}sdtContent")
     heights = [int(h.get(f"{W}val")) for h in root.iter(f"{W}trHeight")]
     assert len([h for h in heights if h >= 360]) >= 10  # criteria rows ≥ 6.5 mm, signature rows
