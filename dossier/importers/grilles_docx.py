@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -23,6 +24,8 @@ from ..render.docx_controls import W14_NS, read_custom_properties
 
 COLUMNS = ("numero", "epreuve", "competence", "critere", "valeur", "observations")
 _W = f"{{{W_NS}}}"
+_ALIAS = re.compile(r"^(Critère|Compétence) (\S+) : (.+)$")
+_FEMININE = {"acquise": "acquis", "non acquise": "non acquis", "partiellement acquise": "partiellement acquis"}
 _W14 = f"{{{W14_NS}}}"
 
 
@@ -90,6 +93,7 @@ def _read_grid(path: Path, lecture: Lecture) -> tuple[str, str, list[Resultat]] 
         )
         return None
     rows: list[Resultat] = []
+    unplaced: list[int] = []  # rows whose competence the closing conclusion row will say
     blank: list[str] = []
     for tr in body.iter(f"{_W}tr"):
         index = tr.getparent().index(tr) - len(tr.getparent().findall(f"{_W}tblPr")) - len(tr.getparent().findall(f"{_W}tblGrid")) + 1
@@ -102,8 +106,12 @@ def _read_grid(path: Path, lecture: Lecture) -> tuple[str, str, list[Resultat]] 
             lecture.problemes.append(f"{path} : ligne {index} du tableau : cases de plusieurs lignes de la grille mêlées")
             continue
         kind, ep, competence, critere, _ = controls[0][0]
+        if kind == "competence":  # read from aliases, criteria learn their competence from the conclusion closing their group
+            for i in unplaced:
+                rows[i] = replace(rows[i], competence=competence)
+            unplaced.clear()
         where = f"{path} : ligne {index} du tableau ({'critère ' + critere if critere else 'compétence ' + competence})"
-        if epreuve and ep != epreuve:
+        if epreuve and ep and ep != epreuve:
             lecture.problemes.append(f"{where} : la case est de l'épreuve {ep}, la grille de l'épreuve {epreuve}")
             continue
         epreuve = epreuve or ep
@@ -118,7 +126,9 @@ def _read_grid(path: Path, lecture: Lecture) -> tuple[str, str, list[Resultat]] 
         if not values:
             blank.append(critere or competence)
             continue
-        rows.append(Resultat(numero, ep, competence, critere, values[0], _observations(tr)))
+        rows.append(Resultat(numero, ep or epreuve, competence, critere, values[0], _observations(tr)))
+        if not competence:
+            unplaced.append(len(rows) - 1)
     if not epreuve:
         lecture.problemes.append(f"{path} : épreuve non identifiée (ni propriété dossier.epreuve, ni case de grille)")
         return None
@@ -128,13 +138,16 @@ def _read_grid(path: Path, lecture: Lecture) -> tuple[str, str, list[Resultat]] 
 
 
 def _control(sdt) -> tuple[tuple[str, str, str, str, str], bool | str] | None:
-    """A grid's control: its tag's five parts, and its state (ticked, or the text typed)."""
+    """A grid's control: its identity's five parts, and its state (ticked, or the text typed)."""
     pr = sdt.find(f"{_W}sdtPr")
-    tag = pr.find(f"{_W}tag") if pr is not None else None
-    parts = tuple((tag.get(f"{_W}val") or "").split("|")) if tag is not None else ()
-    if len(parts) != 5 or parts[0] not in ("critere", "competence", "note"):
+    if pr is None:
         return None
     box = pr.find(f"{_W14}checkbox")
+    if box is None and pr.find(f"{_W}text") is None:
+        return None  # a control wrapping another (LibreOffice writes some), or not one of the grid's
+    parts = _identity(sdt)
+    if parts is None:
+        return None
     if box is not None:
         checked = box.find(f"{_W14}checked")
         return parts, checked is not None and checked.get(f"{_W14}val", "1") in ("1", "true", "on")
@@ -142,6 +155,25 @@ def _control(sdt) -> tuple[tuple[str, str, str, str, str], bool | str] | None:
         return parts, False
     typed = "".join(t.text or "" for t in sdt.iter(f"{_W}t")).strip()
     return (*parts[:4], typed), bool(typed)
+
+
+def _identity(sdt) -> tuple[str, str, str, str, str] | None:
+    """What a control decides: its tag, else its alias — LibreOffice 7.4 drops the tag of a checkbox
+    it saves and keeps the alias (« Critère CR1.1 : acquis ») on a control around it."""
+    around = [sdt, *(a for a in sdt.iterancestors(f"{_W}sdt"))]
+    for el in around:
+        tag = el.find(f"{_W}sdtPr/{_W}tag")
+        parts = tuple((tag.get(f"{_W}val") or "").split("|")) if tag is not None else ()
+        if len(parts) == 5 and parts[0] in ("critere", "competence", "note"):
+            return parts
+    for el in around:
+        alias = el.find(f"{_W}sdtPr/{_W}alias")
+        said = _ALIAS.match(alias.get(f"{_W}val") or "") if alias is not None else None
+        if said:
+            kind, ident, value = said.groups()
+            value = _FEMININE.get(value, value)
+            return ("critere", "", "", ident, value) if kind == "Critère" else ("competence", "", ident, "", value)
+    return None
 
 
 def _number(text: str, where: str, lecture: Lecture) -> str | None:

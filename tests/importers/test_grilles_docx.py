@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -168,3 +170,30 @@ def test_marks_on_a_points_scale(project, tmp_path):
     result = run("jury", "lire", str(wrong), "--out", str(out))
     assert result.exit_code == 1
     assert result.stdout == f"{wrong} : ligne 4 du tableau (critère CR1.1) : note « douze » illisible (un nombre est attendu)\n"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice absent : make test l'installe")
+def test_a_grid_saved_again_by_libreoffice_reads_the_same(grids, tmp_path):
+    """LibreOffice 7.4 drops a checkbox's tag when it saves and keeps its alias: the reading holds."""
+    source = grids / "bc01-m1-1" / "14-martin-lea.docx"
+    ticks = ["critere|M1.1|C1.1|CR1.1|acquis", "competence|M1.1|C1.1||acquis", "critere|M1.1|C1.2|CR1.3|non acquis",
+             "critere|M1.1|C1.2|CR1.6|acquis", "competence|M1.1|C1.2||non acquis"]
+    ticked = fill(source, tmp_path / "cochee.docx", ticks, {"critere|M1.1|C1.2|CR1.3|non acquis": "À revoir"})
+    saved = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(saved), str(ticked)], capture_output=True, check=True, timeout=180)
+    outputs = []
+    for grid in (ticked, saved / "cochee.docx"):
+        out = tmp_path / f"{grid.parent.name}.csv"
+        result = run("jury", "lire", str(grid), "--out", str(out))
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8").splitlines())
+    assert outputs[0] == outputs[1] == [
+        HEADER,
+        "14;M1.1;C1.1;CR1.1;acquis;",
+        "14;M1.1;C1.1;;acquis;",
+        "14;M1.1;C1.2;CR1.3;non acquis;À revoir",
+        "14;M1.1;C1.2;CR1.6;acquis;",
+        "14;M1.1;C1.2;;non acquis;",
+    ]
