@@ -117,8 +117,8 @@ class GrilleView:
 
     @property
     def paysage(self) -> bool:
-        """Landscape when the scale needs more columns than a portrait page holds comfortably."""
-        return self.points or len(self.niveaux) > 2
+        """Landscape for marks (weight, mark, weighted mark: room to write); boxes hold on a portrait page."""
+        return self.points
 
     @property
     def criteres(self) -> tuple[Critere, ...]:
