@@ -24,7 +24,7 @@ from ..render.docx_controls import W14_NS, read_custom_properties
 
 COLUMNS = ("numero", "epreuve", "competence", "critere", "valeur", "observations")
 _W = f"{{{W_NS}}}"
-_ALIAS = re.compile(r"^(Critère|Compétence) (\S+) : (.+)$")
+_ALIAS = re.compile(r"^(Critère|Compétence)\s+(\S+)\s*:\s*(.+)$")
 _FEMININE = {"acquise": "acquis", "non acquise": "non acquis", "partiellement acquise": "partiellement acquis"}
 _W14 = f"{{{W14_NS}}}"
 
