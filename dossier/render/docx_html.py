@@ -230,6 +230,8 @@ class Converter:
                 style = self.styles["Tableau en-tête" if head and row.getparent().tag == "thead" else "Tableau texte"]
                 for cls in (cell.get("class") or "").split():
                     style = self.styles[CELL_STYLES.get(cls, "")] or style
+                if "case" in (cell.get("class") or "").split():  # a box, centred in its row like a mark
+                    etree.SubElement(tcpr, _w("vAlign")).set(_w("val"), "center")
                 content: list = []
                 self._blocks(cell, content, style)
                 row_classes = (row.get("class") or "").split()
