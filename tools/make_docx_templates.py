@@ -62,7 +62,7 @@ def _table_style(doc, name):
     """A table style with borders and cell margins, restylable in Word (Création de tableau)."""
     style = doc.styles.add_style(name, WD_STYLE_TYPE.TABLE)
     style.base_style = doc.styles["Normal Table"]
-    tbl_pr = OxmlElement("w:tbl_pr")
+    tbl_pr = OxmlElement("w:tblPr")
     style.element.append(tbl_pr)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -316,8 +316,13 @@ def livret() -> Document:
 def grille() -> Document:
     """The evaluation grid: portrait (dossier turns it to landscape for wide scales)."""
     doc = _base(landscape=False)
+    doc.sections[0].top_margin, doc.sections[0].bottom_margin = Mm(12), Mm(14)  # the PDF's margins
     _livret_styles(doc)
-    case = _para_style(doc, "Tableau case", size=13, space_after=0)
+    # one A4 page per grid: table text tighter than the handbook's
+    for name in ("Tableau texte", "Tableau en-tête"):
+        doc.styles[name].font.size = Pt(8.5)
+        doc.styles[name].paragraph_format.space_after = Pt(0)
+    case = _para_style(doc, "Tableau case", size=9, space_after=0)  # its checkboxes set their own size
     case.paragraph_format.alignment = 1  # centred
     doc.styles["Heading 1"].font.size = Pt(12)
     doc.styles["Titre du document"].font.size = Pt(14)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..checks import check
 from ..documents import DOCUMENTS
-from ..documents.grilles import GrilleView, for_candidate, grilles
+from ..documents.grilles import GrilleView, Membre, for_candidate, grilles
 from ..errors import DossierError
 from ..render import docx_pages, pdfcat
 from ..render.formats import html_page
@@ -51,6 +51,7 @@ class Job:
     folder: Path
     session: str
     formats: tuple[str, ...]
+    jury: tuple[Membre, ...] = ()  # the session's jury: one signature row each (else blank rows)
 
 
 # --- worker side ------------------------------------------------------------------------
@@ -75,17 +76,20 @@ class _Worker:
     def base(self, stem: str) -> Base:
         from ..render.pdf import document as laid_out
 
-        view = for_candidate(self.views[stem], None, self.job.session)
-        document = laid_out(self.page(view), self.env.templates.folders[0])
-        fields = field_boxes(document)
-        page = document.pages[0]
-        marked = for_candidate(view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session)
+        view = for_candidate(self.views[stem], None, self.job.session, self.job.jury)
+        pdf, pages, size, fields = b"", 0, (0.0, 0.0), {}
+        if "pdf" in self.job.formats:  # laid out only when stamped: Word and HTML need no layout
+            document = laid_out(self.page(view), self.env.templates.folders[0])
+            pdf, pages, size, fields = document.write_pdf(), len(document.pages), (document.pages[0].width, document.pages[0].height), field_boxes(document)
+        marked = for_candidate(
+            view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session, self.job.jury
+        )
         marked_page = self.page(marked)
         docx = b""
         if "docx" in self.job.formats:
             template = self.env.templates.find(f"docx/{self.spec.template}.docx")
             docx = docx_pages.render(template, marked, self.env.when, marked_page)
-        return Base(stem, document.write_pdf(), len(document.pages), (page.width, page.height), fields, docx, marked_page)
+        return Base(stem, pdf, pages, size, fields, docx, marked_page)
 
     def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
         """Each candidate's files, and the batch's pages for the merged PDF (path '')."""
@@ -155,12 +159,16 @@ def generate(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     write: Callable[[Path, bytes], Path] | None = None,
+    jury: tuple[Membre, ...] = (),
 ) -> SessionResult:
-    """Write every candidate's grids under out_dir/sessions/<session>/, and one merged PDF per épreuve."""
+    """Write every candidate's grids under out_dir/sessions/<session>/, and one merged PDF per épreuve.
+
+    With the session's jury, each grid has a signature row per member, named; else blank rows.
+    """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
     write = write or write_atomic
-    job = Job(Path(folder), session, formats)
+    job = Job(Path(folder), session, formats, tuple(jury))
     cert = check(job.folder).certification
     work = epreuves_of({v.stem: v for v in grilles(cert)}, candidats)
     root = Path(out_dir) / "sessions" / slug(session)

@@ -16,7 +16,8 @@ from lxml import etree, html
 
 from ..text import safe_link
 from .docx_common import Styles, _w, clean_text, empty_paragraph, page_break_before
-from .docx_runs import column_widths, has_text, line_break, plain_text, set_format, strip_edges, text_run
+from .docx_controls import Ids, checkbox, text_field
+from .docx_runs import column_widths, format_runs, has_text, keep_next, line_break, plain_text, strip_edges, text_run
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -39,6 +40,7 @@ class Converter:
         self.headings: list[tuple[int, str, str]] = []  # (level, bookmark, text)
         self._next_bookmark = 1
         self._numbering = None
+        self._control_ids = Ids()
 
     # --- entry points -----------------------------------------------------------------
 
@@ -223,23 +225,30 @@ class Converter:
                 if span > 1:
                     etree.SubElement(tcpr, _w("gridSpan")).set(_w("val"), str(span))
                 head = cell.tag == "th"
-                if head:  # header cells shaded as on screen: dark above, light at the row's start
+                conclusion = "conclusion" in (row.get("class") or "").split()  # a grid's: grey, never a criterion's look
+                if head or conclusion:  # header cells shaded as on screen: dark above, light at the row's start
                     shd = etree.SubElement(tcpr, _w("shd"))
                     shd.set(_w("val"), "clear")
                     shd.set(_w("color"), "auto")
-                    shd.set(_w("fill"), "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
+                    shd.set(_w("fill"), "F1F1F1" if conclusion else "1F3B63" if row.getparent().tag == "thead" else "E8EEF6")
                 style = self.styles["Tableau en-tête" if head and row.getparent().tag == "thead" else "Tableau texte"]
                 for cls in (cell.get("class") or "").split():
                     style = self.styles[CELL_STYLES.get(cls, "")] or style
+                if "case" in (cell.get("class") or "").split():  # a box, centred in its row like a mark
+                    etree.SubElement(tcpr, _w("vAlign")).set(_w("val"), "center")
                 content: list = []
                 self._blocks(cell, content, style)
-                if head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
-                    for p in content:
-                        for r in p.iter(_w("r")):
-                            set_format(r, {"bold": True})
+                row_classes = (row.get("class") or "").split()
+                if "competence" in row_classes or head and row.getparent().tag != "thead" and "cles" in (el.get("class") or "").split():
+                    format_runs(content, {"bold": True})
+                elif "conclusion" in row_classes:  # a grid's competence conclusion: not to be read as a criterion
+                    format_runs(content, {"italic": True})
                 for p in content or [self._paragraph(style, [])]:
                     tc.append(p)
                 column += span
+            if "avec-suivante" in (row.get("class") or "").split():  # kept on the page of the next row
+                for p in tr.iter(_w("p")):
+                    keep_next(p)
         return tbl
 
     # --- paragraphs and runs ----------------------------------------------------------
@@ -289,6 +298,12 @@ class Converter:
         elif tag == "br":
             runs.append(line_break())
             return
+        elif tag == "span" and el.get("data-case") is not None:  # a box to tick: a Word checkbox
+            runs.append(checkbox(el.get("data-case"), el.get("aria-label") or el.get("data-case"), self._control_ids()))
+            return
+        elif tag == "span" and el.get("data-saisie") is not None:  # a mark to type: a Word text field
+            runs.append(text_field(el.get("data-saisie"), el.get("data-saisie"), self._control_ids()))
+            return
         if tag == "a" and el.get("href"):
             link = self._hyperlink(el.get("href"))
             if link is not None:
@@ -320,3 +335,4 @@ class Converter:
         else:
             return None
         return link
+

@@ -18,6 +18,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree, html
 
 from .docx_common import Styles, TemplateShapeError, WordXml, _w, fiche_line, fill, finish
+from .docx_controls import with_custom_properties
 from .docx_html import Converter
 from .docx_toc import Pages, toc_pages
 
@@ -116,7 +117,9 @@ def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
     if with_toc:
         _update_fields_on_open(tpl.docx)
     _prefill_styleref(tpl.docx, view.titre)
-    return finish(tpl.docx, view.header, getattr(view, "titre_complet", view.titre), when)
+    data = finish(tpl.docx, view.header, getattr(view, "titre_complet", view.titre), when)
+    properties = getattr(view, "proprietes", None)  # a grid says whose it is, for `dossier jury lire`
+    return with_custom_properties(data, properties) if properties else data
 
 
 def _heading_pages(document, section, converter: Converter, body: list) -> dict[str, int]:

@@ -21,7 +21,12 @@ def has_text(part) -> bool:
         return bool(part.strip())
     if isinstance(part, tuple):
         return bool(part[0].strip())
-    return bool(part.text_content().strip()) or part.tag == "br"
+    return bool(part.text_content().strip()) or part.tag == "br" or is_control(part)
+
+
+def is_control(el) -> bool:
+    """A box to tick or a field to type into (grids): no text, but a Word content control."""
+    return el.get("data-case") is not None or el.get("data-saisie") is not None
 
 
 def column_widths(styles: list[str], columns: int, usable: int) -> list[int]:
@@ -93,3 +98,21 @@ def strip_edges(runs: list) -> None:
         texts[-1].text = texts[-1].text.rstrip()
     for t in texts:
         t.text = re.sub(r"\s+", " ", t.text)
+
+
+def format_runs(paragraphs: list, fmt: dict) -> None:
+    """Bold or italics on a cell's text runs (a checkbox's symbol keeps its own look)."""
+    for p in paragraphs:
+        for r in p.iter(_w("r")):
+            if r.getparent().tag != _w("sdtContent"):
+                set_format(r, fmt)
+
+
+def keep_next(p: etree._Element) -> None:
+    ppr = p.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.Element(_w("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_w("keepNext")) is None:
+        style = ppr.find(_w("pStyle"))
+        ppr.insert(1 if style is not None else 0, etree.Element(_w("keepNext")))

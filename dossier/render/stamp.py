@@ -118,33 +118,34 @@ def _bytes(writer) -> bytes:
 
 
 class DocxStamp:
-    """The base DOCX prepared once: every part but word/document.xml already zipped.
+    """The base DOCX prepared once: every part but those holding markers already zipped.
 
-    A candidate's file is that zip, copied, with its own document.xml appended:
-    only one part is compressed per candidate.
+    A candidate's file is that zip, copied, with its own marked parts appended
+    (the body, and the custom properties that name the candidate): only they are
+    compressed per candidate.
     """
 
-    PART = "word/document.xml"
+    PARTS = ("word/document.xml", "docProps/custom.xml")
 
     def __init__(self, base: bytes):
         source = zipfile.ZipFile(io.BytesIO(base))
-        self.document = source.read(self.PART).decode("utf-8")
-        self.info = source.getinfo(self.PART)
+        names = set(source.namelist())
+        self.parts = {name: (source.read(name).decode("utf-8"), source.getinfo(name)) for name in self.PARTS if name in names}
         rest = io.BytesIO()
         with zipfile.ZipFile(rest, "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
-                if info.filename != self.PART:
+                if info.filename not in self.parts:
                     target.writestr(_entry(info.filename, info.external_attr), source.read(info.filename))
         self.rest = rest.getvalue()
 
     def stamp(self, fields: dict[str, str]) -> bytes:
-        text = self.document
-        for name, value in fields.items():
-            text = text.replace(marker(name), xml_escape(value))
         out = io.BytesIO(self.rest)
         out.seek(0, io.SEEK_END)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
-            target.writestr(_entry(self.PART, self.info.external_attr), text.encode("utf-8"))
+            for name, (text, info) in self.parts.items():
+                for field_name, value in fields.items():
+                    text = text.replace(marker(field_name), xml_escape(value))
+                target.writestr(_entry(name, info.external_attr), text.encode("utf-8"))
         return out.getvalue()
 
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import EXAMPLE, MINIMAL, run
 from extract import W, docx_tables, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
 BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
 
@@ -20,9 +21,12 @@ def built(example_build) -> Path:
     return example_build / "grilles"
 
 
+def rows(tree, cls: str) -> list:
+    return tree.xpath(f"//tr[contains(concat(' ', @class, ' '), ' {cls} ')]")
+
+
 def grid_criteria_ids(path: Path) -> list[str]:
-    tree = html_tree(path)
-    return [flat(td.text_content()).split()[0] for td in tree.xpath("//tr[@class='critere']/td[1]")]
+    return [flat(tr[0].text_content()).split()[0] for tr in rows(html_tree(path), "critere")]
 
 
 def test_one_grid_per_epreuve_in_three_formats(built, cert):
@@ -36,7 +40,7 @@ def test_each_criterion_in_exactly_the_grids_it_belongs_to(built, cert):
             stem = f"{bloc.code.lower()}-{m.id.lower().replace('.', '-')}"
             expected = [c.id for c in bloc.criteres if (m.id in c.modalites) or (not c.modalites and set(c.competences) & set(m.competences))]
             assert sorted(grid_criteria_ids(built / f"{stem}.html")) == sorted(expected)
-            pdf = pdf_text(built / f"{stem}.pdf", raw=True)
+            pdf = pdf_text(built / f"{stem}.pdf", raw=True).replace("- ", "-")  # a line broken after « e- »
             docx = docx_text(built / f"{stem}.docx")
             for crit in bloc.criteres:
                 want = 1 if crit.id in expected else 0
@@ -58,30 +62,82 @@ def test_grid_of_an_epreuve_evaluating_three_competences(built, cert):
     assert grid_criteria_ids(built / "bc01-m1-1.html") == ["CR1.1", "CR1.2", "CR1.3", "CR1.4", "CR1.5", "CR1.6"]
 
 
-def test_grid_header_decision_and_signatures(built):
-    text = flat(" ".join(html_tree(built / "bc01-m1-2.html").xpath("//main//text()")))
-    for part in ("Session", "Candidat", "N° candidat", "Date", "Lieu", "Jury",
+def test_grid_header_rule_and_signatures_without_a_bloc_decision(built):
+    tree = html_tree(built / "bc01-m1-2.html")
+    text = flat(" ".join(tree.xpath("//main//text()")))
+    for part in ("Session", "Candidat", "N°", "Date", "Lieu",
                  "Épreuve M1.2 — Rapport d’activités — durée : 30 mn",
                  "BC01 — Analyser son marché et participer à la stratégie commerciale",
-                 "☐ Bloc validé", "☐ Bloc non validé",
-                 "Règle de décision : Une compétence est acquise lorsque tous ses critères sont acquis ; non acquise sinon.",
-                 "Observations générales", "Membre du jury (nom) Qualité Signature"):
+                 "Règle : Une compétence est acquise lorsque tous ses critères sont acquis ; non acquise sinon. "
+                 "Le bloc BC01 est décidé sur l'ensemble de ses épreuves, dans la fiche de synthèse du bloc, et non sur cette grille.",
+                 "Observations générales", "Membre du jury Qualité Signature"):
         assert part in text, part
+    assert "validé" not in text and "☐" not in text, "an épreuve's grid never decides the bloc"
+    # the largest jury of the open voies d'accès has four members (« composé de quatre membres »)
+    assert len(tree.xpath("//table[@class='signatures']/tbody/tr")) == 4
+    # bloc, épreuve and candidate repeat at the top of every page, with the column heads
+    assert flat(rows(tree, "rappel")[0].text_content()).startswith("BC01 — épreuve M1.2 — candidat :")
+    assert rows(tree, "rappel")[0].getparent().tag == "thead"
 
 
-def test_docx_grid_has_boxes_room_to_write_and_repeated_header(built):
+def test_competence_conclusions_apart_from_criteria(built):
+    tree = html_tree(built / "bc01-m1-1.html")
+    conclusions = rows(tree, "conclusion")
+    assert [flat(tr[0].text_content()) for tr in conclusions] == [
+        f"Conclusion de l'épreuve pour la compétence {c}" for c in ("C1.1", "C1.2", "C1.3")]
+    # each conclusion closes its competence's group: boxes named for the competence, not for a criterion
+    for tr in conclusions:
+        boxes = tr.xpath(".//span[@data-case]")
+        competence = flat(tr[0].text_content()).split()[-1]
+        assert [b.get("data-case") for b in boxes] == [f"competence|M1.1|{competence}||acquis", f"competence|M1.1|{competence}||non acquis"]
+        assert tr.getparent()[0].get("class") == "competence" and tr.getparent()[-1] is tr
+    # the competence's title row has no box at all
+    assert not tree.xpath("//tr[@class='competence']//span[@data-case]")
+    first = rows(tree, "critere")[0]
+    assert [b.get("data-case") for b in first.xpath(".//span[@data-case]")] == ["critere|M1.1|C1.1|CR1.1|acquis", "critere|M1.1|C1.1|CR1.1|non acquis"]
+
+
+def test_every_grid_of_the_example_fits_on_one_page(built):
+    pdfs = sorted(built.glob("*.pdf"))
+    assert len(pdfs) == 8
+    assert {p.name: int(pdf_info(p)["Pages"]) for p in pdfs} == {p.name: 1 for p in pdfs}
+
+
+def test_docx_grid_has_word_checkboxes_and_repeated_header(built):
     path = built / "bc01-m1-1.docx"
     tables = docx_tables(path)
-    grid = next(t for t in tables if t[0][1][0].text == "Critères d'évaluation")
-    assert grid[0][0], "the column header repeats on every page"
-    assert [c.text for c in grid[0][1]] == ["Critères d'évaluation", "Acquis", "Non acquis", "Observations"]
-    rows = [cells for header, cells in grid[1:] if len(cells) > 1]  # a one-cell row points to a criterion above
-    assert rows and all([c.text for c in cells[1:3]] == ["☐", "☐"] for cells in rows)
+    grid = next(t for t in tables if len(t) > 1 and t[1][1][0].text == "Critères d'évaluation")
+    assert grid[0][0] and grid[1][0], "bloc, épreuve, candidate and column heads repeat on every page"
+    assert grid[0][1][0].text.startswith("BC01 — épreuve M1.1 — candidat :")
+    assert [c.text for c in grid[1][1]] == ["Critères d'évaluation", "Acquis", "Non acquis", "Observations"]
     root = docx_xml(path)
+    boxes = root.findall(f".//{W}sdt")
+    tags = [b.find(f"{W}sdtPr/{W}tag").get(f"{W}val") for b in boxes]
+    # 6 criteria and 3 competence conclusions, two boxes each, every one a Word checkbox, unticked
+    assert len(tags) == 18 == len(set(tags))
+    assert tags[:4] == ["critere|M1.1|C1.1|CR1.1|acquis", "critere|M1.1|C1.1|CR1.1|non acquis",
+                        "competence|M1.1|C1.1||acquis", "competence|M1.1|C1.1||non acquis"]
+    assert all(b.find(f"{W}sdtPr/{W14}checkbox/{W14}checked").get(f"{W14}val") == "0" for b in boxes)
+    assert len({b.find(f"{W}sdtPr/{W}id").get(f"{W}val") for b in boxes}) == 18
+    assert [b.find(f"{W}sdtPr/{W}alias").get(f"{W}val") for b in boxes[:2]] == ["Critère CR1.1 : acquis", "Critère CR1.1 : non acquis"]
+    # no loose « ☐ » to retype: the only box symbols are the checkboxes' own
+    loose = [t for t in root.iter(f"{W}t") if "☐" in (t.text or "") and not any(a.tag == f"{W}sdt" for a in t.iterancestors())]
+    assert not loose and docx_text(path).count("☐") == 18
+    # competence rows in bold, conclusions in italics
+    competence_rows = [tr for tr in root.iter(f"{W}tr") if "Compétence" in "".join(tr.itertext())[:12]]
+    assert competence_rows and all(r.find(f"{W}rPr/{W}b") is not None for tr in competence_rows for r in tr.iter(f"{W}r"))
+    conclusion_rows = [tr for tr in root.iter(f"{W}tr") if "".join(tr.itertext()).startswith("Conclusion de l")]
+    assert len(conclusion_rows) == 3
+    assert {shd.get(f"{W}fill") for tr in conclusion_rows for shd in tr.iter(f"{W}shd")} == {"F1F1F1"}
+    assert all(r.find(f"{W}rPr/{W}i") is not None for tr in conclusion_rows for r in tr.iter(f"{W}r") if r.getparent().tag != f"{W}sdtContent")
     heights = [int(h.get(f"{W}val")) for h in root.iter(f"{W}trHeight")]
-    assert len([h for h in heights if h >= 600]) >= 6  # criteria rows ≥ 11 mm, signature rows
+    assert len([h for h in heights if h >= 360]) >= 10  # criteria rows ≥ 6.5 mm, signature rows
     size = root.find(f".//{W}sectPr/{W}pgSz")
     assert size.get(f"{W}orient") in (None, "portrait") and int(size.get(f"{W}w")) < int(size.get(f"{W}h"))
+    # whose grid it is: custom properties (blank here, but the bloc and the épreuve)
+    custom = docx_xml(path, "docProps/custom.xml")
+    props = {e.get("name"): "".join(e.itertext()) for e in custom}
+    assert props == {"dossier.grille": "1", "dossier.bloc": "BC01", "dossier.epreuve": "M1.1", "dossier.session": "", "dossier.candidat": ""}
 
 
 @pytest.mark.slow
@@ -102,13 +158,15 @@ def test_points_scale_weights_total_and_landscape(project, tmp_path):
     result = run("grilles", str(folder), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     tree = html_tree(tmp_path / "grilles" / "bc01-m1-1.html")
-    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead//th")]
+    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead/tr[2]/th")]
     assert heads == ["Critères d'évaluation", "Poids", "Note / 20", "Note × poids", "Observations"]
     # CR1.1 (2) and CR1.3 (1) for C1.1, CR1.2 (3) and CR1.4 (1) for C1.2
-    assert [flat(td.text_content()) for td in tree.xpath("//tr[@class='critere']/td[2]")] == ["2", "1", "3", "1"]
-    total = [flat(c.text_content()) for c in tree.xpath("//tr[@class='total']/*")]
+    assert [flat(tr[1].text_content()) for tr in rows(tree, "critere")] == ["2", "1", "3", "1"]
+    total = [flat(c.text_content()) for c in rows(tree, "total")[0]]
     assert total == ["Total", "7", "", "… / 140", "Moyenne : … / 20"]
-    assert "le bloc est validé lorsque la moyenne pondérée des critères de ses épreuves atteint 10 sur 20" in flat(tree.text_content()).lower()
+    assert "une compétence est acquise lorsque la moyenne pondérée de ses critères atteint 10 sur 20" in flat(tree.text_content()).lower()
+    assert not rows(tree, "conclusion"), "on points, the competence is computed: no box to tick"
+    assert [s.get("data-saisie") for s in tree.xpath("//span[@data-saisie]")][:1] == ["note|M1.1|C1.1|CR1.1|"]
     width, height = (float(v) for v in re.findall(r"[\d.]+", pdf_info(tmp_path / "grilles" / "bc01-m1-1.pdf")["Page size"])[:2])
     assert width > height
     size = docx_xml(tmp_path / "grilles" / "bc01-m1-1.docx").find(f".//{W}sectPr/{W}pgSz")
@@ -119,7 +177,7 @@ def test_three_level_scale(project, tmp_path):
     folder = project({"certification.yaml": CERT.replace("type: acquis_non_acquis", "type: trois_niveaux")})
     assert run("grilles", str(folder), "--out", str(tmp_path), "--format", "html").exit_code == 0
     tree = html_tree(tmp_path / "grilles" / "bc01-m1-1.html")
-    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead//th")]
+    heads = [flat(th.text_content()) for th in tree.xpath("//table[@class='criteres-grille']/thead/tr[2]/th")]
     assert heads == ["Critères d'évaluation", "Acquis", "Partiellement acquis", "Non acquis", "Observations"]
 
 
@@ -164,7 +222,8 @@ def test_names_survive_the_csv_round_trip(session_out, stem, name):
     assert name in first and "Juin 2027" in first
     assert f"Candidat {name}" in flat(pdf_text(pdf, raw=True)) or name in flat(first)
     docx = docx_text(session_out / "bc01-m1-1" / f"{stem}.docx")
-    assert f"Candidat {name} N° candidat {stem[:2]}" in docx
+    assert f"Candidat {name} N° {stem[:2]}" in docx
+    assert f"BC01 — épreuve M1.1 — session Juin 2027 — candidat : {name}, n° {stem[:2]}" in docx
     assert "Session Juin 2027" in docx and "⟦" not in docx
 
 
