@@ -24,6 +24,7 @@ class RenderEnv:
     templates: TemplatePath
     when: dt.datetime  # the documents' date: SOURCE_DATE_EPOCH, else the version date
     pdf_a: bool
+    pdf_ua: bool = True  # tagged PDF/UA-1 (affichage.pdf_accessible)
 
 
 def html_page(spec: DocumentSpec, view, env: RenderEnv, part=None, numeros=None) -> str:
@@ -49,7 +50,7 @@ def file_bytes(spec: DocumentSpec, fmt: str, view, env: RenderEnv, page: str) ->
     if fmt == "pdf":
         from .pdf import from_html
 
-        return from_html(page, env.templates.folders[0], pdf_a=env.pdf_a)
+        return from_html(page, env.templates.folders[0], pdf_a=env.pdf_a, tagged=env.pdf_ua)
     if fmt == "docx":
         return _word(spec.word)(env.templates.find(f"docx/{spec.template}.docx"), view, env.when, page)
     raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,139 @@
+"""One structure tree for a tagged PDF put together from tagged parts (see pdf_assemble.py).
+
+Each part is a tagged WeasyPrint PDF: a /StructTreeRoot holding one /Document
+element, a parent tree keyed by each page's /StructParents (its marked
+contents' ids, MCIDs, in order) and each link's /StructParent, and header
+cells (TH) named by an /ID that the data cells' /Headers give. Put together:
+
+- the parts' Document elements become one: their children are concatenated,
+  in the parts' order, under one Document (every child's /P points to it);
+- the keys of each part's parent tree are shifted by the keys of the parts
+  before it, and so are its pages' /StructParents and its links' /StructParent;
+  MCIDs belong to their page, and a page is copied whole: they stay as they are;
+- the IDs are made unique by a prefix per part (`p3-`), in the TH cells and in
+  the /Headers that name them, and listed in the tree's /IDTree;
+- the role maps are merged (WeasyPrint writes none, but a part may).
+
+Elements are copied as they are, by the part's Copier, after the pages (their
+/Pg and the links' /OBJR then point to the pages and annotations written).
+"""
+
+from __future__ import annotations
+
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
+
+from .pdf_read import PdfIn, raw
+from .pdf_write import Copier, PdfOut
+
+
+def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
+    """A number tree's (key, value as written) pairs, in key order."""
+    found, stack = [], [source.resolve(node)]
+    while stack:
+        node = stack.pop()
+        nums = source.resolve(raw(node, "/Nums"))
+        if nums is not None:
+            found += [(int(source.resolve(nums[i])), nums[i + 1]) for i in range(0, len(nums), 2)]
+        stack.extend(source.resolve(k) for k in source.resolve(raw(node, "/Kids", ArrayObject())))
+    return sorted(found, key=lambda item: item[0])
+
+
+class StructMerge:
+    """The parts' structure trees, merged; None-like (`active` false) unless every part is tagged."""
+
+    def __init__(self, sources: list[PdfIn], copiers: list[Copier], out: PdfOut):
+        self.copiers, self.out = copiers, out
+        self.roots = [source.resolve(raw(source.catalog(), "/StructTreeRoot")) for source in sources]
+        self.active = all(isinstance(root, DictionaryObject) for root in self.roots)
+        self.offsets: list[int] = []
+        if not self.active:
+            return
+        self.document = out.reserve()
+        self.documents: list[list] = []  # per part: its Document elements (references)
+        self.numbers: list[list[tuple[int, object]]] = []
+        start = 0
+        for source, copier, root in zip(sources, copiers, self.roots):
+            documents = _as_list(source.resolve(raw(root, "/K")))
+            self.documents.append(documents)
+            for document in documents:
+                if isinstance(document, IndirectObject):
+                    copier.known[document.idnum] = self.document  # the kids' /P: the one Document
+            numbers = _flat_numbers(source, raw(root, "/ParentTree"))
+            self.numbers.append(numbers)
+            self.offsets.append(start)
+            start += max((key for key, _value in numbers), default=-1) + 1
+        self.next_key = start
+
+    def shift(self, part: int, dictionary: DictionaryObject, key: str) -> None:
+        """A page's /StructParents or an annotation's /StructParent, as numbered in the whole."""
+        if self.active and key in dictionary:
+            dictionary[NameObject(key)] = NumberObject(int(dictionary[key]) + self.offsets[part])
+
+    def write(self) -> IndirectObject | None:
+        """The whole's /StructTreeRoot (after the pages are written), or None if a part is not tagged."""
+        if not self.active:
+            return None
+        root = self.out.reserve()
+        kids, nums, ids, roles = ArrayObject(), ArrayObject(), [], DictionaryObject()
+        for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
+            ids += self._prefix_ids(part, copier)
+            for document in documents:
+                kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
+            for key, value in self.numbers[part]:
+                nums += [NumberObject(key + self.offsets[part]), copier.convert(value)]
+            for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
+                roles.setdefault(NameObject(name), copier.convert(role))
+            copier.flush()
+        self.out.write(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): root, NameObject("/K"): kids,
+        }), self.document)
+        tree = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject([self.document]),
+            NameObject("/ParentTree"): self.out.write(DictionaryObject({NameObject("/Nums"): nums})),
+            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
+        })
+        if ids:
+            names = ArrayObject()
+            for name, ref in sorted(ids, key=lambda item: item[0]):
+                names += [TextStringObject(name), ref]
+            tree[NameObject("/IDTree")] = self.out.write(DictionaryObject({NameObject("/Names"): names}))
+        if roles:
+            tree[NameObject("/RoleMap")] = roles
+        return self.out.write(tree, root)
+
+    def _prefix_ids(self, part: int, copier: Copier) -> list[tuple[str, IndirectObject]]:
+        """Write the part's elements that carry an /ID or name /Headers, with the part's prefix; return the IDs."""
+        source, prefix = copier.source, f"p{part + 1}-"
+        found: list[tuple[str, IndirectObject]] = []
+        stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
+        while stack:
+            ref = stack.pop()
+            element = source.resolve(ref)
+            if not isinstance(element, DictionaryObject) or "/S" not in element:
+                continue
+            stack.extend(_as_list(source.resolve(raw(element, "/K"))))
+            attributes = source.resolve(raw(element, "/A"))
+            headers = _as_list(source.resolve(raw(attributes, "/Headers"))) if isinstance(attributes, DictionaryObject) else []
+            if "/ID" not in element and not headers:
+                continue
+            if not isinstance(ref, IndirectObject) or ref.idnum in copier.known:
+                continue  # a direct element, or one already copied: left as it is
+            new = copier.convert(element, skip=("/A",))
+            if attributes is not None:
+                new[NameObject("/A")] = copier.convert(attributes, skip=("/Headers",))
+                if headers:
+                    new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(prefix + str(source.resolve(h))) for h in headers)
+            target = copier.claim(ref.idnum)
+            if "/ID" in element:
+                name = prefix + str(source.resolve(raw(element, "/ID")))
+                new[NameObject("/ID")] = TextStringObject(name)
+                found.append((name, target))
+            self.out.write(new, target)
+        return found
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, ArrayObject) else [value]
