@@ -31,7 +31,7 @@ from ..checks import check
 from ..documents import DOCUMENTS
 from ..documents.grilles import GrilleView, for_candidate, grilles
 from ..errors import DossierError
-from ..render import docx_pages, pdfcat
+from ..render import docx_pages, pdf_tags, pdfcat
 from ..render.formats import html_page
 from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
 from ..sources.candidats import Candidat
@@ -85,7 +85,9 @@ class _Worker:
         if "docx" in self.job.formats:
             template = self.env.templates.find(f"docx/{self.spec.template}.docx")
             docx = docx_pages.render(template, marked, self.env.when, marked_page)
-        return Base(stem, document.write_pdf(), len(document.pages), (page.width, page.height), fields, docx, marked_page)
+        pdf_tags.prepare(document, self.env.pdf_ua)
+        pdf = document.write_pdf(**pdf_tags.options(False, self.env.pdf_ua))
+        return Base(stem, pdf, len(document.pages), (page.width, page.height), fields, docx, marked_page)
 
     def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
         """Each candidate's files, and the batch's pages for the merged PDF (path '')."""

@@ -63,6 +63,24 @@ class StructMerge:
             self.offsets.append(start)
             start += max((key for key, _value in numbers), default=-1) + 1
         self.next_key = start
+        self._added: dict[int, list[tuple[int, IndirectObject]]] = {}  # part -> (page's key, element)
+
+    def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
+        """A new element, first in the part's content, for what the caller draws on a page of the part
+        (`key`: its /StructParents in the part; `page`: its reference in the whole) in marked content with
+        the MCID returned (the page's next); `text`: what it reads as. None when the parts are not tagged."""
+        if not self.active:
+            return None
+        marks = self.copiers[part].source.resolve(dict(self.numbers[part]).get(key))
+        added = self._added.setdefault(part, [])
+        mcid = (len(marks) if isinstance(marks, ArrayObject) else 0) + sum(k == key for k, _e in added)
+        element = self.out.write(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject(tag),
+            NameObject("/P"): self.document, NameObject("/K"): NumberObject(mcid), NameObject("/Pg"): page,
+            NameObject("/ActualText"): TextStringObject(text),
+        }))
+        added.append((key, element))
+        return mcid
 
     def shift(self, part: int, dictionary: DictionaryObject, key: str) -> None:
         """A page's /StructParents or an annotation's /StructParent, as numbered in the whole."""
@@ -77,10 +95,14 @@ class StructMerge:
         kids, nums, ids, roles = ArrayObject(), ArrayObject(), [], DictionaryObject()
         for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
             ids += self._prefix_ids(part, copier)
+            kids += [element for _key, element in self._added.get(part, ())]
             for document in documents:
                 kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
             for key, value in self.numbers[part]:
-                nums += [NumberObject(key + self.offsets[part]), copier.convert(value)]
+                extra = [element for k, element in self._added.get(part, ()) if k == key]
+                resolved = copier.source.resolve(value)
+                value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
+                nums += [NumberObject(key + self.offsets[part]), value]
             for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
                 roles.setdefault(NameObject(name), copier.convert(role))
             copier.flush()

@@ -1,0 +1,107 @@
+"""A grid laid out once, stamped for each candidate: its pages copied, the candidate's overlay drawn over them.
+
+The grid (the base) is a WeasyPrint PDF, tagged when the documents are; the
+overlay has one page per page of each candidate, untagged. In each file written
+(one per candidate, and one for a batch's merged printout) the base's content
+streams, fonts and images are written once; each candidate gets its own page
+dictionaries and its own copy of the base's structure tree (pdf_struct.py
+merges them as it merges the parts of a long document: a candidate is a part).
+
+What the overlay draws on a candidate's first page (name, number, date, place)
+is content: marked with a new MCID, it is a /P element first in that
+candidate's structure, read as its `ActualText` (the fields in words); on the
+following pages, it repeats the header: an artifact.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+
+from .pdf_assemble import _add_form, _form
+from .pdf_read import PdfIn, raw
+from .pdf_struct import StructMerge
+from .pdf_write import Copier, PdfOut
+
+CATALOG_KEYS = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata")
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[bytes], bytes]:
+    """Each candidate's PDF and all of them as one, from the base and the overlay (as many pages per
+    candidate as the base, candidates in order); `texts`: what each candidate's first-page stamp reads as."""
+    base, over = PdfIn(base_pdf), PdfIn(overlay_pdf)
+    base_pages, over_pages = base.pages(), over.pages()
+    singles = [_write(base, over, base_pages, over_pages, [i], texts) for i in range(len(texts))]
+    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts)
+
+
+def _write(base: PdfIn, over: PdfIn, base_pages: list, over_pages: list, which: list[int], texts: list[str]) -> bytes:
+    buffer = io.BytesIO()
+    out = PdfOut(buffer, base.header.removeprefix("%PDF-") or "1.7")
+    catalog, pages_ref = out.reserve(), out.reserve()
+    shared = Copier(base, out)  # what every candidate's pages draw: written once
+    for _number, page in base_pages:
+        for key in ("/Contents", "/Resources"):
+            shared.convert(raw(page, key))
+    shared.flush()
+    push, pop = out.write(_stream(b"q\n")), out.write(_stream(b"\nQ\n"))
+    overlays = Copier(over, out)
+    copiers = [Copier(base, out, shared.known) for _ in which]
+    struct = StructMerge([base] * len(which), copiers, out)
+    kids: list[IndirectObject] = []
+    for part, (i, copier) in enumerate(zip(which, copiers)):
+        refs = [copier.claim(number) for number, _page in base_pages]
+        for n, ((_number, page), ref) in enumerate(zip(base_pages, refs)):
+            new = copier.convert(page, skip=("/Parent", "/Resources", "/Annots"))
+            new[NameObject("/Parent")] = pages_ref
+            resources = shared.convert(base.resolve(raw(page, "/Resources")))
+            name = f"/DossierCandidat{n}"
+            _add_form(resources, name, out.write(_form(over_pages[i * len(base_pages) + n][1], overlays)))
+            new[NameObject("/Resources")] = resources
+            mcid = None
+            if n == 0 and "/StructParents" in page:
+                mcid = struct.add(part, int(page["/StructParents"]), ref, "/P", texts[i])
+            mark = f"/P <</MCID {mcid}>> BDC" if mcid is not None else "/Artifact BMC"
+            drawn = out.write(_stream(f"{mark} q {name} Do Q EMC\n".encode()))
+            contents = base.resolve(raw(page, "/Contents"))
+            own = [shared.convert(c) for c in (contents if isinstance(contents, ArrayObject) else [raw(page, "/Contents")])]
+            new[NameObject("/Contents")] = ArrayObject([push, *own, pop, drawn])
+            struct.shift(part, new, "/StructParents")
+            annotations = []
+            for annotation in base.resolve(raw(page, "/Annots", ArrayObject())):
+                target = copier.claim(annotation.idnum) if isinstance(annotation, IndirectObject) else None
+                copy = copier.convert(base.resolve(annotation))
+                struct.shift(part, copy, "/StructParent")
+                annotations.append(out.write(copy, target))
+            if annotations:
+                new[NameObject("/Annots")] = ArrayObject(annotations)
+            out.write(new, ref)
+            copier.flush()
+        overlays.flush()
+        kids += refs
+    tree = struct.write()
+    out.write(DictionaryObject({
+        NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(kids),
+        NameObject("/Count"): NumberObject(len(kids)),
+    }), pages_ref)
+    root = DictionaryObject({NameObject("/Type"): NameObject("/Catalog"), NameObject("/Pages"): pages_ref})
+    source = base.catalog()
+    for key in CATALOG_KEYS:
+        if key in source and (tree is not None or key != "/MarkInfo"):
+            root[NameObject(key)] = shared.convert(raw(source, key))
+    if tree is not None:
+        root[NameObject("/StructTreeRoot")] = tree
+    info = raw(base.trailer, "/Info")
+    info_ref = out.write(shared.convert(base.resolve(info))) if info is not None else None
+    shared.flush()
+    out.write(root, catalog)
+    out.finish(catalog, info_ref)
+    return buffer.getvalue()
+
