@@ -28,8 +28,14 @@ class RenderEnv:
 
 
 def html_page(spec: DocumentSpec, view, env: RenderEnv, part=None, numeros=None) -> str:
-    """The document's HTML page (or, with `part`, the sections of one part of its PDF)."""
-    return html.page(env.templates, f"{spec.template}.html", view, part=part, numeros=numeros, meta_date=env.when.isoformat())
+    """The document's HTML page (or, with `part`, the sections of one part of its PDF); in large print
+    for a view that asks for it (render/large_print.py)."""
+    page = html.page(env.templates, f"{spec.template}.html", view, part=part, numeros=numeros, meta_date=env.when.isoformat())
+    if getattr(view, "gros_caracteres", False):
+        from .large_print import large_print
+
+        page = large_print(page)
+    return page
 
 
 def _word(kind: str):
