@@ -5,7 +5,8 @@ overlay has one page per page of each candidate, untagged. In each file written
 (one per candidate, and one for a batch's merged printout) the base's content
 streams, fonts and images are written once; each candidate gets its own page
 dictionaries and its own copy of the base's structure tree (pdf_struct.py
-merges them as it merges the parts of a long document: a candidate is a part).
+merges them as it merges the parts of a long document: a candidate is a part);
+the batch's file, whose pages only go into the merged printout, has no tree.
 
 What the overlay draws on a candidate's first page (name, number, date, place)
 is content: marked with a new MCID, it is a /P element first in that
@@ -39,10 +40,13 @@ def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[b
     base, over = PdfIn(base_pdf), PdfIn(overlay_pdf)
     base_pages, over_pages = base.pages(), over.pages()
     singles = [_write(base, over, base_pages, over_pages, [i], texts) for i in range(len(texts))]
-    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts)
+    # the batch's pages go into the merged printout, which keeps pages only (pdfcat.py): no tree to copy
+    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, structure=False)
 
 
-def _write(base: PdfIn, over: PdfIn, base_pages: list, over_pages: list, which: list[int], texts: list[str]) -> bytes:
+def _write(
+    base: PdfIn, over: PdfIn, base_pages: list, over_pages: list, which: list[int], texts: list[str], structure: bool = True,
+) -> bytes:
     buffer = io.BytesIO()
     out = PdfOut(buffer, base.header.removeprefix("%PDF-") or "1.7")
     catalog, pages_ref = out.reserve(), out.reserve()
@@ -54,19 +58,20 @@ def _write(base: PdfIn, over: PdfIn, base_pages: list, over_pages: list, which: 
     push, pop = out.write(_stream(b"q\n")), out.write(_stream(b"\nQ\n"))
     overlays = Copier(over, out)
     copiers = [Copier(base, out, shared.known) for _ in which]
-    struct = StructMerge([base] * len(which), copiers, out)
+    struct = StructMerge([base] * len(which), copiers, out, wanted=structure)
+    dropped = () if struct.active else ("/StructParents",)
     kids: list[IndirectObject] = []
     for part, (i, copier) in enumerate(zip(which, copiers)):
         refs = [copier.claim(number) for number, _page in base_pages]
         for n, ((_number, page), ref) in enumerate(zip(base_pages, refs)):
-            new = copier.convert(page, skip=("/Parent", "/Resources", "/Annots"))
+            new = copier.convert(page, skip=("/Parent", "/Resources", "/Annots", *dropped))
             new[NameObject("/Parent")] = pages_ref
             resources = shared.convert(base.resolve(raw(page, "/Resources")))
             name = f"/DossierCandidat{n}"
             _add_form(resources, name, out.write(_form(over_pages[i * len(base_pages) + n][1], overlays)))
             new[NameObject("/Resources")] = resources
             mcid = None
-            if n == 0 and "/StructParents" in page:
+            if n == 0 and "/StructParents" in page and struct.active:
                 mcid = struct.add(part, int(page["/StructParents"]), ref, "/P", texts[i])
             mark = f"/P <</MCID {mcid}>> BDC" if mcid is not None else "/Artifact BMC"
             drawn = out.write(_stream(f"{mark} q {name} Do Q EMC\n".encode()))

@@ -39,12 +39,12 @@ def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
 
 
 class StructMerge:
-    """The parts' structure trees, merged; None-like (`active` false) unless every part is tagged."""
+    """The parts' structure trees, merged; inactive (`active` false) unless every part is tagged and a tree is `wanted`."""
 
-    def __init__(self, sources: list[PdfIn], copiers: list[Copier], out: PdfOut):
+    def __init__(self, sources: list[PdfIn], copiers: list[Copier], out: PdfOut, wanted: bool = True):
         self.copiers, self.out = copiers, out
         self.roots = [source.resolve(raw(source.catalog(), "/StructTreeRoot")) for source in sources]
-        self.active = all(isinstance(root, DictionaryObject) for root in self.roots)
+        self.active = wanted and all(isinstance(root, DictionaryObject) for root in self.roots)
         self.offsets: list[int] = []
         if not self.active:
             return
@@ -94,7 +94,8 @@ class StructMerge:
         root = self.out.reserve()
         kids, nums, ids, roles = ArrayObject(), ArrayObject(), [], DictionaryObject()
         for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
-            ids += self._prefix_ids(part, copier)
+            if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
+                ids += self._prefix_ids(part, copier)
             kids += [element for _key, element in self._added.get(part, ())]
             for document in documents:
                 kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
