@@ -28,12 +28,12 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
-    StreamObject,
     TextStringObject,
 )
 
 from ..errors import DossierError
 from . import pdf_fonts
+from .pdf_forms import add_form, page_form
 from .pdf_layout import layout
 from .pdf_read import PdfIn, raw
 from .pdf_struct import StructMerge
@@ -114,7 +114,7 @@ class _Overlay:
         if self._push is None:  # the page's own graphics state, kept apart from the form's
             self._push = self.out.write(_stream(b"q\n"))
         name = f"/DossierFolio{n}"
-        form = self.out.write(_form(self.pages[n][1], self.copier))
+        form = self.out.write(page_form(self.pages[n][1], self.copier))
         # an artifact: the folio and a contents' page numbers repeat what the structure holds
         return name, form, [self._push], self.out.write(_stream(f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode()))
 
@@ -144,7 +144,7 @@ def _copy_pages(
             if isinstance(resources, IndirectObject):
                 forms[resources.idnum][name] = form
             else:
-                _add_form(new[NameObject("/Resources")], name, form)
+                add_form(new[NameObject("/Resources")], name, form)
         new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
         annotations = [_link(a, copier, dests, out, shift) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
         if annotations:
@@ -154,7 +154,7 @@ def _copy_pages(
     for idnum, drawn_forms in forms.items():
         resources = copier.convert(copier.source.get(idnum))
         for name, form in drawn_forms.items():
-            _add_form(resources, name, form)
+            add_form(resources, name, form)
         out.write(resources, copier.known[idnum])
     copier.flush()
 
@@ -175,29 +175,6 @@ def _catalog(first: PdfIn, copier: Copier, pages: IndirectObject, flat: list, de
         if key in catalog:
             root[NameObject(key)] = copier.convert(raw(catalog, key))
     return root
-
-
-def _form(page: DictionaryObject, copier: Copier) -> StreamObject:
-    """An overlay page as a form: its content stream as read, its resources and box."""
-    source = copier.source
-    contents = source.resolve(raw(page, "/Contents"))
-    if isinstance(contents, ArrayObject):  # not what WeasyPrint writes: join the decoded streams
-        form = _stream(b"\n".join(source.resolve(c).get_data() for c in contents))
-    else:
-        form = copier.convert(contents)
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = copier.convert(source.resolve(raw(page, "/MediaBox")))
-    resources = raw(page, "/Resources")
-    form[NameObject("/Resources")] = copier.convert(resources) if resources is not None else DictionaryObject()
-    return form
-
-
-def _add_form(resources: DictionaryObject, name: str, form: IndirectObject) -> None:
-    xobjects = raw(resources, "/XObject")
-    xobjects = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
-    xobjects[NameObject(name)] = form
-    resources[NameObject("/XObject")] = xobjects
 
 
 def _link(annotation, copier: Copier, dests: dict, out: PdfOut, shift) -> IndirectObject:

@@ -20,7 +20,7 @@ import io
 
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, NumberObject
 
-from .pdf_assemble import _add_form, _form
+from .pdf_forms import add_form, page_form
 from .pdf_read import PdfIn, raw
 from .pdf_struct import StructMerge
 from .pdf_write import Copier, PdfOut
@@ -68,7 +68,7 @@ def _write(
             new[NameObject("/Parent")] = pages_ref
             resources = shared.convert(base.resolve(raw(page, "/Resources")))
             name = f"/DossierCandidat{n}"
-            _add_form(resources, name, out.write(_form(over_pages[i * len(base_pages) + n][1], overlays)))
+            add_form(resources, name, out.write(page_form(over_pages[i * len(base_pages) + n][1], overlays)))
             new[NameObject("/Resources")] = resources
             mcid = None
             if n == 0 and "/StructParents" in page and struct.active:
