@@ -17,8 +17,17 @@ following pages, it repeats the header: an artifact.
 from __future__ import annotations
 
 import io
+import re
 
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 
 from .pdf_forms import add_form, page_form
 from .pdf_read import PdfIn, raw
@@ -39,13 +48,15 @@ def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[b
     candidate as the base, candidates in order); `texts`: what each candidate's first-page stamp reads as."""
     base, over = PdfIn(base_pdf), PdfIn(overlay_pdf)
     base_pages, over_pages = base.pages(), over.pages()
-    singles = [_write(base, over, base_pages, over_pages, [i], texts) for i in range(len(texts))]
+    tree = TreeCopy.of(base, base_pages)
+    singles = [_write(base, over, base_pages, over_pages, [i], texts, template=tree) for i in range(len(texts))]
     # the batch's pages go into the merged printout, which keeps pages only (pdfcat.py): no tree to copy
     return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, structure=False)
 
 
 def _write(
     base: PdfIn, over: PdfIn, base_pages: list, over_pages: list, which: list[int], texts: list[str], structure: bool = True,
+    template: TreeCopy | None = None,
 ) -> bytes:
     buffer = io.BytesIO()
     out = PdfOut(buffer, base.header.removeprefix("%PDF-") or "1.7")
@@ -91,6 +102,8 @@ def _write(
             copier.flush()
         overlays.flush()
         kids += refs
+        if template is not None and struct.active:
+            template.write(copier, out)
     tree = struct.write()
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(kids),
@@ -110,3 +123,88 @@ def _write(
     out.finish(catalog, info_ref)
     return buffer.getvalue()
 
+
+
+_REFERENCE = re.compile(rb"(\d+) 0 R\b")
+
+
+class TreeCopy:
+    """The base's structure elements serialized once; a candidate's copy is those bytes renumbered.
+
+    Copying the tree object by object for every candidate (pdf_struct.py) costs more than the
+    rest of the stamping; as bytes, a copy is one substitution per element. Built only when every
+    reference in those bytes is one the objects hold (no string that looks like a reference).
+    """
+
+    def __init__(self, objects: dict[int, bytes]):
+        self.objects = objects
+
+    @classmethod
+    def of(cls, base: PdfIn, pages: list) -> TreeCopy | None:
+        root = base.resolve(raw(base.catalog(), "/StructTreeRoot"))
+        if not isinstance(root, DictionaryObject):
+            return None
+        outside = {number for number, _page in pages}  # pages, documents, annotations: each file has its own
+        for _number, page in pages:
+            outside |= {a.idnum for a in base.resolve(raw(page, "/Annots", ArrayObject())) if isinstance(a, IndirectObject)}
+        documents = [d for d in _listed(base.resolve(raw(root, "/K"))) if isinstance(d, IndirectObject)]
+        outside |= {d.idnum for d in documents}
+        stack = [k for d in documents for k in _listed(base.resolve(raw(base.get(d.idnum), "/K"))) if isinstance(k, IndirectObject)]
+        objects: dict[int, bytes] = {}
+        while stack:
+            number = stack.pop().idnum
+            if number in objects or number in outside:
+                continue
+            obj = base.get(number)
+            if isinstance(obj, StreamObject):
+                return None
+            found = _references(obj)
+            body = _serialized(obj)
+            if len(_REFERENCE.findall(body)) != len(found):
+                return None
+            objects[number] = body
+            stack += found
+        return cls(objects)
+
+    def write(self, copier: Copier, out: PdfOut) -> None:
+        """Every element of the tree, renumbered for this file: the pages and annotations `copier` has
+        written, the Document StructMerge made; the rest copied by the copier (none, usually)."""
+        for number in self.objects:
+            copier.known[number] = out.reserve()
+        known = copier.known
+
+        def renumber(match) -> bytes:
+            number = int(match[1])
+            ref = known.get(number) or copier.ref(number)
+            return b"%d 0 R" % ref.idnum
+
+        for number, body in self.objects.items():
+            out.write_serialized(_REFERENCE.sub(renumber, body), known[number])
+        copier.flush()
+
+
+def _listed(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def _references(obj) -> list[IndirectObject]:
+    found, stack = [], [obj]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, IndirectObject):
+            found.append(value)
+        elif isinstance(value, DictionaryObject):
+            stack += value.values()
+        elif isinstance(value, ArrayObject):
+            stack += value
+    return found
+
+
+def _serialized(obj) -> bytes:
+    from .pdf_write import _Buffer
+
+    buffer = _Buffer()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()

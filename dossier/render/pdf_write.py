@@ -63,6 +63,12 @@ class PdfOut:
                 self._pack()
         return ref
 
+    def write_serialized(self, body: bytes, ref: IndirectObject) -> None:
+        """An object (not a stream) already serialized, under `ref` (see pdf_stamp.TreeCopy)."""
+        self._packed.append((ref.idnum, body))
+        if len(self._packed) >= self.PACKED:
+            self._pack()
+
     def _direct(self, number: int, body: bytes) -> None:
         self._where[number] = (1, self._position, 0)
         self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
