@@ -20,10 +20,12 @@ Elements are copied as they are, by the part's Copier, after the pages (their
 
 from __future__ import annotations
 
+import re
+
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
 
 from .pdf_read import PdfIn, raw
-from .pdf_write import Copier, PdfOut
+from .pdf_write import REFERENCE, Copier, PdfOut
 
 
 def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
@@ -130,9 +132,24 @@ class StructMerge:
         source, prefix = copier.source, f"p{part + 1}-"
         found: list[tuple[str, IndirectObject]] = []
         stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
+        seen: set[int] = set()
         while stack:
             ref = stack.pop()
-            element = source.resolve(ref)
+            if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in copier.known:
+                continue  # a direct kid (an MCID), or a page, annotation or Document the whole has already
+            seen.add(ref.idnum)
+            body = source.serialized(ref.idnum)
+            if body is not None and b"/ID" not in body and b"/Headers" not in body:
+                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # read unparsed
+                continue
+            if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)):  # strings: only IDs
+                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]
+                target = copier.claim(ref.idnum)
+                prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
+                self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
+                found += [(prefix + name.decode(), target) for name in _OWN_ID.findall(body)]
+                continue
+            element = source.get(ref.idnum)
             if not isinstance(element, DictionaryObject) or "/S" not in element:
                 continue
             stack.extend(_as_list(source.resolve(raw(element, "/K"))))
@@ -140,8 +157,6 @@ class StructMerge:
             headers = _as_list(source.resolve(raw(attributes, "/Headers"))) if isinstance(attributes, DictionaryObject) else []
             if "/ID" not in element and not headers:
                 continue
-            if not isinstance(ref, IndirectObject) or ref.idnum in copier.known:
-                continue  # a direct element, or one already copied: left as it is
             new = copier.convert(element, skip=("/A",))
             if attributes is not None:
                 new[NameObject("/A")] = copier.convert(attributes, skip=("/Headers",))
@@ -154,6 +169,10 @@ class StructMerge:
                 found.append((name, target))
             self.out.write(new, target)
         return found
+
+
+_WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)
+_OWN_ID = re.compile(rb"/ID\s*\((\d+-\d+-\d+)\)")
 
 
 def _as_list(value) -> list:

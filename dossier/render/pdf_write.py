@@ -12,6 +12,7 @@ same file.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from typing import BinaryIO
@@ -122,6 +123,9 @@ class PdfOut:
         self._emit(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (number, buffer.getvalue(), start))
 
 
+REFERENCE = re.compile(rb"(\d+) 0 R\b")  # in an object's bytes (with no literal string in it)
+
+
 class _Buffer:
     """What pypdf's write_to_stream needs of a stream: write(), collected in memory."""
 
@@ -180,7 +184,18 @@ class Copier:
         return obj
 
     def flush(self) -> None:
-        """Copy every object referred to so far, and those they refer to."""
+        """Copy every object referred to so far, and those they refer to.
+
+        An object of an object stream with no literal string in it (where text could look like a
+        reference) is copied as its bytes, its references renumbered, without being parsed."""
         while self._todo:
             idnum, ref = self._todo.pop(0)
-            self.out.write(self.convert(self.source.get(idnum)), ref)
+            body = self.source.serialized(idnum) if hasattr(self.source, "serialized") else None
+            if body is not None and b"(" not in body and b"%" not in body:
+                self.out.write_serialized(REFERENCE.sub(self.renumbered, body), ref)
+            else:
+                self.out.write(self.convert(self.source.get(idnum)), ref)
+
+    def renumbered(self, match) -> bytes:
+        """A reference found in an object's bytes (REFERENCE), renumbered for the output."""
+        return b"%d 0 R" % self.ref(int(match[1])).idnum
