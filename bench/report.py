@@ -17,7 +17,7 @@ INTRO = """\
 # Mesures
 
 Produites par `make bench`, c'est-à-dire `.venv/bin/python bench/run.py` (sections
-`referentiel`, `livret`, `grilles`, `build`, `edition`, `profil`, `reproduction`, `standards`, `versions`) ; pour un essai rapide :
+`referentiel`, `livret`, `grilles`, `build`, `edition`, `profil`, `reproduction`, `standards`, `versions`, `accessibilite`) ; pour un essai rapide :
 `.venv/bin/python bench/run.py --runs 3 --sizes 1,5 --candidats 50 --no-write` (`--only NOM`
 pour une seule section ; `--avant REV` mesure le code d'un commit antérieur, écrit sous
 `NOM-avant`). Chaque section est réécrite entre ses marqueurs

@@ -53,6 +53,7 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     force: bool = False,
+    gros_caracteres: bool = False,
 ) -> BuildResult:
     """Check the sources and build what changed into `out`; raises DossierError if the sources have
     errors (or warnings, with strict) and brouillon is not set — the diagnostics are in `check()`."""
@@ -60,7 +61,7 @@ def build(
     from .pipeline.build import build as run
     from .pipeline.options import BuildOptions
 
-    options = BuildOptions(tuple(only), tuple(formats), brouillon, bloc, strict, jobs, force)
+    options = BuildOptions(tuple(only), tuple(formats), brouillon, bloc, strict, jobs, force, gros_caracteres)
     result = run(Path(folder), Path(out), options)
     if result.refused:
         report = result.checked.report

@@ -76,10 +76,17 @@ def removed_note(removed: list) -> str:
 @click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats, séparés par des virgules : " + ", ".join(FORMATS) + ".")
 @click.option("--brouillon", is_flag=True, help="Construire malgré les erreurs des sources ; chaque page porte BROUILLON.")
 @click.option("--bloc", default="", metavar="CODE", help="Un livret pour ce seul bloc (candidat visant un bloc, VAE).")
+@click.option(
+    "--gros-caracteres", is_flag=True,
+    help="Faire aussi le livret en gros caractères (corps 16 pt, interlignes larges, tableaux sur une colonne), "
+    "à côté du livret courant : …-livret-gros-caracteres.pdf (aménagement pour un candidat malvoyant).",
+)
 @jobs_option
 @click.option("--force", is_flag=True, help="Tout refaire, même ce qui est à jour.")
 @click.pass_context
-def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, brouillon: bool, bloc: str, jobs, force: bool) -> None:
+def build_command(
+    ctx, folder: Path, strict: bool, out: Path, only, formats, brouillon: bool, bloc: str, gros_caracteres: bool, jobs, force: bool,
+) -> None:
     """Construire les documents : référentiel, livret, grilles vierges, site et dossier de dépôt.
 
     Les sources sont d'abord vérifiées ; s'il y a une erreur, rien n'est écrit
@@ -92,7 +99,7 @@ def build_command(ctx, folder: Path, strict: bool, out: Path, only, formats, bro
     """
     quiet = ctx.obj["quiet"]
     start = time.perf_counter()
-    options = BuildOptions(only, formats, brouillon, bloc, strict, jobs, force)
+    options = BuildOptions(only, formats, brouillon, bloc, strict, jobs, force, gros_caracteres)
     result = run_build(ctx, folder, out, options)
     if result.unchanged:
         if not quiet:

@@ -30,6 +30,7 @@ class ViewOptions:
     brouillon: bool = False  # a draft: every page says BROUILLON
     bloc: str = ""  # a bloc code: only that bloc (documents that support it)
     folder: Path | None = None  # the sources folder (logo…)
+    gros_caracteres: bool = False  # also the large-print handbook (16 pt, single-column tables)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ DOCUMENTS: dict[str, DocumentSpec] = {
         ),
         DocumentSpec(
             "livret", "Livret du candidat", template="livret", parts=livret.parts, per_bloc=True,
-            items=_whole("livret", "Livret du candidat", lambda cert, o: livret.livret(cert, o.brouillon, o.bloc)),
+            items=livret.large_print_too(_whole("livret", "Livret du candidat", lambda cert, o: livret.livret(cert, o.brouillon, o.bloc))),
         ),
         DocumentSpec("grilles", "Grilles d'évaluation", template="grille", per_bloc=True, items=_grilles),
         DocumentSpec("habilites", "Liste des organismes habilités", template="habilites", items=_habilites),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
@@ -94,6 +94,7 @@ class LivretView:
     titre: str = "Livret du candidat"
     transitions: tuple[Groupe, ...] = ()  # what a holder of another certification's blocs obtains here
     regle_transition: str = REGLE
+    gros_caracteres: bool = False  # the large-print variant (render/large_print.py)
 
     @property
     def transition_titre(self) -> str:
@@ -220,6 +221,25 @@ def livret(cert: Certification, brouillon: bool = False, bloc: str = "") -> Livr
         bloc_unique=bloc,
         transitions=groupes(cert),
     )
+
+
+GROS_CARACTERES = "gros-caracteres"  # the large-print handbook's stem ends with it
+
+
+def large_print_too(items):
+    """The handbook's items, and with `--gros-caracteres` the same handbook in large print beside each."""
+
+    def both(cert: Certification, options) -> list:
+        found = items(cert, options)
+        if not options.gros_caracteres:
+            return found
+        large = [
+            replace(item, stem=f"{item.stem}-{GROS_CARACTERES}", view=replace(item.view, gros_caracteres=True), label=f"{item.label} (gros caractères)")
+            for item in found
+        ]
+        return found + large
+
+    return both
 
 
 def parts(view: LivretView) -> list[Part]:

@@ -119,7 +119,7 @@ def build(
     prepare_out(out_dir, MANAGED, (STATE_FILE,))
 
     env = render_env(cert, folder)
-    view_options = ViewOptions(brouillon=brouillon, bloc=options.bloc, folder=folder)
+    view_options = ViewOptions(brouillon=brouillon, bloc=options.bloc, folder=folder, gros_caracteres=options.gros_caracteres)
     want = set(options.only or TARGETS)
     # the bundle comes with full builds, or when asked for by name; it holds the référentiel in PDF and DOCX
     asked_bundle = BUNDLE in want and not options.bloc and (not options.formats or BUNDLE in options.only)

@@ -22,10 +22,11 @@ class BuildOptions:
     strict: bool = False  # warnings count as errors
     jobs: int | None = None  # processes (default: one per core)
     force: bool = False  # make everything again, the kept parts of long PDFs too
+    gros_caracteres: bool = False  # the large-print handbook too
 
     @property
     def key(self) -> str:
-        return repr((sorted(self.only), sorted(self.formats), self.brouillon, self.bloc, self.strict))
+        return repr((sorted(self.only), sorted(self.formats), self.brouillon, self.bloc, self.strict, self.gros_caracteres))
 
     @property
     def full(self) -> bool:

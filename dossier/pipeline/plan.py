@@ -45,7 +45,7 @@ def document_date(cert: Certification) -> dt.datetime:
 
 
 def render_env(cert: Certification, folder: Path) -> RenderEnv:
-    return RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a)
+    return RenderEnv(TemplatePath.for_project(Path(folder)), document_date(cert), cert.affichage.pdf_a, cert.affichage.pdf_accessible)
 
 
 def plan(
@@ -84,7 +84,7 @@ def parted(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
             return html_page(spec, out.view, env, part=sections, numeros=numeros)
 
     kept = MemoryPartCache() if cache is None else part_cache(cache, out.path)
-    return PartedPdf(parts, page, env.templates.folders[0], kept)
+    return PartedPdf(parts, page, env.templates.folders[0], kept, tagged=env.pdf_ua)
 
 
 class _Asked(frozenset):

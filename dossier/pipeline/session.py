@@ -31,7 +31,7 @@ from ..checks import check
 from ..documents import DOCUMENTS
 from ..documents.grilles import GrilleView, Membre, for_candidate, grilles
 from ..errors import DossierError
-from ..render import docx_pages, pdfcat
+from ..render import docx_pages, pdf_tags, pdfcat
 from ..render.formats import html_page
 from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
 from ..sources.candidats import Candidat
@@ -80,7 +80,9 @@ class _Worker:
         pdf, pages, size, fields = b"", 0, (0.0, 0.0), {}
         if "pdf" in self.job.formats:  # laid out only when stamped: Word and HTML need no layout
             document = laid_out(self.page(view), self.env.templates.folders[0])
-            pdf, pages, size, fields = document.write_pdf(), len(document.pages), (document.pages[0].width, document.pages[0].height), field_boxes(document)
+            fields, pages, size = field_boxes(document), len(document.pages), (document.pages[0].width, document.pages[0].height)
+            pdf_tags.prepare(document, self.env.pdf_ua)
+            pdf = document.write_pdf(**pdf_tags.options(False, self.env.pdf_ua))
         marked = for_candidate(
             view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session, self.job.jury
         )

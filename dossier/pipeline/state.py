@@ -51,7 +51,7 @@ def fingerprint(out, env) -> str:
     """What one output depends on, as one hash."""
     spec = DOCUMENTS[out.document]
     digest = hashlib.sha256()
-    for part in (__version__, out.document, out.format, str(out.path), env.when.isoformat(), str(env.pdf_a), repr(out.view)):
+    for part in (__version__, out.document, out.format, str(out.path), env.when.isoformat(), str(env.pdf_a), str(env.pdf_ua), repr(out.view)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     files = template_files(env.templates, f"{spec.template}.html")

@@ -158,8 +158,83 @@ def fill(tpl, context: dict) -> None:
 
 
 def finish(document, header, titre: str, when: dt.datetime) -> bytes:
-    """Fixed properties and a reproducible zip."""
+    """Fixed properties, what a screen reader needs (see `accessible`) and a reproducible zip."""
     set_properties(document, header, titre, when)
+    accessible(document, ", ".join(header.certificateurs))
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue())
+
+
+# --- what a screen reader needs -------------------------------------------------------------
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+SPACE_AFTER_TABLE = "100"  # twips: the height of the « Espace après tableau » paragraph it replaces
+
+
+def accessible(document, logo_alt: str) -> None:
+    """The document's language in its default run properties (the template's say en-US), an alternate
+    text on every image that has none (the only image the tool places is the certificateur's logo),
+    and no empty paragraph used as spacing (a screen reader announces each as « vide »)."""
+    defaults = document.styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    if defaults is not None:
+        lang = defaults.find(_w("lang"))
+        if lang is None:
+            lang = etree.SubElement(defaults, _w("lang"))
+        lang.set(_w("val"), "fr-FR")
+    body = document.element.body
+    for drawing in body.iter(f"{{{WP_NS}}}docPr"):
+        if not drawing.get("descr"):
+            drawing.set("descr", logo_alt)
+    drop_empty_paragraphs(body)
+
+
+def _is_empty(element) -> bool:
+    return (
+        element.tag == _w("p")
+        and not "".join(t.text or "" for t in element.iter(_w("t"))).strip()
+        and next(element.iter(_w("drawing"), _w("sectPr"), _w("fldChar"), _w("bookmarkStart"), _w("instrText"), _w("sdt")), None) is None
+    )
+
+
+def drop_empty_paragraphs(body) -> None:
+    """Empty body paragraphs followed by a paragraph go: a page break becomes the next paragraph's
+    « saut de page avant », a space becomes its spacing before. Those between two tables, or before the
+    end of a section, stay: Word needs them (it would join the tables, or end on a table)."""
+    for element in list(body):
+        following = element.getnext()
+        if not _is_empty(element) or following is None or following.tag != _w("p"):
+            continue
+        ppr = following.find(_w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(_w("pPr"))
+            following.insert(0, ppr)
+        if any(br.get(_w("type")) == "page" for br in element.iter(_w("br"))):
+            _in_order(ppr, etree.Element(_w("pageBreakBefore")))
+        elif ppr.find(_w("spacing")) is None and not _heading(ppr):
+            spacing = etree.Element(_w("spacing"))
+            spacing.set(_w("before"), SPACE_AFTER_TABLE)
+            _in_order(ppr, spacing)
+        body.remove(element)
+
+
+def _heading(ppr) -> bool:
+    style = ppr.find(_w("pStyle"))
+    name = style.get(_w("val"), "") if style is not None else ""
+    return name.startswith(("Heading", "Titre", "Title"))
+
+
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+              "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+              "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing")
+
+
+def _in_order(ppr, child) -> None:
+    """Insert a paragraph property where the schema's sequence puts it (Word refuses them out of order)."""
+    rank = _PPR_ORDER.index(etree.QName(child).localname)
+    for i, existing in enumerate(ppr):
+        name = etree.QName(existing).localname
+        if name not in _PPR_ORDER[: rank + 1]:
+            ppr.insert(i, child)
+            return
+    ppr.append(child)

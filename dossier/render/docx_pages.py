@@ -100,6 +100,10 @@ def render(template: Path, view, when: dt.datetime, page: str) -> bytes:
     section = document.sections[0]
     if getattr(view, "paysage", False) and section.page_width < section.page_height:
         _landscape(section)
+    if getattr(view, "gros_caracteres", False):
+        from .large_print import enlarge_word_styles
+
+        enlarge_word_styles(document)
     converter, body = _converted(document, page, _usable_twips(section))
     with_toc = "sommaire" in tpl.get_xml()
     numbers = _heading_pages(document, section, converter, body) if with_toc else {}

@@ -24,11 +24,18 @@ class RenderEnv:
     templates: TemplatePath
     when: dt.datetime  # the documents' date: SOURCE_DATE_EPOCH, else the version date
     pdf_a: bool
+    pdf_ua: bool = True  # tagged PDF/UA-1 (affichage.pdf_accessible)
 
 
 def html_page(spec: DocumentSpec, view, env: RenderEnv, part=None, numeros=None) -> str:
-    """The document's HTML page (or, with `part`, the sections of one part of its PDF)."""
-    return html.page(env.templates, f"{spec.template}.html", view, part=part, numeros=numeros, meta_date=env.when.isoformat())
+    """The document's HTML page (or, with `part`, the sections of one part of its PDF); in large print
+    for a view that asks for it (render/large_print.py)."""
+    page = html.page(env.templates, f"{spec.template}.html", view, part=part, numeros=numeros, meta_date=env.when.isoformat())
+    if getattr(view, "gros_caracteres", False):
+        from .large_print import large_print
+
+        page = large_print(page)
+    return page
 
 
 def _word(kind: str):
@@ -49,7 +56,7 @@ def file_bytes(spec: DocumentSpec, fmt: str, view, env: RenderEnv, page: str) ->
     if fmt == "pdf":
         from .pdf import from_html
 
-        return from_html(page, env.templates.folders[0], pdf_a=env.pdf_a)
+        return from_html(page, env.templates.folders[0], pdf_a=env.pdf_a, tagged=env.pdf_ua)
     if fmt == "docx":
         return _word(spec.word)(env.templates.find(f"docx/{spec.template}.docx"), view, env.when, page)
     raise ValueError(f"unknown format {fmt!r}")

@@ -177,7 +177,10 @@ def document(html: str, base_url: Path | str, *css: str, url_fetcher=None, loade
     return laid
 
 
-def from_html(html: str, base_url: Path, pdf_a: bool = False) -> bytes:
-    """A PDF in one piece (PDF/A-3b for archiving when asked)."""
-    options = {"pdf_variant": "pdf/a-3b"} if pdf_a else {}
-    return document(html, base_url).write_pdf(**options)
+def from_html(html: str, base_url: Path, pdf_a: bool = False, tagged: bool = False) -> bytes:
+    """A PDF in one piece: tagged PDF/UA-1 when asked (pdf_tags.py), PDF/A-3b for archiving when asked."""
+    from . import pdf_tags
+
+    laid = document(html, base_url)
+    pdf_tags.prepare(laid, tagged)
+    return laid.write_pdf(**pdf_tags.options(pdf_a, tagged))

@@ -11,8 +11,8 @@ part could know:
 - each font is written once, subset for the glyphs of every part (pdf_fonts.py).
 
 The objects are numbered in the order they are written, so the same parts give
-the same bytes. `pages` maps each part's pages to the new ones (what a merge of
-tagged parts' structure trees would need).
+the same bytes. Tagged parts' structure trees are merged into one (pdf_struct.py),
+and the overlay is drawn as an artifact.
 """
 
 from __future__ import annotations
@@ -28,17 +28,18 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
-    StreamObject,
     TextStringObject,
 )
 
 from ..errors import DossierError
 from . import pdf_fonts
+from .pdf_forms import add_form, page_form
 from .pdf_layout import layout
 from .pdf_read import PdfIn, raw
+from .pdf_struct import StructMerge
 from .pdf_write import Copier, PdfOut
 
-CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo")
+CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo", "/Metadata")
 
 
 def _data(source: bytes | str) -> bytes:
@@ -71,16 +72,22 @@ def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes |
     for copier, part, refs in zip(copiers, pages, new_pages):
         copier.known.update({number: ref for (number, _page), ref in zip(part, refs)})
     dests = destinations(parts)
+    struct = StructMerge(sources, copiers[:-1], out)
     start = 0
-    for copier, part, refs in zip(copiers, pages, new_pages):
-        _copy_pages(copier, part, refs, start, pages_ref, folios, dests, out)
+    for i, (copier, part, refs) in enumerate(zip(copiers, pages, new_pages)):
+        _copy_pages(copier, part, refs, start, pages_ref, folios, dests, out, lambda d, key, i=i: struct.shift(i, d, key))
         start += len(part)
     copiers[-1].flush()
+    tree = struct.write()
     flat = [ref for refs in new_pages for ref in refs]
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(flat), NameObject("/Count"): NumberObject(total),
     }), pages_ref)
     root = _catalog(sources[0], copiers[0], pages_ref, flat, dests, metas, out)
+    if tree is not None:
+        root[NameObject("/StructTreeRoot")] = tree
+    else:
+        root.pop(NameObject("/MarkInfo"), None)
     info = raw(sources[0].trailer, "/Info")
     info_ref = out.write(copiers[0].convert(sources[0].resolve(info))) if info is not None else None
     copiers[0].flush()
@@ -107,12 +114,16 @@ class _Overlay:
         if self._push is None:  # the page's own graphics state, kept apart from the form's
             self._push = self.out.write(_stream(b"q\n"))
         name = f"/DossierFolio{n}"
-        form = self.out.write(_form(self.pages[n][1], self.copier))
-        return name, form, [self._push], self.out.write(_stream(f"\nQ\nq {name} Do Q\n".encode()))
+        form = self.out.write(page_form(self.pages[n][1], self.copier))
+        # an artifact: the folio and a contents' page numbers repeat what the structure holds
+        return name, form, [self._push], self.out.write(_stream(f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode()))
 
 
-def _copy_pages(copier: Copier, part: list, refs: list, start: int, parent: IndirectObject, folios: _Overlay, dests: dict, out: PdfOut) -> None:
-    """One part's pages, written under `refs`, with the overlay's forms and the links made for the whole."""
+def _copy_pages(
+    copier: Copier, part: list, refs: list, start: int, parent: IndirectObject, folios: _Overlay, dests: dict, out: PdfOut, shift,
+) -> None:
+    """One part's pages, written under `refs`, with the overlay's forms and the links made for the whole;
+    `shift(dictionary, key)` renumbers a page's or a link's key in the structure's parent tree."""
     forms: dict[int, dict] = {}  # the part's shared resources -> the forms its pages draw, written after them
     for i, (_number, page) in enumerate(part):
         resources = raw(page, "/Resources")
@@ -125,6 +136,7 @@ def _copy_pages(copier: Copier, part: list, refs: list, start: int, parent: Indi
         resolved = copier.source.resolve(contents)
         new = copier.convert(page, skip=("/Parent", "/Contents", "/Annots"))
         new[NameObject("/Parent")] = parent
+        shift(new, "/StructParents")
         drawn = [copier.convert(c) for c in (resolved if isinstance(resolved, ArrayObject) else [contents])]
         if folios.stamped[start + i]:
             name, form, before, after = folios.draw(start + i)
@@ -132,9 +144,9 @@ def _copy_pages(copier: Copier, part: list, refs: list, start: int, parent: Indi
             if isinstance(resources, IndirectObject):
                 forms[resources.idnum][name] = form
             else:
-                _add_form(new[NameObject("/Resources")], name, form)
+                add_form(new[NameObject("/Resources")], name, form)
         new[NameObject("/Contents")] = ArrayObject(drawn) if len(drawn) > 1 else drawn[0]
-        annotations = [_link(a, copier, dests, out) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
+        annotations = [_link(a, copier, dests, out, shift) for a in copier.source.resolve(raw(page, "/Annots", ArrayObject()))]
         if annotations:
             new[NameObject("/Annots")] = ArrayObject(annotations)
         out.write(new, ref)
@@ -142,7 +154,7 @@ def _copy_pages(copier: Copier, part: list, refs: list, start: int, parent: Indi
     for idnum, drawn_forms in forms.items():
         resources = copier.convert(copier.source.get(idnum))
         for name, form in drawn_forms.items():
-            _add_form(resources, name, form)
+            add_form(resources, name, form)
         out.write(resources, copier.known[idnum])
     copier.flush()
 
@@ -165,30 +177,7 @@ def _catalog(first: PdfIn, copier: Copier, pages: IndirectObject, flat: list, de
     return root
 
 
-def _form(page: DictionaryObject, copier: Copier) -> StreamObject:
-    """An overlay page as a form: its content stream as read, its resources and box."""
-    source = copier.source
-    contents = source.resolve(raw(page, "/Contents"))
-    if isinstance(contents, ArrayObject):  # not what WeasyPrint writes: join the decoded streams
-        form = _stream(b"\n".join(source.resolve(c).get_data() for c in contents))
-    else:
-        form = copier.convert(contents)
-    form[NameObject("/Type")] = NameObject("/XObject")
-    form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = copier.convert(source.resolve(raw(page, "/MediaBox")))
-    resources = raw(page, "/Resources")
-    form[NameObject("/Resources")] = copier.convert(resources) if resources is not None else DictionaryObject()
-    return form
-
-
-def _add_form(resources: DictionaryObject, name: str, form: IndirectObject) -> None:
-    xobjects = raw(resources, "/XObject")
-    xobjects = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
-    xobjects[NameObject(name)] = form
-    resources[NameObject("/XObject")] = xobjects
-
-
-def _link(annotation, copier: Copier, dests: dict, out: PdfOut) -> IndirectObject:
+def _link(annotation, copier: Copier, dests: dict, out: PdfOut, shift) -> IndirectObject:
     """An annotation of a part; a link to another part (« #name ») made a link to its destination."""
     if isinstance(annotation, IndirectObject):
         if annotation.idnum in copier.known:  # on two pages, or referred to before: copied once, as it is
@@ -198,6 +187,7 @@ def _link(annotation, copier: Copier, dests: dict, out: PdfOut) -> IndirectObjec
         target = None
     annotation = copier.source.resolve(annotation)
     new = copier.convert(annotation, skip=("/A",))
+    shift(new, "/StructParent")
     action = copier.source.resolve(raw(annotation, "/A"))
     uri = copier.source.resolve(raw(action, "/URI")) if action is not None else None
     if isinstance(uri, str) and uri.startswith("#"):

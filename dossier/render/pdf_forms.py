@@ -1,49 +1,42 @@
 """Drawing one PDF page onto another, as a Form XObject: no content stream is parsed or rewritten.
 
-Used to stamp a candidate's header over a grid laid out once (stamp.py); the
-page numbers of a document laid out in parts are drawn the same way, by
-pdf_assemble.py, which writes its file object by object.
+The page numbers of a document laid out in parts are drawn this way over its
+pages (pdf_assemble.py), and a candidate's header over a grid laid out once
+(pdf_stamp.py); both write their files object by object (pdf_write.py).
 """
 
 from __future__ import annotations
 
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from .pdf_read import raw
+from .pdf_write import Copier
 
 
-def as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
-    """The page's drawing as a Form XObject of the writer (its resources cloned there)."""
-    form = DecodedStreamObject()
-    form.set_data(page.get_contents().get_data() if page.get_contents() is not None else b"")
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): page.mediabox.clone(writer),
-        NameObject("/Resources"): (page["/Resources"].clone(writer) if "/Resources" in page else DictionaryObject()),
-    })
-    return writer._add_object(form)
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
 
 
-def draw_form(sheet: PageObject, name: str, form: IndirectObject, writer: PdfWriter, below: bool) -> None:
-    """Draw the form on a page of the writer, below or above what the page draws.
+def page_form(page: DictionaryObject, copier: Copier) -> StreamObject:
+    """An overlay page as a form: its content stream as read, its resources and box."""
+    source = copier.source
+    contents = source.resolve(raw(page, "/Contents"))
+    if isinstance(contents, ArrayObject):  # not what WeasyPrint writes: join the decoded streams
+        form = _stream(b"\n".join(source.resolve(c).get_data() for c in contents))
+    else:
+        form = copier.convert(contents)
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = copier.convert(source.resolve(raw(page, "/MediaBox")))
+    resources = raw(page, "/Resources")
+    form[NameObject("/Resources")] = copier.convert(resources) if resources is not None else DictionaryObject()
+    return form
 
-    The name goes into the page's resources, which pages often share: give
-    each form drawn on such pages its own name.
-    """
-    resources = sheet["/Resources"].get_object()
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+
+def add_form(resources: DictionaryObject, name: str, form: IndirectObject) -> None:
+    xobjects = raw(resources, "/XObject")
+    xobjects = DictionaryObject(xobjects.items()) if isinstance(xobjects, DictionaryObject) else DictionaryObject()
     xobjects[NameObject(name)] = form
     resources[NameObject("/XObject")] = xobjects
-    call = DecodedStreamObject()
-    call.set_data(f"q {name} Do Q\n".encode())
-    contents = sheet.raw_get("/Contents")  # the reference: a stream may not sit in an array directly
-    resolved = contents.get_object()
-    old = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    if not below:  # isolate the page's own graphics state from the stamp
-        push, pop = DecodedStreamObject(), DecodedStreamObject()
-        push.set_data(b"q\n")
-        pop.set_data(b"\nQ\n")
-        old = [writer._add_object(push), *old, writer._add_object(pop)]
-    added = writer._add_object(call)
-    sheet[NameObject("/Contents")] = ArrayObject([added, *old] if below else [*old, added])

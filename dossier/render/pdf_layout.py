@@ -34,7 +34,7 @@ PLACEHOLDER = "000"  # as wide as the page numbers of a long document: the space
 SCALE = 0.75  # PDF points per CSS pixel
 
 
-CACHE_FORMAT = 5  # what a part's metadata holds, and how a part is laid out: change it when they change
+CACHE_FORMAT = 6  # what a part's metadata holds, and how a part is laid out: change it when they change
 
 
 def _version(module: str, distribution: str) -> str:
@@ -63,7 +63,7 @@ def _versions() -> str:
     return f"{CACHE_FORMAT} dossier {__version__} " + " ".join(f"{d} {_version(m, d)}" for m, d in libraries)
 
 
-def part_key(html: str) -> str:
+def part_key(html: str, tagged: bool = False) -> str:
     """A part's name in the cache: its HTML (styles inlined) and the versions that lay it out.
 
     The files the layout loads (a logo, an image or font named in the styles) are
@@ -71,7 +71,7 @@ def part_key(html: str) -> str:
     kept part is used again (`fetched_unchanged`).
     """
     digest = hashlib.sha256()
-    for piece in (_versions(), PART_CSS, html):
+    for piece in (_versions(), PART_CSS, "tagged" if tagged else "", html):
         digest.update(piece.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()[:32]
@@ -99,12 +99,16 @@ def fetched_unchanged(meta: dict) -> bool:
 # --- in a worker: one part, then the whole -------------------------------------------------
 
 
-def layout(html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), overlay: bool = False) -> tuple[bytes, dict, dict]:
+def layout(
+    html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), overlay: bool = False, tagged: bool = False,
+) -> tuple[bytes, dict, dict]:
     """One part's PDF, what the assembly needs (its pages, anchors and bookmarks in PDF points, its
     fonts' sources), and the full font files it uses that are not among `known_fonts` (by SHA-256).
 
-    The overlay (`overlay`) keeps its folio: it is laid out without the parts' style sheet.
+    The overlay (`overlay`) keeps its folio: it is laid out without the parts' style sheet, and never
+    tagged (the assembly draws it as an artifact). A part is tagged PDF/UA-1 when `tagged` (pdf_tags.py).
     """
+    from . import pdf_tags
     from .pdf import document as laid_out
     from .pdf import safe_fetcher
     from .pdf_fonts import sources
@@ -140,7 +144,8 @@ def layout(html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), 
             ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
             for kind, target, rect, box in page.links
         ]
-    data = document.write_pdf()
+    pdf_tags.prepare(document, tagged)
+    data = document.write_pdf(**pdf_tags.options(False, tagged))
     fonts, files = sources(document)
     meta = {
         "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,

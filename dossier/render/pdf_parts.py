@@ -23,6 +23,9 @@ What a part cannot know is settled when the parts are put together:
 The overlay is kept too, under the hash of its HTML: an edit that moves no
 page number lays out only its own part, then puts the parts together.
 
+Tagged (PDF/UA-1), each part has its structure tree; the assembly merges them
+into one (pdf_struct.py) and draws the overlay as an artifact.
+
 The archival PDF/A variant is laid out in one piece (pipeline/plan.py): its
 metadata and output intent belong to one WeasyPrint document. Where the parts
 are kept is the caller's choice (a `PartCache`: pipeline/cache.py).
@@ -92,6 +95,7 @@ class PartedPdf:
     page: Callable[[frozenset[str], dict | None], str]  # a part's HTML (its sections, its page numbers)
     base_url: Path
     cache: PartCache
+    tagged: bool = False  # PDF/UA-1: each part tagged, the trees merged (pdf_struct.py)
     result: bytes | None = None
     _laid: dict = field(default_factory=dict)  # part index -> (source, meta)
     _htmls: dict = field(default_factory=dict)  # part index -> HTML
@@ -143,7 +147,7 @@ class PartedPdf:
 
     def _lay(self, i: int, html: str) -> list[Call]:
         self._htmls[i] = html
-        key = part_key(html)
+        key = part_key(html, self.tagged)
         self._used.add(key)
         kept = self.cache.get(key)
         if kept is not None:
@@ -154,7 +158,7 @@ class PartedPdf:
             self._waiting[key].append(i)
             return []
         self._waiting[key] = [i]
-        call = Call(layout, (html, str(self.base_url), frozenset(self.cache.font_files())))
+        call = Call(layout, (html, str(self.base_url), frozenset(self.cache.font_files()), False, self.tagged))
         self._keys[id(call)] = key
         return [call]
 

@@ -25,6 +25,7 @@ class PdfIn:
         self.header = self.reader.pdf_header
         self._packed: dict[int, tuple[bytes, dict[int, int]]] = {}  # object stream -> its data and offsets
         self._objects: dict[int, object] = {}
+        self._ends: dict[int, dict[int, int]] = {}  # object stream -> where each of its objects ends
 
     def get(self, ref: IndirectObject | int):
         """An object of the file, by reference or number."""
@@ -37,6 +38,19 @@ class PdfIn:
                 data, offsets = self._stream(where[0])
                 self._objects[number] = read_object(io.BytesIO(data[offsets[number] :]), self.reader)
         return self._objects[number]
+
+    def serialized(self, number: int) -> bytes | None:
+        """An object's bytes as written in its object stream (never a stream itself), unparsed;
+        None for an object outside object streams."""
+        where = self.reader.xref_objStm.get(number)
+        if where is None:
+            return None
+        data, offsets = self._stream(where[0])
+        if where[0] not in self._ends:
+            starts = sorted(offsets.values())
+            following = dict(zip(starts, [*starts[1:], len(data)]))
+            self._ends[where[0]] = {n: following[start] for n, start in offsets.items()}
+        return data[offsets[number] : self._ends[where[0]][number]]
 
     def resolve(self, value):
         """`value`, or the object it refers to."""

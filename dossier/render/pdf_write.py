@@ -12,6 +12,7 @@ same file.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zlib
 from typing import BinaryIO
@@ -62,6 +63,12 @@ class PdfOut:
             if len(self._packed) >= self.PACKED:
                 self._pack()
         return ref
+
+    def write_serialized(self, body: bytes, ref: IndirectObject) -> None:
+        """An object (not a stream) already serialized, under `ref` (see pdf_stamp.TreeCopy)."""
+        self._packed.append((ref.idnum, body))
+        if len(self._packed) >= self.PACKED:
+            self._pack()
 
     def _direct(self, number: int, body: bytes) -> None:
         self._where[number] = (1, self._position, 0)
@@ -114,6 +121,9 @@ class PdfOut:
         buffer = _Buffer()
         xref.write_to_stream(buffer)
         self._emit(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (number, buffer.getvalue(), start))
+
+
+REFERENCE = re.compile(rb"(\d+) 0 R\b")  # in an object's bytes (with no literal string in it)
 
 
 class _Buffer:
@@ -174,7 +184,18 @@ class Copier:
         return obj
 
     def flush(self) -> None:
-        """Copy every object referred to so far, and those they refer to."""
+        """Copy every object referred to so far, and those they refer to.
+
+        An object of an object stream with no literal string in it (where text could look like a
+        reference) is copied as its bytes, its references renumbered, without being parsed."""
         while self._todo:
             idnum, ref = self._todo.pop(0)
-            self.out.write(self.convert(self.source.get(idnum)), ref)
+            body = self.source.serialized(idnum) if hasattr(self.source, "serialized") else None
+            if body is not None and b"(" not in body and b"%" not in body:
+                self.out.write_serialized(REFERENCE.sub(self.renumbered, body), ref)
+            else:
+                self.out.write(self.convert(self.source.get(idnum)), ref)
+
+    def renumbered(self, match) -> bytes:
+        """A reference found in an object's bytes (REFERENCE), renumbered for the output."""
+        return b"%d 0 R" % self.ref(int(match[1])).idnum

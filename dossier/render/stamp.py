@@ -82,39 +82,22 @@ def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
 def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], bytes]:
     """Each candidate's PDF, and all of them as one PDF (for the merged printout).
 
-    Each base page becomes a Form XObject, drawn under each candidate's overlay
-    page: one copy of the grid per batch, referenced by every page, and no
-    re-parsing of content streams.
+    The base's pages are copied for each candidate, its content streams and fonts
+    written once per file, and each candidate's overlay page drawn over them as
+    a form (pdf_stamp.py): no content stream is parsed or rewritten.
     """
-    from pypdf import PdfReader, PdfWriter
-
     from .pdf import document
-    from .pdf_forms import as_form, draw_form
+    from .pdf_stamp import stamp
 
-    overlay = PdfReader(io.BytesIO(document(_overlay_html(base, candidats), base_url).write_pdf()))
-    reader = PdfReader(io.BytesIO(base.pdf))
-    together = PdfWriter()
-    forms = [as_form(page, together) for page in reader.pages]
-    for i in range(len(candidats)):
-        for n in range(base.pages):
-            sheet = together.add_page(overlay.pages[i * base.pages + n])
-            draw_form(sheet, f"/DossierGrille{n}", forms[n], together, below=True)
-    together.add_metadata(reader.metadata or {})
-    merged = PdfReader(io.BytesIO(_bytes(together)))
-    results = []
-    for i in range(len(candidats)):
-        writer = PdfWriter()
-        for n in range(base.pages):
-            writer.add_page(merged.pages[i * base.pages + n])
-        writer.add_metadata(reader.metadata or {})
-        results.append(_bytes(writer))
-    return results, _bytes(together)
+    overlay = document(_overlay_html(base, candidats), base_url).write_pdf()
+    return stamp(base.pdf, overlay, [spoken(c) for c in candidats])
 
 
-def _bytes(writer) -> bytes:
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+def spoken(c: Candidat) -> str:
+    """What a screen reader reads for the candidate's fields stamped on a grid's first page."""
+    said = [f"Candidat : {c.nom_complet}"]
+    said += [f"{label} : {value}" for label, value in (("n°", c.numero), ("date", c.date), ("lieu", c.lieu)) if value]
+    return " ; ".join(said)
 
 
 class DocxStamp:

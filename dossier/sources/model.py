@@ -146,6 +146,7 @@ class Affichage:
     pdf_a: bool = False
     bloc_par_page: bool = True
     src: Src = field(default=NO_SRC, compare=False, repr=False)
+    pdf_accessible: bool = True  # tagged PDF/UA-1
 
 
 @dataclass(frozen=True)

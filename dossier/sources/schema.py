@@ -109,6 +109,13 @@ AFFICHAGE = Obj(
     keys={
         "identifiants": Key(Boolean(doc="Afficher les identifiants (C1.1, CR1.1…) dans les documents (oui par défaut)"), default=True),
         "pdf_a": Key(Boolean(doc="Produire des PDF d'archivage PDF/A-3b")),
+        "pdf_accessible": Key(
+            Boolean(doc=(
+                "PDF accessibles, balisés PDF/UA-1 (oui par défaut) : titres, tableaux et listes lus dans l'ordre "
+                "par un lecteur d'écran, langue et titre du document"
+            )),
+            default=True,
+        ),
         "bloc_par_page": Key(
             Boolean(doc=(
                 "Référentiel imprimé : chaque bloc commence une page (oui par défaut). Le PDF est alors mis en page "
@@ -118,7 +125,7 @@ AFFICHAGE = Obj(
             default=True,
         ),
     },
-    build=lambda src, identifiants, pdf_a, bloc_par_page: m.Affichage(identifiants, pdf_a, bloc_par_page, src),
+    build=lambda src, identifiants, pdf_a, pdf_accessible, bloc_par_page: m.Affichage(identifiants, pdf_a, bloc_par_page, src, pdf_accessible),
     identity=None,
     default=m.Affichage(),
 )

@@ -276,3 +276,18 @@ def test_missing_columns(tmp_path):
     result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.stdout == f"{csv}:1:1: colonne(s) manquante(s) : nom, blocs (colonnes lues : prénom, email) [erreur csv-colonnes]\n"
+
+
+def test_candidate_grid_is_tagged_with_the_stamp_read_as_content(session_out):
+    from tests.tagged_pdf import loose_content, mcid_texts, read
+
+    doc = read(session_out / "bc01-m1-1" / "12-dupont-marie-helene.pdf")
+    assert bool(doc.catalog["/MarkInfo"]["/Marked"]) and doc.catalog["/Lang"] == "fr-FR"
+    first = [(s, e) for depth, s, e in doc.elements if depth == 1][0]
+    assert first[0] == "/P" and first[1]["/ActualText"] == f"Candidat : {NAMES[0]} ; n° : 12 ; date : 12/06/2027 ; lieu : Paris"
+    mcid = int(first[1]["/K"])
+    assert NAMES[0] in mcid_texts(doc.reader, 0)[mcid], "the stamped fields are the marked content of that element"
+    assert [doc.text(e) for _s, e in doc.kinds("/H1")] == ["BC01 — Analyser son marché et participer à la stratégie commerciale"]
+    for n in range(len(doc.reader.pages)):
+        assert loose_content(doc.reader, n) == []
+    assert len(doc.reader.pages) == 1, "the example's grids fit on one page"

@@ -1,0 +1,181 @@
+"""One structure tree for a tagged PDF put together from tagged parts (see pdf_assemble.py).
+
+Each part is a tagged WeasyPrint PDF: a /StructTreeRoot holding one /Document
+element, a parent tree keyed by each page's /StructParents (its marked
+contents' ids, MCIDs, in order) and each link's /StructParent, and header
+cells (TH) named by an /ID that the data cells' /Headers give. Put together:
+
+- the parts' Document elements become one: their children are concatenated,
+  in the parts' order, under one Document (every child's /P points to it);
+- the keys of each part's parent tree are shifted by the keys of the parts
+  before it, and so are its pages' /StructParents and its links' /StructParent;
+  MCIDs belong to their page, and a page is copied whole: they stay as they are;
+- the IDs are made unique by a prefix per part (`p3-`), in the TH cells and in
+  the /Headers that name them, and listed in the tree's /IDTree;
+- the role maps are merged (WeasyPrint writes none, but a part may).
+
+Elements are copied as they are, by the part's Copier, after the pages (their
+/Pg and the links' /OBJR then point to the pages and annotations written).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
+
+from .pdf_read import PdfIn, raw
+from .pdf_write import REFERENCE, Copier, PdfOut
+
+
+def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
+    """A number tree's (key, value as written) pairs, in key order."""
+    found, stack = [], [source.resolve(node)]
+    while stack:
+        node = stack.pop()
+        nums = source.resolve(raw(node, "/Nums"))
+        if nums is not None:
+            found += [(int(source.resolve(nums[i])), nums[i + 1]) for i in range(0, len(nums), 2)]
+        stack.extend(source.resolve(k) for k in source.resolve(raw(node, "/Kids", ArrayObject())))
+    return sorted(found, key=lambda item: item[0])
+
+
+class StructMerge:
+    """The parts' structure trees, merged; inactive (`active` false) unless every part is tagged and a tree is `wanted`."""
+
+    def __init__(self, sources: list[PdfIn], copiers: list[Copier], out: PdfOut, wanted: bool = True):
+        self.copiers, self.out = copiers, out
+        self.roots = [source.resolve(raw(source.catalog(), "/StructTreeRoot")) for source in sources]
+        self.active = wanted and all(isinstance(root, DictionaryObject) for root in self.roots)
+        self.offsets: list[int] = []
+        if not self.active:
+            return
+        self.document = out.reserve()
+        self.documents: list[list] = []  # per part: its Document elements (references)
+        self.numbers: list[list[tuple[int, object]]] = []
+        start = 0
+        for source, copier, root in zip(sources, copiers, self.roots):
+            documents = _as_list(source.resolve(raw(root, "/K")))
+            self.documents.append(documents)
+            for document in documents:
+                if isinstance(document, IndirectObject):
+                    copier.known[document.idnum] = self.document  # the kids' /P: the one Document
+            numbers = _flat_numbers(source, raw(root, "/ParentTree"))
+            self.numbers.append(numbers)
+            self.offsets.append(start)
+            start += max((key for key, _value in numbers), default=-1) + 1
+        self.next_key = start
+        self._added: dict[int, list[tuple[int, IndirectObject]]] = {}  # part -> (page's key, element)
+
+    def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
+        """A new element, first in the part's content, for what the caller draws on a page of the part
+        (`key`: its /StructParents in the part; `page`: its reference in the whole) in marked content with
+        the MCID returned (the page's next); `text`: what it reads as. None when the parts are not tagged."""
+        if not self.active:
+            return None
+        marks = self.copiers[part].source.resolve(dict(self.numbers[part]).get(key))
+        added = self._added.setdefault(part, [])
+        mcid = (len(marks) if isinstance(marks, ArrayObject) else 0) + sum(k == key for k, _e in added)
+        element = self.out.write(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject(tag),
+            NameObject("/P"): self.document, NameObject("/K"): NumberObject(mcid), NameObject("/Pg"): page,
+            NameObject("/ActualText"): TextStringObject(text),
+        }))
+        added.append((key, element))
+        return mcid
+
+    def shift(self, part: int, dictionary: DictionaryObject, key: str) -> None:
+        """A page's /StructParents or an annotation's /StructParent, as numbered in the whole."""
+        if self.active and key in dictionary:
+            dictionary[NameObject(key)] = NumberObject(int(dictionary[key]) + self.offsets[part])
+
+    def write(self) -> IndirectObject | None:
+        """The whole's /StructTreeRoot (after the pages are written), or None if a part is not tagged."""
+        if not self.active:
+            return None
+        root = self.out.reserve()
+        kids, nums, ids, roles = ArrayObject(), ArrayObject(), [], DictionaryObject()
+        for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
+            if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
+                ids += self._prefix_ids(part, copier)
+            kids += [element for _key, element in self._added.get(part, ())]
+            for document in documents:
+                kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
+            for key, value in self.numbers[part]:
+                extra = [element for k, element in self._added.get(part, ()) if k == key]
+                resolved = copier.source.resolve(value)
+                value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
+                nums += [NumberObject(key + self.offsets[part]), value]
+            for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
+                roles.setdefault(NameObject(name), copier.convert(role))
+            copier.flush()
+        self.out.write(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
+            NameObject("/P"): root, NameObject("/K"): kids,
+        }), self.document)
+        tree = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject([self.document]),
+            NameObject("/ParentTree"): self.out.write(DictionaryObject({NameObject("/Nums"): nums})),
+            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
+        })
+        if ids:
+            names = ArrayObject()
+            for name, ref in sorted(ids, key=lambda item: item[0]):
+                names += [TextStringObject(name), ref]
+            tree[NameObject("/IDTree")] = self.out.write(DictionaryObject({NameObject("/Names"): names}))
+        if roles:
+            tree[NameObject("/RoleMap")] = roles
+        return self.out.write(tree, root)
+
+    def _prefix_ids(self, part: int, copier: Copier) -> list[tuple[str, IndirectObject]]:
+        """Write the part's elements that carry an /ID or name /Headers, with the part's prefix; return the IDs."""
+        source, prefix = copier.source, f"p{part + 1}-"
+        found: list[tuple[str, IndirectObject]] = []
+        stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
+        seen: set[int] = set()
+        while stack:
+            ref = stack.pop()
+            if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in copier.known:
+                continue  # a direct kid (an MCID), or a page, annotation or Document the whole has already
+            seen.add(ref.idnum)
+            body = source.serialized(ref.idnum)
+            if body is not None and b"/ID" not in body and b"/Headers" not in body:
+                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # read unparsed
+                continue
+            if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)):  # strings: only IDs
+                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]
+                target = copier.claim(ref.idnum)
+                prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
+                self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
+                found += [(prefix + name.decode(), target) for name in _OWN_ID.findall(body)]
+                continue
+            element = source.get(ref.idnum)
+            if not isinstance(element, DictionaryObject) or "/S" not in element:
+                continue
+            stack.extend(_as_list(source.resolve(raw(element, "/K"))))
+            attributes = source.resolve(raw(element, "/A"))
+            headers = _as_list(source.resolve(raw(attributes, "/Headers"))) if isinstance(attributes, DictionaryObject) else []
+            if "/ID" not in element and not headers:
+                continue
+            new = copier.convert(element, skip=("/A",))
+            if attributes is not None:
+                new[NameObject("/A")] = copier.convert(attributes, skip=("/Headers",))
+                if headers:
+                    new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(prefix + str(source.resolve(h))) for h in headers)
+            target = copier.claim(ref.idnum)
+            if "/ID" in element:
+                name = prefix + str(source.resolve(raw(element, "/ID")))
+                new[NameObject("/ID")] = TextStringObject(name)
+                found.append((name, target))
+            self.out.write(new, target)
+        return found
+
+
+_WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)
+_OWN_ID = re.compile(rb"/ID\s*\((\d+-\d+-\d+)\)")
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, ArrayObject) else [value]
