@@ -26,12 +26,13 @@ from . import (
     redaction,
     references,
     reproduction,
+    session,
 )
 from .registry import Check, Finding
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run", "severity"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements, correspondances)
+_MODULES = (references, france_competences, blocs, fiche, redaction, criteres, dimensions, reproduction, alignements, correspondances, session)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(

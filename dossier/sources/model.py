@@ -243,6 +243,15 @@ class Reproduction:
 
 
 @dataclass(frozen=True)
+class Enregistrement:
+    """France compétences' registration decision: its date and how long it runs (the parchemin says both)."""
+
+    date_decision: dt.date | None = None
+    duree: int | None = None  # in years
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Activite:
     id: str
     intitule: str
@@ -394,6 +403,7 @@ class Certification:
     partenaires: tuple[Partenaire, ...] = ()
     dimensions: Mapping[str, Dimension] = field(default_factory=lambda: MappingProxyType({}))
     reproduction: Reproduction = Reproduction()
+    enregistrement: Enregistrement = Enregistrement()
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     logo: Logo | None = None

@@ -123,6 +123,18 @@ AFFICHAGE = Obj(
 )
 
 
+ENREGISTREMENT = Obj(
+    title="Enregistrement au RNCP",
+    keys={
+        "date_decision": Key(Date(doc="Date de la décision d'enregistrement de France compétences (AAAA-MM-JJ)")),
+        "duree": Key(Integer(doc="Durée de l'enregistrement, en années", minimum=1, maximum=5)),
+    },
+    build=m.Enregistrement,
+    identity=None,
+    default=m.Enregistrement(),
+)
+
+
 def _certification(src, **values) -> m.Certification:
     return m.Certification(src=src, **values)
 
@@ -155,6 +167,7 @@ CERTIFICATION = Obj(
         "promotions": Key(ListOf(item=PROMOTION, doc="Promotions de la certification : certifiés et insertion, année par année (renouvellement)")),
         "dimensions": Key(DIMENSIONS),
         "reproduction": Key(REPRODUCTION),
+        "enregistrement": Key(ENREGISTREMENT),
     },
     build=_certification,
     identity=None,
