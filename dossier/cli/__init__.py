@@ -25,6 +25,7 @@ from .common import with_global_options  # noqa: E402
 from .diff import diff_command  # noqa: E402
 from .exports import export_group  # noqa: E402
 from .imports import import_group  # noqa: E402
+from .jury import jury_group  # noqa: E402
 from .serve import serve_command  # noqa: E402
 from .session import grilles_command  # noqa: E402
 from .templates import templates_group  # noqa: E402
@@ -89,7 +90,7 @@ def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 
 
 for command in (
-    check_command, build_command, site_command, serve_command, grilles_command, diff_command,
+    check_command, build_command, site_command, serve_command, grilles_command, jury_group, diff_command,
     import_group, export_group, badges_group, templates_group, regles_command, schema_command,
 ):
     cli.add_command(with_global_options(command))

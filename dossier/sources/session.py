@@ -153,6 +153,14 @@ class Session:
     files: dict[str, str] = field(default_factory=dict)  # name → path as shown in messages
 
 
+def read_info(folder: Path, cert: Certification) -> SessionInfo | None:
+    """session.yaml alone (what a worker needs); None if it does not read."""
+    report = Report()
+    doc = read_yaml(Path(folder) / SESSION_FILE, SESSION_FILE, report, inside=Path(folder))
+    info = None if doc is None else SESSION.parse(doc.root, "", Ctx(doc.display, report))
+    return None if info is INVALID or report.errors else info
+
+
 def read_session(folder: Path, cert: Certification, display: str | None = None) -> Session:
     """Read every file of a session folder (the shape of each; see checks/session.py for the rest)."""
     folder = Path(folder)

@@ -1,0 +1,327 @@
+"""A jury session, from its sources to its documents: decisions, PV, fiches, relevés, attestations, parchemins.
+
+Every per-candidate document has a fixed layout (a bloc's épreuves and
+criteria, the certification's blocs), so each kind is laid out once (a
+*base*, with empty fields) and each candidate's values are stamped onto it
+(render/overlay.py): PDF overlays in batches, DOCX and HTML copies of a marked
+base. Workers take batches of candidates (with their results), compute their
+decisions and return their files; the parent writes each as it arrives and
+keeps only the PV's rows, so memory stays flat with the number of candidates.
+
+Personal data: everything written here is for the certificateur's eyes only —
+files 0600, folders 0700, in the folder given, never the site or the bundle.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..checks import check
+from ..checks.session import check_session
+from ..documents import jury as views
+from ..documents.deliberation import CandidatDecisions, decide
+from ..errors import SourceError
+from ..render.formats import file_bytes, html_page
+from ..render.overlay import Copies, Laid, lay_out, stamp_pdfs
+from ..render.stamp import marker
+from ..sources.candidats import Candidat
+from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
+from .owned import prepare_out, prune, refuse_out
+from .plan import render_env
+from .pool import process_pool, workers
+from .write import write_atomic, write_atomic_with
+
+BATCH = 25
+FILE_MODE, DIR_MODE = 0o600, 0o700
+WRITTEN = ".dossier-jury.json"
+PRINT = "imprimer"  # the merged PDFs
+SPECS = views.SESSION_DOCUMENTS
+PLURALS = {"synthese": "syntheses", "releve": "releves", "attestation": "attestations", "parchemin": "parchemins"}
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path
+    session: Path
+    formats: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
+
+    numero: str
+    nom: str
+    prenom: str
+    bloc: str
+    calculee: str
+    decision: str
+    motif: str
+    moyenne: str
+    manquants: str
+
+
+# --- worker side ------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, job: Job):
+        checked = check(job.folder)
+        self.cert = checked.certification
+        self.info: SessionInfo = read_info(job.session, self.cert)
+        self.job = job
+        self.env = session_env(self.cert, job.folder, self.info)
+        self.held = set(self.info.epreuves) or None
+        self.bases: dict[str, tuple[Laid, Copies]] = {}
+
+    def base(self, key: str) -> tuple[Laid, Copies]:
+        """A kind's base, laid out once in this process: « synthese-BC01 », « releve », « attestation-BC01 », « parchemin »."""
+        if key not in self.bases:
+            kind, _, code = key.partition("-")
+            bloc = next((b for b in self.cert.blocs if b.code == code), None)
+            if kind == "synthese":
+                view = views.synthese(self.cert, self.info, bloc, self.held)
+                names = views.synthese_fields(view)
+            elif kind == "releve":
+                view = views.releve(self.cert, self.info)
+                names = views.releve_fields(view)
+            else:
+                view = views.attestation(self.cert, self.info, bloc)
+                names = views.ATTESTATION_FIELDS
+            spec = SPECS[PLURALS[kind]]
+            marked = replace(view, valeurs={n: marker(n) for n in names})
+            marked_page = html_page(spec, marked, self.env)
+            docx = file_bytes(spec, "docx", marked, self.env, marked_page) if "docx" in self.job.formats else b""
+            laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0])
+            self.bases[key] = (laid, Copies(laid))
+        return self.bases[key]
+
+    def batch(self, index: int, people: list[tuple[Candidat, list[Resultat], dict[str, Derogation]]]):
+        decided = [decide(self.cert, c, results, overrides, self.held) for c, results, overrides in people]
+        documents: dict[str, list[tuple[str, dict[str, str]]]] = {}  # base key → (file path, values)
+        for d in decided:
+            c = d.candidat
+            for b in d.blocs:
+                documents.setdefault(f"synthese-{b.bloc.code}", []).append(
+                    (f"syntheses/{b.bloc.code.lower()}/{c.stem}", views.valeurs_synthese(b, c)))
+                if b.valide:
+                    documents.setdefault(f"attestation-{b.bloc.code}", []).append(
+                        (f"attestations/{b.bloc.code.lower()}/{c.stem}", views.identite(c)))
+            documents.setdefault("releve", []).append((f"releves/{c.stem}", views.valeurs_releve(d)))
+            if d.certifie:
+                documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
+        files: list[tuple[str, bytes]] = []
+        for key in sorted(documents):
+            laid, copies = self.base(key)
+            items = documents[key]
+            if "pdf" in self.job.formats:
+                pdfs, together = stamp_pdfs(laid, [v for _, v in items], self.env.templates.folders[0])
+                files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
+                files.append((f"{PRINT}/.{key.lower()}.part{index:06d}.pdf", together))
+            for path, values in items:
+                if "docx" in self.job.formats:
+                    files.append((f"{path}.docx", copies.word(values)))
+                if "html" in self.job.formats:
+                    files.append((f"{path}.html", copies.html(values)))
+        return index, len(people), files, rows(decided)
+
+
+def rows(decided: list[CandidatDecisions]) -> list[Row]:
+    return [
+        Row(d.candidat.numero, d.candidat.nom, d.candidat.prenom, b.bloc.code, b.calculee, b.decision, b.motif,
+            f"{b.moyenne:.2f}" if b.moyenne is not None else "", " ".join(b.manquants))
+        for d in decided for b in d.blocs
+    ]
+
+
+_worker: _Worker | None = None
+
+
+def _init(job: Job) -> None:
+    global _worker
+    _worker = _Worker(job)
+
+
+def _batch_task(index: int, people):
+    return _worker.batch(index, people)
+
+
+# --- parent side ------------------------------------------------------------------------
+
+
+def session_env(cert, folder: Path, info: SessionInfo):
+    """The render environment, dated by the session (never the clock): same sources, same bytes."""
+    env = render_env(cert, folder)
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return env
+    return replace(env, when=dt.datetime.combine(info.date, dt.time(12), tzinfo=dt.timezone.utc))
+
+
+@dataclass
+class JuryResult:
+    candidats: int = 0
+    decisions: int = 0
+    files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+def load(folder: Path, session_folder: Path, display: str | None = None) -> tuple[object, Session, list]:
+    """The certification, the session, and every diagnostic of both (the caller prints them)."""
+    checked = check(folder)
+    if checked.certification is None or not checked.ok:
+        return checked, Session(Path(session_folder)), checked.report.sorted()
+    session = read_session(session_folder, checked.certification, display)
+    diagnostics = session.report.sorted()
+    if session.info is not None:
+        diagnostics += check_session(checked.certification, session).sorted()
+    return checked, session, diagnostics
+
+
+def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple[str, ...] = ("pdf", "docx", "html"),
+             jobs: int | None = None, progress: Callable[[int], None] | None = None) -> JuryResult:
+    """Write every document of the session under out_dir (0600 files, 0700 folders)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    out_dir = Path(out_dir)
+    refuse_out(out_dir, sources=Path(folder))
+    prepare_out(out_dir, ())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(out_dir, DIR_MODE)
+    earlier = _written(out_dir)
+    result = JuryResult(candidats=len(session.candidats))
+    job = Job(Path(folder), session.folder, formats)
+    by_number: dict[str, list[Resultat]] = {}
+    for r in session.resultats:
+        by_number.setdefault(r.numero, []).append(r)
+    overrides: dict[str, dict[str, Derogation]] = {}
+    for d in session.derogations:
+        overrides.setdefault(d.numero, {})[d.bloc] = d
+    parts: dict[str, list[Path]] = {}
+
+    def write(rel: str, data: bytes) -> None:
+        path = out_dir / rel
+        _mkdirs(out_dir, path.parent)
+        if Path(rel).name.startswith("."):
+            parts.setdefault(rel.split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
+        else:
+            result.files.append(write_atomic(path, data, mode=FILE_MODE))
+
+    batches = ((i, [(c, by_number.get(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
+               for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
+    count = workers(jobs, 10**9)
+    with process_pool(count, _init, (job,)) as pool:
+        pending = set()
+        for index, people in batches:
+            pending.add(pool.submit(_batch_task, index, people))
+            if len(pending) >= 2 * count:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                _collect(done, write, result, progress)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            _collect(done, write, result, progress)
+    order = _order(session.candidats)
+    result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
+    for stem, pieces in sorted(parts.items()):
+        from ..render import pdfcat
+
+        kind, _, code = stem.rsplit("/.", 1)[-1].partition("-")
+        merged = out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
+        write_atomic_with(merged, pdfcat.concatenating(sorted(pieces), f"{merged.stem} — {session.info.intitule}"), mode=FILE_MODE)
+        for p in pieces:
+            p.unlink()
+        result.files.append(merged)
+    _session_files(Path(folder), cert, session, out_dir, formats, result, write)
+    result.decisions = len(result.rows)
+    made = {p.relative_to(out_dir) for p in result.files}
+    result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
+    import json
+
+    write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
+    return result
+
+
+def _session_files(folder: Path, cert, session: Session, out_dir: Path, formats, result: JuryResult, write) -> None:
+    """The procès-verbal (PDF, DOCX, HTML), decisions.csv, and the accrochage file."""
+    info = session.info
+    env = session_env(cert, folder, info)
+    lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in result.rows)
+    certifies = _certified(cert, result.rows)
+    pv = views.PVView(views.header(cert), views.seance(info), views.regle_decision(cert.echelle), lignes,
+                      views.totaux(cert, lignes), result.candidats, len(certifies))
+    spec = SPECS["proces-verbal"]
+    page = html_page(spec, pv, env)
+    for fmt in formats:
+        write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, page))
+    write("decisions.csv", decisions_csv(result.rows))
+    # ACCROCHAGE (helper 16c): the holders' XML goes here, from exporters/accrochage.py:
+    #   titulaires = [Titulaire(...) for each candidate in `certifies`]; accrochage_xml(cert, settings, titulaires, info.date, horodatage)
+    #   write("accrochage.xml", xml) — wired at merge.
+
+
+def _certified(cert, rows: list[Row]) -> list[str]:
+    codes = {b.code for b in cert.blocs}
+    validated: dict[str, set[str]] = {}
+    for r in rows:
+        if r.decision == "validé":
+            validated.setdefault(r.numero, set()).add(r.bloc)
+    return [n for n, blocs in validated.items() if blocs == codes]
+
+
+def decisions_csv(rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants"])
+    for r in rows:
+        writer.writerow([r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants])
+    return out.getvalue().encode("utf-8")
+
+
+def _order(candidats: list[Candidat]) -> dict[str, int]:
+    return {c.numero: i for i, c in enumerate(candidats)}
+
+
+def _collect(done, write, result: JuryResult, progress) -> None:
+    for future in done:
+        index, count, files, rows_ = future.result()
+        for rel, data in files:
+            write(rel, data)
+        result.rows.extend(rows_)
+        if progress:
+            progress(count)
+
+
+def _mkdirs(root: Path, folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=DIR_MODE)
+        for p in [folder, *folder.parents]:
+            if p == root:
+                break
+            os.chmod(p, DIR_MODE)
+
+
+def _written(root: Path) -> list[str]:
+    import json
+
+    try:
+        listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in listing if isinstance(p, str)] if isinstance(listing, list) else []
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def raise_if_errors(diagnostics) -> None:
+    errors = sum(1 for d in diagnostics if d.severity.name == "ERROR")
+    if errors:
+        raise SourceError(f"session non conforme : {errors} erreur(s) ; rien n'a été produit")
