@@ -26,7 +26,7 @@ from ..checks import check
 from ..checks.session import check_session
 from ..documents import jury as views
 from ..documents.deliberation import CandidatDecisions, decide
-from ..errors import SourceError
+from ..errors import DossierError, SourceError
 from ..render.formats import file_bytes, html_page
 from ..render.overlay import Copies, Laid, lay_out, stamp_pdfs
 from ..render.stamp import marker
@@ -191,6 +191,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
 
     out_dir = Path(out_dir)
     refuse_out(out_dir, sources=Path(folder))
+    _refuse_public(out_dir)
     prepare_out(out_dir, ())
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(out_dir, DIR_MODE)
@@ -245,6 +246,20 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
 
     write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
     return result
+
+
+def _refuse_public(out_dir: Path) -> None:
+    """Never inside a build's site or filing bundle: those are published, the session's files are personal."""
+    from .options import BUNDLE, SITE
+    from .state import STATE_FILE
+
+    real = out_dir.resolve()
+    for folder in (real, *real.parents):
+        if folder.name in (SITE, BUNDLE) and (folder.parent / STATE_FILE).exists():
+            raise DossierError(
+                f"--out {out_dir} : ce dossier est publié ({folder.name}/ d'une construction) ; les documents d'une session "
+                "contiennent des données personnelles : choisissez un dossier à part (par exemple --out build/jury)"
+            )
 
 
 def _session_files(folder: Path, cert, session: Session, out_dir: Path, formats, result: JuryResult, write) -> None:

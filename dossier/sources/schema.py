@@ -246,7 +246,9 @@ BLOC = Obj(
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by file name."""
     out = {}
-    for name, spec in (("certification", CERTIFICATION), ("bloc", BLOC)):
+    from .session import SESSION
+
+    for name, spec in (("certification", CERTIFICATION), ("bloc", BLOC), ("session", SESSION)):
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **spec.json_schema()}
         out[f"{name}.schema.json"] = schema
     return out
