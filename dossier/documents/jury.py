@@ -24,6 +24,7 @@ from . import DocumentSpec
 from .common import Header, header, regle_decision
 from .deliberation import INCOMPLET, NON_VALIDE, VALIDE, BlocDecision, CandidatDecisions
 
+
 @dataclass(frozen=True)
 class Seance:
     """What every session document says of the session."""

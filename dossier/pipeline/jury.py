@@ -14,9 +14,7 @@ files 0600, folders 0700, in the folder given, never the site or the bundle.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,15 +23,15 @@ from pathlib import Path
 from ..checks import check
 from ..checks.session import check_session
 from ..documents import jury as views
-from ..documents.deliberation import CandidatDecisions, decide
-from ..errors import DossierError, SourceError
+from ..documents.deliberation import decide
+from ..render import pdfcat
 from ..render.formats import file_bytes, html_page
 from ..render.overlay import Copies, Laid, lay_out, stamp_pdfs
 from ..render.stamp import marker
 from ..sources.candidats import Candidat
 from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
+from .jury_outputs import Row, refuse_public, rows, session_env, session_files
 from .owned import prepare_out, prune, refuse_out
-from .plan import render_env
 from .pool import process_pool, workers
 from .write import write_atomic, write_atomic_with
 
@@ -50,21 +48,6 @@ class Job:
     folder: Path
     session: Path
     formats: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Row:
-    """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
-
-    numero: str
-    nom: str
-    prenom: str
-    bloc: str
-    calculee: str
-    decision: str
-    motif: str
-    moyenne: str
-    manquants: str
 
 
 # --- worker side ------------------------------------------------------------------------
@@ -132,14 +115,6 @@ class _Worker:
         return index, len(people), files, rows(decided)
 
 
-def rows(decided: list[CandidatDecisions]) -> list[Row]:
-    return [
-        Row(d.candidat.numero, d.candidat.nom, d.candidat.prenom, b.bloc.code, b.calculee, b.decision, b.motif,
-            f"{b.moyenne:.2f}" if b.moyenne is not None else "", " ".join(b.manquants))
-        for d in decided for b in d.blocs
-    ]
-
-
 _worker: _Worker | None = None
 
 
@@ -153,14 +128,6 @@ def _batch_task(index: int, people):
 
 
 # --- parent side ------------------------------------------------------------------------
-
-
-def session_env(cert, folder: Path, info: SessionInfo):
-    """The render environment, dated by the session (never the clock): same sources, same bytes."""
-    env = render_env(cert, folder)
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return env
-    return replace(env, when=dt.datetime.combine(info.date, dt.time(12), tzinfo=dt.timezone.utc))
 
 
 @dataclass
@@ -191,7 +158,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
 
     out_dir = Path(out_dir)
     refuse_out(out_dir, sources=Path(folder))
-    _refuse_public(out_dir)
+    refuse_public(out_dir)
     prepare_out(out_dir, ())
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(out_dir, DIR_MODE)
@@ -230,72 +197,18 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     order = _order(session.candidats)
     result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
     for stem, pieces in sorted(parts.items()):
-        from ..render import pdfcat
-
         kind, _, code = stem.rsplit("/.", 1)[-1].partition("-")
         merged = out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
         write_atomic_with(merged, pdfcat.concatenating(sorted(pieces), f"{merged.stem} — {session.info.intitule}"), mode=FILE_MODE)
         for p in pieces:
             p.unlink()
         result.files.append(merged)
-    _session_files(Path(folder), cert, session, out_dir, formats, result, write)
+    session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write)
     result.decisions = len(result.rows)
     made = {p.relative_to(out_dir) for p in result.files}
     result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
-    import json
-
     write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
     return result
-
-
-def _refuse_public(out_dir: Path) -> None:
-    """Never inside a build's site or filing bundle: those are published, the session's files are personal."""
-    from .options import BUNDLE, SITE
-    from .state import STATE_FILE
-
-    real = out_dir.resolve()
-    for folder in (real, *real.parents):
-        if folder.name in (SITE, BUNDLE) and (folder.parent / STATE_FILE).exists():
-            raise DossierError(
-                f"--out {out_dir} : ce dossier est publié ({folder.name}/ d'une construction) ; les documents d'une session "
-                "contiennent des données personnelles : choisissez un dossier à part (par exemple --out build/jury)"
-            )
-
-
-def _session_files(folder: Path, cert, session: Session, out_dir: Path, formats, result: JuryResult, write) -> None:
-    """The procès-verbal (PDF, DOCX, HTML), decisions.csv, and the accrochage file."""
-    info = session.info
-    env = session_env(cert, folder, info)
-    lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in result.rows)
-    certifies = _certified(cert, result.rows)
-    pv = views.PVView(views.header(cert), views.seance(info), views.regle_decision(cert.echelle), lignes,
-                      views.totaux(cert, lignes), result.candidats, len(certifies))
-    spec = SPECS["proces-verbal"]
-    page = html_page(spec, pv, env)
-    for fmt in formats:
-        write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, page))
-    write("decisions.csv", decisions_csv(result.rows))
-    # ACCROCHAGE (helper 16c): the holders' XML goes here, from exporters/accrochage.py:
-    #   titulaires = [Titulaire(...) for each candidate in `certifies`]; accrochage_xml(cert, settings, titulaires, info.date, horodatage)
-    #   write("accrochage.xml", xml) — wired at merge.
-
-
-def _certified(cert, rows: list[Row]) -> list[str]:
-    codes = {b.code for b in cert.blocs}
-    validated: dict[str, set[str]] = {}
-    for r in rows:
-        if r.decision == "validé":
-            validated.setdefault(r.numero, set()).add(r.bloc)
-    return [n for n, blocs in validated.items() if blocs == codes]
-
-
-def decisions_csv(rows: list[Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(["numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants"])
-    for r in rows:
-        writer.writerow([r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants])
-    return out.getvalue().encode("utf-8")
 
 
 def _order(candidats: list[Candidat]) -> dict[str, int]:
@@ -322,8 +235,6 @@ def _mkdirs(root: Path, folder: Path) -> None:
 
 
 def _written(root: Path) -> list[str]:
-    import json
-
     try:
         listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -334,9 +245,3 @@ def _written(root: Path) -> list[str]:
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def raise_if_errors(diagnostics) -> None:
-    errors = sum(1 for d in diagnostics if d.severity.name == "ERROR")
-    if errors:
-        raise SourceError(f"session non conforme : {errors} erreur(s) ; rien n'a été produit")

@@ -7,7 +7,14 @@ from dataclasses import replace
 import pytest
 
 from dossier.documents.deliberation import (
-    ACQUISE, INCOMPLET, INCOMPLETE, NON_ACQUISE, NON_VALIDE, PARTIELLE, VALIDE, decide,
+    ACQUISE,
+    INCOMPLET,
+    INCOMPLETE,
+    NON_ACQUISE,
+    NON_VALIDE,
+    PARTIELLE,
+    VALIDE,
+    decide,
 )
 from dossier.sources.candidats import Candidat
 from dossier.sources.model import Echelle
