@@ -37,5 +37,12 @@ def jury_group() -> None:
 @jury_options
 @click.pass_context
 def construire_command(ctx, folder, session, out, formats, strict, jobs) -> None:
-    """Calculer les décisions de la session et écrire ses documents (la commande par défaut de dossier jury)."""
+    """Calculer les décisions de la session et écrire ses documents (la commande par défaut de dossier jury).
+
+    Les fichiers sont écrits dans --out (par défaut build/jury/<session>/),
+    lisibles par vous seul : procès-verbal, decisions.csv, fiches de synthèse,
+    relevés, attestations, parchemins, et les PDF à imprimer (imprimer/).
+
+    Exemple : dossier jury construire sources exemples/session --out build/jury
+    """
     run_jury(ctx, folder, session, out, formats, strict, jobs)
