@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # path, a module of ours could shadow a library of the same name.
 sys.path[0] = str(ROOT)
 
-from bench import build, edition, grilles, livret, profile, referentiel, report, reproduction, standards, versions  # noqa: E402
+from bench import build, edition, grilles, jury, livret, profile, referentiel, report, reproduction, standards, versions  # noqa: E402
 from bench.measure import BenchError, Settings  # noqa: E402
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 SECTIONS = {
     "referentiel": referentiel.run, "livret": livret.run, "grilles": grilles.run, "build": build.run,
     "reproduction": reproduction.run, "standards": standards.run, "versions": versions.run,
-    "edition": edition.run, "profil": profile.run,
+    "edition": edition.run, "profil": profile.run, "jury": jury.run,
 }
 
 

@@ -31,6 +31,7 @@ class Laid:
     long: frozenset[str]  # fields whose text may wrap
     html: str
     docx: bytes
+    prepared: object = None  # pdf_increment.Prepared: the base ready for appended copies
 
 
 def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
@@ -60,7 +61,10 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path) -> L
     laid = document(empty_page, base_url)
     found, long = boxes(laid)
     first = laid.pages[0]
-    return Laid(laid.write_pdf(), len(laid.pages), (first.width, first.height), found, long, marked_page, docx)
+    from .pdf_increment import prepare
+
+    pdf = laid.write_pdf()
+    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
 
 
 def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
@@ -95,8 +99,22 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
     return "".join(parts)
 
 
-def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:
-    """Each record's PDF, and all of them as one PDF (the batch's pages of the merged printout)."""
+def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes]:
+    """Each record's PDF, and all of them as one PDF (the batch's pages of the merged printout).
+
+    Values in Windows-1252 (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
+    others are laid out as overlay pages drawn over the base.
+    """
+    from .pdf_increment import draw, encodable, fill, printout
+
+    if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
+        fields = list(laid.boxes.items())
+        streams = [[draw(fields, r, page, laid.page_size[1], laid.long) for page in range(laid.pages)] for r in records]
+        return [fill(laid.prepared, s) for s in streams], printout(laid.prepared, streams)
+    return _overlaid(laid, records, base_url)
+
+
+def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:
     from pypdf import PdfReader, PdfWriter
 
     from .pdf import document

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +117,7 @@ SESSION = Obj(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resultat:
     """One line of resultats.csv: a criterion's value (or a competence's conclusion) for a candidate in an épreuve."""
 
@@ -183,8 +184,10 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
     else:
         report.error("session-fichier", Loc(session.files[CANDIDATS_FILE]), "", "fichier absent : la liste des candidats de la session")
     rows = _rows(folder / RESULTATS_FILE, session.files[RESULTATS_FILE], RESULT_COLUMNS, ("numero", "epreuve", "valeur"), report)
-    for line, cells in rows or ():
-        session.resultats.append(Resultat(**cells, line=line, file=session.files[RESULTATS_FILE]))
+    shown_results = session.files[RESULTATS_FILE]
+    for line, cells in rows or ():  # a session holds many: the repeated words are stored once
+        cells = {k: (v if k == "observations" else sys.intern(v)) for k, v in cells.items()}
+        session.resultats.append(Resultat(**cells, line=line, file=shown_results))
     if rows is None:
         report.error("session-fichier", Loc(session.files[RESULTATS_FILE]), "", "fichier absent : les résultats des épreuves")
     for line, cells in _rows(folder / DELIBERATIONS_FILE, session.files[DELIBERATIONS_FILE], OVERRIDE_COLUMNS, OVERRIDE_COLUMNS, report) or ():
