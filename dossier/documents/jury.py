@@ -129,12 +129,23 @@ class PVView:
     totaux: tuple[tuple[str, int, int, int, int], ...]  # bloc, présentés, validés, non validés, incomplets
     candidats: int
     certifies: int
+    derogations: tuple[LignePV, ...] = ()  # of the whole session (in every part)
     titre: str = "Procès-verbal de délibération du jury"
     stem: str = "proces-verbal"
+    # a long PV is laid out in parts: the first has the jury, the last the totals and signatures
+    debut: bool = True
+    fin: bool = True
+    folio: bool = True  # WeasyPrint numbers the pages (one piece); parts get theirs afterwards
 
-    @property
-    def derogations(self) -> tuple[LignePV, ...]:
-        return tuple(lg for lg in self.lignes if lg.motif)
+    def parties(self, lignes: int) -> list[PVView]:
+        """The PV in parts of at most `lignes` decisions (itself when it holds fewer)."""
+        if len(self.lignes) <= lignes:
+            return [self]
+        slices = [self.lignes[i : i + lignes] for i in range(0, len(self.lignes), lignes)]
+        return [
+            replace(self, lignes=part, debut=i == 0, fin=i == len(slices) - 1, folio=False)
+            for i, part in enumerate(slices)
+        ]
 
 
 # --- views ------------------------------------------------------------------------------
@@ -176,8 +187,12 @@ def proces_verbal(cert: Certification, info: SessionInfo, decisions: list[Candid
         LignePV(d.candidat.numero, d.candidat.nom_complet, b.bloc.code, b.calculee, b.decision, b.motif)
         for d in decisions for b in d.blocs
     )
-    return PVView(header(cert), seance(info), regle_decision(cert.echelle), lignes, totaux(cert, lignes),
-                  len(decisions), sum(d.certifie for d in decisions))
+    return pv_view(cert, info, lignes, len(decisions), sum(d.certifie for d in decisions))
+
+
+def pv_view(cert: Certification, info: SessionInfo, lignes: tuple[LignePV, ...], candidats: int, certifies: int) -> PVView:
+    return PVView(header(cert), seance(info), regle_decision(cert.echelle), lignes, totaux(cert, lignes), candidats, certifies,
+                  tuple(lg for lg in lignes if lg.motif))
 
 
 def totaux(cert: Certification, lignes) -> tuple[tuple[str, int, int, int, int], ...]:

@@ -127,6 +127,12 @@ def _batch_task(index: int, people):
     return _worker.batch(index, people)
 
 
+def _pdf_task(page: str) -> bytes:
+    from ..render.pdf import from_html
+
+    return from_html(page, _worker.env.templates.folders[0])
+
+
 # --- parent side ------------------------------------------------------------------------
 
 
@@ -194,8 +200,10 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             _collect(done, write, result, progress)
-    order = _order(session.candidats)
-    result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
+        order = _order(session.candidats)
+        result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
+        session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
+                      laid_out=lambda pages: list(pool.map(_pdf_task, pages)))
     for stem, pieces in sorted(parts.items()):
         kind, _, code = stem.rsplit("/.", 1)[-1].partition("-")
         merged = out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
@@ -203,7 +211,6 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         for p in pieces:
             p.unlink()
         result.files.append(merged)
-    session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write)
     result.decisions = len(result.rows)
     made = {p.relative_to(out_dir) for p in result.files}
     result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]

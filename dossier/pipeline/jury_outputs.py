@@ -67,18 +67,55 @@ def refuse_public(out_dir: Path) -> None:
             )
 
 
-def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, rows: list[Row], candidats: int, write) -> None:
+PV_LINES = 400  # decisions per part of a long PV's PDF (each part laid out on its own: bounded memory)
+
+
+def pv_pdf(pv, env, spec, laid_out) -> bytes:
+    """The PV's PDF: in one piece, or in parts laid out apart (`laid_out`: pages → PDFs, in parallel),
+    then numbered « page X / Y » by appending the folios to each part, and put end to end."""
+    parts = pv.parties(PV_LINES)
+    if len(parts) == 1:
+        return file_bytes(spec, "pdf", pv, env, html_page(spec, pv, env))
+    from pypdf import PdfReader
+
+    from ..render.pdf_increment import draw, fill, prepare
+    from ..render.pdfcat import concatenate
+
+    pages = [html_page(spec, part, env) for part in parts]
+    if laid_out is None:
+        from ..render.pdf import from_html
+
+        pdfs = [from_html(page, env.templates.folders[0]) for page in pages]
+    else:
+        pdfs = laid_out(pages)
+    counts = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    total, first, numbered = sum(counts), 1, []
+    for pdf, count in zip(pdfs, counts):
+        base = prepare(pdf)
+        width, height = (float(v) / 0.75 for v in PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:])
+        box = (width - 45.35 - 160, height - 40, 160, 14, 10.67, "right", 400)  # @bottom-right of print.css, in px
+        streams = [draw([("folio", (n, *box))], {"folio": f"page {first + n} / {total}"}, n, height, frozenset()) for n in range(count)]
+        numbered.append(fill(base, streams))
+        first += count
+    out = io.BytesIO()
+    concatenate([io.BytesIO(p) for p in numbered], out, pv.titre)
+    return out.getvalue()
+
+
+def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, rows: list[Row], candidats: int, write,
+                  laid_out=None) -> None:
     """The procès-verbal (PDF, DOCX, HTML), decisions.csv, and the accrochage file."""
     info = session.info
     env = session_env(cert, folder, info)
     lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in rows)
     certifies = certified(cert, rows)
-    pv = views.PVView(views.header(cert), views.seance(info), views.regle_decision(cert.echelle), lignes,
-                      views.totaux(cert, lignes), candidats, len(certifies))
+    pv = views.pv_view(cert, info, lignes, candidats, len(certifies))
     spec = views.SESSION_DOCUMENTS["proces-verbal"]
-    page = html_page(spec, pv, env)
     for fmt in formats:
-        write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, page))
+        if fmt == "pdf":
+            write("proces-verbal.pdf", pv_pdf(pv, env, spec, laid_out))
+        else:
+            write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, html_page(spec, pv, env)))
     write("decisions.csv", decisions_csv(rows))
     # ACCROCHAGE (helper 16c): the holders' XML goes here, from exporters/accrochage.py:
     #   titulaires = [Titulaire(...) for each candidate in `certifies`]; accrochage_xml(cert, settings, titulaires, info.date, horodatage)

@@ -87,7 +87,8 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
         lines = _wrap(value, width, size, weight) if name in long else [value]
         first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
         for i, line in enumerate(lines):
-            dx = (width - text_width(line, size, weight)) / 2 if align == "center" else 0
+            room = width - text_width(line, size, weight)
+            dx = room / 2 if align == "center" else room if align == "right" else 0
             out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
         out.write(b"ET Q\n")
     return out.getvalue()

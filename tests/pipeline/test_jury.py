@@ -146,3 +146,20 @@ def test_never_in_a_build_site(jury, example_build):
     assert result.exit_code == 1
     assert "données personnelles" in result.output
     assert not (example_build / "site" / "jury").exists()
+
+
+def test_a_long_proces_verbal_is_laid_out_in_parts_and_numbered(jury, tmp_path, monkeypatch):
+    from dossier.pipeline import jury as pipeline
+    from dossier.pipeline import jury_outputs
+
+    monkeypatch.setattr(jury_outputs, "PV_LINES", 4)
+    checked, session, _ = pipeline.load(ROOT / "sources", jury.parent / "session")
+    pipeline.generate(ROOT / "sources", session, checked.certification, tmp_path / "out", ("pdf",), 2)
+    pages = pdf_pages(tmp_path / "out" / "proces-verbal.pdf")
+    assert len(pages) == 3
+    for number, page in enumerate(pages, 1):
+        assert f"page {number} / 3" in page
+    assert "Composition du jury" in pages[0] and "Composition du jury" not in pages[1] + pages[2]
+    assert "Fait à Lyon, le 24 juin 2027." in pages[2] and "Totaux" not in pages[0] + pages[1]
+    whole = flat(" ".join(pages))
+    assert "1001" in whole and "1005" in whole and "Karim Témoin" in pages[2]
