@@ -98,6 +98,10 @@ def run(settings: Settings) -> str:
         for n, s in samples.items()
     ]
     return "\n".join([
+        "## Session de jury : `dossier jury`, face à la méthode naïve",
+        "",
+        f"Mesuré sur une machine partagée (charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs au départ).",
+        "",
         "Une session de jury : décisions, fiches de synthèse, relevés, attestations, parchemins et procès-verbal (PDF).",
         "",
         "| Session | Durée | Mémoire (pic, arbre de processus) |",
