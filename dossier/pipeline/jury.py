@@ -106,7 +106,7 @@ class _Worker:
             if "pdf" in self.job.formats:
                 pdfs, together = stamp_pdfs(laid, [v for _, v in items], self.env.templates.folders[0])
                 files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
-                files.append((f"{PRINT}/.{key.lower()}.part{index:06d}.pdf", together))
+                files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", together))
             for path, values in items:
                 if "docx" in self.job.formats:
                     files.append((f"{path}.docx", copies.word(values)))
