@@ -26,7 +26,7 @@ from ..documents import jury as views
 from ..documents.deliberation import decide
 from ..render import pdfcat
 from ..render.formats import file_bytes, html_page
-from ..render.overlay import Copies, Laid, lay_out, stamp_pdfs
+from ..render.overlay import Copies, Laid, centred, lay_out, stamp_pdfs
 from ..render.stamp import marker
 from ..sources.candidats import Candidat
 from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
@@ -81,6 +81,8 @@ class _Worker:
             marked = replace(view, valeurs={n: marker(n) for n in names})
             marked_page = html_page(spec, marked, self.env)
             docx = file_bytes(spec, "docx", marked, self.env, marked_page) if "docx" in self.job.formats else b""
+            if docx and kind in ("attestation", "parchemin"):
+                docx = centred(docx)
             laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0])
             self.bases[key] = (laid, Copies(laid))
         return self.bases[key]
