@@ -69,3 +69,12 @@ def test_bad_identity_cells_are_reported(tmp_path):
     assert "session/candidats.csv:6:10: date_naissance: date de naissance « 31/02/2001 » illisible" in result.output
     assert "session/candidats.csv:6:12: code_commune_naissance:" in result.output
     assert "session/candidats.csv:6:14: sexe: sexe « X » : M ou F attendu" in result.output
+
+
+def test_dossier_jury_refuses_a_session_with_errors_and_writes_nothing(tmp_path):
+    folder = copy(tmp_path, resultats="1002;M1.1;;CR1.2;peut-être;\n")
+    result = run("jury", str(ROOT / "sources"), str(folder), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "session/resultats.csv:88: valeur: valeur « peut-être » hors de l'échelle" in result.output
+    assert "session non conforme : 2 erreurs ; rien n'a été produit" in result.output  # the value, and the line twice
+    assert not (tmp_path / "out").exists()

@@ -132,7 +132,7 @@ def test_same_sources_same_bytes(jury, tmp_path):
     session = jury.parent / "session"
     again = tmp_path / "again"
     assert run("jury", str(ROOT / "sources"), str(session), "--out", str(again), "--format", "pdf,docx").exit_code == 0
-    for rel in ("proces-verbal.pdf", "proces-verbal.docx", "parchemins/1001-durand-exemple-alice.pdf",
+    for rel in ("proces-verbal.pdf", "proces-verbal.docx", "parchemins/1001-durand-exemple-alice.pdf", "parchemins/1001-durand-exemple-alice.docx",
                 "syntheses/bc02/1002-martin-fictif-bastien.docx", "imprimer/releves.pdf"):
         assert (again / rel).read_bytes() == (jury / rel).read_bytes(), rel
 
