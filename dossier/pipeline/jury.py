@@ -24,13 +24,12 @@ from ..checks import check
 from ..checks.session import check_session
 from ..documents import jury as views
 from ..documents.deliberation import decide
-from ..render import pdfcat
 from ..render.formats import file_bytes, html_page
-from ..render.overlay import Copies, Laid, centred, lay_out, stamp_pdfs
+from ..render.overlay import Copies, Laid, centred, lay_out, stamp
 from ..render.stamp import marker
 from ..sources.candidats import Candidat
 from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
-from .jury_outputs import Row, refuse_public, rows, session_env, session_files
+from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
 from .owned import prepare_out, prune, refuse_out
 from .pool import process_pool, workers
 from .write import write_atomic, write_atomic_with
@@ -102,19 +101,23 @@ class _Worker:
             if d.certifie:
                 documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
         files: list[tuple[str, bytes]] = []
+        printouts: list[tuple[str, int, object, list]] = []
         for key in sorted(documents):
             laid, copies = self.base(key)
             items = documents[key]
             if "pdf" in self.job.formats:
-                pdfs, together = stamp_pdfs(laid, [v for _, v in items], self.env.templates.folders[0])
+                pdfs, printed = stamp(laid, [v for _, v in items], self.env.templates.folders[0], self.env.pdf_a)
                 files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
-                files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", together))
+                if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
+                    files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed))
+                else:  # page streams, appended to the kind's printout as they come
+                    printouts.append((key.lower(), index, laid.prepared, printed))
             for path, values in items:
                 if "docx" in self.job.formats:
                     files.append((f"{path}.docx", copies.word(values)))
                 if "html" in self.job.formats:
                     files.append((f"{path}.html", copies.html(values)))
-        return index, len(people), files, rows(decided)
+        return index, len(people), files, rows(decided), printouts
 
 
 _worker: _Worker | None = None
@@ -180,39 +183,57 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     for d in session.derogations:
         overrides.setdefault(d.numero, {})[d.bloc] = d
     parts: dict[str, list[Path]] = {}
+    printouts = Printouts(out_dir / PRINT, FILE_MODE)
 
     def write(rel: str, data: bytes) -> None:
         path = out_dir / rel
         _mkdirs(out_dir, path.parent)
         if Path(rel).name.startswith("."):
-            parts.setdefault(rel.split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
+            parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
         else:
             result.files.append(write_atomic(path, data, mode=FILE_MODE))
+
+    def collect(done) -> None:
+        for future in done:
+            index, count, files, rows_, printed = future.result()
+            for rel, data in files:
+                write(rel, data)
+            for key, batch, prepared, streams in printed:
+                printouts.add(key, batch, prepared, streams)
+            result.rows.extend(rows_)
+            if progress:
+                progress(count)
 
     batches = ((i, [(c, by_number.get(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
                for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
-    with process_pool(count, _init, (job,)) as pool:
-        pending = set()
-        for index, people in batches:
-            pending.add(pool.submit(_batch_task, index, people))
-            if len(pending) >= 2 * count:
+    try:
+        with process_pool(count, _init, (job,)) as pool:
+            pending = set()
+            for index, people in batches:
+                pending.add(pool.submit(_batch_task, index, people))
+                if len(pending) >= 2 * count:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    collect(done)
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                _collect(done, write, result, progress)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            _collect(done, write, result, progress)
-        order = _order(session.candidats)
-        result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
-        session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
-                      laid_out=lambda pages: list(pool.map(_pdf_task, pages)))
-    for stem, pieces in sorted(parts.items()):
-        kind, _, code = stem.rsplit("/.", 1)[-1].partition("-")
-        merged = out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
-        write_atomic_with(merged, pdfcat.concatenating(sorted(pieces), f"{merged.stem} — {session.info.intitule}"), mode=FILE_MODE)
-        for p in pieces:
-            p.unlink()
-        result.files.append(merged)
+                collect(done)
+            order = _order(session.candidats)
+            result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
+            session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
+                          laid_out=lambda pages: list(pool.map(_pdf_task, pages)))
+    except BaseException:
+        printouts.abandon()
+        raise
+
+    def printed_name(key: str) -> Path:
+        kind, _, code = key.partition("-")
+        return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
+
+    result.files += printouts.finish(
+        parts, printed_name, f"{session.info.intitule}",
+        lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
+    )
     result.decisions = len(result.rows)
     made = {p.relative_to(out_dir) for p in result.files}
     result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
@@ -222,16 +243,6 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
 
 def _order(candidats: list[Candidat]) -> dict[str, int]:
     return {c.numero: i for i, c in enumerate(candidats)}
-
-
-def _collect(done, write, result: JuryResult, progress) -> None:
-    for future in done:
-        index, count, files, rows_ = future.result()
-        for rel, data in files:
-            write(rel, data)
-        result.rows.extend(rows_)
-        if progress:
-            progress(count)
 
 
 def _mkdirs(root: Path, folder: Path) -> None:

@@ -140,3 +140,59 @@ def decisions_csv(rows: list[Row]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+
+
+class Printouts:
+    """The merged PDFs to print, one per kind of document, written as the batches arrive.
+
+    Pages appended to the base (render/pdf_increment.Printout) go straight into a temporary
+    file beside the printout; a batch laid out as overlays (names outside Windows-1252) is
+    a part of its own, put after them at the end. Nothing replaces an earlier printout until
+    its new version is complete.
+    """
+
+    def __init__(self, folder: Path, mode: int):
+        self.folder, self.mode = folder, mode
+        self.open: dict[str, tuple[object, object, str]] = {}  # key → (file, Printout, temporary path)
+
+    def add(self, key: str, batch: int, prepared, streams: list) -> None:
+        import tempfile
+
+        from ..render.pdf_increment import Printout
+
+        if key not in self.open:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
+            os.chmod(tmp, self.mode)
+            handle = os.fdopen(fd, "wb")
+            self.open[key] = (handle, Printout(prepared, handle), tmp)
+        self.open[key][1].add(batch, streams)
+
+    def finish(self, parts: dict[str, list[Path]], name, title: str, write_with) -> list[Path]:
+        """Close every printout, join the overlaid parts, and put each in its place (name(key) → path)."""
+        from ..render import pdfcat
+
+        done = []
+        keys = sorted(set(self.open) | set(parts))
+        for key in keys:
+            target = name(key)
+            pieces = sorted(parts.get(key, []))
+            if key in self.open:
+                handle, printout, tmp = self.open.pop(key)
+                printout.close()
+                handle.close()
+                if not pieces:
+                    os.replace(tmp, target)
+                    done.append(target)
+                    continue
+                pieces = [Path(tmp), *pieces]
+            write_with(target, pdfcat.concatenating(pieces, title))
+            for p in pieces:
+                p.unlink()
+            done.append(target)
+        return done
+
+    def abandon(self) -> None:
+        for handle, _, tmp in self.open.values():
+            handle.close()
+            Path(tmp).unlink(missing_ok=True)

@@ -100,17 +100,26 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
 
 
 def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes]:
-    """Each record's PDF, and all of them as one PDF (the batch's pages of the merged printout).
+    """Each record's PDF, and all of them as one PDF (the batch's pages of the merged printout)."""
+    from .pdf_increment import printout
+
+    pdfs, printed = stamp(laid, records, base_url, pdf_a)
+    return pdfs, printed if isinstance(printed, bytes) else printout(laid.prepared, printed)
+
+
+def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes | list]:
+    """Each record's PDF, and for the printout either each record's page streams (to append to the base:
+    pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
 
     Values in Windows-1252 (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
     others are laid out as overlay pages drawn over the base.
     """
-    from .pdf_increment import draw, encodable, fill, printout
+    from .pdf_increment import draw, encodable, fill
 
     if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
         fields = list(laid.boxes.items())
         streams = [[draw(fields, r, page, laid.page_size[1], laid.long) for page in range(laid.pages)] for r in records]
-        return [fill(laid.prepared, s) for s in streams], printout(laid.prepared, streams)
+        return [fill(laid.prepared, s) for s in streams], streams
     return _overlaid(laid, records, base_url)
 
 

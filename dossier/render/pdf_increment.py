@@ -177,9 +177,9 @@ def _shared(update: _Update, number: int) -> int:
 class _Update:
     """Objects appended after the base, then the xref section and trailer."""
 
-    def __init__(self, base: Prepared):
+    def __init__(self, base: Prepared, out=None):
         self.base = base
-        self.out = io.BytesIO()
+        self.out = out if out is not None else io.BytesIO()
         self.out.write(base.data)
         if not base.data.endswith(b"\n"):
             self.out.write(b"\n")
@@ -204,7 +204,7 @@ class _Update:
             b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
             % (size, base.root.encode(), base.info.encode(), base.startxref, where)
         )
-        return self.out.getvalue()
+        return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
 
 
 def fill(base: Prepared, streams: list[bytes]) -> bytes:
@@ -233,3 +233,28 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
             number += 2
     update.add(pages_number, pages_template.replace(b"%KIDS%", b" ".join(kids)).replace(b"%COUNT%", b"%d" % len(kids)))
     return update.finish(number)
+
+
+class Printout:
+    """A kind's printout written as batches arrive (into an open file): the base, then each batch's
+    pages; the page order (by batch, then copy) is settled at the end, whatever order batches came in."""
+
+    def __init__(self, base: Prepared, handle):
+        self.base = base
+        self.update = _Update(base, handle)
+        self.number = _shared(self.update, base.size)
+        self.kids: list[tuple[tuple[int, int, int], int]] = []
+
+    def add(self, batch: int, copies: list[list[bytes]]) -> None:
+        for c, streams in enumerate(copies):
+            for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
+                self.update.add(self.number, b"", stream)
+                self.update.add(self.number + 1, template.replace(b"%CONTENT%", b"%d 0 R" % self.number))
+                self.kids.append(((batch, c, n), self.number + 1))
+                self.number += 2
+
+    def close(self) -> None:
+        pages_number, pages_template = self.base.pages_root
+        kids = b" ".join(b"%d 0 R" % number for _, number in sorted(self.kids))
+        self.update.add(pages_number, pages_template.replace(b"%KIDS%", kids).replace(b"%COUNT%", b"%d" % len(self.kids)))
+        self.update.finish(self.number)

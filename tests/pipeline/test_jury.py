@@ -25,10 +25,12 @@ def jury(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "exemples" / "session", session)
     with open(session / "candidats.csv", "a", encoding="utf-8") as f:
         f.write(f"{STRANGE};Eve;1005;BC01;;;;;;;;;;;\n")
+        f.write("Wiśniewski;Łukasz;1006;BC01;;;;;;;;;;;\n")  # outside Windows-1252: laid out as an overlay
     with open(session / "resultats.csv", "a", encoding="utf-8") as f:
         for line in (session / "resultats.csv").read_text(encoding="utf-8").splitlines():
             if line.startswith("1001;M1."):
                 f.write(line.replace("1001;", "1005;", 1) + "\n")
+                f.write(line.replace("1001;", "1006;", 1) + "\n")
     out = tmp / "out"
     result = run("jury", str(ROOT / "sources"), str(session), "--out", str(out), "--jobs", "2")
     assert result.exit_code == 0, result.output
@@ -57,12 +59,16 @@ def test_what_is_written(jury):
     assert attestations == [
         "attestations/bc01/1001-durand-exemple-alice.pdf", "attestations/bc01/1002-martin-fictif-bastien.pdf",
         "attestations/bc01/1003-nguyen-modele-chloe.pdf", "attestations/bc01/1005-o-brien-script-x-zoe-eve.pdf",
+        "attestations/bc01/1006-wisniewski-lukasz.pdf",
         "attestations/bc02/1001-durand-exemple-alice.pdf", "attestations/bc03/1001-durand-exemple-alice.pdf",
         "attestations/bc04/1001-durand-exemple-alice.pdf", "attestations/bc04/1004-petit-imaginaire-david.pdf",
     ]  # validated blocs only (1004's BC04 by the jury's override); none for 1002's BC02 nor 1003's BC03
     assert sorted(n for n in names if n.startswith("parchemins/")) == [f"parchemins/1001-durand-exemple-alice.{f}" for f in ("docx", "html", "pdf")]
     assert {"imprimer/syntheses-bc01.pdf", "imprimer/attestations-bc04.pdf", "imprimer/releves.pdf", "imprimer/parchemins.pdf"} <= names
-    assert len(pdf_pages(jury / "imprimer" / "releves.pdf")) == 5
+    releves = pdf_pages(jury / "imprimer" / "releves.pdf")
+    assert len(releves) == 6
+    assert "Łukasz Wiśniewski" in releves[5] and "1001" in releves[0]  # names in other scripts: printed last
+    assert not [p for p in (jury / "imprimer").iterdir() if p.name.startswith(".")]
 
 
 def test_decisions_csv(jury):
@@ -72,7 +78,7 @@ def test_decisions_csv(jury):
     assert got[("1003", "BC03")] == ("incomplet", "incomplet")
     assert got[("1004", "BC04")] == ("non validé", "validé")
     assert next(r for r in rows if r["numero"] == "1004")["motif"].startswith("Le critère CR4.7 est démontré")
-    assert len(rows) == 10
+    assert len(rows) == 11
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
@@ -83,7 +89,7 @@ def test_proces_verbal(jury, fmt):
         "Procès-verbal de délibération du jury", "Session de juin 2027", "24 juin 2027", "Lyon",
         "Claire Fictive (président)", "Sophie Modèle", "Membres extérieurs : 2 sur 4 (50 %) ; minimum fixé : 50 %",
         "Petit-Imaginaire David", "Le critère CR4.7 est démontré par la mise en situation du dossier VAE",
-        "Candidats : 5 ; ayant validé tous les blocs de la certification : 1.", "Fait à Lyon, le 24 juin 2027.",
+        "Candidats : 6 ; ayant validé tous les blocs de la certification : 1.", "Fait à Lyon, le 24 juin 2027.",
         STRANGE,
     ):
         assert expected.replace(" ", "").lower() in text.replace(" ", "").replace("\u00a0", "").lower(), expected
