@@ -3,8 +3,9 @@
 Every per-candidate document has a fixed layout (a bloc's épreuves and
 criteria, the certification's blocs), so each kind is laid out once (a
 *base*, with empty fields) and each candidate's values are stamped onto it
-(render/overlay.py): PDF overlays in batches, DOCX and HTML copies of a marked
-base. Workers take batches of candidates (with their results), compute their
+(render/overlay.py): in PDF appended to the base (render/pdf_increment.py; an
+overlay laid out in batches for names outside Windows-1252), in DOCX and HTML
+copies of a marked base. The printouts grow as batches arrive. Workers take batches of candidates (with their results), compute their
 decisions and return their files; the parent writes each as it arrives and
 keeps only the PV's rows, so memory stays flat with the number of candidates.
 
