@@ -180,6 +180,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     by_number: dict[str, list[Resultat]] = {}
     for r in session.resultats:
         by_number.setdefault(r.numero, []).append(r)
+    session.resultats = []  # grouped by candidate, and let go of as each batch is sent (memory stays flat)
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
         overrides.setdefault(d.numero, {})[d.bloc] = d
@@ -205,7 +206,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             if progress:
                 progress(count)
 
-    batches = ((i, [(c, by_number.get(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
+    batches = ((i, [(c, by_number.pop(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
                for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
     try:
