@@ -166,13 +166,13 @@ def _check_identity(identity: dict[str, str], report: Report, display: str, line
     if identity["date_naissance"]:
         day = iso_date(identity["date_naissance"])
         if day is None:
-            bad("date_naissance", f"date de naissance « {identity['date_naissance']} » illisible (JJ/MM/AAAA attendu)")
+            bad("date_naissance", "date de naissance illisible : JJ/MM/AAAA attendu")  # never repeated: personal data
         else:
             identity["date_naissance"] = day
     if identity["sexe"]:
         sexe = {"m": "M", "h": "M", "homme": "M", "masculin": "M", "f": "F", "femme": "F", "feminin": "F"}.get(fold(identity["sexe"]))
         if sexe is None:
-            bad("sexe", f"sexe « {identity['sexe']} » : M ou F attendu")
+            bad("sexe", "M ou F attendu")
         else:
             identity["sexe"] = sexe
     if identity["voie"]:
@@ -184,7 +184,7 @@ def _check_identity(identity: dict[str, str], report: Report, display: str, line
             identity["voie"] = voie
     for name in ("code_commune_naissance", "code_postal_naissance"):
         if identity[name] and not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", identity[name]):
-            bad(name, f"« {identity[name]} » : un code à 5 caractères est attendu (2A/2B pour la Corse)")
+            bad(name, "un code à 5 caractères est attendu (2A/2B pour la Corse)")
 
 
 def read(path: Path, display: str, cert: Certification) -> CandidateFile:

@@ -66,9 +66,10 @@ def test_bad_identity_cells_are_reported(tmp_path):
     folder = copy(tmp_path, candidats="Zed;Zoé;1005;BC01;;;Zed;;Zoé;31/02/2001;Paris;7505;75001;X;vae\n")
     result = run("check", str(ROOT / "sources"), "--session", str(folder), cwd=tmp_path)
     assert result.exit_code == 1
-    assert "session/candidats.csv:6:10: date_naissance: date de naissance « 31/02/2001 » illisible" in result.output
-    assert "session/candidats.csv:6:12: code_commune_naissance:" in result.output
-    assert "session/candidats.csv:6:14: sexe: sexe « X » : M ou F attendu" in result.output
+    assert "session/candidats.csv:6:10: date_naissance: date de naissance illisible : JJ/MM/AAAA attendu" in result.output
+    assert "session/candidats.csv:6:12: code_commune_naissance: un code à 5 caractères est attendu" in result.output
+    assert "session/candidats.csv:6:14: sexe: M ou F attendu" in result.output
+    assert "31/02/2001" not in result.output and "7505" not in result.output  # birth data never repeated
 
 
 def test_dossier_jury_refuses_a_session_with_errors_and_writes_nothing(tmp_path):
