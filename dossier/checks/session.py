@@ -73,70 +73,79 @@ def check_session(cert: Certification, session: Session) -> Report:
                 f"moins que les {info.externes_min:g} % fixés (externes_min)",
             )
     people = {c.numero: c for c in session.candidats if c.numero}
-    seen: dict[tuple, int] = {}
-    got: set[tuple[str, str, str]] = set()  # numero, épreuve, critère
+    criteres = {m.id: {c.id for c in b.criteres_de(m)} for b, m in modalites.values()}
+    groups: dict[str, list] = {}  # by candidate: what is remembered to find doubles stays small
     for r in session.resultats:
-        where = Loc(r.file, r.line)
-        candidat = people.get(r.numero)
-        if candidat is None:
-            report.error("session-candidat", where, "numero", f"candidat n° « {r.numero} » absent de candidats.csv")
-            continue
-        found = modalites.get(r.epreuve)
-        if found is None:
-            report.error("session-epreuve", where, "epreuve", f"épreuve « {r.epreuve} » inconnue (épreuves : {', '.join(modalites)})")
-            continue
-        bloc, modalite = found
-        if r.epreuve not in held:
-            report.error("session-epreuve", where, "epreuve", f"épreuve {r.epreuve} non tenue à cette session (session.yaml, epreuves)")
-            continue
-        if bloc.code not in candidat.blocs:
-            report.error("session-epreuve", where, "epreuve", f"candidat n° {r.numero} : épreuve {r.epreuve} du bloc {bloc.code}, auquel il n'est pas inscrit")
-            continue
-        if r.critere:
-            ids = {c.id for c in bloc.criteres_de(modalite)}
-            if r.critere not in ids:
-                known = any(c.id == r.critere for c in cert.criteres)
-                why = "n'est pas évalué par cette épreuve" if known else "inconnu"
-                report.error("session-critere", where, "critere", f"critère « {r.critere} » {why} (critères de {r.epreuve} : {', '.join(sorted(ids))})")
+        groups.setdefault(r.numero, []).append(r)
+    shown = session.files.get("resultats.csv", "resultats.csv")
+    for numero, results in groups.items():
+        seen: dict[tuple, int] = {}
+        got: set[tuple[str, str]] = set()  # épreuve, critère
+        for r in results:
+            where = Loc(r.file, r.line)
+            candidat = people.get(r.numero)
+            if candidat is None:
+                report.error("session-candidat", where, "numero", f"candidat n° « {r.numero} » absent de candidats.csv")
                 continue
-        elif r.competence:
-            if r.competence not in modalite.competences:
-                report.error("session-critere", where, "competence", f"compétence « {r.competence} » non évaluée par l'épreuve {r.epreuve}")
+            found = modalites.get(r.epreuve)
+            if found is None:
+                report.error("session-epreuve", where, "epreuve", f"épreuve « {r.epreuve} » inconnue (épreuves : {', '.join(modalites)})")
                 continue
-        else:
-            report.error("session-critere", where, "critere", "ni critère ni compétence : la ligne ne dit pas ce qu'elle note")
-            continue
-        if valeur(r.valeur, cert.echelle) is None:
-            report.error("session-valeur", where, "valeur", f"valeur « {r.valeur} » hors de l'échelle : {scale_words(cert.echelle)} attendu")
-        key = (r.numero, r.epreuve, r.critere, "" if r.critere else r.competence)
-        if key in seen:
-            report.error("session-doublon", where, "", f"candidat n° {r.numero}, {r.epreuve} {r.critere or r.competence} : déjà noté à la ligne {seen[key]}")
-            continue
-        seen[key] = r.line
-        if r.critere:
-            got.add((r.numero, r.epreuve, r.critere))
-    _missing(cert, session, held, got, report)
+            bloc, modalite = found
+            if r.epreuve not in held:
+                report.error("session-epreuve", where, "epreuve", f"épreuve {r.epreuve} non tenue à cette session (session.yaml, epreuves)")
+                continue
+            if bloc.code not in candidat.blocs:
+                report.error("session-epreuve", where, "epreuve", f"candidat n° {r.numero} : épreuve {r.epreuve} du bloc {bloc.code}, auquel il n'est pas inscrit")
+                continue
+            if r.critere:
+                ids = criteres[r.epreuve]
+                if r.critere not in ids:
+                    known = any(c.id == r.critere for c in cert.criteres)
+                    why = "n'est pas évalué par cette épreuve" if known else "inconnu"
+                    report.error("session-critere", where, "critere", f"critère « {r.critere} » {why} (critères de {r.epreuve} : {', '.join(sorted(ids))})")
+                    continue
+            elif r.competence:
+                if r.competence not in modalite.competences:
+                    report.error("session-critere", where, "competence", f"compétence « {r.competence} » non évaluée par l'épreuve {r.epreuve}")
+                    continue
+            else:
+                report.error("session-critere", where, "critere", "ni critère ni compétence : la ligne ne dit pas ce qu'elle note")
+                continue
+            if valeur(r.valeur, cert.echelle) is None:
+                report.error("session-valeur", where, "valeur", f"valeur « {r.valeur} » hors de l'échelle : {scale_words(cert.echelle)} attendu")
+            key = (r.numero, r.epreuve, r.critere, "" if r.critere else r.competence)
+            if key in seen:
+                report.error("session-doublon", where, "", f"candidat n° {r.numero}, {r.epreuve} {r.critere or r.competence} : déjà noté à la ligne {seen[key]}")
+                continue
+            seen[key] = r.line
+            if r.critere:
+                got.add((r.epreuve, r.critere))
+        if numero in people:
+            _missing(cert, people[numero], held, got, report, shown)
+    for c in session.candidats:
+        if not c.numero or c.numero not in groups:
+            _missing(cert, c, held, set(), report, shown)
     _derogations(cert, session, people, report)
     return report
 
 
-def _missing(cert: Certification, session: Session, held: set[str], got: set, report: Report) -> None:
-    shown = session.files.get("resultats.csv", "resultats.csv")
-    for c in session.candidats:
-        for bloc in cert.blocs:
-            if bloc.code not in c.blocs:
-                continue
-            missing = [
-                f"{m.id} {crit.id}" for m in bloc.modalites if m.id in held for crit in bloc.criteres_de(m)
-                if (c.numero, m.id, crit.id) not in got
-            ]
-            if missing:
-                more = f" et {len(missing) - 4} autre(s)" if len(missing) > 4 else ""
-                report.add(
-                    Severity.WARNING, "session-incomplet", Loc(shown), "",
-                    f"candidat n° {c.numero or c.line}, bloc {bloc.code} : {len(missing)} résultat(s) manquant(s) "
-                    f"({', '.join(missing[:4])}{more}) ; le bloc sera « incomplet »",
-                )
+def _missing(cert: Certification, c, held: set[str], got: set, report: Report, shown: str) -> None:
+    """One candidate's missing results, bloc by bloc (got: their (épreuve, critère) noted)."""
+    for bloc in cert.blocs:
+        if bloc.code not in c.blocs:
+            continue
+        missing = [
+            f"{m.id} {crit.id}" for m in bloc.modalites if m.id in held for crit in bloc.criteres_de(m)
+            if (m.id, crit.id) not in got
+        ]
+        if missing:
+            more = f" et {len(missing) - 4} autre(s)" if len(missing) > 4 else ""
+            report.add(
+                Severity.WARNING, "session-incomplet", Loc(shown), "",
+                f"candidat n° {c.numero or c.line}, bloc {bloc.code} : {len(missing)} résultat(s) manquant(s) "
+                f"({', '.join(missing[:4])}{more}) ; le bloc sera « incomplet »",
+            )
 
 
 def _derogations(cert: Certification, session: Session, people: dict, report: Report) -> None:

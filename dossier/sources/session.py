@@ -204,7 +204,7 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
 
 
 def _rows(path: Path, display: str, names: tuple[str, ...], required: tuple[str, ...], report: Report):
-    """(line, {column: cell}) of a `;`-separated CSV with a header; None when the file is absent."""
+    """(line, {column: cell}) of a `;`-separated CSV with a header, one at a time; None when the file is absent."""
     if not path.exists():
         return None
     data = read_reported(path, display, report, prefix="csv-")
@@ -225,10 +225,13 @@ def _rows(path: Path, display: str, names: tuple[str, ...], required: tuple[str,
     if missing:
         report.error("csv-colonnes", Loc(display, 1, 1), "", f"colonne(s) manquante(s) : {', '.join(missing)} (attendues : {';'.join(names)})")
         return []
-    out = []
+    return _each(reader, columns, names)
+
+
+def _each(reader, columns: dict[str, int], names: tuple[str, ...]):
+    """One row at a time: a session's results are many, and only their values are kept."""
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         cells = {n: (" ".join(row[i].split()) if i < len(row) else "") for n, i in columns.items()}
-        out.append((reader.line_num, {n: cells.get(n, "") for n in names}))
-    return out
+        yield reader.line_num, {n: cells.get(n, "") for n in names}
