@@ -110,7 +110,7 @@ class AttestationView:
         return f"niveau {self.header.niveau} du cadre national des certifications professionnelles"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LignePV:
     numero: str
     nom: str

@@ -192,6 +192,8 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         _mkdirs(out_dir, path.parent)
         if Path(rel).name.startswith("."):
             parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
+        elif callable(data):  # too big to hold: written as it is made
+            result.files.append(write_atomic_with(path, data, mode=FILE_MODE))
         else:
             result.files.append(write_atomic(path, data, mode=FILE_MODE))
 
@@ -223,7 +225,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             order = _order(session.candidats)
             result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
             session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
-                          laid_out=lambda pages: list(pool.map(_pdf_task, pages)))
+                          laid_out=lambda pages: pool.map(_pdf_task, pages))
     except BaseException:
         printouts.abandon()
         raise

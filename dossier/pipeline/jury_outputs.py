@@ -22,7 +22,7 @@ from ..sources.session import Session, SessionInfo
 from .plan import render_env
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
 
@@ -70,36 +70,52 @@ def refuse_public(out_dir: Path) -> None:
 PV_LINES = 400  # decisions per part of a long PV's PDF (each part laid out on its own: bounded memory)
 
 
-def pv_pdf(pv, env, spec, laid_out) -> bytes:
-    """The PV's PDF: in one piece, or in parts laid out apart (`laid_out`: pages → PDFs, in parallel),
-    then numbered « page X / Y » by appending the folios to each part, and put end to end."""
+def pv_pdf(pv, env, spec, laid_out, folder: Path):
+    """The PV's PDF: its bytes in one piece; or, laid out in parts apart (`laid_out`: pages → PDFs, in
+    parallel, in order), each part numbered « page X / Y » by appending the folios and kept on disk one
+    at a time, then a function writing them end to end (for the atomic writer)."""
     parts = pv.parties(PV_LINES)
     if len(parts) == 1:
         return file_bytes(spec, "pdf", pv, env, html_page(spec, pv, env))
+    import tempfile
+
     from pypdf import PdfReader
 
     from ..render.pdf_increment import draw, fill, prepare
-    from ..render.pdfcat import concatenate
+    from ..render.pdfcat import concatenating
 
-    pages = [html_page(spec, part, env) for part in parts]
+    pages = (html_page(spec, part, env) for part in parts)
     if laid_out is None:
         from ..render.pdf import from_html
 
-        pdfs = [from_html(page, env.templates.folders[0]) for page in pages]
+        pdfs = (from_html(page, env.templates.folders[0]) for page in pages)
     else:
         pdfs = laid_out(pages)
-    counts = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
-    total, first, numbered = sum(counts), 1, []
-    for pdf, count in zip(pdfs, counts):
-        base = prepare(pdf)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept: list[tuple[Path, int]] = []
+    for pdf in pdfs:  # one part in memory at a time
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        kept.append((Path(name), len(PdfReader(io.BytesIO(pdf)).pages)))
+    total, first = sum(count for _, count in kept), 1
+    for path, count in kept:
+        pdf = path.read_bytes()
         width, height = (float(v) / 0.75 for v in PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:])
         box = (width - 45.35 - 160, height - 40, 160, 14, 10.67, "right", 400)  # @bottom-right of print.css, in px
         streams = [draw([("folio", (n, *box))], {"folio": f"page {first + n} / {total}"}, n, height, frozenset()) for n in range(count)]
-        numbered.append(fill(base, streams))
+        path.write_bytes(fill(prepare(pdf), streams))
         first += count
-    out = io.BytesIO()
-    concatenate([io.BytesIO(p) for p in numbered], out, pv.titre)
-    return out.getvalue()
+    paths = [p for p, _ in kept]
+
+    def write_then_clean(out) -> None:
+        try:
+            concatenating(paths, pv.titre)(out)
+        finally:
+            for p in paths:
+                p.unlink(missing_ok=True)
+
+    return write_then_clean
 
 
 def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, rows: list[Row], candidats: int, write,
@@ -113,7 +129,7 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
     spec = views.SESSION_DOCUMENTS["proces-verbal"]
     for fmt in formats:
         if fmt == "pdf":
-            write("proces-verbal.pdf", pv_pdf(pv, env, spec, laid_out))
+            write("proces-verbal.pdf", pv_pdf(pv, env, spec, laid_out, out_dir))
         else:
             write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, html_page(spec, pv, env)))
     write("decisions.csv", decisions_csv(rows))
