@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-dejavu-core \
                 fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: dossier test check clean schema docs bench system-deps
+.PHONY: dossier jury test check clean schema docs bench system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ $(STAMP): pyproject.toml
 
 dossier: $(STAMP)
 	$(BIN)/dossier build $(SOURCES) --out $(BUILD) --strict
+
+# The example jury session (fictional people): decisions, PV, fiches, relevés, attestations, parchemins,
+# in build/jury/ — personal data, files readable by their owner only; never in build/site/.
+jury: $(STAMP)
+	$(BIN)/dossier jury $(SOURCES) exemples/session --out $(BUILD)/jury
 
 check: $(STAMP)
 	$(BIN)/dossier check $(SOURCES)

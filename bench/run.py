@@ -19,14 +19,27 @@ ROOT = Path(__file__).resolve().parent.parent
 # path, a module of ours could shadow a library of the same name.
 sys.path[0] = str(ROOT)
 
-from bench import accessibilite, build, edition, grilles, livret, profile, referentiel, report, reproduction, standards, versions  # noqa: E402
+from bench import (  # noqa: E402
+    accessibilite,
+    build,
+    edition,
+    grilles,
+    jury,
+    livret,
+    profile,
+    referentiel,
+    report,
+    reproduction,
+    standards,
+    versions,
+)
 from bench.measure import BenchError, Settings  # noqa: E402
 
 BENCHMARKS = ROOT / "BENCHMARKS.md"
 SECTIONS = {
     "referentiel": referentiel.run, "livret": livret.run, "grilles": grilles.run, "build": build.run,
     "reproduction": reproduction.run, "standards": standards.run, "versions": versions.run,
-    "edition": edition.run, "profil": profile.run, "accessibilite": accessibilite.run,
+    "edition": edition.run, "profil": profile.run, "accessibilite": accessibilite.run, "jury": jury.run,
 }
 
 

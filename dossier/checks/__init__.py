@@ -28,12 +28,13 @@ from . import (
     redaction,
     references,
     reproduction,
+    session,
 )
 from .registry import Check, Finding
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "Checked", "Finding", "check", "run", "severity"]
 
-_MODULES = (references, france_competences, blocs, fiche, redaction, livrables, criteres, dimensions, reproduction, alignements, correspondances, depot)
+_MODULES = (references, france_competences, blocs, fiche, redaction, livrables, criteres, dimensions, reproduction, alignements, correspondances, depot, session)
 
 # Errors first, then warnings; within a severity, in the order of the modules above.
 CHECKS: tuple[Check, ...] = tuple(

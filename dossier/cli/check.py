@@ -45,9 +45,13 @@ from .reproduction import REPRODUCTION_RULES, print_reproduction
     help="Lister seulement ce qui empêche le dépôt, fichier par fichier, avec ce qu'il faut faire : valeurs provisoires "
     "ou d'exemple (a_adapter:), textes d'exemple du livret, chapitres de règles manquants, erreurs.",
 )
+@click.option(
+    "--session", "session", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
+    help="Vérifier aussi un dossier de session de jury (session.yaml, candidats.csv, resultats.csv, deliberations.csv).",
+)
 @click.pass_context
 def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, export: Path | None, out: Path, cache: Path | None,
-                  precedente: str | None, depot: bool) -> None:
+                  precedente: str | None, depot: bool, session: Path | None) -> None:
     """Vérifier les sources : schéma, règles de France compétences, conseils de rédaction.
 
     Affiche chaque problème sous la forme fichier:ligne:colonne: clé: message,
@@ -63,11 +67,17 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
     Code de sortie : 0 si tout va bien, 1 s'il y a des erreurs (ou des
     avertissements avec --strict), 2 si la commande est mal employée.
 
+    Avec --session, vérifie aussi un dossier de session de jury : candidat,
+    bloc, épreuve ou critère inconnus, valeurs hors de l'échelle, épreuve d'un
+    bloc non présenté, doublons, résultats manquants (bloc « incomplet »).
+
     Exemple : dossier check sources --strict --rncp export_fiches_RNCP_V4_1.zip
     """
     from ..importers.versions import check_with_previous
 
     checked = check(folder)
+    if session is not None:
+        _check_session(checked, session)
     check_with_previous(checked, precedente)
     result = None
     if export is not None and checked.ok:
@@ -102,6 +112,19 @@ def check_command(ctx: click.Context, folder: Path, strict: bool, fmt: str, expo
         raise SourceError(f"sources non conformes : {tally}{reason}")
     if not quiet:
         echo(f"Sources conformes : {tally}.")
+
+
+def _check_session(checked, folder: Path) -> None:
+    """The session's diagnostics join the sources' (read only when the sources read)."""
+    from ..checks.session import check_session
+    from ..sources.session import read_session
+
+    if checked.certification is None:
+        return
+    parsed = read_session(folder, checked.certification)
+    checked.report.extend(parsed.report)
+    if parsed.info is not None:
+        checked.report.extend(check_session(checked.certification, parsed))
 
 
 def json_text(payload) -> str:
@@ -146,7 +169,7 @@ def regles_command() -> None:
 @click.command(name="schema")
 @click.option(
     "--out", type=click.Path(path_type=Path), metavar="DOSSIER", default=None,
-    help="Écrire certification.schema.json et bloc.schema.json dans ce dossier.",
+    help="Écrire certification.schema.json, bloc.schema.json et session.schema.json dans ce dossier.",
 )
 def schema_command(out: Path | None) -> None:
     """Publier le format des sources en JSON Schema, pour les éditeurs.

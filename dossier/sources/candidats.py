@@ -30,7 +30,19 @@ COLUMNS = {
     "blocs": ("blocs", "bloc", "blocs presentes", "blocs passes", "blocs vises"),
     "date": ("date", "date de l'epreuve", "date epreuve"),
     "lieu": ("lieu", "centre", "lieu de l'epreuve"),
+    # optional identity columns, for a jury session (parchemin, accrochage)
+    "nom_naissance": ("nom de naissance", "nom_naissance"),
+    "nom_usage": ("nom d'usage", "nom_usage"),
+    "prenoms": ("prenoms", "tous les prenoms"),
+    "date_naissance": ("date de naissance", "date_naissance", "ne le", "nee le"),
+    "lieu_naissance": ("lieu de naissance", "lieu_naissance"),
+    "code_commune_naissance": ("code commune naissance", "code_commune_naissance", "code insee de naissance", "code commune de naissance"),
+    "code_postal_naissance": ("code postal naissance", "code_postal_naissance", "code postal de naissance"),
+    "sexe": ("sexe",),
+    "voie": ("voie", "voie d'acces", "voie_acces"),
 }
+IDENTITY = ("nom_naissance", "nom_usage", "prenoms", "date_naissance", "lieu_naissance",
+            "code_commune_naissance", "code_postal_naissance", "sexe", "voie")
 REQUIRED = ("nom", "blocs")
 
 
@@ -45,6 +57,24 @@ class Candidat:
     lieu: str = ""
     blocs: tuple[str, ...] = ()
     line: int = 0  # in the CSV
+    # optional identity (a jury session: parchemin, accrochage); dates as AAAA-MM-JJ
+    nom_naissance: str = ""
+    nom_usage: str = ""
+    prenoms: str = ""
+    date_naissance: str = ""
+    lieu_naissance: str = ""
+    code_commune_naissance: str = ""
+    code_postal_naissance: str = ""
+    sexe: str = ""  # M or F
+    voie: str = ""  # a key of model.VOIES
+
+    @property
+    def identite(self) -> str:
+        """The holder as a parchemin names them: all first names, birth name (and usage name)."""
+        prenoms = self.prenoms or self.prenom
+        nom = self.nom_naissance or self.nom
+        usage = f" (nom d'usage : {self.nom_usage})" if self.nom_usage and self.nom_usage != nom else ""
+        return f"{prenoms} {nom}".strip() + usage
 
     @property
     def nom_complet(self) -> str:
@@ -111,6 +141,52 @@ def _bloc_codes(cert: Certification) -> dict[str, str]:
     return out
 
 
+def iso_date(text: str) -> str | None:
+    """« 14/03/1998 », « 14-03-1998 » or « 1998-03-14 » → « 1998-03-14 »; None if not a real date."""
+    import datetime as dt
+
+    found = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text) or re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not found:
+        return None
+    parts = [int(g) for g in found.groups()]
+    year, month, day = (parts[2], parts[1], parts[0]) if len(found.group(1)) <= 2 else parts
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _check_identity(identity: dict[str, str], report: Report, display: str, line: int, columns: dict[str, int]) -> None:
+    """Normalise the optional identity cells in place, reporting the ones that cannot be right."""
+    from .model import VOIES
+
+    def bad(name: str, message: str) -> None:
+        report.error("csv-identite", Loc(display, line, columns[name] + 1), name, message)
+
+    if identity["date_naissance"]:
+        day = iso_date(identity["date_naissance"])
+        if day is None:
+            bad("date_naissance", "date de naissance illisible : JJ/MM/AAAA attendu")  # never repeated: personal data
+        else:
+            identity["date_naissance"] = day
+    if identity["sexe"]:
+        sexe = {"m": "M", "h": "M", "homme": "M", "masculin": "M", "f": "F", "femme": "F", "feminin": "F"}.get(fold(identity["sexe"]))
+        if sexe is None:
+            bad("sexe", "M ou F attendu")
+        else:
+            identity["sexe"] = sexe
+    if identity["voie"]:
+        by_label = {fold(label): key for key, label in VOIES.items()} | {fold(key): key for key in VOIES}
+        voie = by_label.get(fold(identity["voie"]).replace(" ", "_")) or by_label.get(fold(identity["voie"]))
+        if voie is None:
+            bad("voie", f"voie d'accès « {identity['voie']} » inconnue (voies : {', '.join(VOIES)})")
+        else:
+            identity["voie"] = voie
+    for name in ("code_commune_naissance", "code_postal_naissance"):
+        if identity[name] and not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", identity[name]):
+            bad(name, "un code à 5 caractères est attendu (2A/2B pour la Corse)")
+
+
 def read(path: Path, display: str, cert: Certification) -> CandidateFile:
     result = CandidateFile()
     report = result.report
@@ -129,6 +205,8 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
     columns: dict[str, int] = {}
     for index, name in enumerate(headers):
         column = _column(name)
+        if column == "prenom" and "prenom" in columns and fold(name).strip(" :") == "prenoms":
+            column = "prenoms"  # « Prénom » and « Prénoms » both given: the second is the full list
         if column and column not in columns:
             columns[column] = index
         elif name.strip():
@@ -194,7 +272,9 @@ def read(path: Path, display: str, cert: Certification) -> CandidateFile:
                     f"numéro « {numero} » déjà donné à la ligne {first}{same}",
                 )
             seen_numbers.setdefault(key, (line, numero))
-        candidat = Candidat(nom, cell("prenom"), numero, cell("date"), cell("lieu"), tuple(blocs), line)
+        identity = {name: cell(name) for name in IDENTITY}
+        _check_identity(identity, report, display, line, columns)
+        candidat = Candidat(nom, cell("prenom"), numero, cell("date"), cell("lieu"), tuple(blocs), line, **identity)
         if len(report.diagnostics) == problems_before and candidat.stem in seen_stems:
             report.error(
                 "csv-numero", Loc(display, line, 1), "",

@@ -249,6 +249,15 @@ class Reproduction:
 
 
 @dataclass(frozen=True)
+class Enregistrement:
+    """France compétences' registration decision: its date and how long it runs (the parchemin says both)."""
+
+    date_decision: dt.date | None = None
+    duree: int | None = None  # in years
+    src: Src = field(default=NO_SRC, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Activite:
     id: str
     intitule: str
@@ -456,6 +465,7 @@ class Certification:
     reproduction: Reproduction = Reproduction()
     a_adapter: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # key → what remains to do
     contacts: Contacts = Contacts()
+    enregistrement: Enregistrement = Enregistrement()
     blocs: tuple[Bloc, ...] = ()
     prose: tuple[Prose, ...] = ()
     logo: Logo | None = None

@@ -157,6 +157,17 @@ CONTACTS = Obj(
     default=m.Contacts(),
 )
 
+ENREGISTREMENT = Obj(
+    title="Enregistrement au RNCP",
+    keys={
+        "date_decision": Key(Date(doc="Date de la décision d'enregistrement de France compétences (AAAA-MM-JJ)")),
+        "duree": Key(Integer(doc="Durée de l'enregistrement, en années", minimum=1, maximum=5)),
+    },
+    build=m.Enregistrement,
+    identity=None,
+    default=m.Enregistrement(),
+)
+
 
 def _certification(src, **values) -> m.Certification:
     return m.Certification(src=src, **values)
@@ -196,6 +207,7 @@ CERTIFICATION = Obj(
             "(l'import et dossier nouveau les notent ici ; retirez chaque ligne une fois la valeur adaptée)",
         )),
         "contacts": Key(CONTACTS),
+        "enregistrement": Key(ENREGISTREMENT),
     },
     build=_certification,
     identity=None,
@@ -281,7 +293,9 @@ BLOC = Obj(
 def json_schemas() -> dict[str, dict]:
     """The published JSON Schemas, by file name."""
     out = {}
-    for name, spec in (("certification", CERTIFICATION), ("bloc", BLOC)):
+    from .session import SESSION
+
+    for name, spec in (("certification", CERTIFICATION), ("bloc", BLOC), ("session", SESSION)):
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **spec.json_schema()}
         out[f"{name}.schema.json"] = schema
     return out

@@ -21,7 +21,7 @@ def test_committed_schema_is_current():
 def test_schema_command_writes_the_files(tmp_path):
     result = run("schema", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bloc.schema.json", "certification.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bloc.schema.json", "certification.schema.json", "session.schema.json"]
     assert json.loads((tmp_path / "bloc.schema.json").read_text())["title"] == "Bloc de compétences"
 
 

@@ -1,0 +1,171 @@
+"""A jury session against its certification: every result names something real and fits the scale.
+
+Rules (declared like the others, applied by `check_session`): unknown candidate,
+épreuve, criterion or competence; an épreuve of a bloc the candidate is not
+registered for; a value outside the scale; the same result twice; results
+missing (the bloc is then « incomplet », said as a warning, never decided
+silently); overrides without a known candidate or bloc; a jury short of
+external members. Candidates are named by number only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..sources.diagnostics import Loc, Report, Severity
+from ..sources.model import Certification, Echelle
+from ..sources.session import Session
+from ..text import fold
+from .registry import Rules
+
+rule = Rules()
+rule.declare("session-candidat", Severity.ERROR, "Session : un résultat ou une dérogation nomme un numéro de candidat absent de candidats.csv", adjustable=False)
+rule.declare("session-epreuve", Severity.ERROR, "Session : épreuve inconnue, non tenue, ou d'un bloc auquel le candidat n'est pas inscrit", adjustable=False)
+rule.declare("session-critere", Severity.ERROR, "Session : critère ou compétence inconnu, ou absent de la grille de l'épreuve", adjustable=False)
+rule.declare("session-valeur", Severity.ERROR, "Session : valeur hors de l'échelle de la certification", adjustable=False)
+rule.declare("session-doublon", Severity.ERROR, "Session : le même résultat (ou la même dérogation) deux fois", adjustable=False)
+rule.declare("session-incomplet", Severity.WARNING, "Session : résultats manquants ; le bloc est alors « incomplet », ni validé ni refusé")
+rule.declare("session-derogation", Severity.ERROR, "Session : dérogation du jury illisible, sans motif, ou sur un bloc non présenté", adjustable=False)
+rule.declare("session-fichier", Severity.ERROR, "Session : dossier ou fichier de la session absent (session.yaml, candidats.csv, resultats.csv)", adjustable=False)
+rule.declare("session-accrochage", Severity.ERROR, "Session : identité d'un candidat ou réglage que le fichier d'accrochage refuserait (avec accrochage: dans session.yaml)", adjustable=False)
+rule.declare("session-jury", Severity.WARNING, "Session : part des membres extérieurs du jury sous le minimum fixé (externes_min, 50 % par défaut)")
+
+LEVELS = {
+    "acquis_non_acquis": ("acquis", "non acquis"),
+    "trois_niveaux": ("acquis", "partiellement acquis", "non acquis"),
+}
+
+
+def valeur(text: str, echelle: Echelle) -> str | float | None:
+    """A result's value on the scale: a level (« acquis »…) or a number of points; None if outside."""
+    if echelle.type == "points":
+        try:
+            number = float(text.replace(",", ".").replace("\u00a0", "").strip())
+        except ValueError:
+            return None
+        return number if 0 <= number <= echelle.bareme else None
+    folded = fold(text).replace("_", " ")
+    return folded if folded in LEVELS.get(echelle.type, ()) else None
+
+
+def scale_words(echelle: Echelle) -> str:
+    if echelle.type == "points":
+        return f"un nombre de 0 à {echelle.bareme:g}"
+    return " / ".join(f"« {w} »" for w in LEVELS[echelle.type])
+
+
+def check_session(cert: Certification, session: Session) -> Report:
+    """Every problem of the session's results and overrides against the certification (all at once)."""
+    report = Report()
+    info = session.info
+    modalites = {m.id: (b, m) for b in cert.blocs for m in b.modalites}
+    held = set(info.epreuves) if info and info.epreuves else set(modalites)
+    if info is not None:
+        for ident in info.epreuves:
+            if ident not in modalites:
+                loc, path = info.src.at("epreuves")
+                report.error("session-epreuve", loc, path, f"épreuve « {ident} » inconnue (épreuves : {', '.join(modalites)})")
+        if info.jury and info.part_externes < info.externes_min:
+            loc, path = info.src.at("jury")
+            externes = sum(m.externe for m in info.jury)
+            report.add(
+                Severity.WARNING, "session-jury", loc, path,
+                f"{externes} membre(s) extérieur(s) sur {len(info.jury)} ({info.part_externes:.0f} %) : "
+                f"moins que les {info.externes_min:g} % fixés (externes_min)",
+            )
+    people = {c.numero: c for c in session.candidats if c.numero}
+    criteres = {m.id: {c.id for c in b.criteres_de(m)} for b, m in modalites.values()}
+    groups: dict[str, list] = {}  # by candidate: what is remembered to find doubles stays small
+    for r in session.resultats:
+        groups.setdefault(r.numero, []).append(r)
+    shown = session.files.get("resultats.csv", "resultats.csv")
+    for numero, results in groups.items():
+        seen: dict[tuple, int] = {}
+        got: set[tuple[str, str]] = set()  # épreuve, critère
+        for r in results:
+            where = Loc(r.file, r.line)
+            candidat = people.get(r.numero)
+            if candidat is None:
+                report.error("session-candidat", where, "numero", f"candidat n° « {r.numero} » absent de candidats.csv")
+                continue
+            found = modalites.get(r.epreuve)
+            if found is None:
+                report.error("session-epreuve", where, "epreuve", f"épreuve « {r.epreuve} » inconnue (épreuves : {', '.join(modalites)})")
+                continue
+            bloc, modalite = found
+            if r.epreuve not in held:
+                report.error("session-epreuve", where, "epreuve", f"épreuve {r.epreuve} non tenue à cette session (session.yaml, epreuves)")
+                continue
+            if bloc.code not in candidat.blocs:
+                report.error("session-epreuve", where, "epreuve", f"candidat n° {r.numero} : épreuve {r.epreuve} du bloc {bloc.code}, auquel il n'est pas inscrit")
+                continue
+            if r.critere:
+                ids = criteres[r.epreuve]
+                if r.critere not in ids:
+                    known = any(c.id == r.critere for c in cert.criteres)
+                    why = "n'est pas évalué par cette épreuve" if known else "inconnu"
+                    report.error("session-critere", where, "critere", f"critère « {r.critere} » {why} (critères de {r.epreuve} : {', '.join(sorted(ids))})")
+                    continue
+            elif r.competence:
+                if r.competence not in modalite.competences:
+                    report.error("session-critere", where, "competence", f"compétence « {r.competence} » non évaluée par l'épreuve {r.epreuve}")
+                    continue
+            else:
+                report.error("session-critere", where, "critere", "ni critère ni compétence : la ligne ne dit pas ce qu'elle note")
+                continue
+            if valeur(r.valeur, cert.echelle) is None:
+                report.error("session-valeur", where, "valeur", f"valeur « {r.valeur} » hors de l'échelle : {scale_words(cert.echelle)} attendu")
+            key = (r.numero, r.epreuve, r.critere, "" if r.critere else r.competence)
+            if key in seen:
+                report.error("session-doublon", where, "", f"candidat n° {r.numero}, {r.epreuve} {r.critere or r.competence} : déjà noté à la ligne {seen[key]}")
+                continue
+            seen[key] = r.line
+            if r.critere:
+                got.add((r.epreuve, r.critere))
+        if numero in people:
+            _missing(cert, people[numero], held, got, report, shown)
+    for c in session.candidats:
+        if not c.numero or c.numero not in groups:
+            _missing(cert, c, held, set(), report, shown)
+    _derogations(cert, session, people, report)
+    return report
+
+
+def _missing(cert: Certification, c, held: set[str], got: set, report: Report, shown: str) -> None:
+    """One candidate's missing results, bloc by bloc (got: their (épreuve, critère) noted)."""
+    for bloc in cert.blocs:
+        if bloc.code not in c.blocs:
+            continue
+        missing = [
+            f"{m.id} {crit.id}" for m in bloc.modalites if m.id in held for crit in bloc.criteres_de(m)
+            if (m.id, crit.id) not in got
+        ]
+        if missing:
+            more = f" et {len(missing) - 4} autre(s)" if len(missing) > 4 else ""
+            report.add(
+                Severity.WARNING, "session-incomplet", Loc(shown), "",
+                f"candidat n° {c.numero or c.line}, bloc {bloc.code} : {len(missing)} résultat(s) manquant(s) "
+                f"({', '.join(missing[:4])}{more}) ; le bloc sera « incomplet »",
+            )
+
+
+def _derogations(cert: Certification, session: Session, people: dict, report: Report) -> None:
+    from ..sources.candidats import _bloc_codes
+
+    aliases = _bloc_codes(cert)
+    codes = {b.code for b in cert.blocs}
+    seen: dict[tuple[str, str], int] = {}
+    for i, d in enumerate(session.derogations):
+        if d.bloc in aliases and aliases[d.bloc] != d.bloc:
+            session.derogations[i] = d = replace(d, bloc=aliases[d.bloc])
+        where = Loc(d.file, d.line)
+        if d.numero not in people:
+            report.error("session-candidat", where, "numero", f"candidat n° « {d.numero} » absent de candidats.csv")
+        elif d.bloc not in codes:
+            report.error("session-derogation", where, "bloc", f"bloc « {d.bloc} » inconnu (blocs : {', '.join(sorted(codes))})")
+        elif d.bloc not in people[d.numero].blocs:
+            report.error("session-derogation", where, "bloc", f"candidat n° {d.numero} : bloc {d.bloc} non présenté à cette session")
+        elif (d.numero, d.bloc) in seen:
+            report.error("session-doublon", where, "", f"candidat n° {d.numero}, bloc {d.bloc} : dérogation déjà donnée à la ligne {seen[(d.numero, d.bloc)]}")
+        else:
+            seen[(d.numero, d.bloc)] = d.line

@@ -1,0 +1,273 @@
+"""A jury session, from its sources to its documents: decisions, PV, fiches, relevés, attestations, parchemins.
+
+Every per-candidate document has a fixed layout (a bloc's épreuves and
+criteria, the certification's blocs), so each kind is laid out once (a
+*base*, with empty fields) and each candidate's values are stamped onto it
+(render/overlay.py): in PDF appended to the base (render/pdf_increment.py; an
+overlay laid out in batches for names outside Windows-1252), in DOCX and HTML
+copies of a marked base. The printouts grow as batches arrive. Workers take batches of candidates (with their results), compute their
+decisions and return their files; the parent writes each as it arrives and
+keeps only the PV's rows, so memory stays flat with the number of candidates.
+
+Personal data: everything written here is for the certificateur's eyes only —
+files 0600, folders 0700, in the folder given, never the site or the bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..checks import check
+from ..checks.session import check_session
+from ..documents import jury as views
+from ..documents.deliberation import decide
+from ..render.formats import file_bytes, html_page
+from ..render.overlay import Copies, Laid, centred, lay_out, stamp
+from ..render.stamp import marker
+from ..sources.candidats import Candidat
+from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
+from . import jury_exports
+from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
+from .owned import prepare_out, prune, refuse_out
+from .pool import process_pool, workers
+from .write import write_atomic, write_atomic_with
+
+BATCH = 25
+FILE_MODE, DIR_MODE = 0o600, 0o700
+WRITTEN = ".dossier-jury.json"
+PRINT = "imprimer"  # the merged PDFs
+SPECS = views.SESSION_DOCUMENTS
+PLURALS = {"synthese": "syntheses", "releve": "releves", "attestation": "attestations", "parchemin": "parchemins"}
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path
+    session: Path
+    formats: tuple[str, ...]
+
+
+# --- worker side ------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, job: Job):
+        checked = check(job.folder)
+        self.cert = checked.certification
+        self.info: SessionInfo = read_info(job.session, self.cert)
+        self.job = job
+        self.env = session_env(self.cert, job.folder, self.info)
+        self.held = set(self.info.epreuves) or None
+        self.bases: dict[str, tuple[Laid, Copies]] = {}
+
+    def base(self, key: str) -> tuple[Laid, Copies]:
+        """A kind's base, laid out once in this process: « synthese-BC01 », « releve », « attestation-BC01 », « parchemin »."""
+        if key not in self.bases:
+            kind, _, code = key.partition("-")
+            bloc = next((b for b in self.cert.blocs if b.code == code), None)
+            if kind == "synthese":
+                view = views.synthese(self.cert, self.info, bloc, self.held)
+                names = views.synthese_fields(view)
+            elif kind == "releve":
+                view = views.releve(self.cert, self.info)
+                names = views.releve_fields(view)
+            else:
+                view = views.attestation(self.cert, self.info, bloc)
+                names = views.ATTESTATION_FIELDS
+            spec = SPECS[PLURALS[kind]]
+            marked = replace(view, valeurs={n: marker(n) for n in names})
+            marked_page = html_page(spec, marked, self.env)
+            docx = file_bytes(spec, "docx", marked, self.env, marked_page) if "docx" in self.job.formats else b""
+            if docx and kind in ("attestation", "parchemin"):
+                docx = centred(docx)
+            laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0])
+            self.bases[key] = (laid, Copies(laid))
+        return self.bases[key]
+
+    def batch(self, index: int, people: list[tuple[Candidat, list[Resultat], dict[str, Derogation]]]):
+        decided = [decide(self.cert, c, results, overrides, self.held) for c, results, overrides in people]
+        documents: dict[str, list[tuple[str, dict[str, str]]]] = {}  # base key → (file path, values)
+        for d in decided:
+            c = d.candidat
+            for b in d.blocs:
+                documents.setdefault(f"synthese-{b.bloc.code}", []).append(
+                    (f"syntheses/{b.bloc.code.lower()}/{c.stem}", views.valeurs_synthese(b, c)))
+                if b.valide:
+                    documents.setdefault(f"attestation-{b.bloc.code}", []).append(
+                        (f"attestations/{b.bloc.code.lower()}/{c.stem}", views.identite(c)))
+            documents.setdefault("releve", []).append((f"releves/{c.stem}", views.valeurs_releve(d)))
+            if d.certifie:
+                documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
+        files: list[tuple[str, bytes]] = []
+        printouts: list[tuple[str, int, object, list]] = []
+        for key in sorted(documents):
+            laid, copies = self.base(key)
+            items = documents[key]
+            if "pdf" in self.job.formats:
+                pdfs, printed = stamp(laid, [v for _, v in items], self.env.templates.folders[0], self.env.pdf_a)
+                files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
+                if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
+                    files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed))
+                else:  # page streams, appended to the kind's printout as they come
+                    printouts.append((key.lower(), index, laid.prepared, printed))
+            for path, values in items:
+                if "docx" in self.job.formats:
+                    files.append((f"{path}.docx", copies.word(values)))
+                if "html" in self.job.formats:
+                    files.append((f"{path}.html", copies.html(values)))
+        return index, len(people), files, rows(decided), printouts
+
+
+_worker: _Worker | None = None
+
+
+def _init(job: Job) -> None:
+    global _worker
+    _worker = _Worker(job)
+
+
+def _batch_task(index: int, people):
+    return _worker.batch(index, people)
+
+
+def _pdf_task(page: str) -> bytes:
+    from ..render.pdf import from_html
+
+    return from_html(page, _worker.env.templates.folders[0])
+
+
+# --- parent side ------------------------------------------------------------------------
+
+
+@dataclass
+class JuryResult:
+    candidats: int = 0
+    decisions: int = 0
+    files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+def load(folder: Path, session_folder: Path, display: str | None = None) -> tuple[object, Session, list]:
+    """The certification, the session, and every diagnostic of both (the caller prints them)."""
+    checked = check(folder)
+    if checked.certification is None or not checked.ok:
+        return checked, Session(Path(session_folder)), checked.report.sorted()
+    session = read_session(session_folder, checked.certification, display)
+    diagnostics = session.report.sorted()
+    if session.info is not None:
+        diagnostics += check_session(checked.certification, session).sorted()
+        diagnostics += jury_exports.diagnostics(checked.certification, session)
+    return checked, session, diagnostics
+
+
+def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple[str, ...] = ("pdf", "docx", "html"),
+             jobs: int | None = None, progress: Callable[[int], None] | None = None, key: Path | None = None) -> JuryResult:
+    """Write every document of the session under out_dir (0600 files, 0700 folders)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    out_dir = Path(out_dir)
+    refuse_out(out_dir, sources=Path(folder))
+    refuse_public(out_dir)
+    prepare_out(out_dir, ())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(out_dir, DIR_MODE)
+    earlier = _written(out_dir)
+    result = JuryResult(candidats=len(session.candidats))
+    job = Job(Path(folder), session.folder, formats)
+    by_number: dict[str, list[Resultat]] = {}
+    for r in session.resultats:
+        by_number.setdefault(r.numero, []).append(r)
+    session.resultats = []  # grouped by candidate, and let go of as each batch is sent (memory stays flat)
+    overrides: dict[str, dict[str, Derogation]] = {}
+    for d in session.derogations:
+        overrides.setdefault(d.numero, {})[d.bloc] = d
+    parts: dict[str, list[Path]] = {}
+    printouts = Printouts(out_dir / PRINT, FILE_MODE)
+
+    def write(rel: str, data: bytes) -> None:
+        path = out_dir / rel
+        _mkdirs(out_dir, path.parent)
+        if Path(rel).name.startswith("."):
+            parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
+        elif callable(data):  # too big to hold: written as it is made
+            result.files.append(write_atomic_with(path, data, mode=FILE_MODE))
+        else:
+            result.files.append(write_atomic(path, data, mode=FILE_MODE))
+
+    def collect(done) -> None:
+        for future in done:
+            index, count, files, rows_, printed = future.result()
+            for rel, data in files:
+                write(rel, data)
+            for key, batch, prepared, streams in printed:
+                printouts.add(key, batch, prepared, streams)
+            result.rows.extend(rows_)
+            if progress:
+                progress(count)
+
+    batches = ((i, [(c, by_number.pop(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
+               for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
+    count = workers(jobs, 10**9)
+    try:
+        with process_pool(count, _init, (job,)) as pool:
+            pending = set()
+            for index, people in batches:
+                pending.add(pool.submit(_batch_task, index, people))
+                if len(pending) >= 2 * count:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    collect(done)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                collect(done)
+            order = _order(session.candidats)
+            result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
+            session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
+                          laid_out=lambda pages: pool.map(_pdf_task, pages), key=key)
+    except BaseException:
+        printouts.abandon()
+        raise
+
+    def printed_name(key: str) -> Path:
+        kind, _, code = key.partition("-")
+        return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
+
+    result.files += printouts.finish(
+        parts, printed_name, f"{session.info.intitule}",
+        lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
+    )
+    result.decisions = len(result.rows)
+    made = {p.relative_to(out_dir) for p in result.files}
+    result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
+    write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
+    return result
+
+
+def _order(candidats: list[Candidat]) -> dict[str, int]:
+    return {c.numero: i for i, c in enumerate(candidats)}
+
+
+def _mkdirs(root: Path, folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=DIR_MODE)
+        for p in [folder, *folder.parents]:
+            if p == root:
+                break
+            os.chmod(p, DIR_MODE)
+
+
+def _written(root: Path) -> list[str]:
+    try:
+        listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in listing if isinstance(p, str)] if isinstance(listing, list) else []
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,84 @@
+"""A jury session's files for other systems: the Caisse des Dépôts' accrochage file and Open Badges.
+
+The accrochage file lists the session's holders (candidates who validated every bloc); the
+badges are one credential per validated bloc, and one for the certification, per candidate.
+Identity problems are found before anything is written (`diagnostics`); messages name a
+candidate by number and the field, never the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..exporters import accrochage as acc
+from ..exporters import badges
+from ..sources.candidats import Candidat
+from ..sources.diagnostics import Diagnostic, Loc, Report, Severity
+from ..sources.session import Session, SessionInfo
+
+
+def configured(info: SessionInfo | None) -> bool:
+    """The session asks for an accrochage file (session.yaml: accrochage: with id_client)."""
+    return info is not None and bool(info.accrochage.id_client)
+
+
+def settings(info: SessionInfo) -> acc.Accrochage:
+    reg = info.accrochage
+    return acc.Accrochage(reg.id_client, reg.id_contrat, session=f"{info.date.isoformat()} {info.intitule}")
+
+
+def titulaire(c: Candidat) -> acc.Titulaire:
+    return acc.Titulaire(
+        c.numero, c.nom_naissance or c.nom, c.nom_usage, c.prenoms or c.prenom, c.sexe, c.date_naissance or None,
+        c.code_commune_naissance, c.code_postal_naissance, c.voie, c.lieu_naissance,
+    )
+
+
+def diagnostics(cert, session: Session) -> list[Diagnostic]:
+    """What would stop the accrochage file, said before anything is written.
+
+    Settings the Caisse would refuse (no code RNCP yet, an identifier of the wrong length) are a
+    warning: the session's documents are written, the accrochage file is not. Otherwise a
+    candidate's missing or malformed identity is an error at their line of candidats.csv: any
+    candidate may become a holder.
+    """
+    info = session.info
+    if not configured(info):
+        return []
+    report = Report()
+    loc, path = info.accrochage.src.at("id_client")
+    refused = acc.problemes_reglages(cert, settings(info))
+    for message in refused:
+        report.add(Severity.WARNING, "session-accrochage", loc, path, f"fichier d'accrochage non produit : {message}")
+    if refused:  # no file: the candidates' identities are not needed for it
+        return report.sorted()
+    lines = {c.numero: c.line for c in session.candidats}
+    shown = session.files.get("candidats.csv", "candidats.csv")
+    for numero, message in acc.problemes(titulaire(c) for c in session.candidats):
+        report.error("session-accrochage", Loc(shown, lines.get(numero, 0)), "", f"candidat n° {numero} : {message} (fichier d'accrochage)")
+    return report.sorted()
+
+
+def accrochage_file(cert, session: Session, holders: list[str], when: dt.datetime) -> bytes | None:
+    """The accrochage XML of the holders, or None when the session asks for none or cannot have one."""
+    info = session.info
+    if not configured(info) or not holders or acc.problemes_reglages(cert, settings(info)):
+        return None
+    people = {c.numero: c for c in session.candidats}
+    return acc.accrochage_xml(cert, settings(info), [titulaire(people[n]) for n in holders], info.date, when)
+
+
+def badge_files(cert, session: Session, validated: dict[str, list[str]], key: Path | None) -> list[tuple[str, bytes]]:
+    """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file)."""
+    if key is not None:
+        from ..exporters import integrity
+
+        key = integrity.load_key(Path(key))
+    people = {c.numero: c for c in session.candidats}
+    out: list[tuple[str, bytes]] = []
+    for numero, blocs in validated.items():
+        c = people[numero]
+        holder = badges.Holder(nom=c.nom, prenom=c.prenom, numero=numero)
+        out += [(f"badges/{name}", data) for name, data in badges.credentials_for(cert, holder, blocs, session.info.date, key)]
+    return out

@@ -1,0 +1,222 @@
+"""What a jury session writes besides the per-candidate documents: the procès-verbal, decisions.csv.
+
+Also the place of the accrochage file (helper 16c's exporters/accrochage.py), the
+session's render environment (dated by the session), and the refusal to write
+personal data into a build's published folders.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..documents import jury as views
+from ..documents.deliberation import CandidatDecisions
+from ..errors import DossierError
+from ..render.formats import file_bytes, html_page
+from ..sources.session import Session, SessionInfo
+from .plan import render_env
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
+
+    numero: str
+    nom: str
+    prenom: str
+    bloc: str
+    calculee: str
+    decision: str
+    motif: str
+    moyenne: str
+    manquants: str
+
+
+def rows(decided: list[CandidatDecisions]) -> list[Row]:
+    return [
+        Row(d.candidat.numero, d.candidat.nom, d.candidat.prenom, b.bloc.code, b.calculee, b.decision, b.motif,
+            f"{b.moyenne:.2f}" if b.moyenne is not None else "", " ".join(b.manquants))
+        for d in decided for b in d.blocs
+    ]
+
+
+def session_env(cert, folder: Path, info: SessionInfo):
+    """The render environment, dated by the session (never the clock): same sources, same bytes."""
+    env = render_env(cert, folder)
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return env
+    return replace(env, when=dt.datetime.combine(info.date, dt.time(12), tzinfo=dt.UTC))
+
+
+def refuse_public(out_dir: Path) -> None:
+    """Never inside a build's site or filing bundle: those are published, the session's files are personal."""
+    from .options import BUNDLE, SITE
+    from .state import STATE_FILE
+
+    real = out_dir.resolve()
+    for folder in (real, *real.parents):
+        if folder.name in (SITE, BUNDLE) and (folder.parent / STATE_FILE).exists():
+            raise DossierError(
+                f"--out {out_dir} : ce dossier est publié ({folder.name}/ d'une construction) ; les documents d'une session "
+                "contiennent des données personnelles : choisissez un dossier à part (par exemple --out build/jury)"
+            )
+
+
+PV_LINES = 400  # decisions per part of a long PV's PDF (each part laid out on its own: bounded memory)
+
+
+def pv_pdf(pv, env, spec, laid_out, folder: Path):
+    """The PV's PDF: its bytes in one piece; or, laid out in parts apart (`laid_out`: pages → PDFs, in
+    parallel, in order), each part numbered « page X / Y » by appending the folios and kept on disk one
+    at a time, then a function writing them end to end (for the atomic writer)."""
+    parts = pv.parties(PV_LINES)
+    if len(parts) == 1:
+        return file_bytes(spec, "pdf", pv, env, html_page(spec, pv, env))
+    import tempfile
+
+    from pypdf import PdfReader
+
+    from ..render.pdf_increment import draw, fill, prepare
+    from ..render.pdfcat import concatenating
+
+    pages = (html_page(spec, part, env) for part in parts)
+    if laid_out is None:
+        from ..render.pdf import from_html
+
+        pdfs = (from_html(page, env.templates.folders[0]) for page in pages)
+    else:
+        pdfs = laid_out(pages)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept: list[tuple[Path, int]] = []
+    for pdf in pdfs:  # one part in memory at a time
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        kept.append((Path(name), len(PdfReader(io.BytesIO(pdf)).pages)))
+    total, first = sum(count for _, count in kept), 1
+    for path, count in kept:
+        pdf = path.read_bytes()
+        width, height = (float(v) / 0.75 for v in PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:])
+        box = (width - 45.35 - 160, height - 40, 160, 14, 10.67, "right", 400)  # @bottom-right of print.css, in px
+        streams = [draw([("folio", (n, *box))], {"folio": f"page {first + n} / {total}"}, n, height, frozenset()) for n in range(count)]
+        path.write_bytes(fill(prepare(pdf), streams))
+        first += count
+    paths = [p for p, _ in kept]
+
+    def write_then_clean(out) -> None:
+        try:
+            concatenating(paths, pv.titre)(out)
+        finally:
+            for p in paths:
+                p.unlink(missing_ok=True)
+
+    return write_then_clean
+
+
+def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, rows: list[Row], candidats: int, write,
+                  laid_out=None, key: Path | None = None) -> None:
+    """The procès-verbal (PDF, DOCX, HTML), decisions.csv, the accrochage file and the Open Badges credentials."""
+    from .jury_exports import accrochage_file, badge_files
+
+    info = session.info
+    env = session_env(cert, folder, info)
+    lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in rows)
+    certifies = certified(cert, rows)
+    pv = views.pv_view(cert, info, lignes, candidats, len(certifies))
+    spec = views.SESSION_DOCUMENTS["proces-verbal"]
+    for fmt in formats:
+        if fmt == "pdf":
+            write("proces-verbal.pdf", pv_pdf(pv, env, spec, laid_out, out_dir))
+        else:
+            write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, html_page(spec, pv, env)))
+    write("decisions.csv", decisions_csv(rows))
+    xml = accrochage_file(cert, session, certifies, env.when)
+    if xml is not None:
+        write("accrochage.xml", xml)
+    validated: dict[str, list[str]] = {}
+    for r in rows:
+        if r.decision == "validé":
+            validated.setdefault(r.numero, []).append(r.bloc)
+    for name, data in badge_files(cert, session, validated, key):
+        write(name, data)
+
+
+def certified(cert, rows: list[Row]) -> list[str]:
+    codes = {b.code for b in cert.blocs}
+    validated: dict[str, set[str]] = {}
+    for r in rows:
+        if r.decision == "validé":
+            validated.setdefault(r.numero, set()).add(r.bloc)
+    return [n for n, blocs in validated.items() if blocs == codes]
+
+
+def decisions_csv(rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants"])
+    for r in rows:
+        writer.writerow([r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants])
+    return out.getvalue().encode("utf-8")
+
+
+
+
+class Printouts:
+    """The merged PDFs to print, one per kind of document, written as the batches arrive.
+
+    Pages appended to the base (render/pdf_increment.Printout) go straight into a temporary
+    file beside the printout; a batch laid out as overlays (names outside Windows-1252) is
+    a part of its own, put after them at the end. Nothing replaces an earlier printout until
+    its new version is complete.
+    """
+
+    def __init__(self, folder: Path, mode: int):
+        self.folder, self.mode = folder, mode
+        self.open: dict[str, tuple[object, object, str]] = {}  # key → (file, Printout, temporary path)
+
+    def add(self, key: str, batch: int, prepared, streams: list) -> None:
+        import tempfile
+
+        from ..render.pdf_increment import Printout
+
+        if key not in self.open:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
+            os.chmod(tmp, self.mode)
+            handle = os.fdopen(fd, "wb")
+            self.open[key] = (handle, Printout(prepared, handle), tmp)
+        self.open[key][1].add(batch, streams)
+
+    def finish(self, parts: dict[str, list[Path]], name, title: str, write_with) -> list[Path]:
+        """Close every printout, join the overlaid parts, and put each in its place (name(key) → path)."""
+        from ..render import pdfcat
+
+        done = []
+        keys = sorted(set(self.open) | set(parts))
+        for key in keys:
+            target = name(key)
+            pieces = sorted(parts.get(key, []))
+            if key in self.open:
+                handle, printout, tmp = self.open.pop(key)
+                printout.close()
+                handle.close()
+                if not pieces:
+                    os.replace(tmp, target)
+                    done.append(target)
+                    continue
+                pieces = [Path(tmp), *pieces]
+            write_with(target, pdfcat.concatenating(pieces, title))
+            for p in pieces:
+                p.unlink()
+            done.append(target)
+        return done
+
+    def abandon(self) -> None:
+        for handle, _, tmp in self.open.values():
+            handle.close()
+            Path(tmp).unlink(missing_ok=True)

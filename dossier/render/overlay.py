@@ -1,0 +1,243 @@
+"""Documents laid out once and filled per candidate: any number of fields, on any page.
+
+The generalisation of `stamp.py` (which fills a grid's header) for the jury
+session's documents: a base is laid out once with its fields empty; WeasyPrint
+says where each field (`id="champ-<name>"`) lies; each candidate's values are
+laid out as small overlay pages, in batches, and drawn over the base pages
+(one Form XObject per base page). DOCX and HTML copies are the base rendered
+with markers, the markers replaced (escaped) by the values.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
+
+from .stamp import DocxStamp, marker
+
+Box = tuple[int, float, float, float, float, float, str, int]  # page, x, y, width, height (CSS px), font size (px), align, weight
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A document laid out once, its fields' places, and its marked HTML and DOCX."""
+
+    pdf: bytes
+    pages: int
+    page_size: tuple[float, float]
+    boxes: dict[str, Box]
+    long: frozenset[str]  # fields whose text may wrap
+    html: str
+    docx: bytes
+    prepared: object = None  # pdf_increment.Prepared: the base ready for appended copies
+
+
+def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
+    found: dict[str, Box] = {}
+    long: set[str] = set()
+    for index, page in enumerate(document.pages):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            ident = element.get("id") if element is not None else None
+            if ident and ident.startswith("champ-") and ident[6:] not in found:
+                name = ident[6:]
+                style = box.style
+                align = str(style["text_align_all"])
+                found[name] = (index, box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height(),
+                               float(style["font_size"]), "center" if align == "center" else "left", int(style["font_weight"]))
+                if "long" in (element.get("class") or "").split():
+                    long.add(name)
+            stack.extend(getattr(box, "children", ()) or ())
+    return found, frozenset(long)
+
+
+def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path) -> Laid:
+    from .pdf import document
+
+    laid = document(empty_page, base_url)
+    found, long = boxes(laid)
+    first = laid.pages[0]
+    from .pdf_increment import prepare
+
+    pdf = laid.write_pdf()
+    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
+
+
+def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
+    width, height = laid.page_size
+    parts = [
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><style>",
+        f"@page {{ size: {width}px {height}px; margin: 0; }}",
+        "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
+        f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
+        ".f { position: absolute; white-space: nowrap; overflow: hidden; color: #000; }",
+        ".f.l { white-space: normal; line-height: 1.15; }",
+        "</style></head><body>",
+    ]
+    by_page: dict[int, list[tuple[str, Box]]] = {}
+    for name, box in laid.boxes.items():
+        by_page.setdefault(box[0], []).append((name, box))
+    for values in records:
+        for page in range(laid.pages):
+            parts.append("<div class='p'>")
+            for name, (_, x, y, w, h, size, align, weight) in by_page.get(page, ()):
+                value = values.get(name, "")
+                if value:
+                    kind = "f l" if name in laid.long else "f"
+                    line = "" if name in laid.long else f" line-height:{h:.2f}px;"
+                    parts.append(
+                        f"<div class='{kind}' style='left:{x + 2:.2f}px; top:{y:.2f}px; width:{w - 4:.2f}px; "
+                        f"height:{h:.2f}px;{line} font-size:{size:.2f}px; text-align:{align}; font-weight:{weight}'>"
+                        f"{html_lib.escape(value)}</div>"
+                    )
+            parts.append("</div>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes]:
+    """Each record's PDF, and all of them as one PDF (the batch's pages of the merged printout)."""
+    from .pdf_increment import printout
+
+    pdfs, printed = stamp(laid, records, base_url, pdf_a)
+    return pdfs, printed if isinstance(printed, bytes) else printout(laid.prepared, printed)
+
+
+def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes | list]:
+    """Each record's PDF, and for the printout either each record's page streams (to append to the base:
+    pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
+
+    Values in Windows-1252 (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
+    others are laid out as overlay pages drawn over the base.
+    """
+    from .pdf_increment import draw, encodable, fill
+
+    if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
+        fields = list(laid.boxes.items())
+        streams = [[draw(fields, r, page, laid.page_size[1], laid.long) for page in range(laid.pages)] for r in records]
+        return [fill(laid.prepared, s) for s in streams], streams
+    return _overlaid(laid, records, base_url)
+
+
+def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:
+    from pypdf import PdfReader, PdfWriter
+
+    from .pdf import document
+
+    overlay = PdfReader(io.BytesIO(document(_overlay_html(laid, records), base_url).write_pdf()))
+    reader = PdfReader(io.BytesIO(laid.pdf))
+    together = PdfWriter()
+    forms = [as_form(page, together) for page in reader.pages]
+    for i in range(len(records)):
+        for n in range(laid.pages):
+            sheet = together.add_page(overlay.pages[i * laid.pages + n])
+            draw_form(sheet, f"/DossierBase{n}", forms[n], together, below=True)
+    together.add_metadata(reader.metadata or {})
+    merged = PdfReader(io.BytesIO(_bytes(together)))
+    results = []
+    for i in range(len(records)):
+        writer = PdfWriter()
+        for n in range(laid.pages):
+            writer.add_page(merged.pages[i * laid.pages + n])
+        writer.add_metadata(reader.metadata or {})
+        results.append(_bytes(writer))
+    return results, _bytes(together)
+
+
+class Copies:
+    """HTML and DOCX copies of a marked base, one per record."""
+
+    def __init__(self, laid: Laid):
+        self.laid = laid
+        self.docx = DocxStamp(laid.docx) if laid.docx else None
+
+    def html(self, values: dict[str, str]) -> bytes:
+        page = self.laid.html
+        for name in self.laid.boxes:
+            page = page.replace(marker(name), html_lib.escape(values.get(name, "")))
+        return page.encode("utf-8")
+
+    def word(self, values: dict[str, str]) -> bytes:
+        return self.docx.stamp({name: values.get(name, "") for name in self.laid.boxes})
+
+
+def centred(docx: bytes) -> bytes:
+    """Every paragraph of the body centred (a certificate's Word file, made from its HTML page)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .docx_common import FIXED_ZIP_TIME
+
+    document = Document(io.BytesIO(docx))
+    for paragraph in document.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_times(out.getvalue(), FIXED_ZIP_TIME)
+
+
+def _fixed_times(data: bytes, when) -> bytes:
+    """The same bytes on every run: python-docx stamps the zip entries with the clock."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def _bytes(writer) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# Drawing a laid-out page under an overlay with pypdf (the overlay path only: names outside Windows-1252).
+def as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
+    """The page's drawing as a Form XObject of the writer (its resources cloned there)."""
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data() if page.get_contents() is not None else b"")
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): page.mediabox.clone(writer),
+        NameObject("/Resources"): (page["/Resources"].clone(writer) if "/Resources" in page else DictionaryObject()),
+    })
+    return writer._add_object(form)
+
+
+def draw_form(sheet: PageObject, name: str, form: IndirectObject, writer: PdfWriter, below: bool) -> None:
+    """Draw the form on a page of the writer, below or above what the page draws.
+
+    The name goes into the page's resources, which pages often share: give
+    each form drawn on such pages its own name.
+    """
+    resources = sheet["/Resources"].get_object()
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(name)] = form
+    resources[NameObject("/XObject")] = xobjects
+    call = DecodedStreamObject()
+    call.set_data(f"q {name} Do Q\n".encode())
+    contents = sheet.raw_get("/Contents")  # the reference: a stream may not sit in an array directly
+    resolved = contents.get_object()
+    old = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    if not below:  # isolate the page's own graphics state from the stamp
+        push, pop = DecodedStreamObject(), DecodedStreamObject()
+        push.set_data(b"q\n")
+        pop.set_data(b"\nQ\n")
+        old = [writer._add_object(push), *old, writer._add_object(pop)]
+    added = writer._add_object(call)
+    sheet[NameObject("/Contents")] = ArrayObject([added, *old] if below else [*old, added])

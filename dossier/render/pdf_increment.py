@@ -1,0 +1,260 @@
+"""Filling a PDF laid out once by appending to it: an incremental update per copy, no layout, no parsing.
+
+A PDF may be extended by appending objects and a new cross-reference section
+(ISO 32000 § 7.5.6). The base is normalised once (a classic xref table); each
+copy is the base's bytes followed by: one content stream per page drawing the
+copy's values (Helvetica, a standard font every reader has, WinAnsi text),
+the page objects again with that stream added to their /Contents, and the
+xref and trailer. The page objects and fonts are the same for every copy:
+only the values' streams are formatted per copy, in microseconds.
+
+A batch's printout is one file too: the base followed by one new page per
+copy and page, all drawing the base's content stream (one copy of it).
+
+Values must be encodable in Windows-1252 (French names are); callers fall
+back to laying out an overlay (render/overlay.py) for any other, and for PDF/A
+(whose fonts must be embedded).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PX = 0.75  # CSS px → PDF points
+FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
+LIBERATION = {400: "LiberationSans-Regular.ttf", 700: "LiberationSans-Bold.ttf"}  # Helvetica's metrics
+
+
+def encodable(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=2)
+def _widths(weight: int) -> dict[str, float]:
+    """Advance widths (per 1 pt of font size) of Liberation Sans, metric-compatible with Helvetica."""
+    from fontTools.ttLib import TTFont
+
+    for folder in ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"):
+        path = Path(folder) / LIBERATION[weight]
+        if path.exists():
+            font = TTFont(str(path), lazy=True)
+            scale = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            return {chr(code): metrics[name][0] / scale for code, name in font.getBestCmap().items() if code < 0x2030}
+    return {}
+
+
+def text_width(text: str, size: float, weight: int) -> float:
+    widths = _widths(weight)
+    return sum(widths.get(ch, 0.556) for ch in text) * size
+
+
+def _literal(text: str) -> bytes:
+    data = text.encode("cp1252")
+    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _wrap(text: str, width: float, size: float, weight: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and text_width(trial, size, weight) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines
+
+
+def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str]) -> bytes:
+    """The content stream drawing one page's values in their boxes (clipped to them)."""
+    out = io.BytesIO()
+    for name, (p, x, y, w, h, size_px, align, weight) in fields:
+        value = values.get(name, "")
+        if p != page or not value:
+            continue
+        weight = 700 if weight >= 600 else 400
+        size = size_px * PX
+        left, bottom, width, box = (x + 2) * PX, (height_px - y - h) * PX, (w - 4) * PX, h * PX
+        out.write(b"q %.2f %.2f %.2f %.2f re W n BT %s %.2f Tf 0 g\n" % (left - 1, bottom, width + 2, box, FONTS[weight].encode(), size))
+        lines = _wrap(value, width, size, weight) if name in long else [value]
+        first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
+        for i, line in enumerate(lines):
+            room = width - text_width(line, size, weight)
+            dx = room / 2 if align == "center" else room if align == "right" else 0
+            out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
+        out.write(b"ET Q\n")
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The base, normalised, and what every copy appends unchanged."""
+
+    data: bytes  # the base with a classic xref table
+    startxref: int
+    size: int  # the base's next object number
+    root: str  # « 1 0 R »
+    info: str  # « / Info n 0 R » or ""
+    pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
+    pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
+
+
+def _serial(obj) -> bytes:
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+def prepare(pdf: bytes) -> Prepared:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    reader = PdfReader(io.BytesIO(data))
+    startxref = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    size = int(reader.trailer["/Size"])
+    pages = []
+    contents = []
+    for page in reader.pages:
+        ref = page.indirect_reference
+        resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
+        font = DictionaryObject(resources["/Font"].get_object()) if "/Font" in resources else DictionaryObject()
+        font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
+        resources[NameObject("/Font")] = font
+        copy = DictionaryObject(page)
+        copy[NameObject("/Resources")] = resources
+        original = page.get("/Contents")
+        contents.append(_serial(original if not isinstance(original, ArrayObject) else ArrayObject(original)))
+        copy[NameObject("/Contents")] = NameObject("/CONTENTPLACEHOLDER")
+        text = _serial(copy)
+        for i in range(len(FONTS)):
+            text = text.replace(b"/PLACEHOLDER%d" % i, b"%d 0 R" % (size + i))
+        # the base's drawing between q and Q (objects size + 2 and + 3): its transformations end with it
+        wrapped = b"%d 0 R %s %d 0 R %%CONTENT%%" % (size + 2, contents[-1], size + 3)
+        text = text.replace(b"/CONTENTPLACEHOLDER", b"[ " + wrapped + b" ]")
+        pages.append((ref.idnum, text))
+    root_pages = reader.trailer["/Root"]["/Pages"]
+    pages_dict = DictionaryObject(root_pages.get_object())
+    pages_dict[NameObject("/Kids")] = NameObject("/KIDSPLACEHOLDER")
+    pages_dict[NameObject("/Count")] = NameObject("/COUNTPLACEHOLDER")
+    pages_text = _serial(pages_dict).replace(b"/KIDSPLACEHOLDER", b"[ %KIDS% ]").replace(b"/COUNTPLACEHOLDER", b"%COUNT%")
+    info = reader.trailer.get("/Info")
+    return Prepared(
+        data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
+        f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text),
+    )
+
+
+_FONT_OBJECTS = (
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+)
+_SAVE, _RESTORE = b"q\n", b"\nQ\n"
+
+
+def _shared(update: _Update, number: int) -> int:
+    """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy."""
+    for body in _FONT_OBJECTS:
+        update.add(number, body)
+        number += 1
+    update.add(number, b"", _SAVE)
+    update.add(number + 1, b"", _RESTORE)
+    return number + 2
+
+
+class _Update:
+    """Objects appended after the base, then the xref section and trailer."""
+
+    def __init__(self, base: Prepared, out=None):
+        self.base = base
+        self.out = out if out is not None else io.BytesIO()
+        self.out.write(base.data)
+        if not base.data.endswith(b"\n"):
+            self.out.write(b"\n")
+        self.offsets: dict[int, int] = {}
+
+    def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n" % number)
+        if stream is None:
+            self.out.write(body)
+        else:
+            self.out.write(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        self.out.write(b"\nendobj\n")
+
+    def finish(self, size: int) -> bytes:
+        where = self.out.tell()
+        self.out.write(b"xref\n0 1\n0000000000 65535 f \n")
+        for number in sorted(self.offsets):
+            self.out.write(b"%d 1\n%010d 00000 n \n" % (number, self.offsets[number]))
+        base = self.base
+        self.out.write(
+            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, base.root.encode(), base.info.encode(), base.startxref, where)
+        )
+        return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
+
+
+def fill(base: Prepared, streams: list[bytes]) -> bytes:
+    """One copy: the base with each page's values drawn (streams: one per page)."""
+    update = _Update(base)
+    number = _shared(update, base.size)
+    for (page_number, template), stream in zip(base.pages, streams):
+        update.add(number, b"", stream)
+        update.add(page_number, template.replace(b"%CONTENT%", b"%d 0 R" % number))
+        number += 1
+    return update.finish(number)
+
+
+def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
+    """Every copy's pages in one file, all drawing the base's content (one copy of it)."""
+    update = _Update(base)
+    number = _shared(update, base.size)
+    kids = []
+    pages_number, pages_template = base.pages_root
+    for streams in copies:
+        for (_, template), stream in zip(base.pages, streams):
+            update.add(number, b"", stream)
+            page = template.replace(b"%CONTENT%", b"%d 0 R" % number)
+            update.add(number + 1, page)
+            kids.append(b"%d 0 R" % (number + 1))
+            number += 2
+    update.add(pages_number, pages_template.replace(b"%KIDS%", b" ".join(kids)).replace(b"%COUNT%", b"%d" % len(kids)))
+    return update.finish(number)
+
+
+class Printout:
+    """A kind's printout written as batches arrive (into an open file): the base, then each batch's
+    pages; the page order (by batch, then copy) is settled at the end, whatever order batches came in."""
+
+    def __init__(self, base: Prepared, handle):
+        self.base = base
+        self.update = _Update(base, handle)
+        self.number = _shared(self.update, base.size)
+        self.kids: list[tuple[tuple[int, int, int], int]] = []
+
+    def add(self, batch: int, copies: list[list[bytes]]) -> None:
+        for c, streams in enumerate(copies):
+            for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
+                self.update.add(self.number, b"", stream)
+                self.update.add(self.number + 1, template.replace(b"%CONTENT%", b"%d 0 R" % self.number))
+                self.kids.append(((batch, c, n), self.number + 1))
+                self.number += 2
+
+    def close(self) -> None:
+        pages_number, pages_template = self.base.pages_root
+        kids = b" ".join(b"%d 0 R" % number for _, number in sorted(self.kids))
+        self.update.add(pages_number, pages_template.replace(b"%KIDS%", kids).replace(b"%COUNT%", b"%d" % len(self.kids)))
+        self.update.finish(self.number)

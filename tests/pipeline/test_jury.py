@@ -1,0 +1,171 @@
+"""`dossier jury SOURCES SESSION`: the example session's documents, their content, their permissions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run
+from tests.extract import docx_text, flat, html_tree, pdf_pages, pdf_text
+
+pytestmark = pytest.mark.slow
+STRANGE = "O'Brien <script>&{{ x }} « Zoé »"
+
+
+@pytest.fixture(scope="module")
+def jury(tmp_path_factory) -> Path:
+    """The example session, with one more holder whose name is full of markup, built once."""
+    tmp = tmp_path_factory.mktemp("jury")
+    session = tmp / "session"
+    shutil.copytree(ROOT / "exemples" / "session", session)
+    with open(session / "candidats.csv", "a", encoding="utf-8") as f:
+        f.write(f"{STRANGE};Eve;1005;BC01;;;;;;;;;;;\n")
+        f.write("Wiśniewski;Łukasz;1006;BC01;;;;;;;;;;;\n")  # outside Windows-1252: laid out as an overlay
+    with open(session / "resultats.csv", "a", encoding="utf-8") as f:
+        for line in (session / "resultats.csv").read_text(encoding="utf-8").splitlines():
+            if line.startswith("1001;M1."):
+                f.write(line.replace("1001;", "1005;", 1) + "\n")
+                f.write(line.replace("1001;", "1006;", 1) + "\n")
+    out = tmp / "out"
+    result = run("jury", str(ROOT / "sources"), str(session), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "Durand" not in result.output  # messages name candidates by number
+    return out
+
+
+def everything(folder: Path):
+    return sorted(p for p in folder.rglob("*"))
+
+
+def test_files_are_readable_by_their_owner_only(jury):
+    for path in everything(jury):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_what_is_written(jury):
+    names = {p.relative_to(jury).as_posix() for p in everything(jury) if p.is_file() and not p.name.startswith(".")}
+    for fmt in ("pdf", "docx", "html"):
+        assert f"proces-verbal.{fmt}" in names
+        assert f"parchemins/1001-durand-exemple-alice.{fmt}" in names
+        assert f"syntheses/bc02/1002-martin-fictif-bastien.{fmt}" in names
+        assert f"releves/1003-nguyen-modele-chloe.{fmt}" in names
+    attestations = sorted(n for n in names if n.startswith("attestations/") and n.endswith(".pdf"))
+    assert attestations == [
+        "attestations/bc01/1001-durand-exemple-alice.pdf", "attestations/bc01/1002-martin-fictif-bastien.pdf",
+        "attestations/bc01/1003-nguyen-modele-chloe.pdf", "attestations/bc01/1005-o-brien-script-x-zoe-eve.pdf",
+        "attestations/bc01/1006-wisniewski-lukasz.pdf",
+        "attestations/bc02/1001-durand-exemple-alice.pdf", "attestations/bc03/1001-durand-exemple-alice.pdf",
+        "attestations/bc04/1001-durand-exemple-alice.pdf", "attestations/bc04/1004-petit-imaginaire-david.pdf",
+    ]  # validated blocs only (1004's BC04 by the jury's override); none for 1002's BC02 nor 1003's BC03
+    assert sorted(n for n in names if n.startswith("parchemins/")) == [f"parchemins/1001-durand-exemple-alice.{f}" for f in ("docx", "html", "pdf")]
+    assert {"imprimer/syntheses-bc01.pdf", "imprimer/attestations-bc04.pdf", "imprimer/releves.pdf", "imprimer/parchemins.pdf"} <= names
+    releves = pdf_pages(jury / "imprimer" / "releves.pdf")
+    assert len(releves) == 6
+    assert "Łukasz Wiśniewski" in releves[5] and "1001" in releves[0]  # names in other scripts: printed last
+    assert not [p for p in (jury / "imprimer").iterdir() if p.name.startswith(".")]
+
+
+def test_decisions_csv(jury):
+    rows = list(csv.DictReader(io.StringIO((jury / "decisions.csv").read_text(encoding="utf-8")), delimiter=";"))
+    got = {(r["numero"], r["bloc"]): (r["decision_calculee"], r["decision"]) for r in rows}
+    assert got[("1002", "BC02")] == ("non validé", "non validé")
+    assert got[("1003", "BC03")] == ("incomplet", "incomplet")
+    assert got[("1004", "BC04")] == ("non validé", "validé")
+    assert next(r for r in rows if r["numero"] == "1004")["motif"].startswith("Le critère CR4.7 est démontré")
+    assert len(rows) == 11
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_proces_verbal(jury, fmt):
+    path = jury / f"proces-verbal.{fmt}"
+    text = flat(pdf_text(path) if fmt == "pdf" else docx_text(path) if fmt == "docx" else html_tree(path).text_content())
+    for expected in (
+        "Procès-verbal de délibération du jury", "Session de juin 2027", "24 juin 2027", "Lyon",
+        "Claire Fictive (président)", "Sophie Modèle", "Membres extérieurs : 2 sur 4 (50 %) ; minimum fixé : 50 %",
+        "Petit-Imaginaire David", "Le critère CR4.7 est démontré par la mise en situation du dossier VAE",
+        "Candidats : 6 ; ayant validé tous les blocs de la certification : 1.", "Fait à Lyon, le 24 juin 2027.",
+        STRANGE,
+    ):
+        assert expected.replace(" ", "").lower() in text.replace(" ", "").replace("\u00a0", "").lower(), expected
+    assert "inférieure au minimum" not in text
+    if fmt == "html":
+        assert "&lt;script&gt;" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_parchemin_mentions(jury, fmt):
+    path = jury / "parchemins" / f"1001-durand-exemple-alice.{fmt}"
+    text = flat(pdf_text(path) if fmt == "pdf" else docx_text(path) if fmt == "docx" else html_tree(path).text_content())
+    for mention in (
+        "Responsable commercial et marketing",  # the exact intitulé
+        "niveau 6 du cadre national des certifications professionnelles", "code NSF 312, 312p",
+        "Institut Exemple de Commerce et de Management",  # the certificateur
+        "par décision de France compétences du 1er juillet 2026 pour une durée de 5 ans",
+        "Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "1001",
+        "Fait à Lyon, le 24 juin 2027.", "Claire Fictive",
+    ):
+        assert mention in text, mention
+    assert "titre professionnel" not in text.lower()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_attestation_and_synthese(jury, fmt):
+    def read(path):
+        return flat(pdf_text(path) if fmt == "pdf" else docx_text(path) if fmt == "docx" else html_tree(path).text_content())
+
+    text = read(jury / "attestations" / "bc04" / f"1004-petit-imaginaire-david.{fmt}")
+    for mention in ("Attestation de validation de bloc de compétences", "David Paul Petit-Imaginaire", "BC04",
+                    "Assurer le management de l'équipe commerciale", "né(e) le 5 janvier 1990 à Saint-Étienne"):
+        assert mention in text, mention
+    assert "titre professionnel" not in text.lower()
+    synthese = read(jury / "syntheses" / "bc04" / f"1004-petit-imaginaire-david.{fmt}")
+    assert "validé (calculée : non validé)" in synthese
+    assert "Décision du jury : Le critère CR4.7" in synthese
+    assert "Karim Témoin" in synthese  # a signature row per member
+    releve = read(jury / "releves" / f"1002-martin-fictif-bastien.{fmt}")
+    assert "Reste à valider : BC02, BC03, BC04." in releve
+    strange = read(jury / "releves" / f"1005-o-brien-script-x-zoe-eve.{fmt}")
+    assert "Eve O'Brien <script>&{{ x }}" in strange  # the PDF may read the overlay apart from the base: « Zoé » aside
+
+
+def test_same_sources_same_bytes(jury, tmp_path):
+    session = jury.parent / "session"
+    again = tmp_path / "again"
+    assert run("jury", str(ROOT / "sources"), str(session), "--out", str(again), "--format", "pdf,docx").exit_code == 0
+    for rel in ("proces-verbal.pdf", "proces-verbal.docx", "parchemins/1001-durand-exemple-alice.pdf", "parchemins/1001-durand-exemple-alice.docx",
+                "syntheses/bc02/1002-martin-fictif-bastien.docx", "imprimer/releves.pdf"):
+        assert (again / rel).read_bytes() == (jury / rel).read_bytes(), rel
+
+
+def test_never_in_a_build_site(jury, example_build):
+    for folder in ("site", "dossier"):
+        for path in (example_build / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".html", ".csv", ".json", ".xml", ".txt"):
+                assert "Durand-Exemple" not in path.read_text(encoding="utf-8", errors="replace"), path
+    result = run("jury", str(ROOT / "sources"), str(jury.parent / "session"), "--out", str(example_build / "site" / "jury"))
+    assert result.exit_code == 1
+    assert "données personnelles" in result.output
+    assert not (example_build / "site" / "jury").exists()
+
+
+def test_a_long_proces_verbal_is_laid_out_in_parts_and_numbered(jury, tmp_path, monkeypatch):
+    from dossier.pipeline import jury as pipeline
+    from dossier.pipeline import jury_outputs
+
+    monkeypatch.setattr(jury_outputs, "PV_LINES", 4)
+    checked, session, _ = pipeline.load(ROOT / "sources", jury.parent / "session")
+    pipeline.generate(ROOT / "sources", session, checked.certification, tmp_path / "out", ("pdf",), 2)
+    pages = pdf_pages(tmp_path / "out" / "proces-verbal.pdf")
+    assert len(pages) == 3
+    for number, page in enumerate(pages, 1):
+        assert f"page {number} / 3" in page
+    assert "Composition du jury" in pages[0] and "Composition du jury" not in pages[1] + pages[2]
+    assert "Fait à Lyon, le 24 juin 2027." in pages[2] and "Totaux" not in pages[0] + pages[1]
+    whole = flat(" ".join(pages))
+    assert "1001" in whole and "1005" in whole and "Karim Témoin" in pages[2]
