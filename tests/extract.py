@@ -11,11 +11,16 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from dossier.typography import plain
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def flat(text: str) -> str:
-    return " ".join(text.split())
+    """Words and punctuation as typed: spaces collapsed, French typography undone (so that a document's
+    text compares with its sources; tests/foundation/test_typography.py checks the typography itself)."""
+    text = re.sub(r"\s+([:;!?»])", r"\1", plain(text))
+    return " ".join(re.sub(r"«\s+", "«", text).split())
 
 
 # --- DOCX ---------------------------------------------------------------------------
@@ -205,3 +210,26 @@ def libreoffice_pdf(docx: Path, outdir: Path) -> Path:
 
 def count(haystack: str, needle: str) -> int:
     return haystack.count(flat(needle))
+
+
+# --- page fill ------------------------------------------------------------------------
+
+_BBOX_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
+_BBOX_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
+
+
+def page_fill(pdf: Path, footer: float = 40.0) -> list[float]:
+    """How full each page is: the height its text spans, from the top of the highest word to the bottom of
+    the lowest (the running footer, in the page's last `footer` points, left out), over the height
+    between the first page's top text and the footer — from `pdftotext -bbox`."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for _width, height, body in _BBOX_PAGE.findall(out):
+        limit = float(height) - footer
+        spans = [(float(a), float(b)) for a, b in _BBOX_WORD.findall(body) if float(b) < limit]
+        pages.append((limit, spans))
+    top = min((s[0][0] for _, s in pages if s), default=0.0)
+    return [
+        round((max(b for _, b in spans) - top) / (limit - top), 3) if spans else 0.0
+        for limit, spans in pages
+    ]

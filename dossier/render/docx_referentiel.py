@@ -16,6 +16,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..documents.referentiel import ReferentielView
+from ..typography import duree_texte, typeset
 from .docx_common import Styles, TemplateShapeError, _w, fiche_line, fill, finish, paragraph
 
 
@@ -70,8 +71,13 @@ def _ident(styles: Styles, ident: str, show: bool) -> list:
     return [(ident + " ", styles["Identifiant"])] if show else []
 
 
+def _plain(text: str) -> str:
+    return text
+
+
 def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_model) -> list[etree._Element]:
     show = view.header.identifiants
+    t = typeset if view.header.typographie else _plain  # French typography, as real characters
     texte, intitule, puce, duree = (
         styles["Tableau texte"], styles["Tableau intitulé"], styles["Tableau puce"], styles["Tableau durée"],
     )
@@ -80,25 +86,25 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
     for rb in view.blocs:
         tr = copy.deepcopy(bloc_model)
         tcs = tr.findall(_w("tc"))
-        _fill(tcs[0], [paragraph(styles["Tableau bloc"], [(rb.titre, None)], keep_next=True)])
+        _fill(tcs[0], [paragraph(styles["Tableau bloc"], [(t(rb.titre), None)], keep_next=True)])
         _cant_split(tr)
         rows.append(tr)
 
         activites = []
         for a in rb.activites:
-            activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(a.intitule, None)]))
-            activites.extend(paragraph(puce, [(t, None)]) for t in a.taches)
+            activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(t(a.intitule), None)]))
+            activites.extend(paragraph(puce, [(t(task), None)]) for task in a.taches)
         modalites = []
         for m in rb.modalites:
-            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(m.titre, None)]))
-            modalites.append(paragraph(duree, [(f"Durée : {m.duree}", None)]))
+            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(t(m.titre), None)]))
+            modalites.append(paragraph(duree, [(t(f"Durée : {duree_texte(m.duree)}"), None)]))
             if m.conditions:
-                modalites.append(paragraph(texte, [(m.conditions, None)]))
-            modalites.extend(paragraph(texte, [(para, None)]) for para in m.description.split("\n\n") if para)
+                modalites.append(paragraph(texte, [(t(m.conditions), None)]))
+            modalites.extend(paragraph(texte, [(t(para), None)]) for para in m.description.split("\n\n") if para)
             if m.livrables:
-                modalites.append(paragraph(texte, [("À remettre : " + " ; ".join(m.livrables), None)]))
+                modalites.append(paragraph(texte, [(t("À remettre : " + " ; ".join(m.livrables)), None)]))
             if m.jury:
-                modalites.append(paragraph(texte, [(f"Jury : {m.jury}", None)]))
+                modalites.append(paragraph(texte, [(t(f"Jury : {m.jury}"), None)]))
 
         for i, row in enumerate(rb.rows):
             tr = copy.deepcopy(line_model)
@@ -108,15 +114,15 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
             _fill(act, activites if i == 0 else [])
             _fill(mod, modalites if i == 0 else [])
             c = row.competence
-            runs = _ident(styles, c.id, show) + [(c.texte, None)]
+            runs = _ident(styles, c.id, show) + [(t(c.texte), None)]
             if c.transversale:
                 runs.append((" (transversale)", note))
             _fill(comp, [paragraph(texte, runs)])
             items = []
             for cc in row.criteres:
-                runs = _ident(styles, cc.critere.id, show) + [(cc.critere.texte, None)]
+                runs = _ident(styles, cc.critere.id, show) + [(t(cc.critere.texte), None)]
                 if show and cc.note:
-                    runs.append((f" ({cc.note})", note))
+                    runs.append((t(f" ({cc.note})"), note))
                 items.append(paragraph(puce, runs))
             _fill(crit, items)
             if not row.long:  # Word clips an unsplittable row taller than a page

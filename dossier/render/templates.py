@@ -20,6 +20,7 @@ from jinja2.loaders import split_template_path
 
 from ..sources.read import UnreadableError, open_regular, read_bytes, zip_within_limits
 from ..text import plural
+from ..typography import duree_texte
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -112,5 +113,6 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["duree"] = duree_texte  # {{ m.duree | duree }}: « 3 heures » → « 3 h », « 90 min » → « 1 h 30 »
     env.filters["pluriel"] = plural  # {{ n | pluriel("épreuve") }} → « 1 épreuve », « 2 épreuves »
     return env
