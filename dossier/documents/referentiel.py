@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..sources.model import Activite, Bloc, Certification, Competence, Critere, Modalite
 from .common import Header, header
+from .coverage import BlocCoverage, coverage
 from .parts import Part, bloc_runs
 
 
@@ -109,6 +110,8 @@ class ReferentielView:
     bloc_par_page: bool = True  # printed: each bloc starts a page (and the PDF can be laid out in parts)
     colonnes: tuple[tuple[str, str], ...] = COLONNES
     sous_colonnes: tuple[str, ...] = SOUS_COLONNES
+    couverture: tuple[BlocCoverage, ...] = ()  # the annex: criteria per competence and épreuve, bloc by bloc
+    titre_annexe: str = "Annexe — Couverture de l'évaluation : compétences et épreuves"
 
 
 def ref_bloc(bloc: Bloc) -> RefBloc:
@@ -130,13 +133,20 @@ def ref_bloc(bloc: Bloc) -> RefBloc:
 
 def referentiel(cert: Certification, brouillon: bool = False) -> ReferentielView:
     return ReferentielView(
-        header(cert, brouillon), tuple(ref_bloc(b) for b in cert.blocs), bloc_par_page=cert.affichage.bloc_par_page
+        header(cert, brouillon),
+        tuple(ref_bloc(b) for b in cert.blocs),
+        bloc_par_page=cert.affichage.bloc_par_page,
+        couverture=coverage(cert),
     )
 
 
 def parts(view: ReferentielView) -> list[Part]:
-    """The title block with the first run of blocs, then a run of blocs a part (each bloc starts a page)."""
+    """The title block with the first run of blocs, then a run of blocs a part (each bloc starts a page),
+    then the annex."""
     if not view.bloc_par_page:  # one continuous table: one piece
-        return [Part(frozenset({"titre", *(f"bloc:{b.bloc.code}" for b in view.blocs)}))]
+        return [Part(frozenset({"titre", "annexe", *(f"bloc:{b.bloc.code}" for b in view.blocs)}))]
     runs = bloc_runs([f"bloc:{b.bloc.code}" for b in view.blocs]) or [[]]
-    return [Part(frozenset(run) | ({"titre"} if i == 0 else set())) for i, run in enumerate(runs)]
+    # the annex (the coverage matrix) begins a page: a part of its own
+    return [Part(frozenset(run) | ({"titre"} if i == 0 else set())) for i, run in enumerate(runs)] + [
+        Part(frozenset({"annexe"}))
+    ]

@@ -54,6 +54,27 @@ def _cant_split(tr: etree._Element) -> None:
         trpr.insert(0, etree.Element(_w("cantSplit")))
 
 
+def _keep_with_next(tr: etree._Element) -> None:
+    """Word keeps a row on the page of the next when its paragraphs are « keep with next »."""
+    for p in tr.iter(_w("p")):
+        ppr = p.find(_w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(_w("pPr"))
+            p.insert(0, ppr)
+        if ppr.find(_w("keepNext")) is None:
+            # keepNext follows pStyle (and keepNext's siblings) in CT_PPr's sequence
+            at = 1 if ppr.find(_w("pStyle")) is not None else 0
+            ppr.insert(at, etree.Element(_w("keepNext")))
+
+
+def _epreuves(row, show: bool) -> str:
+    """« Évaluée par les épreuves : M1.1, M1.2 » (their titles when identifiers are hidden)."""
+    if not row.epreuves:
+        return "Évaluée par aucune épreuve"
+    names = ", ".join(m.id if show else m.titre for m in row.epreuves)
+    return ("Évaluée par l’épreuve : " if len(row.epreuves) == 1 else "Évaluée par les épreuves : ") + names
+
+
 def _model_table(document) -> tuple[etree._Element, etree._Element, etree._Element]:
     """The référentiel table of the template and its two model rows."""
     for table in document.tables:
@@ -118,15 +139,22 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
             if c.transversale:
                 runs.append((" (transversale)", note))
             _fill(comp, [paragraph(texte, runs)])
-            items = []
+            items = [paragraph(texte, [(t(_epreuves(row, show)), note)])]
             for cc in row.criteres:
+                if show and row.renvoi(cc):  # its text is in an earlier row
+                    items.append(paragraph(puce, [(f"voir {cc.critere.id} ({cc.premiere})", note)]))
+                    continue
                 runs = _ident(styles, cc.critere.id, show) + [(t(cc.critere.texte), None)]
                 if show and cc.note:
                     runs.append((t(f" ({cc.note})"), note))
                 items.append(paragraph(puce, runs))
+            if not row.criteres:
+                items.append(paragraph(texte, [("Aucun critère d’évaluation", note)]))
             _fill(crit, items)
             if not row.long:  # Word clips an unsplittable row taller than a page
                 _cant_split(tr)
+            if i + 1 in rb.avec_la_precedente:  # the bloc's last rows stay together
+                _keep_with_next(tr)
             rows.append(tr)
     return rows
 
