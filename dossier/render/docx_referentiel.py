@@ -159,6 +159,50 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
     return rows
 
 
+def _annex(document, view: ReferentielView, styles: Styles) -> None:
+    """The coverage matrix after the table, on a page of its own: a small table per bloc."""
+    show = view.header.identifiants
+    texte, note = styles["Tableau texte"], styles["Note"]
+    grid = next((s for s in document.styles if s.name == "Table Grid"), None)
+    sect = document.element.body.find(_w("sectPr"))
+
+    def add(el: etree._Element) -> None:
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            document.element.body.append(el)
+
+    heading = paragraph(styles["Heading 1"], [(view.titre_annexe, None)], keep_next=True)
+    heading.find(_w("pPr")).append(etree.Element(_w("pageBreakBefore")))
+    add(heading)
+    add(paragraph(texte, [(
+        "Pour chaque compétence, le nombre de critères qui l’évaluent dans chaque épreuve de son bloc ; "
+        "« — » : l’épreuve n’évalue pas cette compétence.", None)]))
+    for cov in view.couverture:
+        add(paragraph(styles["Heading 2"], [(f"{cov.bloc.code} — {cov.bloc.intitule}", None)], keep_next=True))
+        table = document.add_table(rows=1 + len(cov.rows), cols=1 + len(cov.modalites))
+        if grid is not None:
+            table.style = grid
+        rows = table.rows
+        head = rows[0]._tr
+        _cant_split(head)
+        head.find(_w("trPr")).append(etree.Element(_w("tblHeader")))
+        cells = [c._tc for c in rows[0].cells]
+        _fill(cells[0], [paragraph(texte, [("Compétence", None)], keep_next=True)])
+        for tc, m in zip(cells[1:], cov.modalites):
+            _fill(tc, [paragraph(texte, _ident(styles, m.id, show) + [(m.titre, None)], keep_next=True)])
+        for row, (comp, counts) in zip(rows[1:], cov.rows):
+            _cant_split(row._tr)
+            cells = [c._tc for c in row.cells]
+            _fill(cells[0], [paragraph(texte, _ident(styles, comp.id, show) + [(comp.texte, None)])])
+            for tc, n in zip(cells[1:], counts):
+                label = "—" if n is None else f"{n} critère{'s' if n > 1 else ''}"
+                _fill(tc, [paragraph(texte, [(label, note if n is None else None)])])
+        for row in rows[:-1]:  # a bloc's matrix kept on one page
+            _keep_with_next(row._tr)
+        add(table._tbl)  # python-docx put it at the end of the body; keep it before the section's properties
+
+
 def render(template: Path, view: ReferentielView, when: dt.datetime, page: str = "") -> bytes:
     """The référentiel table, from the Word template's model rows (the HTML page is not used)."""
     tpl = DocxTemplate(str(template))
@@ -172,6 +216,8 @@ def render(template: Path, view: ReferentielView, when: dt.datetime, page: str =
         anchor = tr
     tbl.remove(bloc_model)
     tbl.remove(line_model)
+    if view.couverture:
+        _annex(document, view, styles)
     return finish(document, view.header, view.titre, when)
 
 
