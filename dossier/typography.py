@@ -97,6 +97,13 @@ _UNSET = str.maketrans({"’": "'", NBSP: " ", NNBSP: " ", "\u2009": " "})
 _ORDINAL_UNSET = re.compile(r"(?<=\d)(ᵉʳ|ʳᵉ|ᵉ)(?!\w)")
 
 
+def plain_spaces(text: str) -> str:
+    """No-break spaces back to plain ones, ordinals back to « 1er »: what an importer keeps of a typeset
+    text (an apostrophe ’ stays: an author may type it)."""
+    text = text.replace(NBSP, " ").replace(NNBSP, " ").replace("\u2009", " ")
+    return _ORDINAL_UNSET.sub(lambda m: {"ᵉʳ": "er", "ʳᵉ": "re"}.get(m.group(), "e"), text)
+
+
 def plain(text: str) -> str:
     """The text as an author types it: what `typeset()` changes, undone (apostrophes, no-break spaces,
     « … », ordinals). What a document read back is compared on, against its sources."""

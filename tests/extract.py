@@ -19,8 +19,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def flat(text: str) -> str:
     """Words and punctuation as typed: spaces collapsed, French typography undone (so that a document's
     text compares with its sources; tests/foundation/test_typography.py checks the typography itself)."""
-    text = re.sub(r"\s+([:;!?»])", r"\1", plain(text))
-    return " ".join(re.sub(r"«\s+", "«", text).split())
+    return " ".join(plain(text).split())
 
 
 # --- DOCX ---------------------------------------------------------------------------
