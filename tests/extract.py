@@ -19,7 +19,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def flat(text: str) -> str:
     """Words and punctuation as typed: spaces collapsed, French typography undone (so that a document's
     text compares with its sources; tests/foundation/test_typography.py checks the typography itself)."""
-    return " ".join(plain(text).split())
+    return " ".join(plain(dehyphenate(text)).split())
 
 
 # --- DOCX ---------------------------------------------------------------------------
@@ -165,7 +165,8 @@ def pdf_columns(path: Path, bounds: tuple[float, ...], title=re.compile(r"^BC\d\
     words, _ = pdf_words(path)
     # the header rows, repeated at the top of each page, end with « CRITÈRES D'ÉVALUATION »
     header_end = {w.page: w.y + 4 for w in words if w.text == "CRITÈRES"}
-    words = [w for w in words if w.y > header_end.get(w.page, 0)]
+    # pages without the table's header (the annex after it) are not the table
+    words = [w for w in words if w.page in header_end and w.y > header_end[w.page]]
     starts = sorted((w.page, w.y) for w in words if title.match(w.text) and w.x < bounds[1])
     segments: list[list[list[Word]]] = [[[] for _ in range(len(bounds) - 1)] for _ in starts]
     for w in words:
@@ -186,7 +187,12 @@ def _read(words: list[Word]) -> str:
             lines[-1].append(w)
         else:
             lines.append([w])
-    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x))
+    return flat(" ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x)))
+
+
+def dehyphenate(text: str) -> str:
+    """A word hyphenated at a line's end (WeasyPrint's hyphen U+2010, then the line break) made whole again."""
+    return re.sub("\u2010\\s+", "", text)
 
 
 MM = 72 / 25.4
