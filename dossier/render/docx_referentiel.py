@@ -118,7 +118,7 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
         modalites = []
         for m in rb.modalites:
             modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(t(m.titre), None)]))
-            modalites.append(paragraph(duree, [(t(f"Durée : {duree_texte(m.duree)}"), None)]))
+            modalites.append(paragraph(duree, [(t(f"Durée : {duree_texte(m.duree) if view.header.typographie else m.duree}"), None)]))
             if m.conditions:
                 modalites.append(paragraph(texte, [(t(m.conditions), None)]))
             modalites.extend(paragraph(texte, [(t(para), None)]) for para in m.description.split("\n\n") if para)
