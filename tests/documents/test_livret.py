@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.typography import duree_texte
-
 from conftest import EXAMPLE, run
+from dossier.typography import duree_texte
 from extract import W, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 SLUG = "responsable-commercial-et-marketing-livret"

@@ -10,7 +10,6 @@ import pytest
 
 from dossier.documents.coverage import coverage
 from dossier.typography import duree_texte
-
 from extract import (
     WEASYPRINT_BOUNDS,
     WORD_BOUNDS,

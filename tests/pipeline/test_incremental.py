@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dossier.typography import plain, typeset
-
 from conftest import EXAMPLE, MINIMAL, run
 from dossier.pipeline import produce
 from dossier.render.templates import PACKAGE_TEMPLATES
+from dossier.typography import plain, typeset
 
 EPOCH = "1790000000"
 
