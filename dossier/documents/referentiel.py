@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..sources.model import Activite, Bloc, Certification, Competence, Critere, Modalite
 from .common import Header, header
 from .coverage import BlocCoverage, coverage
-from .parts import Part, bloc_runs
+from .parts import PART_RUNS, Part, bloc_runs
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class CritereCell:
 # narrow columns of a landscape page, about 38 lines a page.
 LINE_CHARS = 45
 LONG_ROW_LINES = 30
+ANNEX_RUN = 8  # blocs' matrices in a part of the annex, at least: about three pages
 KEEP_LINES = 8  # the least a bloc's end carries onto a page of its own: about a quarter of a page
 
 
@@ -144,9 +145,14 @@ def parts(view: ReferentielView) -> list[Part]:
     """The title block with the first run of blocs, then a run of blocs a part (each bloc starts a page),
     then the annex."""
     if not view.bloc_par_page:  # one continuous table: one piece
-        return [Part(frozenset({"titre", "annexe", *(f"bloc:{b.bloc.code}" for b in view.blocs)}))]
+        return [Part(frozenset({
+            "titre", "annexe", *(f"bloc:{b.bloc.code}" for b in view.blocs), *(f"annexe:{b.bloc.code}" for b in view.blocs)
+        }))]
     runs = bloc_runs([f"bloc:{b.bloc.code}" for b in view.blocs]) or [[]]
-    # the annex (the coverage matrix) begins a page: a part of its own
-    return [Part(frozenset(run) | ({"titre"} if i == 0 else set())) for i, run in enumerate(runs)] + [
-        Part(frozenset({"annexe"}))
-    ]
+    table = [Part(frozenset(run) | ({"titre"} if i == 0 else set())) for i, run in enumerate(runs)]
+    # the annex (the coverage matrix) begins a page: parts of its own, of several blocs' matrices each
+    # (each part begins a page: a matrix or two alone would leave pages nearly empty)
+    codes = [f"annexe:{b.bloc.code}" for b in view.blocs]
+    size = max(ANNEX_RUN, -(-len(codes) // PART_RUNS))
+    annex = [codes[i : i + size] for i in range(0, len(codes), size)] or [[]]
+    return table + [Part(frozenset(run) | ({"annexe"} if i == 0 else set())) for i, run in enumerate(annex)]
