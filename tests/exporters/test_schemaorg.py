@@ -171,4 +171,4 @@ def test_alignments_are_shown_under_their_competence(example_build, project, tmp
     out = tmp_path / "out"
     dossier.build(folder, out, only=("site",))
     page = (out / "site" / "blocs" / "bc01.html").read_text(encoding="utf-8")
-    assert "<li>ROME 4.0 (correspondance exacte) : 101622 — Accueil &lt;client&gt;</li>" in page
+    assert "<li>ROME 4.0 (correspondance exacte)\u00a0: 101622 — Accueil &lt;client&gt;</li>" in page
