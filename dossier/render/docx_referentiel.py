@@ -194,7 +194,8 @@ def _annex(document, view: ReferentielView, styles: Styles) -> None:
         for row, (comp, counts) in zip(rows[1:], cov.rows):
             _cant_split(row._tr)
             cells = [c._tc for c in row.cells]
-            _fill(cells[0], [paragraph(texte, _ident(styles, comp.id, show) + [(comp.texte, None)])])
+            # the identifier only (the text when hidden): editing a competence's text leaves the annex as it was
+            _fill(cells[0], [paragraph(texte, [(comp.id if show else comp.texte, None)])])
             for tc, n in zip(cells[1:], counts):
                 label = "—" if n is None else f"{n} critère{'s' if n > 1 else ''}"
                 _fill(tc, [paragraph(texte, [(label, note if n is None else None)])])
