@@ -179,7 +179,7 @@ def _annex(document, view: ReferentielView, styles: Styles) -> None:
         "Pour chaque compétence, le nombre de critères qui l’évaluent dans chaque épreuve de son bloc ; "
         "« — » : l’épreuve n’évalue pas cette compétence.", None)]))
     for cov in view.couverture:
-        add(paragraph(styles["Heading 2"], [(f"{cov.bloc.code} — {cov.bloc.intitule}", None)], keep_next=True))
+        add(paragraph(styles["Heading 2"], [(f"{cov.bloc.code} : {cov.bloc.intitule}", None)], keep_next=True))
         table = document.add_table(rows=1 + len(cov.rows), cols=1 + len(cov.modalites))
         if grid is not None:
             table.style = grid

@@ -316,7 +316,7 @@ def test_pdf_and_docx_annex(built, cert):
     pages = pdf_pages(built / f"{SLUG}.pdf")
     annex = flat(" ".join(pages[annex_page(pages) - 1 :]))
     for cov in coverage(cert):
-        assert flat(f"{cov.bloc.code} — {cov.bloc.intitule}") in annex
+        assert flat(f"{cov.bloc.code} : {cov.bloc.intitule}") in annex
     _table, *matrices = docx_tables(built / f"{SLUG}.docx")
     assert len(matrices) == len(cert.blocs)
     for matrix, cov in zip(matrices, coverage(cert)):
