@@ -11,11 +11,15 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from dossier.typography import plain
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def flat(text: str) -> str:
-    return " ".join(text.split())
+    """Words and punctuation as typed: spaces collapsed, French typography undone (so that a document's
+    text compares with its sources; tests/foundation/test_typography.py checks the typography itself)."""
+    return " ".join(plain(dehyphenate(text)).split())
 
 
 # --- DOCX ---------------------------------------------------------------------------
@@ -161,7 +165,8 @@ def pdf_columns(path: Path, bounds: tuple[float, ...], title=re.compile(r"^BC\d\
     words, _ = pdf_words(path)
     # the header rows, repeated at the top of each page, end with « CRITÈRES D'ÉVALUATION »
     header_end = {w.page: w.y + 4 for w in words if w.text == "CRITÈRES"}
-    words = [w for w in words if w.y > header_end.get(w.page, 0)]
+    # pages without the table's header (the annex after it) are not the table
+    words = [w for w in words if w.page in header_end and w.y > header_end[w.page]]
     starts = sorted((w.page, w.y) for w in words if title.match(w.text) and w.x < bounds[1])
     segments: list[list[list[Word]]] = [[[] for _ in range(len(bounds) - 1)] for _ in starts]
     for w in words:
@@ -182,7 +187,12 @@ def _read(words: list[Word]) -> str:
             lines[-1].append(w)
         else:
             lines.append([w])
-    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x))
+    return flat(" ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x)))
+
+
+def dehyphenate(text: str) -> str:
+    """A word hyphenated at a line's end (WeasyPrint's hyphen U+2010, then the line break) made whole again."""
+    return re.sub("\u2010\\s+", "", text)
 
 
 MM = 72 / 25.4
@@ -205,3 +215,26 @@ def libreoffice_pdf(docx: Path, outdir: Path) -> Path:
 
 def count(haystack: str, needle: str) -> int:
     return haystack.count(flat(needle))
+
+
+# --- page fill ------------------------------------------------------------------------
+
+_BBOX_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
+_BBOX_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
+
+
+def page_fill(pdf: Path, footer: float = 40.0) -> list[float]:
+    """How full each page is: the height its text spans, from the top of the highest word to the bottom of
+    the lowest (the running footer, in the page's last `footer` points, left out), over the height
+    between the first page's top text and the footer — from `pdftotext -bbox`."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for _width, height, body in _BBOX_PAGE.findall(out):
+        limit = float(height) - footer
+        spans = [(float(a), float(b)) for a, b in _BBOX_WORD.findall(body) if float(b) < limit]
+        pages.append((limit, spans))
+    top = min((s[0][0] for _, s in pages if s), default=0.0)
+    return [
+        round((max(b for _, b in spans) - top) / (limit - top), 3) if spans else 0.0
+        for limit, spans in pages
+    ]

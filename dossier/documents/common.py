@@ -23,6 +23,7 @@ class Header:
     date: str
     identifiants: bool
     brouillon: bool = False
+    typographie: bool = True  # set every text in French (typography.py), unless the project says no
 
     @property
     def pied(self) -> str:
@@ -42,6 +43,7 @@ def header(cert: Certification, brouillon: bool = False) -> Header:
         date=date_fr(cert.date),
         identifiants=cert.affichage.identifiants,
         brouillon=brouillon,
+        typographie=cert.affichage.typographie,
     )
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from ..sources.model import Activite, Bloc, Certification, Competence, Contact, Critere, Modalite
 from ..text import anchor
+from ..typography import duree_lisible
 from .common import Header, header, regle_decision
 from .correspondances import REGLE, Groupe, groupes
 from .markdown_html import to_html
@@ -22,13 +23,6 @@ ACQUIS_A_VIE = (
     "Un bloc validé est acquis définitivement : il donne lieu à une attestation de validation et n'a pas "
     "à être repassé, quelle que soit la date à laquelle les autres blocs sont obtenus."
 )
-
-
-def duree_lisible(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 @dataclass(frozen=True)

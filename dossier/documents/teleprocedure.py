@@ -15,6 +15,7 @@ from ..checks.dimensions import coverage
 from ..sources.champs import LIMITS, Limit, bloc_code, capacites_text, competences_text, emplois_text, modalites_text, plain
 from ..sources.model import VOIES, Certification
 from ..text import date_fr
+from ..typography import typeset
 
 RULE = "=" * 72
 
@@ -185,10 +186,16 @@ def teleprocedure(cert: Certification) -> bytes:
         "sont celles du format d'échange de France compétences (les octets comptent les lettres accentuées deux fois).",
         "",
     ]
+    typo = typeset if cert.affichage.typographie else _plain
     for make in SECTIONS:
         for section in make(cert):
             out += [RULE, section.title, RULE, ""]
-            out += [f.render() for f in section.fields]
+            # each field set before it is counted: the count is that of the text to paste
+            out += [Field(f.label, typo(f.text), f.limit).render() for f in section.fields]
             if section.lines:
                 out += [*section.lines, ""]
-    return "\n".join(out).encode("utf-8")
+    return typo("\n".join(out)).encode("utf-8")
+
+
+def _plain(text: str) -> str:
+    return text

@@ -22,6 +22,7 @@ from lxml import etree
 from ..errors import DossierError
 from ..sources.read import UnreadableError, open_regular, read_member, zip_within_limits
 from ..text import words
+from ..typography import plain_spaces
 from . import docx_heading, placeholders
 from .docx_modalites import modalites as _modalites
 
@@ -79,7 +80,7 @@ def _paragraph(p: etree._Element) -> Para:
     style = p.find(f"{W}pPr/{W}pStyle")
     listed = p.find(f"{W}pPr/{W}numPr") is not None or (style is not None and "list" in (style.get(f"{W}val") or "").lower()) or (
         style is not None and "puce" in (style.get(f"{W}val") or "").lower())
-    text = "".join(texts)
+    text = plain_spaces("".join(texts))  # the no-break spaces and 1ᵉʳ French typography set, as an author types them
     return Para(text, listed, runs > 0 and bold_runs == runs)
 
 
@@ -163,6 +164,12 @@ def _items(paras: list[Para]) -> list[str]:
         else:
             items.append(text)
     return items
+
+
+# What the tool's own référentiel adds to a criteria cell: the épreuves that assess the row's competence,
+# a reference to a criterion printed in full in an earlier row, the note of a row without criteria.
+EVALUEE = re.compile(r"^(?:évaluée par\b|aucun critère d.évaluation$)", re.IGNORECASE)
+RENVOI = re.compile(r"^voir\s+(?P<id>CR\d+(?:\.\d+)?)(?:\s*\([^)]*\))?\s*$")
 
 
 def _split_id(text: str, kind: str) -> tuple[str | None, str]:
@@ -249,11 +256,23 @@ def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
     lines = [(BULLET.sub("", p.text, count=1).strip() if BULLET.match(p.text) else p.text.strip(), p.bold)
              for p in draft.columns[2] if p.text.strip()]
     modalites = _modalites(n, lines, all_ids, code, notes)
+    _assessed(modalites, draft, row_ids)
     criteres = []
+    sequences: list[list[str]] = []  # the criteria of each row, references included, in their order
     last: list[str] = []
     for (_comp_paras, crit_paras), ids in zip(draft.row_competences, row_ids):
         last = ids or last
+        sequences.append([])
         for text in _items(crit_paras):
+            if EVALUEE.match(text):
+                continue  # « Évaluée par les épreuves : M1.1, M1.2 », which the épreuves say
+            renvoi = RENVOI.match(text)
+            if renvoi:  # « voir CR1.7 (C1.1) »: a criterion of an earlier row also evaluates this one
+                shared = next((c for c in criteres if c["id"] == renvoi.group("id")), None)
+                if shared is not None and last:
+                    shared["competences"] = list(dict.fromkeys([*shared.get("competences", []), last[0]]))
+                    sequences[-1].append(shared["id"])
+                continue
             ident, text = _split_id(text, "CR")
             ident = ident or f"CR{n}.{len(criteres) + 1}"
             item = {"id": ident, "texte": text}
@@ -279,8 +298,45 @@ def _bloc(n: int, draft: BlocDraft, notes: list[str]) -> dict:
             if epreuves:
                 item["modalites"] = epreuves
             criteres.append(item)
+            sequences[-1].append(item["id"])
+    criteres = _in_row_order(criteres, sequences)
     return {"code": code, "intitule": intitule, "activites": activites, "competences": competences,
             "modalites": modalites, "criteres": criteres}
+
+
+def _in_row_order(criteres: list[dict], sequences: list[list[str]]) -> list[dict]:
+    """The criteria in an order every row agrees with (a row lists its criteria in the sources' order,
+    those printed in full in an earlier row as « voir CRx.y »); first seen first where rows say nothing."""
+    rank = {c["id"]: i for i, c in enumerate(criteres)}
+    after: dict[str, set[str]] = {i: set() for i in rank}
+    for seq in sequences:
+        for a, b in zip(seq, seq[1:]):
+            if a != b:
+                after[b].add(a)
+    ordered, done = [], set()
+    while len(ordered) < len(rank):
+        ready = [i for i in rank if i not in done and after[i] <= done] or [i for i in rank if i not in done]
+        nxt = min(ready, key=rank.__getitem__)  # a cycle (rows disagreeing) falls back to first seen
+        ordered.append(nxt)
+        done.add(nxt)
+    by_id = {c["id"]: c for c in criteres}
+    return [by_id[i] for i in ordered] if len(by_id) == len(criteres) else criteres
+
+
+def _assessed(modalites: list[dict], draft: BlocDraft, row_ids: list[list[str]]) -> None:
+    """The competences each épreuve assesses, where the rows say it (« Évaluée par les épreuves : M1.1,
+    M1.2 », as the tool's own référentiel does); else every competence of the bloc."""
+    by_modalite: dict[str, list[str]] = {}
+    said = False
+    for (_comp, crit_paras), ids in zip(draft.row_competences, row_ids):
+        for p in crit_paras:
+            if ids and EVALUEE.match(p.text.strip()):
+                said = True
+                for ident in re.findall(r"\bM\d+(?:\.\d+)?\b", p.text):
+                    by_modalite.setdefault(ident, []).extend(ids)
+    if said:
+        for m in modalites:
+            m["competences"] = by_modalite.get(m["id"], m["competences"])
 
 
 def _activites(n: int, paras: list[Para]) -> list[dict]:

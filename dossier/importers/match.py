@@ -16,14 +16,15 @@ import unicodedata
 from difflib import SequenceMatcher
 
 from ..text import words
+from ..typography import plain
 
 CLOSE = 0.6  # words in common, as SequenceMatcher's ratio: above, the same text edited
 
 
 def typo_key(text: str | None) -> str:
     """The text as written, without typesetting: the same key for « l’été : » and « l'été: »."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = re.sub(r"[’‘ʼ]", "'", text).replace("…", "...")
+    text = plain(unicodedata.normalize("NFC", text or ""))  # what the documents' typography changed, undone
+    text = re.sub(r"[’‘ʼ]", "'", text)
     text = re.sub(r"[\u00a0\u202f\u2009\s]+", " ", text)
     text = re.sub(r" ?([:;!?»]) ?", r"\1 ", text)
     text = re.sub(r"« ?", "«", text)

@@ -11,6 +11,8 @@ import jinja2
 import jinja2.sandbox
 from lxml import etree
 
+from ..typography import typeset
+
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -151,14 +153,43 @@ class WordXml:
     __str__ = __html__
 
 
+def _typeset_value(value):
+    """A field's text set in French; markup a builder made (`WordXml`, `Markup`) is left as it is."""
+    return typeset(value) if isinstance(value, str) and not hasattr(value, "__html__") else value
+
+
 def fill(tpl, context: dict) -> None:
-    """Fill the template's fields; values are escaped, never read as template code."""
-    env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Fill the template's fields; values are escaped, never read as template code, and set in French
+    (as real characters) unless the project turned typography off."""
+    header = context.get("h")
+    finalize = _typeset_value if getattr(header, "typographie", True) else None
+    env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=finalize)
     tpl.render(context, jinja_env=env, autoescape=True)
 
 
+def typeset_document(document) -> None:
+    """Every text of the body, headers and footers set in French, run by run (the template's own
+    words too); code runs (Courier New) are left as written. Setting is idempotent: text set
+    before is unchanged."""
+    parts = [document.element.body]
+    for section in document.sections:
+        for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not hf.is_linked_to_previous:
+                parts.append(hf._element)
+    code = f"{_w('rPr')}/{_w('rFonts')}[@{_w('ascii')}='Courier New']"
+    for part in parts:
+        for t in part.iter(_w("t")):
+            if t.text and t.getparent().find(code) is None:
+                set_text = typeset(t.text)
+                if set_text != t.text:
+                    t.text = set_text
+
+
 def finish(document, header, titre: str, when: dt.datetime) -> bytes:
-    """Fixed properties, what a screen reader needs (see `accessible`) and a reproducible zip."""
+    """Fixed properties, French typography (unless the project said no), what a screen reader needs
+    (see `accessible`) and a reproducible zip."""
+    if getattr(header, "typographie", True):
+        typeset_document(document)
     set_properties(document, header, titre, when)
     accessible(document, ", ".join(header.certificateurs))
     buffer = io.BytesIO()

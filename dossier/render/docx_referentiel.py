@@ -16,6 +16,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..documents.referentiel import ReferentielView
+from ..typography import duree_texte, typeset
 from .docx_common import Styles, TemplateShapeError, _w, fiche_line, fill, finish, paragraph
 
 
@@ -53,6 +54,27 @@ def _cant_split(tr: etree._Element) -> None:
         trpr.insert(0, etree.Element(_w("cantSplit")))
 
 
+def _keep_with_next(tr: etree._Element) -> None:
+    """Word keeps a row on the page of the next when its paragraphs are « keep with next »."""
+    for p in tr.iter(_w("p")):
+        ppr = p.find(_w("pPr"))
+        if ppr is None:
+            ppr = etree.Element(_w("pPr"))
+            p.insert(0, ppr)
+        if ppr.find(_w("keepNext")) is None:
+            # keepNext follows pStyle (and keepNext's siblings) in CT_PPr's sequence
+            at = 1 if ppr.find(_w("pStyle")) is not None else 0
+            ppr.insert(at, etree.Element(_w("keepNext")))
+
+
+def _epreuves(row, show: bool) -> str:
+    """« Évaluée par les épreuves : M1.1, M1.2 » (their titles when identifiers are hidden)."""
+    if not row.epreuves:
+        return "Évaluée par aucune épreuve"
+    names = ", ".join(m.id if show else m.titre for m in row.epreuves)
+    return ("Évaluée par l’épreuve : " if len(row.epreuves) == 1 else "Évaluée par les épreuves : ") + names
+
+
 def _model_table(document) -> tuple[etree._Element, etree._Element, etree._Element]:
     """The référentiel table of the template and its two model rows."""
     for table in document.tables:
@@ -70,8 +92,13 @@ def _ident(styles: Styles, ident: str, show: bool) -> list:
     return [(ident + " ", styles["Identifiant"])] if show else []
 
 
+def _plain(text: str) -> str:
+    return text
+
+
 def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_model) -> list[etree._Element]:
     show = view.header.identifiants
+    t = typeset if view.header.typographie else _plain  # French typography, as real characters
     texte, intitule, puce, duree = (
         styles["Tableau texte"], styles["Tableau intitulé"], styles["Tableau puce"], styles["Tableau durée"],
     )
@@ -80,25 +107,25 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
     for rb in view.blocs:
         tr = copy.deepcopy(bloc_model)
         tcs = tr.findall(_w("tc"))
-        _fill(tcs[0], [paragraph(styles["Tableau bloc"], [(rb.titre, None)], keep_next=True)])
+        _fill(tcs[0], [paragraph(styles["Tableau bloc"], [(t(rb.titre), None)], keep_next=True)])
         _cant_split(tr)
         rows.append(tr)
 
         activites = []
         for a in rb.activites:
-            activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(a.intitule, None)]))
-            activites.extend(paragraph(puce, [(t, None)]) for t in a.taches)
+            activites.append(paragraph(intitule, _ident(styles, a.id, show) + [(t(a.intitule), None)]))
+            activites.extend(paragraph(puce, [(t(task), None)]) for task in a.taches)
         modalites = []
         for m in rb.modalites:
-            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(m.titre, None)]))
-            modalites.append(paragraph(duree, [(f"Durée : {m.duree}", None)]))
+            modalites.append(paragraph(intitule, _ident(styles, m.id, show) + [(t(m.titre), None)]))
+            modalites.append(paragraph(duree, [(t(f"Durée : {duree_texte(m.duree) if view.header.typographie else m.duree}"), None)]))
             if m.conditions:
-                modalites.append(paragraph(texte, [(m.conditions, None)]))
-            modalites.extend(paragraph(texte, [(para, None)]) for para in m.description.split("\n\n") if para)
+                modalites.append(paragraph(texte, [(t(m.conditions), None)]))
+            modalites.extend(paragraph(texte, [(t(para), None)]) for para in m.description.split("\n\n") if para)
             if m.livrables:
-                modalites.append(paragraph(texte, [("À remettre : " + " ; ".join(m.livrables), None)]))
+                modalites.append(paragraph(texte, [(t("À remettre : " + " ; ".join(m.livrables)), None)]))
             if m.jury:
-                modalites.append(paragraph(texte, [(f"Jury : {m.jury}", None)]))
+                modalites.append(paragraph(texte, [(t(f"Jury : {m.jury}"), None)]))
 
         for i, row in enumerate(rb.rows):
             tr = copy.deepcopy(line_model)
@@ -108,21 +135,73 @@ def _referentiel_rows(view: ReferentielView, styles: Styles, bloc_model, line_mo
             _fill(act, activites if i == 0 else [])
             _fill(mod, modalites if i == 0 else [])
             c = row.competence
-            runs = _ident(styles, c.id, show) + [(c.texte, None)]
+            runs = _ident(styles, c.id, show) + [(t(c.texte), None)]
             if c.transversale:
                 runs.append((" (transversale)", note))
             _fill(comp, [paragraph(texte, runs)])
-            items = []
+            items = [paragraph(texte, [(t(_epreuves(row, show)), note)])]
             for cc in row.criteres:
-                runs = _ident(styles, cc.critere.id, show) + [(cc.critere.texte, None)]
+                if show and row.renvoi(cc):  # its text is in an earlier row
+                    items.append(paragraph(puce, [(f"voir {cc.critere.id} ({cc.premiere})", note)]))
+                    continue
+                runs = _ident(styles, cc.critere.id, show) + [(t(cc.critere.texte), None)]
                 if show and cc.note:
-                    runs.append((f" ({cc.note})", note))
+                    runs.append((t(f" ({cc.note})"), note))
                 items.append(paragraph(puce, runs))
+            if not row.criteres:
+                items.append(paragraph(texte, [("Aucun critère d’évaluation", note)]))
             _fill(crit, items)
             if not row.long:  # Word clips an unsplittable row taller than a page
                 _cant_split(tr)
+            if i + 1 in rb.avec_la_precedente:  # the bloc's last rows stay together
+                _keep_with_next(tr)
             rows.append(tr)
     return rows
+
+
+def _annex(document, view: ReferentielView, styles: Styles) -> None:
+    """The coverage matrix after the table, on a page of its own: a small table per bloc."""
+    show = view.header.identifiants
+    texte, note = styles["Tableau texte"], styles["Note"]
+    grid = next((s for s in document.styles if s.name == "Table Grid"), None)
+    sect = document.element.body.find(_w("sectPr"))
+
+    def add(el: etree._Element) -> None:
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            document.element.body.append(el)
+
+    heading = paragraph(styles["Heading 1"], [(view.titre_annexe, None)], keep_next=True)
+    heading.find(_w("pPr")).append(etree.Element(_w("pageBreakBefore")))
+    add(heading)
+    add(paragraph(texte, [(
+        "Pour chaque compétence, le nombre de critères qui l’évaluent dans chaque épreuve de son bloc ; "
+        "« — » : l’épreuve n’évalue pas cette compétence.", None)]))
+    for cov in view.couverture:
+        add(paragraph(styles["Heading 2"], [(f"{cov.bloc.code} : {cov.bloc.intitule}", None)], keep_next=True))
+        table = document.add_table(rows=1 + len(cov.rows), cols=1 + len(cov.modalites))
+        if grid is not None:
+            table.style = grid
+        rows = table.rows
+        head = rows[0]._tr
+        _cant_split(head)
+        head.find(_w("trPr")).append(etree.Element(_w("tblHeader")))
+        cells = [c._tc for c in rows[0].cells]
+        _fill(cells[0], [paragraph(texte, [("Compétence", None)], keep_next=True)])
+        for tc, m in zip(cells[1:], cov.modalites):
+            _fill(tc, [paragraph(texte, _ident(styles, m.id, show) + [(m.titre, None)], keep_next=True)])
+        for row, (comp, counts) in zip(rows[1:], cov.rows):
+            _cant_split(row._tr)
+            cells = [c._tc for c in row.cells]
+            # the identifier only (the text when hidden): editing a competence's text leaves the annex as it was
+            _fill(cells[0], [paragraph(texte, [(comp.id if show else comp.texte, None)])])
+            for tc, n in zip(cells[1:], counts):
+                label = "—" if n is None else f"{n} critère{'s' if n > 1 else ''}"
+                _fill(tc, [paragraph(texte, [(label, note if n is None else None)])])
+        for row in rows[:-1]:  # a bloc's matrix kept on one page
+            _keep_with_next(row._tr)
+        add(table._tbl)  # python-docx put it at the end of the body; keep it before the section's properties
 
 
 def render(template: Path, view: ReferentielView, when: dt.datetime, page: str = "") -> bytes:
@@ -138,6 +217,8 @@ def render(template: Path, view: ReferentielView, when: dt.datetime, page: str =
         anchor = tr
     tbl.remove(bloc_model)
     tbl.remove(line_model)
+    if view.couverture:
+        _annex(document, view, styles)
     return finish(document, view.header, view.titre, when)
 
 

@@ -10,10 +10,13 @@ from lxml import etree
 from .docx_common import _w, clean_text
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# HTML's white space (what indentation leaves), never the no-break spaces French typography puts in
+HTML_SPACE = " \t\n\r\f"
+_HTML_SPACES = re.compile(f"[{HTML_SPACE}]+")
 
 
 def plain_text(el) -> str:
-    return " ".join(el.text_content().split())
+    return _HTML_SPACES.sub(" ", el.text_content()).strip(HTML_SPACE)
 
 
 def has_text(part) -> bool:
@@ -44,7 +47,7 @@ def text_run(text: str, fmt: dict) -> etree._Element:
     text = clean_text(text.replace("\n", " "))
     t = etree.SubElement(r, _w("t"))
     t.text = text
-    if text != text.strip() or "  " in text:
+    if text != text.strip(HTML_SPACE) or "  " in text:
         t.set(XML_SPACE, "preserve")
     return r
 
@@ -94,10 +97,10 @@ def strip_edges(runs: list) -> None:
     """Drop the spaces HTML indentation leaves at the start and end of a paragraph."""
     texts = [t for r in runs for t in r.iter(_w("t"))]
     if texts:
-        texts[0].text = texts[0].text.lstrip()
-        texts[-1].text = texts[-1].text.rstrip()
+        texts[0].text = texts[0].text.lstrip(HTML_SPACE)
+        texts[-1].text = texts[-1].text.rstrip(HTML_SPACE)
     for t in texts:
-        t.text = re.sub(r"\s+", " ", t.text)
+        t.text = _HTML_SPACES.sub(" ", t.text)
 
 
 def format_runs(paragraphs: list, fmt: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..typography import typeset_html
 from .templates import TemplatePath
 
 
@@ -20,4 +21,5 @@ def page(
     """The page; with `part`, only the sections it names (`montrer(name)` in the template), for a PDF in parts."""
     env = templates.html_environment()
     montrer = _everything if part is None else part.__contains__
-    return env.get_template(template).render(view=view, h=view.header, montrer=montrer, numeros=numeros, **extra)
+    out = env.get_template(template).render(view=view, h=view.header, montrer=montrer, numeros=numeros, **extra)
+    return typeset_html(out) if getattr(view.header, "typographie", True) else out

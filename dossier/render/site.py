@@ -7,6 +7,7 @@ import json
 from ..documents.site import SiteBloc, SiteView
 from ..exporters.schemaorg import page_graph, script_json
 from ..text import search_key
+from ..typography import typeset_html
 from .templates import TemplatePath
 
 ASSETS = ("site.css", "search.js")
@@ -44,6 +45,8 @@ def render_site(view: SiteView, templates: TemplatePath) -> list[tuple[str, byte
 
     def page(template: str, root: str, name: str, jsonld: dict, **extra) -> bytes:
         html = env.get_template(f"site/{template}").render(root=root, page=name, jsonld=script_json(jsonld), **common, **extra)
+        if view.header.typographie:
+            html = typeset_html(html)
         return html.encode("utf-8")
 
     cert = view.cert

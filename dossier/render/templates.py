@@ -20,6 +20,7 @@ from jinja2.loaders import split_template_path
 
 from ..sources.read import UnreadableError, open_regular, read_bytes, zip_within_limits
 from ..text import plural
+from ..typography import duree_texte
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -96,6 +97,11 @@ class _SafeLoader(jinja2.FileSystemLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+def _duree(text: str, header=None) -> str:
+    """A duration written from its parsed value, unless the project (`header`) keeps its text as written."""
+    return duree_texte(text) if getattr(header, "typographie", True) else text
+
+
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per template path, so a page rendered in parts compiles its template once
@@ -112,5 +118,6 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["duree"] = _duree  # {{ m.duree | duree(h) }}: « 3 heures » → « 3 h », « 90 min » → « 1 h 30 »
     env.filters["pluriel"] = plural  # {{ n | pluriel("épreuve") }} → « 1 épreuve », « 2 épreuves »
     return env

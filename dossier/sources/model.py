@@ -7,12 +7,12 @@ point at the exact line and column of the value it complains about.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..text import same
+from ..typography import parse_duree  # noqa: F401 — where the model's users import it from
 from .diagnostics import Loc
 
 VOIES = {
@@ -145,6 +145,7 @@ class Affichage:
     identifiants: bool = True
     pdf_a: bool = False
     bloc_par_page: bool = True
+    typographie: bool = True  # French typography in the documents (typography.py); the sources are never changed
     src: Src = field(default=NO_SRC, compare=False, repr=False)
     pdf_accessible: bool = True  # tagged PDF/UA-1
 
@@ -486,20 +487,3 @@ class Certification:
     @property
     def activites(self) -> tuple[Activite, ...]:
         return tuple(a for b in self.blocs for a in b.activites)
-
-
-_DUREE = re.compile(
-    r"(?:(?P<h>\d+(?:[.,]\d+)?)\s*(?:h|heures?)\.?(?:\s*(?P<hm>\d{1,2})(?:\s*(?:min|mn|minutes?))?)?)?"
-    r"\s*(?:(?P<m>\d+)\s*(?:min|mn|minutes?)\.?)?",
-    re.IGNORECASE,
-)
-
-
-def parse_duree(text: str) -> int | None:
-    """Minutes in a duration written as « 3 heures », « 1 h 30 », « 30 mn »; None if unclear."""
-    found = _DUREE.fullmatch(text.strip())
-    if not found or not any(found.group(g) for g in ("h", "m")):
-        return None
-    hours = float(found.group("h").replace(",", ".")) if found.group("h") else 0
-    minutes = int(found.group("hm") or 0) + int(found.group("m") or 0)
-    return round(hours * 60) + minutes

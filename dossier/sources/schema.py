@@ -124,8 +124,18 @@ AFFICHAGE = Obj(
             )),
             default=True,
         ),
+        "typographie": Key(
+            Boolean(doc=(
+                "Typographie française dans les documents (oui par défaut) : espaces insécables avant « : ; ! ? » "
+                "et dans « », apostrophe ’, points de suspension …, 1ᵉʳ, n°, « 3 h », « 1 h 30 ». Les sources "
+                "ne sont jamais modifiées ; non : le texte est repris tel qu'il est écrit"
+            )),
+            default=True,
+        ),
     },
-    build=lambda src, identifiants, pdf_a, pdf_accessible, bloc_par_page: m.Affichage(identifiants, pdf_a, bloc_par_page, src, pdf_accessible),
+    build=lambda src, identifiants, pdf_a, pdf_accessible, bloc_par_page, typographie: m.Affichage(
+        identifiants, pdf_a, bloc_par_page, typographie, src, pdf_accessible
+    ),
     identity=None,
     default=m.Affichage(),
 )

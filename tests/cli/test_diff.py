@@ -124,7 +124,7 @@ def test_markup_in_the_texts_comes_out_as_text(tmp_path):
     assert run("diff", str(old), str(new), "--format", "html", "--out", str(out)).exit_code == 0
     page = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "<script>alert" not in page
-    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; {{ x }} &amp; « Concevoir » " in page
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; {{ x }} &amp; «\u00a0Concevoir\u00a0» " in page  # typeset, still text
 
 
 def test_a_version_whose_sources_do_not_read(tmp_path):

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "dossier"
 
 # The stages in pipeline order; a module may import its own stage and earlier ones only.
 STAGES = ("foundation", "sources", "checks", "versions", "documents", "exporters", "render", "pipeline", "importers", "cli")
-FOUNDATION = {"dossier.errors", "dossier.text", "dossier.version"}
+FOUNDATION = {"dossier.errors", "dossier.text", "dossier.typography", "dossier.version"}
 
 
 def module_name(path: Path) -> str:

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import EXAMPLE, MINIMAL, run
-from extract import html_tree, libreoffice_pdf, pdf_info, pdf_pages
+from extract import flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages
 
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
 BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
@@ -51,7 +51,7 @@ def test_session_grids_signed_by_the_session_jury(tmp_path):
     jury = (Membre("Claire « Présidente » Martin", "présidente du jury"), Membre("Paul Roy", "professionnel extérieur"))
     generate(EXAMPLE, [Candidat("Dupont", "Marie", "12", blocs=("BC01",), line=2)], tmp_path, "Juin 2027", ("html",), jobs=1, jury=jury)
     tree = html_tree(tmp_path / "sessions" / "juin-2027" / "bc01-m1-1" / "12-dupont-marie.html")
-    signatures = [[td.text_content() for td in tr.xpath("td")] for tr in tree.xpath("//table[@class='signatures']/tbody/tr")]
+    signatures = [[flat(td.text_content()) for td in tr.xpath("td")] for tr in tree.xpath("//table[@class='signatures']/tbody/tr")]
     assert signatures == [["Claire « Présidente » Martin", "présidente du jury", ""], ["Paul Roy", "professionnel extérieur", ""]]
 
 

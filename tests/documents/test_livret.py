@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, run
+from dossier.typography import duree_texte
 from extract import W, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages, pdf_text
 
 SLUG = "responsable-commercial-et-marketing-livret"
@@ -25,7 +26,7 @@ def source_texts(cert) -> list[str]:
     for bloc in cert.blocs:
         texts += [c.texte for c in bloc.competences] + [c.texte for c in bloc.criteres]
         for m in bloc.modalites:
-            texts += [m.intitule, m.duree, m.conditions, *[p for p in m.description.split("\n\n") if p]]
+            texts += [m.intitule, duree_texte(m.duree), m.conditions, *[p for p in m.description.split("\n\n") if p]]
     return [t for t in texts if t]
 
 
@@ -73,7 +74,7 @@ def test_html_structure(built, cert):
     ]
     # Markdown prose: its level-2 headings become h3 under the section's h2, its lists and tables stay so
     section = tree.xpath("//h2[@id='regles-01-inscription']/..")[0]
-    assert [h.text_content() for h in section.xpath("h3")][:2] == ["Qui peut s'inscrire", "Constituer son dossier"]
+    assert [h.text_content() for h in section.xpath("h3")][:2] == ["Qui peut s’inscrire", "Constituer son dossier"]
     assert section.xpath(".//ul/li") and section.xpath(".//table//td")
     assert tree.xpath("//div[@class='footnote']//li")
     # one criteria table per épreuve, a row per evaluated competence
@@ -81,7 +82,7 @@ def test_html_structure(built, cert):
         for m in bloc.modalites:
             table = tree.xpath(f"//h3[@id='epreuve-{m.id.lower().replace('.', '-')}']/following-sibling::table[@class='criteres'][1]")[0]
             rows = [flat(th.text_content()) for th in table.xpath("tbody/tr/th")]
-            assert rows == [f"{c.id} {c.texte}" for c in bloc.competences if c.id in m.competences]
+            assert rows == [flat(f"{c.id} {c.texte}") for c in bloc.competences if c.id in m.competences]
 
 
 def test_docx_headings_lists_tables_and_toc(built, cert):
@@ -91,8 +92,8 @@ def test_docx_headings_lists_tables_and_toc(built, cert):
     assert headings1[:4] == ["La certification", "Accès à la certification", "Les blocs de compétences et leurs épreuves",
                              "Bloc BC01 — Analyser son marché et participer à la stratégie commerciale"]
     assert "Rattrapage" in headings1 and "Fraude" in headings1
-    headings2 = [t for s, t, _ in paragraphs if s == "Heading2"]
-    assert "Qui peut s'inscrire" in headings2 and "Épreuve M1.1 — Étude de cas : De l’analyse du marché au Plan d’Action Commerciale" in headings2
+    headings2 = [flat(t) for s, t, _ in paragraphs if s == "Heading2"]
+    assert "Qui peut s'inscrire" in headings2 and flat("Épreuve M1.1 — Étude de cas : De l’analyse du marché au Plan d’Action Commerciale") in headings2
     bullets = [t for s, t, _ in paragraphs if s == "ListBullet"]
     assert "Responsable commercial" in bullets  # emplois accessibles
     numbered = [(t, n) for s, t, n in paragraphs if s == "ListNumber"]

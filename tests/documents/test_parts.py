@@ -26,8 +26,10 @@ def test_bloc_runs_at_the_examples_size_and_at_twenty_times():
 def test_referentiel_parts_put_the_title_with_the_first_run(example_cert):
     view = referentiel.referentiel(example_cert)
     parts = referentiel.parts(view)
-    assert len(parts) == 4 and "titre" in parts[0].sections and all("titre" not in p.sections for p in parts[1:])
-    assert [sorted(p.sections - {"titre"}) for p in parts] == [[f"bloc:BC0{i}"] for i in range(1, 5)]
+    assert len(parts) == 5 and "titre" in parts[0].sections and all("titre" not in p.sections for p in parts[1:])
+    # a run of blocs a part, then the annex (the coverage matrix) on pages of its own
+    annex = ["annexe", *(f"annexe:BC0{i}" for i in range(1, 5))]
+    assert [sorted(p.sections - {"titre"}) for p in parts] == [[f"bloc:BC0{i}"] for i in range(1, 5)] + [annex]
 
 
 def test_a_continuous_referentiel_is_one_part(example_cert):

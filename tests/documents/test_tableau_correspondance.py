@@ -17,6 +17,7 @@ from conftest import FIXTURES, run
 from dossier.checks import check
 from dossier.documents.correspondances import correspondances
 from dossier.documents.fiche_xml import fiche_xml
+from dossier.typography import plain
 from extract import docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_text
 from renewal import make_versions
 
@@ -196,7 +197,7 @@ def test_the_bundle_holds_the_tableau_and_the_fiche(bundle_build, fiche):
     assert {p.name for p in bundle.iterdir()} >= {f"{STEM}.pdf", f"{STEM}.docx", "fiche-rncp.xml"}
     assert f"{STEM}.pdf" in (bundle / "MANIFEST.sha256").read_text(encoding="utf-8")
     assert (bundle / "fiche-rncp.xml").read_bytes() == fiche.read_bytes()
-    sheet = (bundle / "teleprocedure.txt").read_text(encoding="utf-8")
+    sheet = plain((bundle / "teleprocedure.txt").read_text(encoding="utf-8"))  # typography undone
     assert "Statistiques des promotions" in sheet and "2027  | 40        | 3        | 81.5 %" in sheet
 
 
@@ -252,4 +253,4 @@ def test_notes_are_text(project, tmp_path):
     folder = project({"certification.yaml": cert})
     assert run("build", str(folder), "--out", str(tmp_path), "--only", "correspondances", "--format", "html").exit_code == 0
     page = next((tmp_path / "correspondances").glob("*.html")).read_text(encoding="utf-8")
-    assert '<p class="notes">&lt;b&gt;gras&lt;/b&gt; {{ x }} &amp; « fin »</p>' in page
+    assert '<p class="notes">&lt;b&gt;gras&lt;/b&gt; {{ x }} &amp; «\u00a0fin\u00a0»</p>' in page  # typeset, still text

@@ -162,7 +162,7 @@ def test_with_a_public_address_the_ids_are_absolute(project, tmp_path):
 def test_alignments_are_shown_under_their_competence(example_build, project, tmp_path):
     html = (example_build / "site" / "blocs" / "bc03.html").read_text(encoding="utf-8")
     cell = html[html.index('id="C3.3"'):html.index('id="C3.4"')]
-    assert ('<li>ESCO (compétence proche) : <a href="http://data.europa.eu/esco/skill/1f1d2ff8-c4c1-45cc-9812-6a7ee84a73cb" '
+    assert ('<li>ESCO (compétence proche)\u00a0: <a href="http://data.europa.eu/esco/skill/1f1d2ff8-c4c1-45cc-9812-6a7ee84a73cb" '
             'rel="external">lead a team</a></li>') in cell
     assert "alignements" not in html[html.index('id="C3.4"'):]  # only where the sources give some
     bloc_text = (FIXTURES / "minimal" / "blocs" / "bc01.yaml").read_text(encoding="utf-8").replace(
@@ -171,4 +171,4 @@ def test_alignments_are_shown_under_their_competence(example_build, project, tmp
     out = tmp_path / "out"
     dossier.build(folder, out, only=("site",))
     page = (out / "site" / "blocs" / "bc01.html").read_text(encoding="utf-8")
-    assert "<li>ROME 4.0 (correspondance exacte) : 101622 — Accueil &lt;client&gt;</li>" in page
+    assert "<li>ROME 4.0 (correspondance exacte)\u00a0: 101622 — Accueil &lt;client&gt;</li>" in page

@@ -226,10 +226,10 @@ def test_a_bloc_the_project_lacks_becomes_a_file_and_one_the_document_lacks_stay
         encoding="utf-8")
     result = run("import", "docx", str(original), "--dans", str(example))
     assert result.exit_code == 0, result.output
-    assert "  blocs/bc04.yaml : nouveau fichier (bloc BC04 « Assurer le management de l'équipe commerciale »)" in result.stdout
+    assert "  blocs/bc04.yaml : nouveau fichier (bloc BC04 « Assurer le management de l’équipe commerciale »)" in result.stdout
     assert ("  Le bloc BC05 (blocs/bc05.yaml) n'est pas dans le document : gardé tel quel "
             "(supprimez le fichier vous-même si c'est voulu).") in result.stdout
     text = (example / "blocs" / "bc04.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/bloc.schema.json\n")
-    assert "  - id: C4.1\n    texte: Animer l'équipe commerciale par divers moyens (réunion, entretien, incentives...).\n    activites: [A4]\n" in text
+    assert "  - id: C4.1\n    texte: Animer l’équipe commerciale par divers moyens (réunion, entretien, incentives…).\n    activites: [A4]\n" in text
     assert (example / "blocs" / "bc05.yaml").exists()

@@ -13,7 +13,7 @@ from extract import docx_tables
 
 
 def body_cells(path: Path) -> list[list[tuple[int, str, str | None]]]:
-    (table,) = docx_tables(path)
+    table = docx_tables(path)[0]  # the référentiel; the annex's matrices follow
     return [[(c.column, c.text, c.vmerge) for c in cells] for header, cells in table if not header]
 
 

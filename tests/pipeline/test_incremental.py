@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ import pytest
 from conftest import EXAMPLE, MINIMAL, run
 from dossier.pipeline import produce
 from dossier.render.templates import PACKAGE_TEMPLATES
+from dossier.typography import plain, typeset
 
 EPOCH = "1790000000"
 
@@ -109,8 +111,9 @@ def test_fiche_xml_lists_the_partners(full):
 
 def field(sheet: str, label: str) -> tuple[str, str]:
     """(count line, text) of one field of the téléprocédure sheet."""
+    label = typeset(label) if f"\n{typeset(label)} (" in sheet else label  # the sheet typeset, or read plain
     head, rest = sheet.split(f"\n{label} (", 1)
-    count, text = rest.split(") :\n", 1)
+    count, text = re.split(r"\)[ \u00a0]:\n", rest, maxsplit=1)
     return count, text.split("\n\n", 1)[0]
 
 
@@ -123,11 +126,13 @@ def test_teleprocedure_sheet_has_every_field_with_counts_and_limits(full):
         "Candidature individuelle (libre)", "Code du bloc", "Intitulé du bloc", "Liste de compétences", "Modalités d'évaluation",
     ):
         count, text = field(sheet, label)
-        assert count.startswith(f"{len(text)} caractère"), (label, count, len(text))
+        assert count.startswith(f"{len(text)}\u00a0caractère"), (label, count, len(text))
+    assert "\u00a0:" in sheet and " :" not in sheet.replace("=" * 72, "")  # typeset, as every document
+    raw, sheet = sheet, plain(sheet)  # the format's own words, typography undone
     assert field(sheet, "Intitulé")[0] == "35 caractères ; limite : 800 caractères"
-    count, text = field(sheet, "Activités visées")
-    assert count == f"{len(text)} caractères, {len(text.encode())} octets ; limite : 32\u202f768 octets"
-    assert field(sheet, "Capacités attestées")[0].endswith("limite : 65\u202f536 octets")
+    count, text = field(raw, "Activités visées")  # counted as pasted: typeset
+    assert plain(count) == f"{len(text)} caractères, {len(text.encode())} octets ; limite : 32 768 octets"
+    assert field(sheet, "Capacités attestées")[0].endswith("limite : 65 536 octets")
     assert field(sheet, "Candidature individuelle (libre)")[1] == "non ouverte"
     block = sheet.split("Bloc BC01\n")[1]
     title = "Analyser son marché et participer à la stratégie commerciale"

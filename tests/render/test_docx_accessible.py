@@ -36,7 +36,7 @@ def test_language_and_title(example_build, name):
     assert core.findtext(f"{dc}title").endswith("Responsable commercial et marketing")
 
 
-def test_header_rows_marked_and_repeated(example_build):
+def test_header_rows_marked_and_repeated(example_build, example_cert):
     """Every table whose HTML has a <thead> has as many Word rows marked w:tblHeader, at its top."""
     page = html.parse(str(example_build / "livret" / f"{SLUG}-livret.html"))
     expected = [len(t.xpath("./thead/tr")) for t in page.iter("table")]
@@ -48,7 +48,9 @@ def test_header_rows_marked_and_repeated(example_build):
         assert marks == sorted(marks, reverse=True), "header rows come first"
     assert found == expected and sum(found) > 10
     referentiel = docx_xml(_docx(example_build)["referentiel"]).find(f"{W}body")
-    assert sum(r.find(f"{W}trPr/{W}tblHeader") is not None for r in referentiel.iter(f"{W}tr")) == 2
+    heads = [sum(r.find(f"{W}trPr/{W}tblHeader") is not None for r in t.findall(f"{W}tr")) for t in referentiel.iter(f"{W}tbl")]
+    # the table's two heading rows, then one per bloc's coverage matrix in the annex
+    assert heads == [2] + [1] * len(example_cert.blocs)
 
 
 @pytest.mark.parametrize("name", ["livret", "referentiel", "grille"])
