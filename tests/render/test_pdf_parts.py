@@ -189,32 +189,66 @@ def test_a_full_build_forgets_the_parts_of_documents_it_no_longer_makes(tmp_path
     assert current.is_dir() and not stale.exists()
 
 
+def _short_epreuves(src: Path) -> None:
+    """Every épreuve's description cut to a line: a bloc's head (its title and first row, with the
+    activités and épreuves cells spanning its rows) then fits in what the bloc before it leaves."""
+    for bloc in (src / "blocs").glob("*.yaml"):
+        text = bloc.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^    description: \|\n(?:      .*\n|\n)+", "    description: Épreuve écrite.\n", text)
+        bloc.write_text(re.sub(r"(?m)^    description: .*\n", "    description: Épreuve écrite.\n", text), encoding="utf-8")
+
+
+def _fills(path: Path) -> list[float]:
+    """How full each page is: the lowest word above the footer, as a share of the page's body."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    fills = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
+        top, bottom = 14 / 25.4 * 72, height - 16 / 25.4 * 72  # the @page margins (print.css)
+        lows = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if float(y) < bottom + 1]
+        fills.append((max(lows, default=top) - top) / (bottom - top))
+    return fills
+
+
 def test_a_continuous_referentiel_is_one_piece_with_blocs_sharing_pages(tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(EXAMPLE, src)
-    cert_file = src / "certification.yaml"
-    cert_file.write_text(cert_file.read_text(encoding="utf-8").replace("affichage:\n", "affichage:\n  bloc_par_page: false\n"), encoding="utf-8")
-    out, env = _outputs(src, "referentiel")
-    assert parted(out, env, None) is None
-    (tmp_path / "continu.pdf").write_bytes(make_one(out, env, {}))
-    continuous = pdf_pages(tmp_path / "continu.pdf")
-    out_default, env_default = _outputs(EXAMPLE, "referentiel")
-    (tmp_path / "blocs.pdf").write_bytes(make_one(out_default, env_default, {}))
-    per_bloc = pdf_pages(tmp_path / "blocs.pdf")
-    per_bloc = per_bloc[: next(i for i, p in enumerate(per_bloc) if "Annexe — Couverture" in p)]  # the table's pages
-    continuous = continuous[: next(i for i, p in enumerate(continuous) if "Annexe — Couverture" in p)]
-    assert len(continuous) < len(per_bloc)
-    # each bloc's title row opens a page by default, and shares a page with the previous bloc when continuous
+    """`bloc_par_page: false`: one piece, no page break forced between blocs.
+
+    In the example every bloc's head (title, first row and the épreuves cell spanning the bloc's rows:
+    about 60 % of a page) is taller than what the bloc before it leaves (about 25 %, 55 % and 0 %), and
+    a row is not cut when it fits on a page: continuous and bloc by bloc give the same pages there.
+    Starting BC03 under BC02 would cut its épreuves cell, hence the table there (a cut row ends the
+    page), for no page saved. With shorter épreuves a bloc does begin under the one before it."""
+    pdfs = {}
+    for continu in (True, False):
+        src = tmp_path / f"src-{continu}"
+        shutil.copytree(EXAMPLE, src)
+        _short_epreuves(src)
+        if continu:
+            cert_file = src / "certification.yaml"
+            cert_file.write_text(cert_file.read_text(encoding="utf-8").replace("affichage:\n", "affichage:\n  bloc_par_page: false\n"), encoding="utf-8")
+        out, env = _outputs(src, "referentiel")
+        assert (parted(out, env, None) is None) == continu
+        pdfs[continu] = tmp_path / f"continu-{continu}.pdf"
+        pdfs[continu].write_bytes(make_one(out, env, {}))
+    continuous, per_bloc = pdf_pages(pdfs[True]), pdf_pages(pdfs[False])
+    table_pages = next(i for i, p in enumerate(continuous) if "Annexe — Couverture" in p)  # the table's pages
+    continuous, per_bloc = continuous[:table_pages], per_bloc[: next(i for i, p in enumerate(per_bloc) if "Annexe — Couverture" in p)]
+    assert len(continuous) <= len(per_bloc)
+    # no page left nearly empty but the table's last
+    fills = _fills(pdfs[True])[:table_pages]
+    assert all(f > 0.25 for f in fills[:-1]), [round(f, 2) for f in fills]
+    # each bloc's title row opens a page by default; continuous, some bloc begins where the previous one ends
     titles = [f"{b.bloc.code} — " for b in out.view.blocs]
-
-    def opens(pages, t):
-        return any(t in p and all(o not in p for o in titles if o != t) for p in pages)
-
-    assert all(opens(per_bloc, t) for t in titles[1:])
     last_ids = [b.rows[-1].competence.id for b in out.view.blocs]  # each bloc's last competence
-    shared = [t for i, t in enumerate(titles[1:]) if any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for p in continuous)]
-    assert shared, "with a continuous table, some bloc begins on the page where the previous one ends"
-    assert not any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for i, t in enumerate(titles[1:]) for p in per_bloc)
+
+    def shared(pages):
+        return [t for i, t in enumerate(titles[1:]) if any(t in p and re.search(rf"\b{re.escape(last_ids[i])}\b", p) for p in pages)]
+
+    assert shared(continuous), "with a continuous table, some bloc begins on the page where the previous one ends"
+    assert not shared(per_bloc)
+    assert all(any(t in p and all(o not in p for o in titles if o != t) for p in per_bloc) for t in titles[1:])
 
 
 def test_pages_added_to_a_bloc_renumber_the_contents_without_laying_them_out_again(tmp_path, monkeypatch):
