@@ -58,15 +58,17 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
     return found, frozenset(long)
 
 
-def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path) -> Laid:
+def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
+    """The base laid out, tagged PDF/UA-1 if asked: each copy then gives the fields' elements their values."""
+    from . import pdf_tags
     from .pdf import document
+    from .pdf_increment import prepare
 
     laid = document(empty_page, base_url)
     found, long = boxes(laid)
     first = laid.pages[0]
-    from .pdf_increment import prepare
-
-    pdf = laid.write_pdf()
+    pdf_tags.prepare(laid, tagged)
+    pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
     return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
 
 
@@ -121,8 +123,9 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
 
     if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
         fields = list(laid.boxes.items())
-        streams = [[draw(fields, r, page, laid.page_size[1], laid.long) for page in range(laid.pages)] for r in records]
-        return [fill(laid.prepared, s) for s in streams], streams
+        tagged = laid.prepared.tagged
+        streams = [[draw(fields, r, page, laid.page_size[1], laid.long, tagged) for page in range(laid.pages)] for r in records]
+        return [fill(laid.prepared, s, r) for s, r in zip(streams, records)], streams
     return _overlaid(laid, records, base_url)
 
 
