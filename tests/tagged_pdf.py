@@ -136,3 +136,8 @@ def parent_tree(root: DictionaryObject) -> dict[int, object]:
                 found[int(nums[i])] = nums[i + 1].get_object()
         stack.extend(k.get_object() for k in node.get("/Kids", []))
     return found
+
+
+def actual_texts(tagged: Tagged) -> list[str]:
+    """The /ActualText of the tree's elements, in the tree's (reading) order."""
+    return [str(e["/ActualText"]) for _d, _s, e in tagged.elements if "/ActualText" in e]

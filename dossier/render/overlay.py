@@ -121,12 +121,22 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     """
     from .pdf_increment import draw, encodable, fill
 
-    if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
-        fields = list(laid.boxes.items())
-        tagged = laid.prepared.tagged
-        streams = [[draw(fields, r, page, laid.page_size[1], laid.long, tagged) for page in range(laid.pages)] for r in records]
-        return [fill(laid.prepared, s, r) for s, r in zip(streams, records)], streams
-    return _overlaid(laid, records, base_url)
+    if laid.prepared is None or pdf_a:
+        return _overlaid(laid, records, base_url)
+    fields = list(laid.boxes.items())
+    tagged = laid.prepared.tagged
+
+    def appended(record: dict[str, str]) -> tuple[bytes, list[bytes]]:
+        streams = [draw(fields, record, page, laid.page_size[1], laid.long, tagged) for page in range(laid.pages)]
+        return fill(laid.prepared, streams, record), streams
+
+    fit = [all(encodable(v) for v in r.values()) for r in records]
+    if all(fit):
+        done = [appended(r) for r in records]
+        return [pdf for pdf, _ in done], [streams for _, streams in done]
+    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged)
+    overlaid, printed = _overlaid(laid, records, base_url)
+    return [appended(r)[0] if ok else pdf for r, ok, pdf in zip(records, fit, overlaid)], printed
 
 
 def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:

@@ -118,6 +118,7 @@ class Prepared:
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     fields: tuple[tuple[int, str, bytes], ...] = ()  # tagged: each field's element: number, field, dictionary with « %ACTUAL% »
+    untagged: tuple[int, bytes] | None = None  # tagged: the catalog without its tree, for the printouts (pages only)
 
     @property
     def tagged(self) -> bool:
@@ -173,10 +174,16 @@ def prepare(pdf: bytes) -> Prepared:
         element = DictionaryObject(reader.get_object(number))
         element[NameObject("/ActualText")] = NameObject("/ACTUALPLACEHOLDER")
         fields.append((number, name, _serial(element).replace(b"/ACTUALPLACEHOLDER", b"%ACTUAL%")))
+    untagged = None
+    if fields:
+        catalog = DictionaryObject(reader.trailer["/Root"])
+        for key in ("/StructTreeRoot", "/MarkInfo"):
+            catalog.pop(key, None)
+        untagged = (reader.trailer.raw_get("/Root").idnum, _serial(catalog))
     return Prepared(
         data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
         f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
-        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), tuple(fields),
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), tuple(fields), untagged,
     )
 
 
@@ -212,8 +219,11 @@ _FONT_OBJECTS = (
 _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 
 
-def _shared(update: _Update, number: int) -> int:
-    """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy."""
+def _shared(update: _Update, number: int, printed: bool = False) -> int:
+    """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
+    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
+    if printed and update.base.untagged is not None:
+        update.add(*update.base.untagged)
     for body in _FONT_OBJECTS:
         update.add(number, body)
         number += 1
@@ -273,7 +283,7 @@ def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = N
 def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
     """Every copy's pages in one file, all drawing the base's content (one copy of it)."""
     update = _Update(base)
-    number = _shared(update, base.size)
+    number = _shared(update, base.size, printed=True)
     kids = []
     pages_number, pages_template = base.pages_root
     for streams in copies:
@@ -294,7 +304,7 @@ class Printout:
     def __init__(self, base: Prepared, handle):
         self.base = base
         self.update = _Update(base, handle)
-        self.number = _shared(self.update, base.size)
+        self.number = _shared(self.update, base.size, printed=True)
         self.kids: list[tuple[tuple[int, int, int], int]] = []
 
     def add(self, batch: int, copies: list[list[bytes]]) -> None:
