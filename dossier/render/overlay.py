@@ -124,11 +124,12 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     if laid.prepared is None or pdf_a:
         return _overlaid(laid, records, base_url)
     fields = list(laid.boxes.items())
-    tagged = laid.prepared.tagged
+    tags = laid.prepared.tags
 
     def appended(record: dict[str, str]) -> tuple[bytes, list[bytes]]:
-        streams = [draw(fields, record, page, laid.page_size[1], laid.long, tagged) for page in range(laid.pages)]
-        return fill(laid.prepared, streams, record), streams
+        marks = tags.marks(laid.boxes, record) if tags is not None else None
+        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks) for page in range(laid.pages)]
+        return fill(laid.prepared, streams, record, marks), streams
 
     fit = [all(encodable(v) for v in r.values()) for r in records]
     if all(fit):

@@ -11,10 +11,8 @@ only the values' streams are formatted per copy, in microseconds.
 A batch's printout is one file too: the base followed by one new page per
 copy and page, all drawing the base's content stream (one copy of it).
 
-A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: the values' drawing is an
-artifact, and each field's structure element (found by the title pdf_tags gave
-it) is written again in the update with the value as its /ActualText, where a
-screen reader reads it, in the document's reading order.
+A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: each value's drawing is
+marked content of its field's structure element (increment_tags.py).
 
 Values must be encodable in Windows-1252 (French names are); callers fall
 back to laying out an overlay (render/overlay.py) for any other, and for PDF/A
@@ -27,6 +25,8 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .increment_tags import field_elements, templates
 
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
@@ -78,9 +78,9 @@ def _wrap(text: str, width: float, size: float, weight: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], artifact: bool = False) -> bytes:
-    """The content stream drawing one page's values in their boxes (clipped to them); marked as an
-    artifact for a tagged base (the values are read from the fields' elements)."""
+def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None) -> bytes:
+    """The content stream drawing one page's values in their boxes (clipped to them); in a tagged base,
+    each value marked with its MCID (marks: field → page, MCID; increment_tags.py)."""
     out = io.BytesIO()
     for name, (p, x, y, w, h, size_px, align, weight) in fields:
         value = values.get(name, "")
@@ -89,6 +89,8 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
         weight = 700 if weight >= 600 else 400
         size = size_px * PX
         left, bottom, width, box = (x + 2) * PX, (height_px - y - h) * PX, (w - 4) * PX, h * PX
+        if marks and name in marks:
+            out.write(b"/Span <</MCID %d>> BDC\n" % marks[name][1])
         out.write(b"q %.2f %.2f %.2f %.2f re W n BT %s %.2f Tf 0 g\n" % (left - 1, bottom, width + 2, box, FONTS[weight].encode(), size))
         lines = _wrap(value, width, size, weight) if name in long else [value]
         first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
@@ -97,13 +99,9 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
             dx = room / 2 if align == "center" else room if align == "right" else 0
             out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
         out.write(b"ET Q\n")
-    drawn = out.getvalue()
-    return b"/Artifact BMC\n" + drawn + b"EMC\n" if artifact and drawn else drawn
-
-
-def text_string(text: str) -> bytes:
-    """A PDF text string (UTF-16BE, any character)."""
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+        if marks and name in marks:
+            out.write(b"EMC\n")
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -117,12 +115,7 @@ class Prepared:
     info: str  # « / Info n 0 R » or ""
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
-    fields: tuple[tuple[int, str, bytes], ...] = ()  # tagged: each field's element: number, field, dictionary with « %ACTUAL% »
-    untagged: tuple[int, bytes] | None = None  # tagged: the catalog without its tree, for the printouts (pages only)
-
-    @property
-    def tagged(self) -> bool:
-        return bool(self.fields)
+    tags: object = None  # increment_tags.Tags: a tagged base's fields
 
 
 def _serial(obj) -> bytes:
@@ -135,8 +128,10 @@ def prepare(pdf: bytes) -> Prepared:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    found = _field_elements(writer)  # the object numbers are kept in writing
+    original = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=original)
+    writer.pdf_header = original.pdf_header  # PDF/UA-1 is PDF 1.7
+    found = field_elements(writer)  # the object numbers are kept in writing
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
@@ -169,47 +164,11 @@ def prepare(pdf: bytes) -> Prepared:
     pages_dict[NameObject("/Count")] = NameObject("/COUNTPLACEHOLDER")
     pages_text = _serial(pages_dict).replace(b"/KIDSPLACEHOLDER", b"[ %KIDS% ]").replace(b"/COUNTPLACEHOLDER", b"%COUNT%")
     info = reader.trailer.get("/Info")
-    fields = []
-    for number, name in found:
-        element = DictionaryObject(reader.get_object(number))
-        element[NameObject("/ActualText")] = NameObject("/ACTUALPLACEHOLDER")
-        fields.append((number, name, _serial(element).replace(b"/ACTUALPLACEHOLDER", b"%ACTUAL%")))
-    untagged = None
-    if fields:
-        catalog = DictionaryObject(reader.trailer["/Root"])
-        for key in ("/StructTreeRoot", "/MarkInfo"):
-            catalog.pop(key, None)
-        untagged = (reader.trailer.raw_get("/Root").idnum, _serial(catalog))
     return Prepared(
         data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
         f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
-        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), tuple(fields), untagged,
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found),
     )
-
-
-def _field_elements(writer) -> list[tuple[int, str]]:
-    """The structure elements titled as fields (pdf_tags.py): their numbers and fields; the titles taken away."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
-    from .pdf_tags import FIELD
-
-    root = writer._root_object.get("/StructTreeRoot")
-    if root is None or "/K" not in root.get_object():
-        return []
-    found, stack = [], [root.get_object().raw_get("/K")]
-    while stack:
-        node = stack.pop()
-        obj = node.get_object() if isinstance(node, IndirectObject) else node
-        if isinstance(obj, ArrayObject):
-            stack.extend(reversed(list(obj)))
-        elif isinstance(obj, DictionaryObject) and "/S" in obj:
-            title = str(obj.get("/T", ""))
-            if isinstance(node, IndirectObject) and title.startswith(FIELD):
-                found.append((node.idnum, title[len(FIELD):]))
-                del obj["/T"]
-            if "/K" in obj:
-                stack.append(obj.raw_get("/K"))
-    return found
 
 
 _FONT_OBJECTS = (
@@ -222,8 +181,8 @@ _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 def _shared(update: _Update, number: int, printed: bool = False) -> int:
     """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
     printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
-    if printed and update.base.untagged is not None:
-        update.add(*update.base.untagged)
+    if printed and update.base.tags is not None:
+        update.add(*update.base.tags.untagged)
     for body in _FONT_OBJECTS:
         update.add(number, body)
         number += 1
@@ -265,14 +224,13 @@ class _Update:
         return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
 
 
-def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = None) -> bytes:
+def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = None, marks: dict | None = None) -> bytes:
     """One copy: the base with each page's values drawn (streams: one per page), and in a tagged base,
-    given to the fields' elements."""
+    the values' marked content given to the fields' elements (marks: as given to `draw`)."""
     update = _Update(base)
     number = _shared(update, base.size)
-    for element, name, template in base.fields:
-        if (values or {}).get(name):
-            update.add(element, template.replace(b"%ACTUAL%", text_string(values[name])))
+    if base.tags is not None:
+        base.tags.write(update, values or {}, marks or {})
     for (page_number, template), stream in zip(base.pages, streams):
         update.add(number, b"", stream)
         update.add(page_number, template.replace(b"%CONTENT%", b"%d 0 R" % number))

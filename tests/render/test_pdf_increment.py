@@ -54,7 +54,7 @@ def test_other_scripts_are_overlaid(laid):
 
 
 def test_a_tagged_base_gives_each_copy_its_values_as_actual_text(tmp_path):
-    from tests.tagged_pdf import actual_texts, loose_content, read
+    from tests.tagged_pdf import actual_texts, loose_content, mcid_texts, parent_tree, read
 
     tagged = lay_out(PAGE.replace("<html>", "<html lang='fr'>").replace("<head>", "<head><title>T</title>"), PAGE, b"",
                      PACKAGE_TEMPLATES / "html", tagged=True)
@@ -69,10 +69,13 @@ def test_a_tagged_base_gives_each_copy_its_values_as_actual_text(tmp_path):
         assert actual_texts(copy) == expected
         assert not any("/T" in e for _d, _s, e in copy.elements)  # the titles that found the fields are gone
         assert all(loose_content(copy.reader, n) == [] for n in range(len(copy.reader.pages)))
+        tree = parent_tree(copy.catalog["/StructTreeRoot"])  # each MCID maps back to its element
+        assert all(len(tree[int(p["/StructParents"])]) == max(mcid_texts(copy.reader, n).keys() - {None}, default=-1) + 1
+                   for n, p in enumerate(copy.reader.pages))
     printed = PdfReader(io.BytesIO(together))
     assert "/StructTreeRoot" not in printed.trailer["/Root"] and len(printed.pages) == 4  # pages only
     assert "Zoé" in text(together)[0]
 
 
 def laid_fields(laid) -> list[str]:
-    return [name for _number, name, _template in laid.prepared.fields]
+    return [name for _number, name, _template in laid.prepared.tags.fields]
