@@ -136,3 +136,12 @@ def parent_tree(root: DictionaryObject) -> dict[int, object]:
                 found[int(nums[i])] = nums[i + 1].get_object()
         stack.extend(k.get_object() for k in node.get("/Kids", []))
     return found
+
+
+def actual_texts(tagged: Tagged) -> list[str]:
+    """The /ActualText of the tree's elements, in the tree's (reading) order; each checked against the
+    text of the element's marked content (what the page draws there)."""
+    found = [(str(e["/ActualText"]), tagged.text(e)) for _d, _s, e in tagged.elements if "/ActualText" in e]
+    for actual, drawn in found:
+        assert " ".join(actual.split()) == drawn, (actual, drawn)
+    return [actual for actual, _drawn in found]

@@ -84,7 +84,8 @@ class _Worker:
             docx = file_bytes(spec, "docx", marked, self.env, marked_page) if "docx" in self.job.formats else b""
             if docx and kind in ("attestation", "parchemin"):
                 docx = centred(docx)
-            laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0])
+            laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0],
+                           tagged=self.env.pdf_ua and not self.env.pdf_a)
             self.bases[key] = (laid, Copies(laid))
         return self.bases[key]
 

@@ -58,15 +58,17 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
     return found, frozenset(long)
 
 
-def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path) -> Laid:
+def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
+    """The base laid out, tagged PDF/UA-1 if asked: each copy then gives the fields' elements their values."""
+    from . import pdf_tags
     from .pdf import document
+    from .pdf_increment import prepare
 
     laid = document(empty_page, base_url)
     found, long = boxes(laid)
     first = laid.pages[0]
-    from .pdf_increment import prepare
-
-    pdf = laid.write_pdf()
+    pdf_tags.prepare(laid, tagged)
+    pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
     return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
 
 
@@ -119,11 +121,23 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     """
     from .pdf_increment import draw, encodable, fill
 
-    if laid.prepared is not None and not pdf_a and all(encodable(v) for r in records for v in r.values()):
-        fields = list(laid.boxes.items())
-        streams = [[draw(fields, r, page, laid.page_size[1], laid.long) for page in range(laid.pages)] for r in records]
-        return [fill(laid.prepared, s) for s in streams], streams
-    return _overlaid(laid, records, base_url)
+    if laid.prepared is None or pdf_a:
+        return _overlaid(laid, records, base_url)
+    fields = list(laid.boxes.items())
+    tags = laid.prepared.tags
+
+    def appended(record: dict[str, str]) -> tuple[bytes, list[bytes]]:
+        marks = tags.marks(laid.boxes, record) if tags is not None else None
+        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks) for page in range(laid.pages)]
+        return fill(laid.prepared, streams, record, marks), streams
+
+    fit = [all(encodable(v) for v in r.values()) for r in records]
+    if all(fit):
+        done = [appended(r) for r in records]
+        return [pdf for pdf, _ in done], [streams for _, streams in done]
+    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged)
+    overlaid, printed = _overlaid(laid, records, base_url)
+    return [appended(r)[0] if ok else pdf for r, ok, pdf in zip(records, fit, overlaid)], printed
 
 
 def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:

@@ -11,6 +11,9 @@ only the values' streams are formatted per copy, in microseconds.
 A batch's printout is one file too: the base followed by one new page per
 copy and page, all drawing the base's content stream (one copy of it).
 
+A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: each value's drawing is
+marked content of its field's structure element (increment_tags.py).
+
 Values must be encodable in Windows-1252 (French names are); callers fall
 back to laying out an overlay (render/overlay.py) for any other, and for PDF/A
 (whose fonts must be embedded).
@@ -22,6 +25,8 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .increment_tags import field_elements, templates
 
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
@@ -73,8 +78,9 @@ def _wrap(text: str, width: float, size: float, weight: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str]) -> bytes:
-    """The content stream drawing one page's values in their boxes (clipped to them)."""
+def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None) -> bytes:
+    """The content stream drawing one page's values in their boxes (clipped to them); in a tagged base,
+    each value marked with its MCID (marks: field → page, MCID; increment_tags.py)."""
     out = io.BytesIO()
     for name, (p, x, y, w, h, size_px, align, weight) in fields:
         value = values.get(name, "")
@@ -83,6 +89,8 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
         weight = 700 if weight >= 600 else 400
         size = size_px * PX
         left, bottom, width, box = (x + 2) * PX, (height_px - y - h) * PX, (w - 4) * PX, h * PX
+        if marks and name in marks:
+            out.write(b"/Span <</MCID %d>> BDC\n" % marks[name][1])
         out.write(b"q %.2f %.2f %.2f %.2f re W n BT %s %.2f Tf 0 g\n" % (left - 1, bottom, width + 2, box, FONTS[weight].encode(), size))
         lines = _wrap(value, width, size, weight) if name in long else [value]
         first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
@@ -91,6 +99,8 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
             dx = room / 2 if align == "center" else room if align == "right" else 0
             out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
         out.write(b"ET Q\n")
+        if marks and name in marks:
+            out.write(b"EMC\n")
     return out.getvalue()
 
 
@@ -105,6 +115,7 @@ class Prepared:
     info: str  # « / Info n 0 R » or ""
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
+    tags: object = None  # increment_tags.Tags: a tagged base's fields
 
 
 def _serial(obj) -> bytes:
@@ -117,7 +128,10 @@ def prepare(pdf: bytes) -> Prepared:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    original = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=original)
+    writer.pdf_header = original.pdf_header  # PDF/UA-1 is PDF 1.7
+    found = field_elements(writer)  # the object numbers are kept in writing
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
@@ -153,7 +167,7 @@ def prepare(pdf: bytes) -> Prepared:
     return Prepared(
         data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
         f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
-        tuple(pages), (root_pages.indirect_reference.idnum, pages_text),
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found),
     )
 
 
@@ -164,8 +178,11 @@ _FONT_OBJECTS = (
 _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 
 
-def _shared(update: _Update, number: int) -> int:
-    """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy."""
+def _shared(update: _Update, number: int, printed: bool = False) -> int:
+    """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
+    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
+    if printed and update.base.tags is not None:
+        update.add(*update.base.tags.untagged)
     for body in _FONT_OBJECTS:
         update.add(number, body)
         number += 1
@@ -207,10 +224,13 @@ class _Update:
         return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
 
 
-def fill(base: Prepared, streams: list[bytes]) -> bytes:
-    """One copy: the base with each page's values drawn (streams: one per page)."""
+def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = None, marks: dict | None = None) -> bytes:
+    """One copy: the base with each page's values drawn (streams: one per page), and in a tagged base,
+    the values' marked content given to the fields' elements (marks: as given to `draw`)."""
     update = _Update(base)
     number = _shared(update, base.size)
+    if base.tags is not None:
+        base.tags.write(update, values or {}, marks or {})
     for (page_number, template), stream in zip(base.pages, streams):
         update.add(number, b"", stream)
         update.add(page_number, template.replace(b"%CONTENT%", b"%d 0 R" % number))
@@ -221,7 +241,7 @@ def fill(base: Prepared, streams: list[bytes]) -> bytes:
 def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
     """Every copy's pages in one file, all drawing the base's content (one copy of it)."""
     update = _Update(base)
-    number = _shared(update, base.size)
+    number = _shared(update, base.size, printed=True)
     kids = []
     pages_number, pages_template = base.pages_root
     for streams in copies:
@@ -242,7 +262,7 @@ class Printout:
     def __init__(self, base: Prepared, handle):
         self.base = base
         self.update = _Update(base, handle)
-        self.number = _shared(self.update, base.size)
+        self.number = _shared(self.update, base.size, printed=True)
         self.kids: list[tuple[tuple[int, int, int], int]] = []
 
     def add(self, batch: int, copies: list[list[bytes]]) -> None:

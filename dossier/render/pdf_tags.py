@@ -12,7 +12,10 @@ are filled here, by wrapping two of its functions (`teach()`, once per process):
   taken out of the flow (the référentiel's, read only by screen readers): they
   were tagged as tables within the table; their content goes to the table;
 - header cells: their scope (`<th scope="row">` or a column's header) is given
-  to the TH element (/Scope), which screen readers use to announce headers.
+  to the TH element (/Scope), which screen readers use to announce headers;
+- the fields of a document filled per candidate (`id="champ-<name>"`, overlay.py):
+  their element is titled with that id (/T), for pdf_increment.py to find it,
+  give it the candidate's value as /ActualText and take the title away.
 
 The language: the templates say `fr`; the PDF says `fr-FR`.
 
@@ -23,6 +26,7 @@ when the parts are put together (pdf_struct.py).
 from __future__ import annotations
 
 LANG = {"fr": "fr-FR"}
+FIELD = "champ-"  # the id of a field filled per candidate
 
 _taught = False
 
@@ -48,6 +52,7 @@ def teach() -> None:
     global _taught
     if _taught:
         return
+    import pydyf
     from weasyprint import draw
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
@@ -75,9 +80,13 @@ def teach() -> None:
                 yield from build_box_tree(child, parent, *rest)
             return
         for element in built(box, parent, *rest):
-            if element.get("S") == "/TH" and getattr(box, "element", None) is not None:
-                scope = box.element.attrib.get("scope", "col")
+            html = getattr(box, "element", None)
+            if element.get("S") == "/TH" and html is not None:
+                scope = html.attrib.get("scope", "col")
                 element["A"]["Scope"] = "/Row" if scope in ("row", "rowgroup") else "/Column"
+            ident = html.attrib.get("id", "") if html is not None else ""
+            if ident.startswith(FIELD) and "T" not in element:
+                element["T"] = pydyf.String(ident)
             yield element
 
     draw.draw_stacking_context = draw_stacking_context

@@ -176,3 +176,28 @@ def test_a_long_proces_verbal_is_laid_out_in_parts_and_numbered(jury, tmp_path, 
     assert "Fait à Lyon, le 24 juin 2027." in pages[2] and "Totaux" not in pages[0] + pages[1]
     whole = flat(" ".join(pages))
     assert "1001" in whole and "1005" in whole and "Karim Témoin" in pages[2]
+
+
+@pytest.mark.parametrize("rel", ["parchemins/1001-durand-exemple-alice.pdf", "attestations/bc01/1005-o-brien-script-x-zoe-eve.pdf",
+                                 "releves/1002-martin-fictif-bastien.pdf", "syntheses/bc04/1004-petit-imaginaire-david.pdf"])
+def test_candidates_pdfs_are_tagged_and_read_their_values(jury, rel):
+    from tests.tagged_pdf import actual_texts, loose_content
+    from tests.tagged_pdf import read as read_tagged
+
+    pdf = read_tagged(jury / rel)
+    catalog = pdf.catalog
+    assert catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "fr-FR" and catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert any(s == "/H1" for _d, s, _e in pdf.elements)
+    assert all(loose_content(pdf.reader, n) == [] for n in range(len(pdf.reader.pages)))
+    read_out = actual_texts(pdf)
+    if rel.startswith("parchemins"):  # the holder's name, birth data and number, in reading order
+        assert read_out == ["Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "1001"]
+    elif rel.startswith("attestations"):
+        assert read_out[0] == f"Eve {STRANGE}"
+    else:
+        assert read_out[0] in ("Bastien Martin-Fictif", "David Paul Petit-Imaginaire") and read_out[1] in ("1002", "1004")
+
+
+def test_a_name_outside_windows_1252_is_still_overlaid(jury):
+    text = flat(pdf_text(jury / "attestations" / "bc01" / "1006-wisniewski-lukasz.pdf"))
+    assert "Łukasz Wiśniewski" in text  # laid out as an overlay: untagged

@@ -51,3 +51,31 @@ def test_other_scripts_are_overlaid(laid):
     pdfs, together = stamp_pdfs(laid, [{"nom": "Łukasz Nguyễn", "fin": "x"}], PACKAGE_TEMPLATES / "html")
     assert "Łukasz Nguyễn" in text(pdfs[0])[0]
     assert len(text(together)) == 2
+
+
+def test_a_tagged_base_gives_each_copy_its_values_as_actual_text(tmp_path):
+    from tests.tagged_pdf import actual_texts, loose_content, mcid_texts, parent_tree, read
+
+    tagged = lay_out(PAGE.replace("<html>", "<html lang='fr'>").replace("<head>", "<head><title>T</title>"), PAGE, b"",
+                     PACKAGE_TEMPLATES / "html", tagged=True)
+    assert laid_fields(tagged) == ["nom", "titre", "motif", "fin"]
+    records = [{"nom": "Zoé « Dupré » (l'aînée)", "fin": "n° 1"}, {"nom": "Noël"}]
+    pdfs, together = stamp_pdfs(tagged, records, PACKAGE_TEMPLATES / "html")
+    for pdf, expected in zip(pdfs, (["Zoé « Dupré » (l'aînée)", "n° 1"], ["Noël"])):
+        path = tmp_path / "copy.pdf"
+        path.write_bytes(pdf)
+        copy = read(path)
+        assert copy.catalog["/MarkInfo"]["/Marked"] and copy.catalog["/Lang"] == "fr-FR"
+        assert actual_texts(copy) == expected
+        assert not any("/T" in e for _d, _s, e in copy.elements)  # the titles that found the fields are gone
+        assert all(loose_content(copy.reader, n) == [] for n in range(len(copy.reader.pages)))
+        tree = parent_tree(copy.catalog["/StructTreeRoot"])  # each MCID maps back to its element
+        assert all(len(tree[int(p["/StructParents"])]) == max(mcid_texts(copy.reader, n).keys() - {None}, default=-1) + 1
+                   for n, p in enumerate(copy.reader.pages))
+    printed = PdfReader(io.BytesIO(together))
+    assert "/StructTreeRoot" not in printed.trailer["/Root"] and len(printed.pages) == 4  # pages only
+    assert "Zoé" in text(together)[0]
+
+
+def laid_fields(laid) -> list[str]:
+    return [name for _number, name, _template in laid.prepared.tags.fields]
