@@ -179,10 +179,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     earlier = _written(out_dir)
     result = JuryResult(candidats=len(session.candidats))
     job = Job(Path(folder), session.folder, formats)
-    by_number: dict[str, list[Resultat]] = {}
-    for r in session.resultats:
-        by_number.setdefault(r.numero, []).append(r)
-    session.resultats = []  # grouped by candidate, and let go of as each batch is sent (memory stays flat)
+    of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
         overrides.setdefault(d.numero, {})[d.bloc] = d
@@ -210,7 +207,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             if progress:
                 progress(count)
 
-    batches = ((i, [(c, by_number.pop(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
+    batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])
                for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
     try:
@@ -245,6 +242,15 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
     write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
     return result
+
+
+def _results_of(resultats) -> Callable[[str], list[Resultat]]:
+    if hasattr(resultats, "of"):
+        return resultats.of
+    by_number: dict[str, list[Resultat]] = {}
+    for r in resultats:
+        by_number.setdefault(r.numero, []).append(r)
+    return lambda numero: by_number.pop(numero, [])
 
 
 def _order(candidats: list[Candidat]) -> dict[str, int]:
