@@ -224,7 +224,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             order = _order(session.candidats)
             result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
             session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
-                          laid_out=lambda pages: pool.map(_pdf_task, pages), key=key)
+                          laid_out=lambda pages: _in_order(pool, _pdf_task, pages, 2 * count), key=key)
     except BaseException:
         printouts.abandon()
         raise
@@ -242,6 +242,20 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
     write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
     return result
+
+
+def _in_order(pool, task, items, window: int) -> Iterator:
+    """pool.map, but with at most `window` items sent ahead (pool.map takes them all at once: every
+    part of a long PV would sit in memory, in this process and in the pipe)."""
+    from collections import deque
+
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(task, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _results_of(resultats) -> Callable[[str], list[Resultat]]:
