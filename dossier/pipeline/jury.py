@@ -147,7 +147,7 @@ def _pdf_task(page: str) -> bytes:
 class JuryResult:
     candidats: int = 0
     decisions: int = 0
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # relative to the output folder (strings: thousands of them)
     removed: list[Path] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
 
@@ -192,9 +192,11 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         if Path(rel).name.startswith("."):
             parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
         elif callable(data):  # too big to hold: written as it is made
-            result.files.append(write_atomic_with(path, data, mode=FILE_MODE))
+            write_atomic_with(path, data, mode=FILE_MODE)
+            result.files.append(Path(rel).as_posix())
         else:
-            result.files.append(write_atomic(path, data, mode=FILE_MODE))
+            write_atomic(path, data, mode=FILE_MODE)
+            result.files.append(Path(rel).as_posix())
 
     def collect(done) -> None:
         for future in done:
@@ -233,14 +235,13 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         kind, _, code = key.partition("-")
         return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
-    result.files += printouts.finish(
+    result.files += [p.relative_to(out_dir).as_posix() for p in printouts.finish(
         parts, printed_name, f"{session.info.intitule}",
         lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
-    )
+    )]
     result.decisions = len(result.rows)
-    made = {p.relative_to(out_dir) for p in result.files}
-    result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
-    write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
+    result.removed = [out_dir / rel for rel in prune(out_dir, result.files, earlier)]
+    write_atomic(out_dir / WRITTEN, json.dumps(sorted(set(result.files)), indent=0).encode(), mode=FILE_MODE)
     return result
 
 
