@@ -65,7 +65,7 @@ def naive_seconds(session: Path, count: int) -> float:
     people = parsed.candidats[:count]
     start = time.perf_counter()
     for c in people:
-        d = decide(cert, c, [r for r in parsed.resultats if r.numero == c.numero], {})
+        d = decide(cert, c, parsed.resultats.of(c.numero), {})
         pages = [(specs["releves"], replace(views.releve(cert, parsed.info), valeurs=views.valeurs_releve(d)))]
         for b in d.blocs:
             pages.append((specs["syntheses"], replace(views.synthese(cert, parsed.info, b.bloc), valeurs=views.valeurs_synthese(b, c))))

@@ -75,11 +75,10 @@ def check_session(cert: Certification, session: Session) -> Report:
             )
     people = {c.numero: c for c in session.candidats if c.numero}
     criteres = {m.id: {c.id for c in b.criteres_de(m)} for b, m in modalites.values()}
-    groups: dict[str, list] = {}  # by candidate: what is remembered to find doubles stays small
-    for r in session.resultats:
-        groups.setdefault(r.numero, []).append(r)
     shown = session.files.get("resultats.csv", "resultats.csv")
-    for numero, results in groups.items():
+    noted: set[str] = set()
+    for numero, results in _by_candidate(session.resultats):  # one at a time: what finds doubles stays small
+        noted.add(numero)
         seen: dict[tuple, int] = {}
         got: set[tuple[str, str]] = set()  # épreuve, critère
         for r in results:
@@ -125,10 +124,20 @@ def check_session(cert: Certification, session: Session) -> Report:
         if numero in people:
             _missing(cert, people[numero], held, got, report, shown)
     for c in session.candidats:
-        if not c.numero or c.numero not in groups:
+        if not c.numero or c.numero not in noted:
             _missing(cert, c, held, set(), report, shown)
     _derogations(cert, session, people, report)
     return report
+
+
+def _by_candidate(resultats):
+    """(numero, results) in order of first appearance: from the session's store, or from a plain list."""
+    if hasattr(resultats, "grouped"):
+        return resultats.grouped()
+    groups: dict[str, list] = {}
+    for r in resultats:
+        groups.setdefault(r.numero, []).append(r)
+    return groups.items()
 
 
 def _missing(cert: Certification, c, held: set[str], got: set, report: Report, shown: str) -> None:

@@ -148,7 +148,7 @@ def _pdf_task(page: str) -> bytes:
 class JuryResult:
     candidats: int = 0
     decisions: int = 0
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # relative to the output folder (strings: thousands of them)
     removed: list[Path] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
 
@@ -180,10 +180,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     earlier = _written(out_dir)
     result = JuryResult(candidats=len(session.candidats))
     job = Job(Path(folder), session.folder, formats)
-    by_number: dict[str, list[Resultat]] = {}
-    for r in session.resultats:
-        by_number.setdefault(r.numero, []).append(r)
-    session.resultats = []  # grouped by candidate, and let go of as each batch is sent (memory stays flat)
+    of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
         overrides.setdefault(d.numero, {})[d.bloc] = d
@@ -196,9 +193,11 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         if Path(rel).name.startswith("."):
             parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
         elif callable(data):  # too big to hold: written as it is made
-            result.files.append(write_atomic_with(path, data, mode=FILE_MODE))
+            write_atomic_with(path, data, mode=FILE_MODE)
+            result.files.append(Path(rel).as_posix())
         else:
-            result.files.append(write_atomic(path, data, mode=FILE_MODE))
+            write_atomic(path, data, mode=FILE_MODE)
+            result.files.append(Path(rel).as_posix())
 
     def collect(done) -> None:
         for future in done:
@@ -211,7 +210,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             if progress:
                 progress(count)
 
-    batches = ((i, [(c, by_number.pop(c.numero, []), overrides.get(c.numero, {})) for c in chunk])
+    batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])
                for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
     try:
@@ -228,7 +227,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             order = _order(session.candidats)
             result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
             session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
-                          laid_out=lambda pages: pool.map(_pdf_task, pages), key=key)
+                          laid_out=lambda pages: _in_order(pool, _pdf_task, pages, 2 * count), key=key)
     except BaseException:
         printouts.abandon()
         raise
@@ -237,15 +236,37 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         kind, _, code = key.partition("-")
         return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
-    result.files += printouts.finish(
+    result.files += [p.relative_to(out_dir).as_posix() for p in printouts.finish(
         parts, printed_name, f"{session.info.intitule}",
         lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
-    )
+    )]
     result.decisions = len(result.rows)
-    made = {p.relative_to(out_dir) for p in result.files}
-    result.removed = [out_dir / rel for rel in prune(out_dir, made, earlier)]
-    write_atomic(out_dir / WRITTEN, json.dumps(sorted(p.as_posix() for p in made), indent=0).encode(), mode=FILE_MODE)
+    result.removed = [out_dir / rel for rel in prune(out_dir, result.files, earlier)]
+    write_atomic(out_dir / WRITTEN, json.dumps(sorted(set(result.files)), indent=0).encode(), mode=FILE_MODE)
     return result
+
+
+def _in_order(pool, task, items, window: int) -> Iterator:
+    """pool.map, but with at most `window` items sent ahead (pool.map takes them all at once: every
+    part of a long PV would sit in memory, in this process and in the pipe)."""
+    from collections import deque
+
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(task, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _results_of(resultats) -> Callable[[str], list[Resultat]]:
+    if hasattr(resultats, "of"):
+        return resultats.of
+    by_number: dict[str, list[Resultat]] = {}
+    for r in resultats:
+        by_number.setdefault(r.numero, []).append(r)
+    return lambda numero: by_number.pop(numero, [])
 
 
 def _order(candidats: list[Candidat]) -> dict[str, int]:

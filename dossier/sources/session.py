@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,12 +144,79 @@ class Derogation:
     file: str = ""
 
 
+class Resultats:
+    """A session's results, kept in a temporary SQLite file rather than in memory (5,000 candidates
+    make some 200,000 lines): read in file order, or candidate by candidate."""
+
+    COLUMNS = ("numero", "epreuve", "competence", "critere", "valeur", "observations", "line")
+
+    def __init__(self, file: str = ""):
+        import sqlite3
+        import tempfile
+
+        self.file = file
+        self._dir = tempfile.TemporaryDirectory(prefix="dossier-resultats-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "r.db")
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("PRAGMA cache_size=-2000")  # KiB: the memory it may hold, whatever the session's size
+        self._db.execute(f"CREATE TABLE r (seq INTEGER PRIMARY KEY, {', '.join(self.COLUMNS)})")
+        self._db.execute("CREATE TABLE first (numero TEXT PRIMARY KEY, pos INTEGER)")
+        self._count = 0
+
+    def add_all(self, lines) -> None:
+        """(line, cells) pairs, as `_rows` gives them."""
+        cursor = self._db.cursor()
+        for line, cells in lines:
+            self._count += 1
+            cursor.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (self._count, *(cells[n] for n in self.COLUMNS[:-1]), line))
+            cursor.execute("INSERT OR IGNORE INTO first VALUES (?, ?)", (cells["numero"], self._count))
+        self._db.execute("CREATE INDEX r_numero ON r (numero, seq)")
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _made(self, row) -> Resultat:
+        return Resultat(*(sys.intern(v) for v in row[:5]), row[5], row[6], self.file)
+
+    def __iter__(self) -> Iterator[Resultat]:
+        for row in self._db.execute(f"SELECT {', '.join(self.COLUMNS)} FROM r ORDER BY seq"):
+            yield self._made(row)
+
+    def grouped(self) -> Iterator[tuple[str, list[Resultat]]]:
+        """(numero, its results in file order), candidates in order of first appearance, one at a time."""
+        cols = ", ".join(f"r.{c}" for c in self.COLUMNS)
+        query = f"SELECT {cols} FROM first JOIN r ON r.numero = first.numero ORDER BY first.pos, r.seq"
+        numero, group = None, []
+        for row in self._db.execute(query):
+            if row[0] != numero and group:
+                yield numero, group
+                group = []
+            numero = row[0]
+            group.append(self._made(row))
+        if group:
+            yield numero, group
+
+    def of(self, numero: str) -> list[Resultat]:
+        query = f"SELECT {', '.join(self.COLUMNS)} FROM r WHERE numero = ? ORDER BY seq"
+        return [self._made(row) for row in self._db.execute(query, (numero,))]
+
+    def numeros(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT numero FROM first")}
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+
 @dataclass
 class Session:
     folder: Path
     info: SessionInfo | None = None
     candidats: list[candidats_mod.Candidat] = field(default_factory=list)
-    resultats: list[Resultat] = field(default_factory=list)
+    resultats: Resultats | list[Resultat] = field(default_factory=list)
     derogations: list[Derogation] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     files: dict[str, str] = field(default_factory=dict)  # name → path as shown in messages
@@ -184,10 +252,8 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
     else:
         report.error("session-fichier", Loc(session.files[CANDIDATS_FILE]), "", "fichier absent : la liste des candidats de la session")
     rows = _rows(folder / RESULTATS_FILE, session.files[RESULTATS_FILE], RESULT_COLUMNS, ("numero", "epreuve", "valeur"), report)
-    shown_results = session.files[RESULTATS_FILE]
-    for line, cells in rows or ():  # a session holds many: the repeated words are stored once
-        cells = {k: (v if k == "observations" else sys.intern(v)) for k, v in cells.items()}
-        session.resultats.append(Resultat(**cells, line=line, file=shown_results))
+    session.resultats = Resultats(session.files[RESULTATS_FILE])  # a session holds many: on disk, not in memory
+    session.resultats.add_all(rows or ())
     if rows is None:
         report.error("session-fichier", Loc(session.files[RESULTATS_FILE]), "", "fichier absent : les résultats des épreuves")
     for line, cells in _rows(folder / DELIBERATIONS_FILE, session.files[DELIBERATIONS_FILE], OVERRIDE_COLUMNS, OVERRIDE_COLUMNS, report) or ():
