@@ -32,8 +32,8 @@ from ..sources.candidats import Candidat
 from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
 from . import jury_exports
 from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
-from .owned import prepare_out, prune, refuse_out
-from .pool import process_pool, workers
+from .owned import prepare_out, prune, refuse_out, written_before
+from .pool import chunks, process_pool, workers
 from .write import write_atomic, write_atomic_with
 
 BATCH = 25
@@ -177,7 +177,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     prepare_out(out_dir, ())
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(out_dir, DIR_MODE)
-    earlier = _written(out_dir)
+    earlier = written_before(out_dir / WRITTEN)
     result = JuryResult(candidats=len(session.candidats))
     job = Job(Path(folder), session.folder, formats)
     of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
@@ -211,7 +211,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
                 progress(count)
 
     batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])
-               for i, chunk in enumerate(_chunks(session.candidats, BATCH)))
+               for i, chunk in enumerate(chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
     try:
         with process_pool(count, _init, (job,)) as pool:
@@ -282,14 +282,3 @@ def _mkdirs(root: Path, folder: Path) -> None:
             os.chmod(p, DIR_MODE)
 
 
-def _written(root: Path) -> list[str]:
-    try:
-        listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [p for p in listing if isinstance(p, str)] if isinstance(listing, list) else []
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -15,6 +15,7 @@ folder inside or around it that the run would manage.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -124,3 +125,12 @@ def prune(root: Path, keep: Iterable[Path], ours: Iterable[str | Path]) -> list[
             except OSError:
                 pass
     return sorted(removed)
+
+
+def written_before(listing: Path) -> list[str]:
+    """What a run recorded it wrote, in its listing file (nothing known: nothing removed)."""
+    try:
+        paths = json.loads(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []

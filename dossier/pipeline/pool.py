@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 WATCH_SECONDS = 1.0
@@ -74,3 +74,9 @@ def _watch(parent: int, direct: bool) -> None:
     while _alive(parent, direct):
         time.sleep(WATCH_SECONDS)
     os._exit(1)
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    """The items in batches of `size`, for the pool's tasks."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

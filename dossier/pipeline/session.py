@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +36,9 @@ from ..render.formats import html_page
 from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
 from ..sources.candidats import Candidat
 from ..text import slug
-from .owned import prepare_out, prune, refuse_out
+from .owned import prepare_out, prune, refuse_out, written_before
 from .plan import render_env
-from .pool import process_pool, workers
+from .pool import chunks, process_pool, workers
 from .write import write_atomic, write_atomic_with
 
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
@@ -177,13 +177,13 @@ def generate(
     refuse_out(out_dir, sources=job.folder, managed=("sessions",))
     _one_file_each(work)
     prepare_out(root, ())
-    earlier = _written(root)
+    earlier = written_before(root / WRITTEN)
     result = SessionResult()
     count = workers(jobs, 10**9)
     merged_parts: dict[str, list[Path]] = {}
     with process_pool(count, _init, (job,)) as pool:
         bases = {stem: pool.submit(_base_task, stem) for stem in work}
-        tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(_chunks(people, BATCH)))
+        tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
         pending: set[Future] = set()
         limit = 2 * count  # results in flight: memory stays bounded
         for stem, index, chunk in tasks:
@@ -222,18 +222,6 @@ def _one_file_each(work: dict[str, list[Candidat]]) -> None:
                 )
 
 
-def _written(root: Path) -> list[str]:
-    """What the session's last run wrote (nothing known: nothing removed)."""
-    try:
-        listing = json.loads((root / WRITTEN).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [p for p in listing if isinstance(p, str)] if isinstance(listing, list) else []
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _collect(done, root: Path, result: SessionResult, merged_parts, write, progress) -> None:
