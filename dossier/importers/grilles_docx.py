@@ -21,24 +21,13 @@ from lxml import etree
 
 from ..render.docx_common import W_NS
 from ..render.docx_controls import W14_NS, read_custom_properties
+from ..sources.session import RESULT_COLUMNS as COLUMNS
+from ..sources.session import Resultat  # one line of resultats.csv, as the session reads it back
 
-COLUMNS = ("numero", "epreuve", "competence", "critere", "valeur", "observations")
 _W = f"{{{W_NS}}}"
 _ALIAS = re.compile(r"^(Critère|Compétence)\s+(\S+)\s*:\s*(.+)$")
 _FEMININE = {"acquise": "acquis", "non acquise": "non acquis", "partiellement acquise": "partiellement acquis"}
 _W14 = f"{{{W14_NS}}}"
-
-
-@dataclass(frozen=True)
-class Resultat:
-    """One line of resultats.csv: a candidate's value for a criterion (or a competence) of an épreuve."""
-
-    numero: str
-    epreuve: str
-    competence: str
-    critere: str
-    valeur: str
-    observations: str = ""
 
 
 @dataclass
