@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DossierError, environment_error
+from ..errors import DossierError
 from ..pipeline.owned import refuse_out
 from ..sources.schema import SCHEMA_URL_BLOC, SCHEMA_URL_CERTIFICATION
 from . import placeholders
 from .livret_modeles import chapitres
 from .placeholders import BLOC_MODELE
-from .writer import dump
+from .writer import dump, staged
 
 
 @dataclass(frozen=True)
@@ -87,24 +85,8 @@ def create(folder: Path, fiche: Fiche) -> Path:
     refuse_out(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise DossierError(f"{folder} existe déjà et n'est pas vide : choisissez un nouveau dossier")
-    parent = folder.resolve().parent
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.resolve().name}.nouveau-", dir=parent))
-    except OSError as exc:
-        raise environment_error(exc, parent) from exc
-    try:
-        for rel, text in files(fiche).items():
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).write_text(text, encoding="utf-8")
-        os.chmod(staging, 0o777 & ~mask)  # mkdtemp makes it private; a project folder is not
+    with staged(folder, "nouveau", files(fiche)) as staging:
         if folder.exists():
             folder.rmdir()
         os.replace(staging, folder)
-    except OSError as exc:
-        raise environment_error(exc, folder) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return folder

@@ -17,6 +17,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -142,21 +144,7 @@ def write_project(
                 f"{out / foreign[0]} n'a pas été écrit par un import : --force ne remplace que ce qu'un import a écrit ; "
                 "choisissez un autre dossier"
             )
-    mask = os.umask(0)
-    os.umask(mask)
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.resolve().name}.import-", dir=parent))
-    except OSError as exc:
-        raise environment_error(exc, parent) from exc
-    try:
-        for rel, text in {**files, WRITTEN: json.dumps(sorted(files), indent=0) + "\n"}.items():
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).write_text(text, encoding="utf-8")
-        for folder in (staging, staging / "blocs"):
-            if folder.is_dir():
-                os.chmod(folder, 0o777 & ~mask)  # mkdtemp makes it private; an imported folder is not
+    with staged(out, "import", {**files, WRITTEN: json.dumps(sorted(files), indent=0) + "\n"}) as staging:
         if not out.exists():
             os.replace(staging, out)
             return out
@@ -167,8 +155,30 @@ def write_project(
         for rel in [*files, WRITTEN]:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, out / rel)
+    return out
+
+
+@contextmanager
+def staged(out: Path, kind: str, files: dict[str, str]) -> Iterator[Path]:
+    """The files written into a temporary folder beside `out` (the same file system: `os.replace` moves
+    it whole), with the permissions of a folder the user made; removed afterwards whatever happens.
+    The caller moves it, or its files, into place; a failure is said in French, naming `out`."""
+    mask = os.umask(0)
+    os.umask(mask)
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.resolve().name}.{kind}-", dir=parent))
+    except OSError as exc:
+        raise environment_error(exc, parent) from exc
+    try:
+        for rel, text in files.items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(text, encoding="utf-8")
+        for folder in (staging, *(p for p in staging.rglob("*") if p.is_dir())):
+            os.chmod(folder, 0o777 & ~mask)  # mkdtemp makes it private; a project folder is not
+        yield staging
     except OSError as exc:
         raise environment_error(exc, out) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out
