@@ -105,6 +105,7 @@ def test_existing_folder_needs_force(tmp_path):
     assert (out / "certification.yaml").exists() and (out / "mien.txt").read_text() == "à garder"  # never deleted: not the import's
 
 
+@pytest.mark.slow
 def test_a_large_export_is_streamed_in_bounded_memory(tmp_path):
     """60 MB of fiches: a parser holding the tree would need several hundred MB."""
     import subprocess

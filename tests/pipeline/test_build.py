@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from conftest import MINIMAL, PACKAGE_TEMPLATES, run
@@ -45,6 +46,7 @@ def test_errors_build_nothing_and_keep_previous_outputs(project, tmp_path):
     assert (out / "referentiel" / f"{NAME}.html").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_draft_builds_despite_errors_and_says_brouillon_on_every_page(project, tmp_path):
     bloc = (MINIMAL / "blocs" / "bc01.yaml").read_text().replace("competences: [C1.2]", "competences: [C1.1]")
     folder = project({"blocs/bc01.yaml": bloc.replace("      - C1.2", "      - C1.1")})  # C1.2: no criterion
@@ -73,6 +75,7 @@ def test_identifiers_can_be_hidden(project, tmp_path):
     assert tree.xpath("//td[@id='C1.1']")  # anchors stay, only the display changes
 
 
+@pytest.mark.slow
 def test_pdf_a_setting(project, tmp_path):
     folder = project({"certification.yaml": CERT + "affichage:\n  pdf_a: true\n"})
     assert build(folder, tmp_path, "--format", "pdf").exit_code == 0
@@ -82,6 +85,7 @@ def test_pdf_a_setting(project, tmp_path):
     assert pdf_info(tmp_path / "referentiel" / f"{NAME}.pdf")["Pages"].strip() == "2"  # the table, the annex
 
 
+@pytest.mark.slow
 def test_project_templates_override_the_defaults(project, tmp_path):
     folder = project()
     html_dir = folder / "templates" / "html"

@@ -191,6 +191,7 @@ def test_nothing_changed_renders_nothing(example, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
 
+@pytest.mark.slow
 def test_editing_one_bloc_renders_only_what_contains_it(example, tmp_path):
     out = tmp_path / "out"
     assert run("build", str(example), "--out", str(out), "--format", "html,docx").exit_code == 0
@@ -239,6 +240,7 @@ def test_a_deleted_output_is_made_again(example, tmp_path):
     assert [w for w in written(result) if "/site/" not in w] == [str(out / "grilles" / "bc02-m2-1.html")]
 
 
+@pytest.mark.slow
 def test_a_renderer_failing_halfway_leaves_everything_as_it_was(example, tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert run("build", str(example), "--out", str(out), "--format", "html,docx").exit_code == 0
@@ -266,6 +268,7 @@ def test_a_renderer_failing_halfway_leaves_everything_as_it_was(example, tmp_pat
     assert again.exit_code == 0 and "Classer les données" in (out / "grilles" / "bc01-m1-2.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_draft_makes_no_bundle(project, tmp_path):
     bloc = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8").replace("competences: [C1.2]", "competences: [C1.1]")
     folder = project({"blocs/bc01.yaml": bloc})

@@ -11,6 +11,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
+import pytest
+
 import dossier
 from conftest import PACKAGE_TEMPLATES
 from dossier.documents import DOCUMENTS, DocumentSpec, Item
@@ -36,6 +38,7 @@ def items(cert, options):
             for b in cert.blocs]
 
 
+@pytest.mark.slow
 def test_a_new_document_needs_one_entry_one_view_and_its_templates(project, tmp_path, monkeypatch):
     folder = project()
     (folder / "templates" / "html").mkdir(parents=True)
