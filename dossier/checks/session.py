@@ -27,7 +27,7 @@ rule.declare("session-critere", Severity.ERROR, "Session : critère ou compéten
 rule.declare("session-valeur", Severity.ERROR, "Session : valeur hors de l'échelle de la certification", adjustable=False)
 rule.declare("session-doublon", Severity.ERROR, "Session : le même résultat (ou la même dérogation) deux fois", adjustable=False)
 rule.declare("session-incomplet", Severity.WARNING, "Session : résultats manquants ; le bloc est alors « incomplet », ni validé ni refusé")
-rule.declare("session-derogation", Severity.ERROR, "Session : dérogation du jury illisible, sans motif, ou sur un bloc non présenté", adjustable=False)
+rule.declare("session-derogation", Severity.ERROR, "Session : dérogation du jury illisible, sans motif, sur un bloc non présenté ou incomplet", adjustable=False)
 rule.declare("session-fichier", Severity.ERROR, "Session : dossier ou fichier de la session absent (session.yaml, candidats.csv, resultats.csv)", adjustable=False)
 rule.declare("session-accrochage", Severity.ERROR, "Session : identité d'un candidat ou réglage que le fichier d'accrochage refuserait (avec accrochage: dans session.yaml)", adjustable=False)
 rule.declare("session-conclusion", Severity.WARNING, "Session : la conclusion d'une épreuve pour une compétence contredit, par la règle, les résultats de ses critères (la conclusion l'emporte)")
@@ -82,6 +82,7 @@ def check_session(cert: Certification, session: Session) -> Report:
     criteres = {m.id: {c.id for c in b.criteres_de(m)} for b, m in modalites.values()}
     shown = session.files.get("resultats.csv", "resultats.csv")
     noted: set[str] = set()
+    incomplete: set[tuple[str, str]] = set()  # (numero, bloc) with results missing
     for numero, results in _by_candidate(session.resultats):  # one at a time: what finds doubles stays small
         noted.add(numero)
         seen: dict[tuple, int] = {}
@@ -134,11 +135,11 @@ def check_session(cert: Certification, session: Session) -> Report:
                 concluded[(r.epreuve, r.competence)] = r
         _contradictions(cert, modalites, values, concluded, report)
         if numero in people:
-            _missing(cert, people[numero], held, got, report, shown, set(concluded))
+            incomplete |= _missing(cert, people[numero], held, got, report, shown, set(concluded))
     for c in session.candidats:
         if not c.numero or c.numero not in noted:
-            _missing(cert, c, held, set(), report, shown)
-    _derogations(cert, session, people, report)
+            incomplete |= _missing(cert, c, held, set(), report, shown)
+    _derogations(cert, session, people, report, incomplete)
     _acquis(cert, session, people, report)
     return report
 
@@ -178,15 +179,18 @@ def _contradictions(cert: Certification, modalites: dict, values: dict, conclude
             )
 
 
-def _missing(cert: Certification, c, held: set[str], got: set, report: Report, shown: str, concluded: set = frozenset()) -> None:
+def _missing(cert: Certification, c, held: set[str], got: set, report: Report, shown: str,
+             concluded: set = frozenset()) -> set[tuple[str, str]]:
     """One candidate's missing results, bloc by bloc (got: their (épreuve, critère) noted; concluded: their
-    (épreuve, compétence) conclusions, each standing for the épreuve's criteria of that competence)."""
+    (épreuve, compétence) conclusions, each standing for the épreuve's criteria of that competence).
+    Returns the (numero, bloc) left incomplete."""
+    incomplete = set()
     for bloc in cert.blocs:
         if bloc.code not in c.blocs:
             continue
         own = {comp.id for comp in bloc.competences}
 
-        def covered(m, crit) -> bool:
+        def covered(m, crit, own=own) -> bool:
             comps = [x for x in crit.competences if x in own]
             return (m.id, crit.id) in got or (bool(comps) and all((m.id, x) in concluded for x in comps))
 
@@ -195,15 +199,17 @@ def _missing(cert: Certification, c, held: set[str], got: set, report: Report, s
             if not covered(m, crit)
         ]
         if missing:
+            incomplete.add((c.numero, bloc.code))
             more = f" et {len(missing) - 4} autre(s)" if len(missing) > 4 else ""
             report.add(
                 Severity.WARNING, "session-incomplet", Loc(shown), "",
                 f"candidat n° {c.numero or c.line}, bloc {bloc.code} : {len(missing)} résultat(s) manquant(s) "
                 f"({', '.join(missing[:4])}{more}) ; le bloc sera « incomplet »",
             )
+    return incomplete
 
 
-def _derogations(cert: Certification, session: Session, people: dict, report: Report) -> None:
+def _derogations(cert: Certification, session: Session, people: dict, report: Report, incomplete: set = frozenset()) -> None:
     from ..sources.candidats import _bloc_codes
 
     aliases = _bloc_codes(cert)
@@ -221,6 +227,10 @@ def _derogations(cert: Certification, session: Session, people: dict, report: Re
             report.error("session-derogation", where, "bloc", f"candidat n° {d.numero} : bloc {d.bloc} non présenté à cette session")
         elif (d.numero, d.bloc) in seen:
             report.error("session-doublon", where, "", f"candidat n° {d.numero}, bloc {d.bloc} : dérogation déjà donnée à la ligne {seen[(d.numero, d.bloc)]}")
+        elif (d.numero, d.bloc) in incomplete:
+            report.error("session-derogation", where, "decision",
+                         f"candidat n° {d.numero}, bloc {d.bloc} : résultats manquants ; le jury ne décide pas d'un bloc incomplet "
+                         "(complétez resultats.csv)")
         else:
             seen[(d.numero, d.bloc)] = d.line
 

@@ -19,7 +19,7 @@ For each candidate and each bloc they sat:
 - a missing result makes the competence and the bloc « incomplet », never
   validated or failed by default;
 - a jury override (deliberations.csv) replaces the computed bloc decision and
-  is kept beside it with its reason;
+  is kept beside it with its reason; never that of an incomplete bloc;
 - blocs validated before this session (acquis.csv: an earlier session, VAE,
   an équivalence) are acquired for life: they count toward the certification
   (« ce qui reste à valider », the parchemin).
@@ -180,7 +180,7 @@ def bloc_decision(
     else:
         calculee = VALIDE if all(c.decision == ACQUISE for c in competences) else NON_VALIDE
     decision, motif = calculee, ""
-    if derogation is not None and derogation.decision != calculee:
+    if derogation is not None and calculee != INCOMPLET and derogation.decision != calculee:  # never on missing results
         decision, motif = derogation.decision, derogation.motif
     return BlocDecision(numero, bloc, epreuves, competences, calculee, decision, motif, mean, manquants)
 
