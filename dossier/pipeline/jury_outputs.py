@@ -142,7 +142,7 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
     for r in rows:
         if r.decision == "validé":
             validated.setdefault(r.numero, []).append(r.bloc)
-    for name, data in badge_files(cert, session, validated, key):
+    for name, data in badge_files(cert, session, validated, key, certifies):
         write(name, data)
 
 
