@@ -25,7 +25,7 @@ rule.declare("session-candidat", Severity.ERROR, "Session : un résultat ou une 
 rule.declare("session-epreuve", Severity.ERROR, "Session : épreuve inconnue, non tenue, ou d'un bloc auquel le candidat n'est pas inscrit", adjustable=False)
 rule.declare("session-critere", Severity.ERROR, "Session : critère ou compétence inconnu, ou absent de la grille de l'épreuve", adjustable=False)
 rule.declare("session-valeur", Severity.ERROR, "Session : valeur hors de l'échelle de la certification", adjustable=False)
-rule.declare("session-doublon", Severity.ERROR, "Session : le même résultat (ou la même dérogation) deux fois", adjustable=False)
+rule.declare("session-doublon", Severity.ERROR, "Session : le même résultat, la même dérogation ou le même bloc acquis deux fois", adjustable=False)
 rule.declare("session-incomplet", Severity.WARNING, "Session : résultats manquants ; le bloc est alors « incomplet », ni validé ni refusé")
 rule.declare("session-derogation", Severity.ERROR, "Session : dérogation du jury illisible, sans motif, sur un bloc non présenté ou incomplet", adjustable=False)
 rule.declare("session-fichier", Severity.ERROR, "Session : dossier ou fichier de la session absent (session.yaml, candidats.csv, resultats.csv)", adjustable=False)
