@@ -35,6 +35,7 @@ rule.declare("session-acquis", Severity.ERROR, "Session : bloc acquis antérieur
 rule.declare("session-acquis-represente", Severity.WARNING, "Session : bloc acquis antérieurement et présenté à nouveau à cette session (il reste acquis)")
 rule.declare("session-jury", Severity.WARNING, "Session : part des membres extérieurs du jury sous le minimum fixé (externes_min, 50 % par défaut)")
 
+ACQUISE, PARTIELLE, NON_ACQUISE = "acquise", "partiellement acquise", "non acquise"  # a competence's decisions
 LEVELS = {
     "acquis_non_acquis": ("acquis", "non acquis"),
     "trois_niveaux": ("acquis", "partiellement acquis", "non acquis"),
@@ -51,6 +52,21 @@ def valeur(text: str, echelle: Echelle) -> str | float | None:
         return number if 0 <= number <= echelle.bareme else None
     folded = fold(text).replace("_", " ").replace("acquise", "acquis")  # a competence's conclusion may say « acquise »
     return folded if folded in LEVELS.get(echelle.type, ()) else None
+
+
+def verdict(echelle, items: list[tuple[str | float, float]]) -> tuple[str, float | None]:
+    """The rule of the scale (the decisions' and the checks') on (value, weight) items, none missing: a competence's decision, and its mean (points)."""
+    if echelle.type == "points":
+        total = sum(w for _, w in items)
+        mean = sum(v * w for v, w in items) / total if total else None
+        return (ACQUISE if mean is not None and mean >= echelle.seuil else NON_ACQUISE), mean
+    acquired = sum(v == "acquis" for v, _ in items)
+    needed = len(items) if echelle.regle != "proportion" else len(items) * echelle.proportion / 100
+    if acquired >= needed - 1e-9:
+        return ACQUISE, None
+    if echelle.type == "trois_niveaux" and any(v in ("acquis", "partiellement acquis") for v, _ in items):
+        return PARTIELLE, None
+    return NON_ACQUISE, None
 
 
 def scale_words(echelle: Echelle) -> str:
@@ -157,8 +173,6 @@ def _by_candidate(resultats):
 def _contradictions(cert: Certification, modalites: dict, values: dict, concluded: dict, report: Report) -> None:
     """An épreuve's conclusion for a competence against its criteria's results there, when all are given:
     the conclusion is the épreuve's verdict, but a jury should see when the rule says otherwise."""
-    from ..documents.deliberation import verdict  # the decisions use this module's `valeur`: imported here, not above
-
     for (epreuve, competence), r in concluded.items():
         said = valeur(r.valeur, cert.echelle)
         bloc, modalite = modalites[epreuve]

@@ -30,12 +30,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..checks.session import valeur
+# a competence's decisions and the rule that gives them live with the scale's values (checks use them too)
+from ..checks.session import ACQUISE, NON_ACQUISE, PARTIELLE, valeur, verdict  # noqa: F401
 from ..sources.candidats import Candidat
 from ..sources.model import Bloc, Certification, Competence, Critere, Modalite
 from ..sources.session import Acquis, Derogation, Resultat
 
-ACQUISE, PARTIELLE, NON_ACQUISE, INCOMPLETE = "acquise", "partiellement acquise", "non acquise", "incomplet"
+INCOMPLETE = "incomplet"
 VALIDE, NON_VALIDE, INCOMPLET = "validé", "non validé", "incomplet"
 
 
@@ -97,21 +98,6 @@ class BlocDecision:
     @property
     def valide(self) -> bool:
         return self.decision == VALIDE
-
-
-def verdict(echelle, items: list[tuple[str | float, float]]) -> tuple[str, float | None]:
-    """The rule of the scale on (value, weight) items, none missing: a competence's decision, and its mean (points)."""
-    if echelle.type == "points":
-        total = sum(w for _, w in items)
-        mean = sum(v * w for v, w in items) / total if total else None
-        return (ACQUISE if mean is not None and mean >= echelle.seuil else NON_ACQUISE), mean
-    acquired = sum(v == "acquis" for v, _ in items)
-    needed = len(items) if echelle.regle != "proportion" else len(items) * echelle.proportion / 100
-    if acquired >= needed - 1e-9:
-        return ACQUISE, None
-    if echelle.type == "trois_niveaux" and any(v in ("acquis", "partiellement acquis") for v, _ in items):
-        return PARTIELLE, None
-    return NON_ACQUISE, None
 
 
 def competence_decision(cert: Certification, competence: Competence, notes: tuple[Note, ...],
