@@ -51,9 +51,13 @@ class Note:
 
     @property
     def texte(self) -> str:
-        if self.valeur is None:
-            return "manquant"
-        return f"{self.valeur:g}".replace(".", ",") if isinstance(self.valeur, float) else self.valeur
+        return _texte(self.valeur)
+
+
+def _texte(valeur: str | float | None) -> str:
+    if valeur is None:
+        return "manquant"
+    return f"{valeur:g}".replace(".", ",") if isinstance(valeur, float) else valeur
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Conclusion:
 
     @property
     def texte(self) -> str:
-        return Note(self.epreuve, None, self.valeur).texte.replace("acquis", "acquise")
+        return _texte(self.valeur).replace("acquis", "acquise")  # said of a competence
 
 
 @dataclass(frozen=True)
