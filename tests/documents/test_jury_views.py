@@ -109,3 +109,4 @@ def test_proces_verbal_states_overrides_earlier_blocs_totals_and_never_validates
     text = flat(page.text_content())
     assert "Candidats : 3 ; ayant validé tous les blocs de la certification : 1 (blocs acquis antérieurement compris)." in text
     assert "Motif sans effet" not in text
+    assert "La conclusion d'une épreuve pour une compétence, quand elle est donnée, vaut pour les critères de cette compétence" in text
