@@ -144,7 +144,6 @@ def bloc_decision(
         if any(comp.id in n.critere.competences for n in notes) or any(c == comp.id for _, c in conclusions)
     )
     judged = {c.competence.id for c in competences}
-
     evaluates = {m.id: m.competences for m in epreuves}
 
     def standing(n: Note) -> Conclusion | None:
