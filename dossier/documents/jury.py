@@ -59,6 +59,7 @@ class Ligne:
 class Epreuve:
     modalite: Modalite
     lignes: tuple[Ligne, ...]
+    conclusions: tuple[str, ...] = ()  # the competences its grid concludes on (boxes scales), in the grid's order
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,17 @@ class LignePV:
     motif: str
 
 
+@dataclass(frozen=True, slots=True)
+class LigneAcquis:
+    """A bloc a candidate of the session validated before it, as the PV lists it."""
+
+    numero: str
+    nom: str
+    bloc: str
+    date: str  # « 25 juin 2026 »
+    origine: str
+
+
 @dataclass(frozen=True)
 class PVView:
     header: Header
@@ -130,6 +142,7 @@ class PVView:
     candidats: int
     certifies: int
     derogations: tuple[LignePV, ...] = ()  # of the whole session (in every part)
+    acquis: tuple[LigneAcquis, ...] = ()  # blocs validated before the session, counted for the certification
     titre: str = "Procès-verbal de délibération du jury"
     stem: str = "proces-verbal"
     # a long PV is laid out in parts: the first has the jury, the last the totals and signatures
@@ -152,8 +165,12 @@ class PVView:
 
 
 def synthese(cert: Certification, info: SessionInfo, bloc: Bloc, held: set[str] | None = None) -> SyntheseView:
+    from .grilles import grille
+
+    boxes = cert.echelle.type != "points"
     epreuves = tuple(
-        Epreuve(m, tuple(Ligne(c, bloc.competence_de(c, m.competences) or c.competences[0]) for c in bloc.criteres_de(m)))
+        Epreuve(m, tuple(Ligne(c, bloc.competence_de(c, m.competences) or c.competences[0]) for c in bloc.criteres_de(m)),
+                tuple(g.competence.id for g in grille(cert, bloc, m).groupes) if boxes else ())
         for m in bloc.modalites if held is None or m.id in held
     )
     assessed = {c for e in epreuves for lg in e.lignes for c in lg.critere.competences}
@@ -187,12 +204,22 @@ def proces_verbal(cert: Certification, info: SessionInfo, decisions: list[Candid
         LignePV(d.candidat.numero, d.candidat.nom_complet, b.bloc.code, b.calculee, b.decision, b.motif)
         for d in decisions for b in d.blocs
     )
-    return pv_view(cert, info, lignes, len(decisions), sum(d.certifie for d in decisions))
+    acquis = tuple(LigneAcquis(d.candidat.numero, d.candidat.nom_complet, a.bloc, date_fr(a.date), a.origine)
+                   for d in decisions for a in d.acquis)
+    return pv_view(cert, info, lignes, len(decisions), sum(d.certifie for d in decisions), acquis)
 
 
-def pv_view(cert: Certification, info: SessionInfo, lignes: tuple[LignePV, ...], candidats: int, certifies: int) -> PVView:
+def lignes_acquis(session) -> tuple[LigneAcquis, ...]:
+    """The session's blocs validated before it (checked: known candidates and blocs), in the candidates' order."""
+    people = {c.numero: (i, c) for i, c in enumerate(session.candidats)}
+    kept = sorted((a for a in session.acquis if a.numero in people), key=lambda a: (people[a.numero][0], a.bloc))
+    return tuple(LigneAcquis(a.numero, people[a.numero][1].nom_complet, a.bloc, date_fr(a.date), a.origine) for a in kept)
+
+
+def pv_view(cert: Certification, info: SessionInfo, lignes: tuple[LignePV, ...], candidats: int, certifies: int,
+            acquis: tuple[LigneAcquis, ...] = ()) -> PVView:
     return PVView(header(cert), seance(info), regle_decision(cert.echelle), lignes, totaux(cert, lignes), candidats, certifies,
-                  tuple(lg for lg in lignes if lg.motif))
+                  tuple(lg for lg in lignes if lg.motif), acquis)
 
 
 def totaux(cert: Certification, lignes) -> tuple[tuple[str, int, int, int, int], ...]:
@@ -222,10 +249,20 @@ def identite(c: Candidat) -> dict[str, str]:
 
 def valeurs_synthese(d: BlocDecision, c: Candidat) -> dict[str, str]:
     out = identite(c)
+    for e in d.epreuves:
+        for comp in e.competences:
+            out[f"k-{e.id}-{comp}"] = "—"  # no conclusion given: the épreuve's criteria speak
+    open_ = {(n.epreuve, n.critere.id) for comp in d.competences for n in comp.notes
+             if n.epreuve not in {k.epreuve for k in comp.conclusions}}  # results not stood for by a conclusion
     for comp in d.competences:
-        out[f"c-{comp.competence.id}"] = comp.decision + (f" ({comp.moyenne:.2f})".replace(".", ",") if comp.moyenne is not None else "")
-        for n in comp.notes:
-            out[f"n-{n.epreuve}-{n.critere.id}"] = n.texte
+        text = comp.decision + (f" ({comp.moyenne:.2f})".replace(".", ",") if comp.moyenne is not None else "")
+        if comp.moyenne is not None and comp.conclusions:  # points: no conclusion row on the sheet, said here
+            text += " ; " + ", ".join(f"{k.epreuve} : {k.texte}" for k in comp.conclusions)
+        out[f"c-{comp.competence.id}"] = text
+        for k in comp.conclusions:
+            out[f"k-{k.epreuve}-{k.competence}"] = k.texte
+        for n in comp.notes:  # a result left out where the épreuve's conclusion stands for it: not « manquant »
+            out[f"n-{n.epreuve}-{n.critere.id}"] = "—" if n.valeur is None and (n.epreuve, n.critere.id) not in open_ else n.texte
     out["decision"] = d.decision + (f" (calculée : {d.calculee})" if d.derogation else "")
     out["motif"] = f"Décision du jury : {d.motif}" if d.motif else ""
     out["moyenne"] = f"{d.moyenne:.2f}".replace(".", ",") if d.moyenne is not None else ""
@@ -238,6 +275,13 @@ def valeurs_releve(d: CandidatDecisions) -> dict[str, str]:
     for code in (b.code for b in d.restants):
         out[f"d-{code}"] = sat[code].decision if code in sat else "non présenté"
         out[f"r-{code}"] = "à valider"
+    for a in d.acquis:
+        out[f"d-{a.bloc}"] = sat[a.bloc].decision if a.bloc in sat else "déjà acquis"
+        out[f"r-{a.bloc}"] = "acquis"
+    out["anterieurs"] = (
+        "Blocs acquis antérieurement : " + " ; ".join(f"{a.bloc} acquis le {date_fr(a.date)} ({a.origine})" for a in d.acquis) + "."
+        if d.acquis else ""
+    )
     for b in d.blocs:
         if b.valide:
             out[f"d-{b.bloc.code}"] = VALIDE
@@ -267,11 +311,12 @@ def synthese_fields(view: SyntheseView) -> list[str]:
     names = ["candidat", "numero", "naissance", "decision", "motif", "moyenne"]
     names += [f"c-{c.id}" for c in view.competences]
     names += [f"n-{e.modalite.id}-{lg.critere.id}" for e in view.epreuves for lg in e.lignes]
+    names += [f"k-{e.modalite.id}-{c}" for e in view.epreuves for c in e.conclusions]
     return names
 
 
 def releve_fields(view: ReleveView) -> list[str]:
-    return ["candidat", "numero", "naissance", "conclusion"] + [f"{k}-{b.code}" for b in view.blocs for k in "dr"]
+    return ["candidat", "numero", "naissance", "conclusion", "anterieurs"] + [f"{k}-{b.code}" for b in view.blocs for k in "dr"]
 
 
 ATTESTATION_FIELDS = ["candidat", "numero", "naissance"]

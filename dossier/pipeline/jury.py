@@ -29,7 +29,7 @@ from ..render.formats import file_bytes, html_page
 from ..render.overlay import Copies, Laid, centred, lay_out, stamp
 from ..render.stamp import marker
 from ..sources.candidats import Candidat
-from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
+from ..sources.session import Acquis, Derogation, Resultat, Session, SessionInfo, read_info, read_session
 from . import jury_exports
 from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
 from .owned import prepare_out, prune, refuse_out, written_before
@@ -89,8 +89,8 @@ class _Worker:
             self.bases[key] = (laid, Copies(laid))
         return self.bases[key]
 
-    def batch(self, index: int, people: list[tuple[Candidat, list[Resultat], dict[str, Derogation]]]):
-        decided = [decide(self.cert, c, results, overrides, self.held) for c, results, overrides in people]
+    def batch(self, index: int, people: list[tuple[Candidat, list[Resultat], dict[str, Derogation], tuple[Acquis, ...]]]):
+        decided = [decide(self.cert, c, results, overrides, self.held, acquis) for c, results, overrides, acquis in people]
         documents: dict[str, list[tuple[str, dict[str, str]]]] = {}  # base key → (file path, values)
         for d in decided:
             c = d.candidat
@@ -184,6 +184,9 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
         overrides.setdefault(d.numero, {})[d.bloc] = d
+    earlier: dict[str, tuple[Acquis, ...]] = {}
+    for a in session.acquis:
+        earlier[a.numero] = (*earlier.get(a.numero, ()), a)
     parts: dict[str, list[Path]] = {}
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
 
@@ -210,7 +213,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             if progress:
                 progress(count)
 
-    batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])
+    batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {}), earlier.get(c.numero, ())) for c in chunk])
                for i, chunk in enumerate(chunks(session.candidats, BATCH)))
     count = workers(jobs, 10**9)
     try:

@@ -70,15 +70,22 @@ def accrochage_file(cert, session: Session, holders: list[str], when: dt.datetim
     return acc.accrochage_xml(cert, settings(info), [titulaire(people[n]) for n in holders], info.date, when)
 
 
-def badge_files(cert, session: Session, validated: dict[str, list[str]], key: Path | None) -> Iterator[tuple[str, bytes]]:
-    """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file)."""
+def badge_files(cert, session: Session, validated: dict[str, list[str]], key: Path | None,
+                holders: list[str] = ()) -> Iterator[tuple[str, bytes]]:
+    """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file): one per bloc
+    validated at this session, and the certification's for every holder (blocs acquired before counted)."""
     if key is not None:
         from ..exporters import integrity
 
         key = integrity.load_key(Path(key))
     people = {c.numero: c for c in session.candidats}
-    for numero, blocs in validated.items():  # one candidate at a time: a session has thousands of credentials
-        c = people[numero]
+    everything = [b.code for b in cert.blocs]
+    for numero in [*validated, *(n for n in holders if n not in validated)]:  # one at a time: thousands of credentials
+        c, blocs = people[numero], validated.get(numero, [])
         holder = badges.Holder(nom=c.nom, prenom=c.prenom, numero=numero)
-        for name, data in badges.credentials_for(cert, holder, blocs, session.info.date, key):
+        made = badges.credentials_for(cert, holder, blocs, session.info.date, key)
+        if numero in holders and len(set(blocs)) < len(everything):  # completed with blocs acquired before
+            made += [(n, d) for n, d in badges.credentials_for(cert, holder, everything, session.info.date, key)
+                     if n.endswith("-certification.json")]
+        for name, data in made:
             yield f"badges/{name}", data

@@ -126,8 +126,8 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
     info = session.info
     env = session_env(cert, folder, info)
     lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in rows)
-    certifies = certified(cert, rows)
-    pv = views.pv_view(cert, info, lignes, candidats, len(certifies))
+    certifies = certified(cert, rows, session.acquis)
+    pv = views.pv_view(cert, info, lignes, candidats, len(certifies), views.lignes_acquis(session))
     spec = views.SESSION_DOCUMENTS["proces-verbal"]
     for fmt in formats:
         if fmt == "pdf":
@@ -142,16 +142,21 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
     for r in rows:
         if r.decision == "validé":
             validated.setdefault(r.numero, []).append(r.bloc)
-    for name, data in badge_files(cert, session, validated, key):
+    for name, data in badge_files(cert, session, validated, key, certifies):
         write(name, data)
 
 
-def certified(cert, rows: list[Row]) -> list[str]:
+def certified(cert, rows: list[Row], acquis=()) -> list[str]:
+    """The holders of every bloc, validated at this session or before it (acquis.csv), in the rows' order."""
     codes = {b.code for b in cert.blocs}
     validated: dict[str, set[str]] = {}
     for r in rows:
+        mine = validated.setdefault(r.numero, set())
         if r.decision == "validé":
-            validated.setdefault(r.numero, set()).add(r.bloc)
+            mine.add(r.bloc)
+    for a in acquis:
+        if a.numero in validated:
+            validated[a.numero].add(a.bloc)
     return [n for n, blocs in validated.items() if blocs == codes]
 
 

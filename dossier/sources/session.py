@@ -1,4 +1,4 @@
-"""A jury session's folder: `session.yaml`, `candidats.csv`, `resultats.csv`, `deliberations.csv`.
+"""A jury session's folder: `session.yaml`, `candidats.csv`, `resultats.csv`, `deliberations.csv`, `acquis.csv`.
 
 Reading only: the files' shape (keys, columns, readable values), every problem
 reported with its file, line and column. Whether a result names a real
@@ -32,9 +32,11 @@ SESSION_FILE = "session.yaml"
 CANDIDATS_FILE = "candidats.csv"
 RESULTATS_FILE = "resultats.csv"
 DELIBERATIONS_FILE = "deliberations.csv"
+ACQUIS_FILE = "acquis.csv"
 
 RESULT_COLUMNS = ("numero", "epreuve", "competence", "critere", "valeur", "observations")
 OVERRIDE_COLUMNS = ("numero", "bloc", "decision", "motif")
+ACQUIS_COLUMNS = ("numero", "bloc", "date", "origine")
 DECISIONS = {"valide": "validé", "non valide": "non validé"}  # folded → as written in the documents
 
 
@@ -211,6 +213,18 @@ class Resultats:
         self._dir.cleanup()
 
 
+@dataclass(frozen=True)
+class Acquis:
+    """A bloc a candidate validated before this session (acquis.csv): at an earlier session, by VAE, by équivalence."""
+
+    numero: str
+    bloc: str
+    date: dt.date
+    origine: str  # « Session de juin 2026 », « VAE », « Équivalence : … »
+    line: int = 0
+    file: str = ""
+
+
 @dataclass
 class Session:
     folder: Path
@@ -218,6 +232,7 @@ class Session:
     candidats: list[candidats_mod.Candidat] = field(default_factory=list)
     resultats: Resultats | list[Resultat] = field(default_factory=list)
     derogations: list[Derogation] = field(default_factory=list)
+    acquis: list[Acquis] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     files: dict[str, str] = field(default_factory=dict)  # name → path as shown in messages
 
@@ -236,7 +251,7 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
     shown = display if display is not None else str(folder)
     session = Session(folder)
     report = session.report
-    for name in (SESSION_FILE, CANDIDATS_FILE, RESULTATS_FILE, DELIBERATIONS_FILE):
+    for name in (SESSION_FILE, CANDIDATS_FILE, RESULTATS_FILE, DELIBERATIONS_FILE, ACQUIS_FILE):
         session.files[name] = f"{shown.rstrip('/')}/{name}"
     if not folder.is_dir():
         report.error("session-fichier", Loc(shown), "", "dossier de session introuvable")
@@ -266,7 +281,23 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
             report.error("session-derogation", where, "motif", "motif obligatoire : le jury dit pourquoi il s'écarte de la décision calculée")
             continue
         session.derogations.append(Derogation(cells["numero"], cells["bloc"].upper(), decision, cells["motif"], line, session.files[DELIBERATIONS_FILE]))
+    session.acquis = _acquis(folder / ACQUIS_FILE, session.files[ACQUIS_FILE], report)
     return session
+
+
+def _acquis(path: Path, shown: str, report: Report) -> list[Acquis]:
+    """acquis.csv (optional): numero;bloc;date;origine, a line per bloc validated before this session."""
+    out = []
+    for line, cells in _rows(path, shown, ACQUIS_COLUMNS, ACQUIS_COLUMNS, report) or ():
+        where = Loc(shown, line)
+        date = candidats_mod.iso_date(cells["date"])
+        if date is None:
+            report.error("session-acquis", where, "date", f"date « {cells['date']} » illisible : JJ/MM/AAAA attendu (date de validation du bloc)")
+        if not cells["origine"]:
+            report.error("session-acquis", where, "origine", "origine obligatoire : la session, « VAE » ou l'équivalence qui a validé le bloc")
+        if date is not None and cells["origine"]:
+            out.append(Acquis(cells["numero"], cells["bloc"].upper(), dt.date.fromisoformat(date), cells["origine"], line, shown))
+    return out
 
 
 def _rows(path: Path, display: str, names: tuple[str, ...], required: tuple[str, ...], report: Report):

@@ -126,3 +126,122 @@ def test_holder_of_every_bloc(cert):
     assert d.certifie and not d.restants
     partial = decide(cert, everyone, [r for r in res if r.epreuve != "M2.2"], {})
     assert [b.code for b in partial.restants] == ["BC02"]
+
+
+# --- an épreuve's conclusion for a competence (a line with the competence and no criterion) ---------------
+
+
+def conclusion(epreuve, competence, value):
+    return Resultat("1", epreuve, competence, "", value)
+
+
+def without(res, epreuve, *criteria):
+    return [r for r in res if not (r.epreuve == epreuve and r.critere in criteria)]
+
+
+C12 = ("CR1.2", "CR1.3", "CR1.4", "CR1.5", "CR1.6")  # C1.2's criteria, all assessed in M1.1 only
+
+
+def test_conclusion_only_stands_for_the_epreuves_criteria(cert):
+    res = without(results(cert), "M1.1", *C12)
+    d = bc01(cert, [*res, conclusion("M1.1", "C1.2", "acquis")])
+    assert comp(d, "C1.2").decision == ACQUISE and d.decision == VALIDE
+    assert d.manquants == ()  # the criteria it stands for are not missing
+    assert [k.epreuve for k in comp(d, "C1.2").conclusions] == ["M1.1"]
+    d = bc01(cert, [*res, conclusion("M1.1", "C1.2", "non acquise")])  # a competence's conclusion may say « acquise »
+    assert comp(d, "C1.2").decision == NON_ACQUISE and d.decision == NON_VALIDE
+    # without the conclusion, the same criteria are missing: incomplete, never decided
+    alone = bc01(cert, res)
+    assert alone.decision == INCOMPLET and comp(alone, "C1.2").decision == INCOMPLETE
+    assert alone.manquants == tuple(f"M1.1 {c}" for c in C12)
+
+
+def test_criteria_only_is_the_rule_on_the_criteria(cert):
+    d = bc01(cert, results(cert, **{key("M1.1", "CR1.3"): "non acquis"}))
+    assert comp(d, "C1.2").decision == NON_ACQUISE and comp(d, "C1.2").conclusions == ()
+
+
+def test_conclusion_and_criteria_agreeing(cert):
+    d = bc01(cert, [*results(cert), conclusion("M1.1", "C1.2", "acquis")])
+    assert comp(d, "C1.2").decision == ACQUISE and d.decision == VALIDE
+
+
+def test_conclusion_contradicting_its_criteria_is_the_epreuves_verdict(cert):
+    """CR1.3 missed, but the jury concludes C1.2 acquired in M1.1: the conclusion decides (check warns, see tests/checks)."""
+    res = [*results(cert, **{key("M1.1", "CR1.3"): "non acquis"}), conclusion("M1.1", "C1.2", "acquis")]
+    d = bc01(cert, res)
+    assert comp(d, "C1.2").decision == ACQUISE and d.decision == VALIDE
+    # the other way: every criterion acquired, the competence concluded not acquired
+    d = bc01(cert, [*results(cert), conclusion("M1.1", "C1.2", "non acquis")])
+    assert comp(d, "C1.2").decision == NON_ACQUISE and d.decision == NON_VALIDE
+
+
+def test_across_epreuves_the_rule_applies_to_the_criteria_each_conclusion_stands_for(cert):
+    """C1.1 is assessed in M1.1 (CR1.1) and M1.2 (CR1.1, CR1.7). M1.2 concludes « non acquis »: under
+    `tous`, C1.1 is not acquired; under `proportion`, 1 criterion of 3 stands acquired (33 %)."""
+    res = [*results(cert), conclusion("M1.2", "C1.1", "non acquis")]
+    assert comp(bc01(cert, res), "C1.1").decision == NON_ACQUISE
+    assert comp(bc01(cert, res), "C1.3").decision == ACQUISE  # CR1.1 and CR1.7 also evaluate C1.3: their own results count there
+    at = lambda p: replace(cert, echelle=Echelle("acquis_non_acquis", regle="proportion", proportion=p))  # noqa: E731
+    assert comp(bc01(at(30), res), "C1.1").decision == ACQUISE
+    assert comp(bc01(at(50), res), "C1.1").decision == NON_ACQUISE
+
+
+def test_a_criterion_of_two_competences_needs_both_conclusions_to_be_left_out(cert):
+    """CR1.7 (M1.2) evaluates C1.1, C1.3 and C1.4: a conclusion for C1.1 alone leaves it missing for the others."""
+    res = without(results(cert), "M1.2", "CR1.7")
+    d = bc01(cert, [*res, conclusion("M1.2", "C1.1", "acquis")])
+    assert comp(d, "C1.1").decision == ACQUISE
+    assert comp(d, "C1.3").decision == INCOMPLETE and d.decision == INCOMPLET and d.manquants == ("M1.2 CR1.7",)
+    d = bc01(cert, [*res, *(conclusion("M1.2", c, "acquis") for c in ("C1.1", "C1.3", "C1.4"))])
+    assert d.decision == VALIDE and d.manquants == ()
+
+
+def test_partial_scale_conclusion(cert):
+    trois = replace(cert, echelle=Echelle("trois_niveaux"))
+    d = bc01(trois, [*results(cert), conclusion("M1.1", "C1.2", "partiellement acquis")])
+    assert comp(d, "C1.2").decision == PARTIELLE and d.decision == NON_VALIDE
+    # under a proportion rule, a partial conclusion counts as no acquired criterion
+    half = replace(cert, echelle=Echelle("trois_niveaux", regle="proportion", proportion=50))
+    res = [*results(cert), conclusion("M1.2", "C1.1", "partiellement acquise")]
+    assert comp(bc01(half, res), "C1.1").decision == PARTIELLE  # 1 of 3 acquired, the others partly
+
+
+def test_points_conclusion_is_the_epreuves_mark_for_its_criteria(cert):
+    points = replace(cert, echelle=Echelle("points", bareme=20, seuil=10))
+    res = [*results(points, value="14"), conclusion("M1.1", "C1.2", "4")]
+    d = bc01(points, res)
+    c12 = comp(d, "C1.2")
+    assert c12.decision == NON_ACQUISE and c12.moyenne == pytest.approx(4)
+    # the bloc: CR1.2..CR1.6 count at 4 in M1.1, the 4 other results at 14: (5 * 4 + 4 * 14) / 9
+    assert d.moyenne == pytest.approx(76 / 9) and d.decision == NON_VALIDE
+    # conclusion only: the same, without the criteria's own results
+    d = bc01(points, [*without(results(points, value="14"), "M1.1", *C12), conclusion("M1.1", "C1.2", "4")])
+    assert d.moyenne == pytest.approx(76 / 9) and d.manquants == ()
+
+
+def test_an_override_never_decides_an_incomplete_bloc(cert):
+    d = bc01(cert, results(cert, **{key("M1.2", "CR1.8"): None}), {"BC01": Derogation("1", "BC01", VALIDE, "Dossier probant")})
+    assert d.calculee == d.decision == INCOMPLET and not d.derogation and not d.valide
+
+
+# --- blocs validated before the session (acquis.csv) ---------------------------------------------------------
+
+
+def test_blocs_acquired_before_count_toward_the_certification(cert):
+    import datetime as dt
+
+    from dossier.sources.session import Acquis
+
+    bob = Candidat("Exemple", "Bob", "1", blocs=("BC04",))
+    bloc4 = cert.blocs[3]
+    res = [Resultat("1", m.id, "", c.id, "acquis") for m in bloc4.modalites for c in bloc4.criteres_de(m)]
+    earlier = [Acquis("1", code, dt.date(2026, 6, 25), "Session de juin 2026") for code in ("BC03", "BC01", "BC02")]
+    d = decide(cert, bob, res, {}, acquis=earlier)
+    assert d.certifie and d.restants == ()
+    assert [a.bloc for a in d.acquis] == ["BC01", "BC02", "BC03"]  # in the certification's order
+    assert [b.bloc.code for b in d.blocs] == ["BC04"]  # only what was sat is decided
+    short = decide(cert, bob, res, {}, acquis=earlier[:2])
+    assert [b.code for b in short.restants] == ["BC02"] and not short.certifie
+    failed = decide(cert, bob, [replace(r, valeur="non acquis") for r in res], {}, acquis=earlier)
+    assert [b.code for b in failed.restants] == ["BC04"] and not failed.certifie

@@ -63,7 +63,9 @@ def test_what_is_written(jury):
         "attestations/bc02/1001-durand-exemple-alice.pdf", "attestations/bc03/1001-durand-exemple-alice.pdf",
         "attestations/bc04/1001-durand-exemple-alice.pdf", "attestations/bc04/1004-petit-imaginaire-david.pdf",
     ]  # validated blocs only (1004's BC04 by the jury's override); none for 1002's BC02 nor 1003's BC03
-    assert sorted(n for n in names if n.startswith("parchemins/")) == [f"parchemins/1001-durand-exemple-alice.{f}" for f in ("docx", "html", "pdf")]
+    # 1001 validated every bloc; 1004 validated BC04 (by the jury's override) and holds the others from before (acquis.csv)
+    assert sorted(n for n in names if n.startswith("parchemins/")) == [
+        f"parchemins/{who}.{f}" for who in ("1001-durand-exemple-alice", "1004-petit-imaginaire-david") for f in ("docx", "html", "pdf")]
     assert {"imprimer/syntheses-bc01.pdf", "imprimer/attestations-bc04.pdf", "imprimer/releves.pdf", "imprimer/parchemins.pdf"} <= names
     releves = pdf_pages(jury / "imprimer" / "releves.pdf")
     assert len(releves) == 6
@@ -89,7 +91,8 @@ def test_proces_verbal(jury, fmt):
         "Procès-verbal de délibération du jury", "Session de juin 2027", "24 juin 2027", "Lyon",
         "Claire Fictive (président)", "Sophie Modèle", "Membres extérieurs : 2 sur 4 (50 %) ; minimum fixé : 50 %",
         "Petit-Imaginaire David", "Le critère CR4.7 est démontré par la mise en situation du dossier VAE",
-        "Candidats : 6 ; ayant validé tous les blocs de la certification : 1.", "Fait à Lyon, le 24 juin 2027.",
+        "Candidats : 6 ; ayant validé tous les blocs de la certification : 2 (blocs acquis antérieurement compris).",
+        "Blocs acquis antérieurement, comptés pour la certification", "10 décembre 2026", "Fait à Lyon, le 24 juin 2027.",
         STRANGE,
     ):
         assert expected.replace(" ", "").lower() in text.replace(" ", "").replace("\u00a0", "").lower(), expected
@@ -137,6 +140,11 @@ def test_attestation_and_synthese(jury, fmt):
     assert "Karim Témoin" in synthese  # a signature row per member
     releve = read(jury / "releves" / f"1002-martin-fictif-bastien.{fmt}")
     assert "Reste à valider : BC02, BC03, BC04." in releve
+    releve = read(jury / "releves" / f"1004-petit-imaginaire-david.{fmt}")
+    assert "BC03 acquis le 10 décembre 2026 (VAE)" in releve
+    assert "Tous les blocs sont validés : la certification est obtenue." in releve
+    synthese = read(jury / "syntheses" / "bc02" / f"1002-martin-fictif-bastien.{fmt}")
+    assert "Conclusiondel'épreuveM2.1pourlacompétenceC2.1C2.1nonacquise" in synthese.replace(" ", "")  # HTML: cells unspaced
     strange = read(jury / "releves" / f"1005-o-brien-script-x-zoe-eve.{fmt}")
     assert "Eve O'Brien <script>&{{ x }}" in strange  # the PDF may read the overlay apart from the base: « Zoé » aside
 

@@ -45,14 +45,16 @@ def test_the_holders_go_to_the_accrochage_file_and_every_validated_bloc_gets_a_s
     schema_path.write_text(SCHEMA, encoding="utf-8")
     etree.XMLSchema(etree.parse(str(schema_path))).assertValid(etree.fromstring(xml))
     root = etree.fromstring(xml)
-    # candidate 1001 validated every bloc: the session's one holder
-    assert [p.findtext(".//cpf:nomNaissance", namespaces=NS) for p in root.iterfind(".//cpf:passageCertification", NS)] == ["Durand-Exemple"]
+    # candidate 1001 validated every bloc; 1004 completed the certification with blocs acquired before (acquis.csv)
+    assert [p.findtext(".//cpf:nomNaissance", namespaces=NS) for p in root.iterfind(".//cpf:passageCertification", NS)] == [
+        "Durand-Exemple", "Petit-Imaginaire"]
     assert root.findtext(".//cpf:certification/cpf:code", namespaces=NS) == "RNCP99999"
     decisions = [line.split(";") for line in (out / "decisions.csv").read_text(encoding="utf-8").splitlines()[1:]]
     header = (out / "decisions.csv").read_text(encoding="utf-8").splitlines()[0].split(";")
     validated = sorted((d[header.index("numero")], d[header.index("bloc")]) for d in decisions if d[header.index("decision")] == "validé")
     badges = sorted(p.name for p in (out / "badges").iterdir())
-    expected = sorted([f"badge-{n}-{b.lower()}.json" for n, b in validated] + ["badge-1001-certification.json"])
+    # a badge per bloc validated at this session (none again for 1004's earlier blocs), the certification's per holder
+    expected = sorted([f"badge-{n}-{b.lower()}.json" for n, b in validated] + ["badge-1001-certification.json", "badge-1004-certification.json"])
     assert badges == expected
     for name in badges:
         document = json.loads((out / "badges" / name).read_text(encoding="utf-8"))
