@@ -20,7 +20,9 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, In
 
 from .stamp import DocxStamp, marker
 
-Box = tuple[int, float, float, float, float, float, str, int]  # page, x, y, width, height (CSS px), font size (px), align, weight
+# page, x, y, width, height (CSS px: the border box), font size (px), align, weight, then where the text goes (CSS px):
+# the content box's left inset and width, the first baseline below the box's top, the line height
+Box = tuple[int, float, float, float, float, float, str, int, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,15 @@ class Laid:
     prepared: object = None  # pdf_increment.Prepared: the base ready for appended copies
 
 
-def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
+def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[bytes, int]]]:
+    """The fields' boxes, those that may wrap, and the font file of each weight they are written in."""
+    from weasyprint.text.line_break import strut
+
+    from .increment_fonts import field_font
+
     found: dict[str, Box] = {}
     long: set[str] = set()
+    fonts: dict[int, tuple[bytes, int]] = {}
     for index, page in enumerate(document.pages):
         stack = [page._page_box]
         while stack:
@@ -50,12 +58,20 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
                 name = ident[6:]
                 style = box.style
                 align = str(style["text_align_all"])
+                weight = 700 if int(style["font_weight"]) >= 600 else 400
+                line, baseline = strut(style)
+                top = box.content_box_y() - box.border_box_y()
                 found[name] = (index, box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height(),
-                               float(style["font_size"]), "center" if align == "center" else "left", int(style["font_weight"]))
+                               float(style["font_size"]), "center" if align == "center" else "left", weight,
+                               box.content_box_x() - box.border_box_x(), box.width, top + baseline, line)
+                if weight not in fonts:
+                    font = field_font(style)
+                    if font is not None:
+                        fonts[weight] = font
                 if "long" in (element.get("class") or "").split():
                     long.add(name)
             stack.extend(getattr(box, "children", ()) or ())
-    return found, frozenset(long)
+    return found, frozenset(long), fonts
 
 
 def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
@@ -65,11 +81,11 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagg
     from .pdf_increment import prepare
 
     laid = document(empty_page, base_url)
-    found, long = boxes(laid)
+    found, long, fonts = boxes(laid)
     first = laid.pages[0]
     pdf_tags.prepare(laid, tagged)
     pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
-    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
+    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf, fonts))
 
 
 def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
@@ -79,8 +95,8 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
         f"@page {{ size: {width}px {height}px; margin: 0; }}",
         "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
         f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
-        ".f { position: absolute; white-space: nowrap; overflow: hidden; color: #000; }",
-        ".f.l { white-space: normal; line-height: 1.15; }",
+        ".f { position: absolute; white-space: nowrap; color: #000; }",
+        ".f.l { white-space: normal; }",
         "</style></head><body>",
     ]
     by_page: dict[int, list[tuple[str, Box]]] = {}
@@ -89,19 +105,29 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
     for values in records:
         for page in range(laid.pages):
             parts.append("<div class='p'>")
-            for name, (_, x, y, w, h, size, align, weight) in by_page.get(page, ()):
+            for name, (_, x, y, w, h, size, align, weight, inset, inner, _baseline, line) in by_page.get(page, ()):
                 value = values.get(name, "")
                 if value:
-                    kind = "f l" if name in laid.long else "f"
-                    line = "" if name in laid.long else f" line-height:{h:.2f}px;"
+                    drawn, lines = fitted(laid, value, inner, h, size, weight, line, name in laid.long)
+                    kind = "f l" if len(lines) > 1 or name in laid.long else "f"
                     parts.append(
-                        f"<div class='{kind}' style='left:{x + 2:.2f}px; top:{y:.2f}px; width:{w - 4:.2f}px; "
-                        f"height:{h:.2f}px;{line} font-size:{size:.2f}px; text-align:{align}; font-weight:{weight}'>"
+                        f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{y:.2f}px; width:{inner:.2f}px; "
+                        f"line-height:{line * drawn / size:.2f}px; font-size:{drawn:.2f}px; text-align:{align}; font-weight:{weight}'>"
                         f"{html_lib.escape(value)}</div>"
                     )
             parts.append("</div>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def fitted(laid: Laid, value: str, width: float, height: float, size: float, weight: int, line: float, long: bool):
+    """The size (px) and lines a value is laid out in so that it is not cut (pdf_increment.fit), measured in
+    the field's own font where the base has it."""
+    from .pdf_increment import fit, text_width
+
+    face = (laid.prepared.faces or {}).get(weight) if laid.prepared is not None else None
+    measure = face.width if face is not None else (lambda t, s: text_width(t, s, weight))
+    return fit(value, width, max(height, line), size, measure, long, line / size)
 
 
 def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes]:
@@ -116,10 +142,10 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     """Each record's PDF, and for the printout either each record's page streams (to append to the base:
     pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
 
-    Values in Windows-1252 (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
+    Values the base's fonts cover (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
     others are laid out as overlay pages drawn over the base.
     """
-    from .pdf_increment import draw, encodable, fill
+    from .pdf_increment import draw, fill
 
     if laid.prepared is None or pdf_a:
         return _overlaid(laid, records, base_url)
@@ -128,10 +154,10 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
 
     def appended(record: dict[str, str]) -> tuple[bytes, list[bytes]]:
         marks = tags.marks(laid.boxes, record) if tags is not None else None
-        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks) for page in range(laid.pages)]
+        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks, laid.prepared.faces) for page in range(laid.pages)]
         return fill(laid.prepared, streams, record, marks), streams
 
-    fit = [all(encodable(v) for v in r.values()) for r in records]
+    fit = [all(laid.prepared.covers(v) for v in r.values()) for r in records]
     if all(fit):
         done = [appended(r) for r in records]
         return [pdf for pdf, _ in done], [streams for _, streams in done]

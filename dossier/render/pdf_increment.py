@@ -3,8 +3,7 @@
 A PDF may be extended by appending objects and a new cross-reference section
 (ISO 32000 § 7.5.6). The base is normalised once (a classic xref table); each
 copy is the base's bytes followed by: one content stream per page drawing the
-copy's values (Helvetica, a standard font every reader has, WinAnsi text),
-the page objects again with that stream added to their /Contents, and the
+copy's values, the page objects again with that stream added to their /Contents, and the
 xref and trailer. The page objects and fonts are the same for every copy:
 only the values' streams are formatted per copy, in microseconds.
 
@@ -14,9 +13,12 @@ copy and page, all drawing the base's content stream (one copy of it).
 A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: each value's drawing is
 marked content of its field's structure element (increment_tags.py).
 
-Values must be encodable in Windows-1252 (French names are); callers fall
-back to laying out an overlay (render/overlay.py) for any other, and for PDF/A
-(whose fonts must be embedded).
+The values are drawn in the fields' own fonts (the document's: DejaVu Sans in
+the templates), subset once for the Latin scripts and embedded in the base
+(increment_fonts.py), on the baseline the layout gives each field; a base
+prepared without them draws in Helvetica (a standard font, WinAnsi text).
+Callers lay out an overlay (render/overlay.py) for a value with a character the
+fonts lack (`Prepared.covers`), and for PDF/A.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .increment_tags import field_elements, templates
 
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
+FACES = {400: "/DossierF400", 700: "/DossierF700"}  # the document's own fonts, embedded in the base (increment_fonts.py)
 LIBERATION = {400: "LiberationSans-Regular.ttf", 700: "LiberationSans-Bold.ttf"}  # Helvetica's metrics
 
 
@@ -66,41 +69,91 @@ def _literal(text: str) -> bytes:
     return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _wrap(text: str, width: float, size: float, weight: int) -> list[str]:
+def _wrap(text: str, width: float, measure) -> list[str]:
+    """The text in lines no wider than `width` (measure: text → width), broken between words, or
+    within a word too long for a line."""
     lines, line = [], ""
     for word in text.split():
         trial = f"{line} {word}".strip()
-        if line and text_width(trial, size, weight) > width:
+        if line and measure(trial) > width:
             lines.append(line)
             line = word
         else:
             line = trial
+        while measure(line) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and measure(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
     return [*lines, line] if line else lines
 
 
-def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None) -> bytes:
-    """The content stream drawing one page's values in their boxes (clipped to them); in a tagged base,
-    each value marked with its MCID (marks: field → page, MCID; increment_tags.py)."""
+SMALLEST = 0.6  # a value too long for its box shrinks down to this part of its size, then wraps
+
+
+def fit(text: str, width: float, height: float, size: float, measure, wrap: bool, leading: float) -> tuple[float, list[str]]:
+    """The size and lines a value is drawn in so that nothing is cut: its size on one line (or wrapped, for
+    a long field) if that fits its box; else smaller, down to SMALLEST of it, on one line then wrapped; at
+    that floor, wrapped whatever the height (measure: text, size → width; leading: line height per 1 pt)."""
+    floor = size * SMALLEST
+    current = size
+    while True:
+        if not wrap and measure(text, current) <= width:
+            return current, [text]
+        lines = _wrap(text, width, lambda t, s=current: measure(t, s))
+        if (wrap or len(lines) > 1) and len(lines) * current * leading <= height + 0.01:
+            return current, lines
+        if current <= floor:
+            return current, lines
+        current = max(floor, current - 0.25)
+
+
+def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None,
+         faces: dict | None = None) -> bytes:
+    """The content stream drawing one page's values in their boxes, in the document's own font where the
+    base has it (faces: weight → increment_fonts.Face, embedded by `prepare`), else Helvetica; in a tagged
+    base, each value marked with its MCID (marks: field → page, MCID; increment_tags.py), in an untagged
+    one an artifact. Values too long for their box shrink, then wrap (`fit`): none is cut."""
     out = io.BytesIO()
-    for name, (p, x, y, w, h, size_px, align, weight) in fields:
+    for name, (p, x, y, w, h, size_px, align, weight, *where) in fields:
         value = values.get(name, "")
         if p != page or not value:
             continue
         weight = 700 if weight >= 600 else 400
+        face = faces.get(weight) if faces else None
+        if face is not None:
+            font, encode, measure = FACES[weight], face.encode, face.width
+            ascent, descent = face.ascent / 1000, -face.descent / 1000
+        else:
+            font, encode, measure = FONTS[weight], _literal, lambda t, s, wt=weight: text_width(t, s, wt)
+            ascent, descent = 0.78, 0.22
         size = size_px * PX
-        left, bottom, width, box = (x + 2) * PX, (height_px - y - h) * PX, (w - 4) * PX, h * PX
+        inset, inner, baseline, line = where if where else (2, w - 4, None, size_px * 1.15)
+        left, top, width, box = (x + inset) * PX, (height_px - y) * PX, inner * PX, h * PX
+        leading = line * PX / size
+        drawn, lines = fit(value, width, max(box, line * PX), size, measure, name in long, leading)
+        scale = drawn / size
+        if baseline is None:  # a box without its layout's baseline: centred in it
+            first = top - box + (box - drawn) / 2 + drawn * 0.22 if len(lines) == 1 and name not in long else top - drawn * 1.05
+            step = drawn * 1.15
+        elif len(lines) == 1 or name in long:  # on the layout's baseline (the first line's, for a long field)
+            step = leading * drawn
+            first = top - baseline * PX * (scale if name in long else 1)
+        else:  # a one-line field's value wrapped: the lines centred on the box
+            step = leading * drawn
+            block = len(lines) * step
+            first = top - (box - block) / 2 - (step - (ascent + descent) * drawn) / 2 - ascent * drawn
         if marks and name in marks:
             out.write(b"/Span <</MCID %d>> BDC\n" % marks[name][1])
-        out.write(b"q %.2f %.2f %.2f %.2f re W n BT %s %.2f Tf 0 g\n" % (left - 1, bottom, width + 2, box, FONTS[weight].encode(), size))
-        lines = _wrap(value, width, size, weight) if name in long else [value]
-        first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
-        for i, line in enumerate(lines):
-            room = width - text_width(line, size, weight)
+        else:
+            out.write(b"/Artifact BMC\n")
+        out.write(b"q BT %s %.2f Tf 0 g\n" % (font.encode(), drawn))
+        for i, text in enumerate(lines):
+            room = width - measure(text, drawn)
             dx = room / 2 if align == "center" else room if align == "right" else 0
-            out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
-        out.write(b"ET Q\n")
-        if marks and name in marks:
-            out.write(b"EMC\n")
+            out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * step, encode(text)))
+        out.write(b"ET Q\nEMC\n")
     return out.getvalue()
 
 
@@ -116,6 +169,13 @@ class Prepared:
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     tags: object = None  # increment_tags.Tags: a tagged base's fields
+    faces: dict | None = None  # weight → increment_fonts.Face: the fields' fonts, embedded in the base
+
+    def covers(self, value: str) -> bool:
+        """Whether a value can be appended (else it is laid out as an overlay: overlay.py)."""
+        if self.faces:
+            return all(face.covers(value) for face in self.faces.values())
+        return encodable(value)
 
 
 def _serial(obj) -> bytes:
@@ -124,14 +184,33 @@ def _serial(obj) -> bytes:
     return buffer.getvalue()
 
 
-def prepare(pdf: bytes) -> Prepared:
+def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Prepared:
+    """The base normalised for appended copies; with `fonts` (weight → the fields' font file, face index:
+    overlay.boxes), those fonts subset and embedded once, for the values to be drawn in them."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    from .increment_fonts import face
 
     original = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=original)
     writer.pdf_header = original.pdf_header  # PDF/UA-1 is PDF 1.7
     found = field_elements(writer)  # the object numbers are kept in writing
+    faces = {weight: f for weight, (data, index) in (fonts or {}).items() if (f := face(data, index)) is not None}
+    if faces and set(faces) != set(fonts):
+        faces = {}  # a weight the fonts cannot give: every value in Helvetica, as before
+    embedded = {}
+    for weight, f in faces.items():
+        objects, link = f.objects()
+        refs = [writer._add_object(obj) for obj in objects]
+        link(refs)
+        embedded[NameObject(FACES[weight])] = refs[-1]
+    for page in writer.pages:  # referenced from every page (the copies' page dictionaries say the same)
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        font = resources.get("/Font")
+        font = DictionaryObject(font.get_object()) if font is not None else DictionaryObject()
+        font.update(embedded)
+        resources[NameObject("/Font")] = font
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
@@ -144,7 +223,8 @@ def prepare(pdf: bytes) -> Prepared:
         ref = page.indirect_reference
         resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
         font = DictionaryObject(resources["/Font"].get_object()) if "/Font" in resources else DictionaryObject()
-        font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
+        if not faces:
+            font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
         resources[NameObject("/Font")] = font
         copy = DictionaryObject(page)
         copy[NameObject("/Resources")] = resources
@@ -167,7 +247,7 @@ def prepare(pdf: bytes) -> Prepared:
     return Prepared(
         data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
         f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
-        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found),
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found), faces or None,
     )
 
 
@@ -183,8 +263,9 @@ def _shared(update: _Update, number: int, printed: bool = False) -> int:
     printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
     if printed and update.base.tags is not None:
         update.add(*update.base.tags.untagged)
-    for body in _FONT_OBJECTS:
-        update.add(number, body)
+    for body in _FONT_OBJECTS:  # none in a base with its own fonts: their numbers stay unused
+        if not update.base.faces:
+            update.add(number, body)
         number += 1
     update.add(number, b"", _SAVE)
     update.add(number + 1, b"", _RESTORE)

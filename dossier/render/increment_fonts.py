@@ -1,0 +1,195 @@
+"""The font a filled document's values are drawn in: the document's own, embedded once in the base.
+
+A document filled per candidate (pdf_increment.py) draws each value in the font
+its field has in the layout (the face Pango picks for the field's style, read
+in overlay.boxes). That face is subset once per process (fontTools) for the
+scripts names are written in: Latin-1, Latin Extended-A, -B and Additional
+(« Łukasz », « Ștefan », « Nguyễn »), common punctuation; and embedded in the
+prepared base as a Type0 font (CIDFontType2, Identity-H, with /W and
+/ToUnicode): every copy only appends the streams that draw its values. A value
+with a character outside the subset is laid out as an overlay (overlay.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+COVERED = (
+    range(0x20, 0x7F), range(0xA0, 0x250),  # Basic Latin, Latin-1, Latin Extended-A and -B
+    range(0x2B0, 0x370),  # modifier letters and combining marks
+    range(0x1E00, 0x1F00),  # Latin Extended Additional (Vietnamese among others)
+    range(0x2010, 0x2060), range(0x20A0, 0x20C0), (0x2116, 0x2122, 0x2212),  # punctuation, currencies, n°, ™, minus
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A subset font: its program, its characters' CIDs (= its glyph ids) and their advances (per 1000 em)."""
+
+    name: str
+    program: bytes
+    cids: dict[int, int]  # code point → CID
+    widths: dict[int, int]  # CID → advance, 1/1000 em
+    ascent: int
+    descent: int
+    cap_height: int
+    bbox: tuple[int, int, int, int]
+    italic: bool
+
+    def covers(self, text: str) -> bool:
+        return all(ord(ch) in self.cids for ch in unicodedata.normalize("NFC", text))
+
+    def encode(self, text: str) -> bytes:
+        """The text as a PDF hex string of 2-byte CIDs (Identity-H)."""
+        return b"<" + "".join("%04X" % self.cids[ord(ch)] for ch in unicodedata.normalize("NFC", text)).encode() + b">"
+
+    def width(self, text: str, size: float) -> float:
+        cids, widths = self.cids, self.widths
+        return sum(widths.get(cids.get(ord(ch), 0), 500) for ch in unicodedata.normalize("NFC", text)) * size / 1000
+
+    def objects(self):
+        """The Type0 font and what it points to (pypdf objects, to add in this order): font file, ToUnicode,
+        descriptor, CIDFont, Type0 — `link(refs)` gives each its references once added."""
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, StreamObject
+
+        def stream(data: bytes, **entries) -> StreamObject:
+            obj = StreamObject()
+            obj._data = zlib.compress(data, 9)
+            obj[NameObject("/Filter")] = NameObject("/FlateDecode")
+            for key, value in entries.items():
+                obj[NameObject("/" + key)] = value
+            return obj
+
+        name = NameObject("/" + self.name)
+        program = stream(self.program, Length1=NumberObject(len(self.program)))
+        cmap = stream(_to_unicode(self.cids))
+        descriptor = DictionaryObject({
+            NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): name,
+            NameObject("/Flags"): NumberObject(4 | (64 if self.italic else 0)),
+            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in self.bbox),
+            NameObject("/ItalicAngle"): FloatObject(-12 if self.italic else 0), NameObject("/Ascent"): NumberObject(self.ascent),
+            NameObject("/Descent"): NumberObject(self.descent), NameObject("/CapHeight"): NumberObject(self.cap_height),
+            NameObject("/StemV"): NumberObject(80),
+        })
+        runs: list = []
+        for cid in sorted(self.widths):
+            if cid - 1 not in self.widths:
+                runs += [NumberObject(cid), ArrayObject()]
+            runs[-1].append(NumberObject(self.widths[cid]))
+        cid_font = DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType2"),
+            NameObject("/BaseFont"): name, NameObject("/CIDToGIDMap"): NameObject("/Identity"),
+            NameObject("/CIDSystemInfo"): DictionaryObject({
+                NameObject("/Registry"): _string("Adobe"), NameObject("/Ordering"): _string("Identity"),
+                NameObject("/Supplement"): NumberObject(0)}),
+            NameObject("/W"): ArrayObject(runs), NameObject("/DW"): NumberObject(500),
+        })
+        top = DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
+            NameObject("/BaseFont"): name, NameObject("/Encoding"): NameObject("/Identity-H"),
+        })
+
+        def link(refs) -> None:
+            program_ref, cmap_ref, descriptor_ref, cid_ref, _top = refs
+            descriptor[NameObject("/FontFile2")] = program_ref
+            cid_font[NameObject("/FontDescriptor")] = descriptor_ref
+            top[NameObject("/DescendantFonts")] = ArrayObject([cid_ref])
+            top[NameObject("/ToUnicode")] = cmap_ref
+
+        return [program, cmap, descriptor, cid_font, top], link
+
+
+def _string(text: str):
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(text)
+
+
+def _to_unicode(cids: dict[int, int]) -> bytes:
+    by_cid: dict[int, int] = {}
+    for code, cid in sorted(cids.items()):
+        by_cid.setdefault(cid, code)
+    lines = [
+        b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def", b"1 begincodespacerange", b"<0000> <FFFF>", b"endcodespacerange",
+    ]
+    items = sorted(by_cid.items())
+    for start in range(0, len(items), 100):
+        batch = items[start : start + 100]
+        lines.append(b"%d beginbfchar" % len(batch))
+        lines += [b"<%04X> <%s>" % (cid, chr(code).encode("utf-16-be").hex().upper().encode()) for cid, code in batch]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+_FACES: dict[tuple[str, int], Face | None] = {}
+
+
+def face(data: bytes, index: int = 0) -> Face | None:
+    """The font file's face `index` subset for COVERED (once per process); None for a font this cannot
+    embed as TrueType outlines (CFF, a collection face it cannot read, a variable font)."""
+    key = (hashlib.sha256(data).hexdigest(), index)
+    if key not in _FACES:
+        _FACES[key] = _subset(data, index, key[0])
+    return _FACES[key]
+
+
+def _subset(data: bytes, index: int, sha: str) -> Face | None:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(io.BytesIO(data), fontNumber=index, lazy=False)
+    except (TTLibError, OSError, ValueError):
+        return None
+    if "glyf" not in font or "fvar" in font:
+        return None
+    options = subset.Options()
+    options.hinting = False
+    options.layout_features = []
+    options.notdef_outline = True
+    options.name_IDs = [1, 2, 4, 6]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[code for block in COVERED for code in block])
+    subsetter.subset(font)
+    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    scale = 1000 / font["head"].unitsPerEm
+    cids = {code: order[name] for code, name in font.getBestCmap().items()}
+    widths = {order[name]: round(advance * scale) for name, (advance, _lsb) in font["hmtx"].metrics.items()}
+    hhea, head = font["hhea"], font["head"]
+    os2 = font.get("OS/2")
+    family = font["name"].getBestFullName() or "Font"
+    out = io.BytesIO()
+    font.save(out)
+    tag = "".join(chr(65 + b % 26) for b in bytes.fromhex(sha[:12]))  # a subset's name: six capitals and « + »
+    return Face(
+        f"{tag}+{family.replace(' ', '-')}", out.getvalue(), cids, widths,
+        round(hhea.ascent * scale), round(hhea.descent * scale),
+        round(getattr(os2, "sCapHeight", 0) * scale) if os2 is not None else round(hhea.ascent * scale),
+        tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        bool(head.macStyle & 2),
+    )
+
+
+def field_font(style) -> tuple[bytes, int] | None:
+    """The font file (data, face index) WeasyPrint draws text of this computed style in (Pango's choice)."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+    from weasyprint.text.fonts import get_hb_object_data, get_pango_font_hb_face
+    from weasyprint.text.line_break import Layout
+
+    layout = Layout(style)
+    layout.set_text("Aé")
+    line, _ = layout.get_first_line()
+    run = line.runs[0]
+    if run == ffi.NULL:
+        return None
+    hb_face = get_pango_font_hb_face(run.data.item.analysis.font)
+    data = get_hb_object_data(hb_face)
+    return (data, harfbuzz.hb_face_get_index(hb_face)) if data else None
