@@ -150,6 +150,10 @@ def _subset(data: bytes, index: int, sha: str) -> Face | None:
         return None
     if "glyf" not in font or "fvar" in font:
         return None
+    names = font["name"]
+    style = names.getDebugName(2)
+    style = None if style in ("Regular", "Book", "Normal", "Roman") else style
+    family = "-".join(filter(None, (names.getDebugName(1), style))) or "Font"  # as WeasyPrint (Pango): DejaVu-Sans, DejaVu-Sans-Bold
     options = subset.Options()
     options.hinting = False
     options.layout_features = []
@@ -165,14 +169,13 @@ def _subset(data: bytes, index: int, sha: str) -> Face | None:
     widths = {order[name]: round(advance * scale) for name, (advance, _lsb) in font["hmtx"].metrics.items()}
     hhea, head = font["hhea"], font["head"]
     os2 = font.get("OS/2")
-    family = font["name"].getBestFullName() or "Font"
     out = io.BytesIO()
     font.save(out)
     tag = "".join(chr(65 + b % 26) for b in bytes.fromhex(sha[:12]))  # a subset's name: six capitals and « + »
     return Face(
         f"{tag}+{family.replace(' ', '-')}", out.getvalue(), cids, widths,
         round(hhea.ascent * scale), round(hhea.descent * scale),
-        round(getattr(os2, "sCapHeight", 0) * scale) if os2 is not None else round(hhea.ascent * scale),
+        round((getattr(os2, "sCapHeight", 0) or hhea.ascent * 0.75) * scale),
         tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
         bool(head.macStyle & 2),
     )

@@ -92,17 +92,18 @@ def _wrap(text: str, width: float, measure) -> list[str]:
 SMALLEST = 0.6  # a value too long for its box shrinks down to this part of its size, then wraps
 
 
-def fit(text: str, width: float, height: float, size: float, measure, wrap: bool, leading: float) -> tuple[float, list[str]]:
+def fit(text: str, width: float, height: float, size: float, measure, wrap: bool, leading: float, ink: float = 1.2) -> tuple[float, list[str]]:
     """The size and lines a value is drawn in so that nothing is cut: its size on one line (or wrapped, for
     a long field) if that fits its box; else smaller, down to SMALLEST of it, on one line then wrapped; at
-    that floor, wrapped whatever the height (measure: text, size → width; leading: line height per 1 pt)."""
+    that floor, wrapped whatever the height (measure: text, size → width; leading: line height, ink: the
+    font's ascent + descent, per 1 pt)."""
     floor = size * SMALLEST
     current = size
     while True:
         if not wrap and measure(text, current) <= width:
             return current, [text]
         lines = _wrap(text, width, lambda t, s=current: measure(t, s))
-        if (wrap or len(lines) > 1) and len(lines) * current * leading <= height + 0.01:
+        if (wrap or len(lines) > 1) and ((len(lines) - 1) * leading + ink) * current <= height + 0.01:
             return current, lines
         if current <= floor:
             return current, lines
@@ -132,7 +133,7 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
         inset, inner, baseline, line = where if where else (2, w - 4, None, size_px * 1.15)
         left, top, width, box = (x + inset) * PX, (height_px - y) * PX, inner * PX, h * PX
         leading = line * PX / size
-        drawn, lines = fit(value, width, max(box, line * PX), size, measure, name in long, leading)
+        drawn, lines = fit(value, width, max(box, line * PX), size, measure, name in long, leading, ascent + descent)
         scale = drawn / size
         if baseline is None:  # a box without its layout's baseline: centred in it
             first = top - box + (box - drawn) / 2 + drawn * 0.22 if len(lines) == 1 and name not in long else top - drawn * 1.05
@@ -143,7 +144,7 @@ def draw(fields, values: dict[str, str], page: int, height_px: float, long: froz
         else:  # a one-line field's value wrapped: the lines centred on the box
             step = leading * drawn
             block = len(lines) * step
-            first = top - (box - block) / 2 - (step - (ascent + descent) * drawn) / 2 - ascent * drawn
+            first = top - max(box - block, 0) / 2 - (step - (ascent + descent) * drawn) / 2 - ascent * drawn  # taller: from the top
         if marks and name in marks:
             out.write(b"/Span <</MCID %d>> BDC\n" % marks[name][1])
         else:

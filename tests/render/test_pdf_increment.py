@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -47,10 +51,115 @@ def test_values_are_appended_to_the_base(laid):
     assert len(together) < 2 * len(pdfs[0])  # one copy of the base's drawing for the whole batch
 
 
-def test_other_scripts_are_overlaid(laid):
-    pdfs, together = stamp_pdfs(laid, [{"nom": "Łukasz Nguyễn", "fin": "x"}], PACKAGE_TEMPLATES / "html")
-    assert "Łukasz Nguyễn" in text(pdfs[0])[0]
+def test_other_scripts_are_overlaid(laid, tmp_path):
+    pdfs, together = stamp_pdfs(laid, [{"nom": "Ἀλέξανδρος Παπαδόπουλος", "fin": "x"}], PACKAGE_TEMPLATES / "html")
+    assert not laid.prepared.covers("Ἀλέξανδρος")
+    assert not pdfs[0].startswith(laid.prepared.data)  # laid out, not appended
+    (tmp_path / "greek.pdf").write_bytes(pdfs[0])
+    said = subprocess.run(["pdftotext", str(tmp_path / "greek.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Ἀλέξανδρος Παπαδόπουλος" in said
     assert len(text(together)) == 2
+
+
+# the fields as the jury documents have them (jury.css): the body's font and line height, a field a cell of fixed size
+FIELDS = """<!DOCTYPE html><html lang="fr"><head><title>T</title><style>@page { size: A4; margin: 20mm }
+body { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10pt; line-height: 1.35 }
+.champ { display: inline-block; min-width: 100%; min-height: 1.2em } .long { min-height: 2.6em }
+p.c { text-align: center; font-weight: bold; font-size: 14pt } .court { min-width: 10em; width: 10em } .etroit { width: 60mm }</style></head><body>
+<p>Nom : <span class="champ" id="champ-nom">{nom}</span></p><p class="c"><span class="champ" id="champ-titre">{titre}</span></p>
+<p>n° <span class="champ court" id="champ-num">{num}</span> suite</p><p><span class="champ long" id="champ-motif">{motif}</span></p>
+<div class="etroit"><span class="champ" id="champ-lieu">{lieu}</span></div></body></html>"""
+LATIN = {"nom": "Łukasz Nguyễn Ștefan", "titre": "Œuvre de Zoé Dvořák", "num": "A-123",
+         "motif": "un motif qui tient sur deux lignes " * 3}
+
+
+def filled(**values: str) -> str:
+    page = FIELDS
+    for name in ("nom", "titre", "num", "motif", "lieu"):
+        page = page.replace("{%s}" % name, values.get(name, ""))
+    return page
+
+
+@pytest.fixture(scope="module")
+def latin(tmp_path_factory):
+    """A tagged base, and a copy filled with names outside Windows-1252 that its font has."""
+    folder = tmp_path_factory.mktemp("latin")
+    laid = lay_out(filled(), filled(), b"", PACKAGE_TEMPLATES / "html", tagged=True)
+    pdfs, _ = stamp_pdfs(laid, [LATIN], PACKAGE_TEMPLATES / "html")
+    (folder / "copy.pdf").write_bytes(pdfs[0])
+    return laid, folder / "copy.pdf", folder
+
+
+def words(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """pdftotext's words: text, xMin, yMin, xMax, yMax (points, from the page's top)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+    return [(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in found]
+
+
+def test_latin_names_are_appended_in_the_documents_font(latin):
+    laid, path, _ = latin
+    data = path.read_bytes()
+    assert data.startswith(laid.prepared.data)  # appended, not laid out as an overlay
+    said = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Łukasz Nguyễn Ștefan" in said and "Œuvre de Zoé Dvořák" in said
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert not re.search(r"Helvetica", fonts)
+    assert all(re.search(r"DejaVu-Sans\S*\s+CID TrueType\s+Identity-H\s+yes yes yes", line)
+               for line in fonts.splitlines()[2:]), fonts
+    drawn = {}
+
+    def seen(text, _cm, _tm, font, _size):
+        if font is not None and text.strip():
+            drawn[text.strip()] = str(font["/BaseFont"])
+
+    PdfReader(path).pages[0].extract_text(visitor_text=seen)
+    label = drawn["Nom :"].split("+")[1]  # the label beside the name: the face it is laid out in
+    assert label == "DejaVu-Sans" and drawn["Łukasz Nguyễn Ștefan"].split("+")[1] == label
+    assert drawn["Œuvre de Zoé Dvořák"].split("+")[1] == "DejaVu-Sans-Bold"
+
+
+def test_values_sit_where_the_layout_puts_them(latin):
+    """Each value where WeasyPrint lays it out when that value alone is in the page (the base's box
+    does not move then): the same words at the same left, top and bottom, within 0.5 pt."""
+    from dossier.render.pdf import document
+
+    _laid, path, folder = latin
+    stamped = words(path)
+    for name, value in LATIN.items():
+        reference = folder / f"{name}.pdf"
+        reference.write_bytes(document(filled(**{name: value}), PACKAGE_TEMPLATES / "html").write_pdf())
+        expected = [w for w in words(reference) if w[0] not in ("Nom", ":", "n°", "suite")]
+        assert " ".join(w[0] for w in expected) == " ".join(value.split())
+        for word in expected:
+            near = min((w for w in stamped if w[0] == word[0]), key=lambda w: abs(w[1] - word[1]) + abs(w[2] - word[2]))
+            assert all(abs(a - b) <= 0.5 for a, b in zip(near[1:], word[1:])), (name, word, near)
+
+
+def test_the_font_is_in_the_base_once(latin):
+    laid, path, _ = latin
+    added = path.read_bytes()[len(laid.prepared.data):]
+    assert len(added) < 4000 and b"/FontFile2" not in added and b"/Type /Font" not in added  # the copy: its streams and pages
+    program = [f.program for f in laid.prepared.faces.values()]
+    assert len(program) == 2 and all(len(p) > 20000 for p in program)  # regular and bold, for the whole Latin script
+
+
+def test_a_long_value_shrinks_then_wraps_and_is_never_cut(latin):
+    laid, _path, folder = latin
+    place = "Saint-Rémy-de-Provence, Bouches-du-Rhône, Provence-Alpes-Côte d'Azur, France métropolitaine"
+    assert len(place) >= 90
+    pdfs, _ = stamp_pdfs(laid, [{"lieu": place}], PACKAGE_TEMPLATES / "html")
+    path = folder / "long.pdf"
+    path.write_bytes(pdfs[0])
+    said = flat(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    assert place in said or place.replace("-", "- ") in said or all(part in said for part in place.split())
+    _page, x, y, w, h, size, *_rest = laid.boxes["lieu"]
+    left, right, top = x * 0.75, (x + w) * 0.75, y * 0.75
+    found = [v for v in words(path) if v[2] >= top - 1 and v[0] in place]
+    assert {v[0] for v in found} >= set(place.split())
+    assert all(left - 0.5 <= v[1] and v[3] <= right + 0.5 for v in found)  # inside the box's width
+    assert len({round(v[2]) for v in found}) >= 2  # wrapped on two lines at the smallest size
+    assert all(v[4] - v[2] <= size * 0.75 * 1.2 for v in found)  # a smaller size than the field's
 
 
 def test_a_tagged_base_gives_each_copy_its_values_as_actual_text(tmp_path):
