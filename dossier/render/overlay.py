@@ -41,6 +41,7 @@ class Laid:
 
 def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[bytes, int]]]:
     """The fields' boxes, those that may wrap, and the font file of each weight they are written in."""
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox
     from weasyprint.text.line_break import strut
 
     from .increment_fonts import field_font
@@ -49,9 +50,9 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[byt
     long: set[str] = set()
     fonts: dict[int, tuple[bytes, int]] = {}
     for index, page in enumerate(document.pages):
-        stack = [page._page_box]
+        stack = [(page._page_box, None)]
         while stack:
-            box = stack.pop()
+            box, parent = stack.pop()
             element = getattr(box, "element", None)
             ident = element.get("id") if element is not None else None
             if ident and ident.startswith("champ-") and ident[6:] not in found:
@@ -60,17 +61,21 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[byt
                 align = str(style["text_align_all"])
                 weight = 700 if int(style["font_weight"]) >= 600 else 400
                 line, baseline = strut(style)
-                top = box.content_box_y() - box.border_box_y()
+                baseline += box.content_box_y() - box.border_box_y()
+                beside = [b for b in getattr(parent, "children", ()) if isinstance(b, TextBox) and b.text.strip()]
+                if isinstance(box, InlineBlockBox) and beside and "long" not in (element.get("class") or "").split():
+                    # empty, its baseline is its bottom margin edge: there the text beside it stands
+                    baseline = box.border_height() + box.margin_bottom
                 found[name] = (index, box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height(),
                                float(style["font_size"]), "center" if align == "center" else "left", weight,
-                               box.content_box_x() - box.border_box_x(), box.width, top + baseline, line)
+                               box.content_box_x() - box.border_box_x(), box.width, baseline, line)
                 if weight not in fonts:
                     font = field_font(style)
                     if font is not None:
                         fonts[weight] = font
                 if "long" in (element.get("class") or "").split():
                     long.add(name)
-            stack.extend(getattr(box, "children", ()) or ())
+            stack.extend((child, box) for child in getattr(box, "children", ()) or ())
     return found, frozenset(long), fonts
 
 
@@ -105,13 +110,15 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
     for values in records:
         for page in range(laid.pages):
             parts.append("<div class='p'>")
-            for name, (_, x, y, w, h, size, align, weight, inset, inner, _baseline, line) in by_page.get(page, ()):
+            for name, (_, x, y, w, h, size, align, weight, inset, inner, baseline, line) in by_page.get(page, ()):
                 value = values.get(name, "")
                 if value:
                     drawn, lines = fitted(laid, value, inner, h, size, weight, line, name in laid.long)
                     kind = "f l" if len(lines) > 1 or name in laid.long else "f"
+                    # the first line's baseline where the base has it (DejaVu Sans' ascent and descent)
+                    top = y + baseline - (line * drawn / size - 1.164 * drawn) / 2 - 0.928 * drawn if len(lines) == 1 else y
                     parts.append(
-                        f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{y:.2f}px; width:{inner:.2f}px; "
+                        f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{top:.2f}px; width:{inner:.2f}px; "
                         f"line-height:{line * drawn / size:.2f}px; font-size:{drawn:.2f}px; text-align:{align}; font-weight:{weight}'>"
                         f"{html_lib.escape(value)}</div>"
                     )

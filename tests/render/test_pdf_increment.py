@@ -119,21 +119,45 @@ def test_latin_names_are_appended_in_the_documents_font(latin):
     assert drawn["Œuvre de Zoé Dvořák"].split("+")[1] == "DejaVu-Sans-Bold"
 
 
-def test_values_sit_where_the_layout_puts_them(latin):
-    """Each value where WeasyPrint lays it out when that value alone is in the page (the base's box
-    does not move then): the same words at the same left, top and bottom, within 0.5 pt."""
+def test_values_sit_in_their_boxes_on_the_baseline_of_the_text_beside_them(latin):
+    """A field is an empty inline block. With text beside it, that text stands on its bottom edge: the value
+    does too (the same bottom as « n° » and « suite », same font and size). Alone on its line, the value
+    stands where WeasyPrint puts it with that value alone in the page (the box does not move then). It starts
+    at the box's content left, or is centred in it. Within 0.5 pt."""
+    from dossier.render.pdf import document
+
+    laid, path, folder = latin
+    stamped = {w[0]: w for w in words(path)}
+    number, label, after = stamped["A-123"], stamped["n°"], stamped["suite"]
+    assert abs(number[4] - label[4]) <= 0.5 and abs(number[2] - label[2]) <= 0.5 and abs(number[4] - after[4]) <= 0.5
+    for name in ("num", "nom", "titre"):
+        _page, x, y, w, h, size, align, *_rest = laid.boxes[name]
+        first, last = stamped[LATIN[name].split()[0]], stamped[LATIN[name].split()[-1]]
+        if align == "center":
+            assert abs((first[1] + last[3]) / 2 - (x + w / 2) * 0.75) <= 0.5
+        else:
+            assert abs(first[1] - x * 0.75) <= 0.5
+        if name != "num":
+            reference = folder / f"{name}.pdf"
+            reference.write_bytes(document(filled(**{name: LATIN[name]}), PACKAGE_TEMPLATES / "html").write_pdf())
+            laid_out = {w[0]: w for w in words(reference)}
+            for word in LATIN[name].split():
+                assert all(abs(a - b) <= 0.5 for a, b in zip(stamped[word][1:], laid_out[word][1:])), (word, stamped[word], laid_out[word])
+
+
+def test_a_long_value_flows_as_the_layout_would_lay_it_out(latin):
+    """A long field's value from the box's top, wrapped as WeasyPrint wraps it with that value alone in the page."""
     from dossier.render.pdf import document
 
     _laid, path, folder = latin
     stamped = words(path)
-    for name, value in LATIN.items():
-        reference = folder / f"{name}.pdf"
-        reference.write_bytes(document(filled(**{name: value}), PACKAGE_TEMPLATES / "html").write_pdf())
-        expected = [w for w in words(reference) if w[0] not in ("Nom", ":", "n°", "suite")]
-        assert " ".join(w[0] for w in expected) == " ".join(value.split())
-        for word in expected:
-            near = min((w for w in stamped if w[0] == word[0]), key=lambda w: abs(w[1] - word[1]) + abs(w[2] - word[2]))
-            assert all(abs(a - b) <= 0.5 for a, b in zip(near[1:], word[1:])), (name, word, near)
+    reference = folder / "motif.pdf"
+    reference.write_bytes(document(filled(motif=LATIN["motif"]), PACKAGE_TEMPLATES / "html").write_pdf())
+    expected = [w for w in words(reference) if w[0] not in ("Nom", ":", "n°", "suite")]
+    assert " ".join(w[0] for w in expected) == " ".join(LATIN["motif"].split())
+    for word in expected:
+        near = min((w for w in stamped if w[0] == word[0]), key=lambda w: abs(w[1] - word[1]) + abs(w[2] - word[2]))
+        assert all(abs(a - b) <= 0.5 for a, b in zip(near[1:], word[1:])), (word, near)
 
 
 def test_the_font_is_in_the_base_once(latin):
