@@ -45,7 +45,7 @@ class Face:
 
     def encode(self, text: str) -> bytes:
         """The text as a PDF hex string of 2-byte CIDs (Identity-H)."""
-        return b"<" + "".join("%04X" % self.cids[ord(ch)] for ch in unicodedata.normalize("NFC", text)).encode() + b">"
+        return b"<" + "".join(f"{self.cids[ord(ch)]:04X}" for ch in unicodedata.normalize("NFC", text)).encode() + b">"
 
     def width(self, text: str, size: float) -> float:
         cids, widths = self.cids, self.widths

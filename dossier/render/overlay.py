@@ -2,10 +2,13 @@
 
 The generalisation of `stamp.py` (which fills a grid's header) for the jury
 session's documents: a base is laid out once with its fields empty; WeasyPrint
-says where each field (`id="champ-<name>"`) lies; each candidate's values are
-laid out as small overlay pages, in batches, and drawn over the base pages
-(one Form XObject per base page). DOCX and HTML copies are the base rendered
-with markers, the markers replaced (escaped) by the values.
+says where each field (`id="champ-<name>"`) lies, its font and baseline; each
+candidate's values are appended to the base (pdf_increment.py), drawn in the
+field's font. A value with a character that font's subset lacks is laid out
+apart (an overlay page per value, in batches) and drawn over the base as a
+form, marked content of its field like the others; the batch's printout is
+then laid out as overlay pages drawn over the base pages. DOCX and HTML copies
+are the base rendered with markers, the markers replaced (escaped) by the values.
 """
 
 from __future__ import annotations
@@ -93,7 +96,21 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagg
     return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf, fonts))
 
 
-def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
+def _sheets(laid: Laid, records: list[dict[str, str]], per_field: bool = False) -> list[tuple[int, int, list[tuple[str, Box]]]]:
+    """The overlay's pages: record, base page and the fields drawn; one per record and base page, or, per
+    field, one per value (each drawn apart, as marked content of its field's element: pdf_increment.fill_forms)."""
+    by_page: dict[int, list[tuple[str, Box]]] = {}
+    for name, box in laid.boxes.items():
+        by_page.setdefault(box[0], []).append((name, box))
+    sheets = []
+    for i, values in enumerate(records):
+        for page in range(laid.pages):
+            fields = [(name, box) for name, box in by_page.get(page, ()) if values.get(name)]
+            sheets += [(i, page, [field]) for field in fields] if per_field else [(i, page, fields)]
+    return sheets
+
+
+def _overlay_html(laid: Laid, records: list[dict[str, str]], sheets) -> str:
     width, height = laid.page_size
     parts = [
         "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><style>",
@@ -104,25 +121,20 @@ def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
         ".f.l { white-space: normal; }",
         "</style></head><body>",
     ]
-    by_page: dict[int, list[tuple[str, Box]]] = {}
-    for name, box in laid.boxes.items():
-        by_page.setdefault(box[0], []).append((name, box))
-    for values in records:
-        for page in range(laid.pages):
-            parts.append("<div class='p'>")
-            for name, (_, x, y, w, h, size, align, weight, inset, inner, baseline, line) in by_page.get(page, ()):
-                value = values.get(name, "")
-                if value:
-                    drawn, lines = fitted(laid, value, inner, h, size, weight, line, name in laid.long)
-                    kind = "f l" if len(lines) > 1 or name in laid.long else "f"
-                    # the first line's baseline where the base has it (DejaVu Sans' ascent and descent)
-                    top = y + baseline - (line * drawn / size - 1.164 * drawn) / 2 - 0.928 * drawn if len(lines) == 1 else y
-                    parts.append(
-                        f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{top:.2f}px; width:{inner:.2f}px; "
-                        f"line-height:{line * drawn / size:.2f}px; font-size:{drawn:.2f}px; text-align:{align}; font-weight:{weight}'>"
-                        f"{html_lib.escape(value)}</div>"
-                    )
-            parts.append("</div>")
+    for i, _page, fields in sheets:
+        parts.append("<div class='p'>")
+        for name, (_, x, y, _w, h, size, align, weight, inset, inner, baseline, line) in fields:
+            value = records[i][name]
+            drawn, lines = fitted(laid, value, inner, h, size, weight, line, name in laid.long)
+            kind = "f l" if len(lines) > 1 or name in laid.long else "f"
+            # the first line's baseline where the base has it (DejaVu Sans' ascent and descent)
+            top = y + baseline - (line * drawn / size - 1.164 * drawn) / 2 - 0.928 * drawn if len(lines) == 1 else y
+            parts.append(
+                f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{top:.2f}px; width:{inner:.2f}px; "
+                f"line-height:{line * drawn / size:.2f}px; font-size:{drawn:.2f}px; text-align:{align}; font-weight:{weight}'>"
+                f"{html_lib.escape(value)}</div>"
+            )
+        parts.append("</div>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -150,7 +162,7 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
 
     Values the base's fonts cover (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
-    others are laid out as overlay pages drawn over the base.
+    others are laid out, each value apart, and drawn over the base as forms (tagged alike).
     """
     from .pdf_increment import draw, fill
 
@@ -168,9 +180,27 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     if all(fit):
         done = [appended(r) for r in records]
         return [pdf for pdf, _ in done], [streams for _, streams in done]
-    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged)
-    overlaid, printed = _overlaid(laid, records, base_url)
-    return [appended(r)[0] if ok else pdf for r, ok, pdf in zip(records, fit, overlaid)], printed
+    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged),
+    # and the others' values laid out, each drawn over the base as its field's content (tagged too)
+    _, printed = _overlaid(laid, records, base_url)
+    others = _drawn_over(laid, [r for r, ok in zip(records, fit) if not ok], base_url)
+    return [appended(r)[0] if ok else next(others) for r, ok in zip(records, fit)], printed
+
+
+def _drawn_over(laid: Laid, records: list[dict[str, str]], base_url: Path):
+    """Each record's copy: the base, and each value laid out (an overlay page per value) drawn over it."""
+    from .pdf import document
+    from .pdf_increment import fill_forms
+    from .pdf_read import PdfIn
+
+    sheets = _sheets(laid, records, per_field=True)
+    overlay = PdfIn(document(_overlay_html(laid, records, sheets), base_url).write_pdf())
+    pages = [page for _number, page in overlay.pages()]
+    tags = laid.prepared.tags
+    for i, record in enumerate(records):
+        forms = [(page, fields[0][0], pages[n]) for n, (r, page, fields) in enumerate(sheets) if r == i]
+        marks = tags.marks(laid.boxes, record) if tags is not None else None
+        yield fill_forms(laid.prepared, overlay, forms, marks, record)
 
 
 def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:
@@ -178,7 +208,7 @@ def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tupl
 
     from .pdf import document
 
-    overlay = PdfReader(io.BytesIO(document(_overlay_html(laid, records), base_url).write_pdf()))
+    overlay = PdfReader(io.BytesIO(document(_overlay_html(laid, records, _sheets(laid, records)), base_url).write_pdf()))
     reader = PdfReader(io.BytesIO(laid.pdf))
     together = PdfWriter()
     forms = [as_form(page, together) for page in reader.pages]

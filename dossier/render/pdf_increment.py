@@ -17,8 +17,10 @@ The values are drawn in the fields' own fonts (the document's: DejaVu Sans in
 the templates), subset once for the Latin scripts and embedded in the base
 (increment_fonts.py), on the baseline the layout gives each field; a base
 prepared without them draws in Helvetica (a standard font, WinAnsi text).
-Callers lay out an overlay (render/overlay.py) for a value with a character the
-fonts lack (`Prepared.covers`), and for PDF/A.
+A value with a character the fonts lack (`Prepared.covers`) is laid out by the
+caller (render/overlay.py), and its overlay page drawn over the base as a form,
+marked content of its field all the same (`fill_forms`). PDF/A is laid out as
+overlays.
 """
 
 from __future__ import annotations
@@ -171,6 +173,7 @@ class Prepared:
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     tags: object = None  # increment_tags.Tags: a tagged base's fields
     faces: dict | None = None  # weight → increment_fonts.Face: the fields' fonts, embedded in the base
+    with_forms: tuple[bytes, ...] = ()  # the pages' dictionaries with « %CONTENT% » and « %XOBJECTS% » (overlaid values)
 
     def covers(self, value: str) -> bool:
         """Whether a value can be appended (else it is laid out as an overlay: overlay.py)."""
@@ -219,6 +222,7 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
     startxref = int(data[data.rindex(b"startxref") + 9 :].split()[0])
     size = int(reader.trailer["/Size"])
     pages = []
+    with_forms = []
     contents = []
     for page in reader.pages:
         ref = page.indirect_reference
@@ -228,6 +232,9 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
             font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
         resources[NameObject("/Font")] = font
         copy = DictionaryObject(page)
+        xobjects = resources.get("/XObject")
+        xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+        xobjects[NameObject("/XOBJECTSPLACEHOLDER")] = NameObject("/XOBJECTSPLACEHOLDER")
         copy[NameObject("/Resources")] = resources
         original = page.get("/Contents")
         contents.append(_serial(original if not isinstance(original, ArrayObject) else ArrayObject(original)))
@@ -239,6 +246,14 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
         wrapped = b"%d 0 R %s %d 0 R %%CONTENT%%" % (size + 2, contents[-1], size + 3)
         text = text.replace(b"/CONTENTPLACEHOLDER", b"[ " + wrapped + b" ]")
         pages.append((ref.idnum, text))
+        forms = DictionaryObject(resources)
+        forms[NameObject("/XObject")] = xobjects
+        copy[NameObject("/Resources")] = forms
+        text = _serial(copy)
+        for i in range(len(FONTS)):
+            text = text.replace(b"/PLACEHOLDER%d" % i, b"%d 0 R" % (size + i))
+        with_forms.append(text.replace(b"/CONTENTPLACEHOLDER", b"[ " + wrapped + b" ]")
+                          .replace(b"/XOBJECTSPLACEHOLDER /XOBJECTSPLACEHOLDER", b"%XOBJECTS%"))
     root_pages = reader.trailer["/Root"]["/Pages"]
     pages_dict = DictionaryObject(root_pages.get_object())
     pages_dict[NameObject("/Kids")] = NameObject("/KIDSPLACEHOLDER")
@@ -249,6 +264,7 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
         data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
         f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
         tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found), faces or None,
+        tuple(with_forms),
     )
 
 
@@ -335,6 +351,56 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
             number += 2
     update.add(pages_number, pages_template.replace(b"%KIDS%", b" ".join(kids)).replace(b"%COUNT%", b"%d" % len(kids)))
     return update.finish(number)
+
+
+class _Objects:
+    """The update seen as a pdf_write.PdfOut: what a Copier copies from another PDF goes into it."""
+
+    def __init__(self, update: _Update, number: int):
+        self.update, self.next = update, number
+
+    def reserve(self):
+        from pypdf.generic import IndirectObject
+
+        self.next += 1
+        return IndirectObject(self.next - 1, 0, None)  # type: ignore[arg-type]
+
+    def write(self, obj, ref=None):
+        ref = ref or self.reserve()
+        self.update.add(ref.idnum, _serial(obj))
+        return ref
+
+    def write_serialized(self, body: bytes, ref) -> None:
+        self.update.add(ref.idnum, body)
+
+
+def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], marks: dict | None = None,
+               values: dict[str, str] | None = None) -> bytes:
+    """One copy whose values were laid out as an overlay (a character the base's fonts lack): each value's
+    overlay page (forms: base page, field, page dictionary of `overlay`, a pdf_read.PdfIn) drawn over its
+    base page as a form, marked content of its field's element in a tagged base (marks, as for `draw`)."""
+    from .pdf_forms import page_form
+    from .pdf_write import Copier
+
+    update = _Update(base)
+    number = _shared(update, base.size)
+    if base.tags is not None:
+        base.tags.write(update, values or {}, marks or {})
+    objects = _Objects(update, number + len(base.pages))
+    copier = Copier(overlay, objects)
+    drawn: dict[int, list[bytes]] = {}
+    names: dict[int, list[bytes]] = {}
+    for k, (page, name, sheet) in enumerate(forms):
+        ref = objects.write(page_form(sheet, copier))
+        mark = b"/Span <</MCID %d>> BDC" % marks[name][1] if marks and name in marks else b"/Artifact BMC"
+        drawn.setdefault(page, []).append(b"%s q /DossierV%d Do Q EMC\n" % (mark, k))
+        names.setdefault(page, []).append(b"/DossierV%d %d 0 R" % (k, ref.idnum))
+    copier.flush()
+    for n, ((page_number, _template), template) in enumerate(zip(base.pages, base.with_forms)):
+        update.add(number + n, b"", b"".join(drawn.get(n, [])))
+        update.add(page_number, template.replace(b"%CONTENT%", b"%d 0 R" % (number + n))
+                   .replace(b"%XOBJECTS%", b" ".join(names.get(n, []))))
+    return update.finish(objects.next)
 
 
 class Printout:

@@ -54,7 +54,8 @@ def test_values_are_appended_to_the_base(laid):
 def test_other_scripts_are_overlaid(laid, tmp_path):
     pdfs, together = stamp_pdfs(laid, [{"nom": "Ἀλέξανδρος Παπαδόπουλος", "fin": "x"}], PACKAGE_TEMPLATES / "html")
     assert not laid.prepared.covers("Ἀλέξανδρος")
-    assert not pdfs[0].startswith(laid.prepared.data)  # laid out, not appended
+    assert pdfs[0].startswith(laid.prepared.data)  # laid out, then drawn over the base as a form
+    assert b"/DossierV0 Do" in PdfReader(io.BytesIO(pdfs[0])).pages[0].get_contents().get_data()
     (tmp_path / "greek.pdf").write_bytes(pdfs[0])
     said = subprocess.run(["pdftotext", str(tmp_path / "greek.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert "Ἀλέξανδρος Παπαδόπουλος" in said
@@ -76,7 +77,7 @@ LATIN = {"nom": "Łukasz Nguyễn Ștefan", "titre": "Œuvre de Zoé Dvořák", 
 def filled(**values: str) -> str:
     page = FIELDS
     for name in ("nom", "titre", "num", "motif", "lieu"):
-        page = page.replace("{%s}" % name, values.get(name, ""))
+        page = page.replace("{" + name + "}", values.get(name, ""))
     return page
 
 
@@ -208,6 +209,35 @@ def test_a_tagged_base_gives_each_copy_its_values_as_actual_text(tmp_path):
     printed = PdfReader(io.BytesIO(together))
     assert "/StructTreeRoot" not in printed.trailer["/Root"] and len(printed.pages) == 4  # pages only
     assert "Zoé" in text(together)[0]
+
+
+def test_values_laid_out_as_an_overlay_are_tagged_too(tmp_path):
+    """Characters the base's font subset lacks (Greek, Cyrillic): each value laid out apart and drawn over
+    the base as a form, marked content of its field's element, with its ActualText; the base kept as is."""
+    from tests.tagged_pdf import actual_texts, loose_content, mcid_texts, parent_tree, read
+
+    tagged = lay_out(PAGE.replace("<html>", "<html lang='fr'>").replace("<head>", "<head><title>T</title>"), PAGE, b"",
+                     PACKAGE_TEMPLATES / "html", tagged=True)
+    records = [{"nom": "Ἀλέξανδρος Παπαδόπουλος", "titre": "Œuvre", "fin": "Дмитрий"}, {"nom": "Noël", "fin": "n° 2"}]
+    pdfs, together = stamp_pdfs(tagged, records, PACKAGE_TEMPLATES / "html")
+    assert not tagged.prepared.covers(records[0]["nom"]) and pdfs[0].startswith(tagged.prepared.data)
+    path = tmp_path / "greek.pdf"
+    path.write_bytes(pdfs[0])
+    copy = read(path)
+    assert copy.catalog["/MarkInfo"]["/Marked"] and actual_texts(copy) == ["Ἀλέξανδρος Παπαδόπουλος", "Œuvre", "Дмитрий"]
+    assert all(loose_content(copy.reader, n) == [] for n in range(len(copy.reader.pages)))
+    tree = parent_tree(copy.catalog["/StructTreeRoot"])
+    for n, page in enumerate(copy.reader.pages):
+        marked = mcid_texts(copy.reader, n)
+        elements = tree[int(page["/StructParents"])]
+        assert len(elements) == max(marked.keys() - {None}) + 1  # every MCID drawn resolves to an element
+        for mcid, element in enumerate(elements):
+            value = element.get_object().get("/ActualText")
+            if value is not None:  # a field: its marked content draws its value
+                assert " ".join(marked[mcid].split()) == value
+    said = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Ἀλέξανδρος Παπαδόπουλος" in said and "Дмитрий" in said
+    assert "Noël" in text(pdfs[1])[0] and len(text(together)) == 4
 
 
 def laid_fields(laid) -> list[str]:
