@@ -1,8 +1,9 @@
 """Filling a PDF laid out once by appending to it: an incremental update per copy, no layout, no parsing.
 
 A PDF may be extended by appending objects and a new cross-reference section
-(ISO 32000 § 7.5.6). The base is normalised once (a classic xref table); each
-copy is the base's bytes followed by: one content stream per page drawing the
+(ISO 32000 § 7.5.6). The base is kept as laid out (its objects in compressed
+object streams), followed once by what every copy needs (the fonts, below),
+and each copy is those bytes followed by: one content stream per page drawing the
 copy's values, the page objects again with that stream added to their /Contents, and the
 xref and trailer. The page objects and fonts are the same for every copy:
 only the values' streams are formatted per copy, in microseconds.
@@ -26,6 +27,8 @@ overlays.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -168,7 +171,7 @@ class Prepared:
     startxref: int
     size: int  # the base's next object number
     root: str  # « 1 0 R »
-    info: str  # « / Info n 0 R » or ""
+    info: str  # the trailer's other entries: « /Info n 0 R /ID [ … ] », or ""
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     tags: object = None  # increment_tags.Tags: a tagged base's fields
@@ -191,35 +194,36 @@ def _serial(obj) -> bytes:
 def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Prepared:
     """The base normalised for appended copies; with `fonts` (weight → the fields' font file, face index:
     overlay.boxes), those fonts subset and embedded once, for the values to be drawn in them."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     from .increment_fonts import face
 
     original = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=original)
-    writer.pdf_header = original.pdf_header  # PDF/UA-1 is PDF 1.7
-    found = field_elements(writer)  # the object numbers are kept in writing
+    found = field_elements(original.trailer["/Root"])
     faces = {weight: f for weight, (data, index) in (fonts or {}).items() if (f := face(data, index)) is not None}
     if faces and set(faces) != set(fonts):
         faces = {}  # a weight the fonts cannot give: every value in Helvetica, as before
+    # the base as laid out (its objects compressed as WeasyPrint wrote them), then once: the fonts, and the
+    # fields' elements without the titles that found them (pdf_tags.py)
+    trailer = _trailer(original)
+    first = Prepared(pdf, _startxref(pdf), int(original.trailer["/Size"]), *trailer, (), (0, b""))
+    update = _Update(first)
+    number = first.size
     embedded = {}
     for weight, f in faces.items():
         objects, link = f.objects()
-        refs = [writer._add_object(obj) for obj in objects]
+        refs = [IndirectObject(number + i, 0, None) for i in range(len(objects))]  # type: ignore[arg-type]
         link(refs)
+        for ref, obj in zip(refs, objects):
+            update.add(ref.idnum, _serial(obj))
         embedded[NameObject(FACES[weight])] = refs[-1]
-    for page in writer.pages:  # referenced from every page (the copies' page dictionaries say the same)
-        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-        font = resources.get("/Font")
-        font = DictionaryObject(font.get_object()) if font is not None else DictionaryObject()
-        font.update(embedded)
-        resources[NameObject("/Font")] = font
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
+        number += len(objects)
+    for element, _name, untitled in found:
+        update.add(element, _serial(untitled))
+    data = update.finish(number) if update.offsets else pdf
     reader = PdfReader(io.BytesIO(data))
-    startxref = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    startxref = _startxref(data)
     size = int(reader.trailer["/Size"])
     pages = []
     with_forms = []
@@ -228,6 +232,7 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
         ref = page.indirect_reference
         resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
         font = DictionaryObject(resources["/Font"].get_object()) if "/Font" in resources else DictionaryObject()
+        font.update(embedded)
         if not faces:
             font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
         resources[NameObject("/Font")] = font
@@ -259,13 +264,24 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
     pages_dict[NameObject("/Kids")] = NameObject("/KIDSPLACEHOLDER")
     pages_dict[NameObject("/Count")] = NameObject("/COUNTPLACEHOLDER")
     pages_text = _serial(pages_dict).replace(b"/KIDSPLACEHOLDER", b"[ %KIDS% ]").replace(b"/COUNTPLACEHOLDER", b"%COUNT%")
-    info = reader.trailer.get("/Info")
     return Prepared(
-        data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
-        f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
+        data, startxref, size, *trailer,
         tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found), faces or None,
         tuple(with_forms),
     )
+
+
+def _startxref(data: bytes) -> int:
+    return int(data[data.rindex(b"startxref") + 9 :].split()[0])
+
+
+def _trailer(reader) -> tuple[str, str]:
+    """The catalog's reference, and the other entries each update's trailer repeats (/Info, /ID)."""
+    trailer = reader.trailer
+    extra = f" /Info {trailer.raw_get('/Info').idnum} 0 R" if "/Info" in trailer else ""
+    if "/ID" in trailer:
+        extra += " /ID " + _serial(trailer["/ID"]).decode("latin-1")
+    return f"{trailer.raw_get('/Root').idnum} 0 R", extra
 
 
 _FONT_OBJECTS = (
@@ -310,15 +326,24 @@ class _Update:
         self.out.write(b"\nendobj\n")
 
     def finish(self, size: int) -> bytes:
+        """The update's cross-reference stream (object `size`), which is also its trailer."""
         where = self.out.tell()
-        self.out.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for number in sorted(self.offsets):
-            self.out.write(b"%d 1\n%010d 00000 n \n" % (number, self.offsets[number]))
+        self.offsets[size] = where
+        numbers = sorted(self.offsets)
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and runs[-1][0] + runs[-1][1] == n:
+                runs[-1][1] += 1
+            else:
+                runs.append([n, 1])
+        rows = zlib.compress(b"".join(struct.pack(">BIH", 1, self.offsets[n], 0) for n in numbers))
         base = self.base
         self.out.write(
-            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, base.root.encode(), base.info.encode(), base.startxref, where)
+            b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
+            b" /Length %d >>\nstream\n" % (size, size + 1, b" ".join(b"%d %d" % tuple(r) for r in runs), base.root.encode(),
+                                          base.info.encode("latin-1"), base.startxref, len(rows))
         )
+        self.out.write(rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % where)
         return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
 
 
