@@ -1,22 +1,28 @@
-"""The font a filled document's values are drawn in: the document's own, embedded once in the base.
+"""The font a filled document's values are drawn in: the document's own, with the glyphs each copy uses.
 
 A document filled per candidate (pdf_increment.py) draws each value in the font
 its field has in the layout (the face Pango picks for the field's style, read
 in overlay.boxes). That face is subset once per process (fontTools) for the
 scripts names are written in: Latin-1, Latin Extended-A, -B and Additional
-(« Łukasz », « Ștefan », « Nguyễn »), common punctuation; and embedded in the
-prepared base as a Type0 font (CIDFontType2, Identity-H, with /W and
-/ToUnicode): every copy only appends the streams that draw its values. A value
-with a character outside the subset is laid out as an overlay (overlay.py).
+(« Łukasz », « Ștefan », « Nguyễn »), common punctuation. Its character ids
+(CIDs, Identity-H) are that subset's glyph ids, the same in every copy.
+
+Each copy embeds it as a Type0 font (CIDFontType2, with /W and /ToUnicode)
+holding only the glyphs its values use (`Face.objects(used)`): the other glyphs
+are left empty, which costs a few bytes compressed, so a copy adds about 3 kB
+per font and no layout; a document's merged printout embeds the whole subset
+once. A value with a character outside the subset is laid out as an overlay
+(overlay.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COVERED = (
     range(0x20, 0x7F), range(0xA0, 0x250),  # Basic Latin, Latin-1, Latin Extended-A and -B
@@ -28,7 +34,8 @@ COVERED = (
 
 @dataclass(frozen=True)
 class Face:
-    """A subset font: its program, its characters' CIDs (= its glyph ids) and their advances (per 1000 em)."""
+    """A subset font: its program, its characters' CIDs (= its glyph ids) and their advances (per 1000 em),
+    and its tables apart, for a copy's program with only some glyphs (`program_for`)."""
 
     name: str
     program: bytes
@@ -39,6 +46,38 @@ class Face:
     cap_height: int
     bbox: tuple[int, int, int, int]
     italic: bool
+    tables: dict[bytes, bytes] = field(default_factory=dict, repr=False)  # every table but glyf, loca, hmtx
+    glyphs: tuple[bytes, ...] = field(default=(), repr=False)  # each glyph's glyf data, padded to 4 bytes
+    metrics: tuple[bytes, ...] = field(default=(), repr=False)  # each glyph's hmtx entry (advance, lsb)
+    parts: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)  # composite glyph → its components
+
+    def used(self, texts) -> set[int]:
+        """The CIDs drawing these texts (characters the face has), the glyphs they are made of, and .notdef."""
+        found = {0} | {self.cids[ord(ch)] for text in texts for ch in unicodedata.normalize("NFC", text) if ord(ch) in self.cids}
+        stack = list(found)
+        while stack:
+            for part in self.parts.get(stack.pop(), ()):
+                if part not in found:
+                    found.add(part)
+                    stack.append(part)
+        return found
+
+    def program_for(self, used: set[int]) -> bytes:
+        """The subset's program with only the `used` glyphs drawn: every other glyph empty, its metrics zero
+        (the glyph ids, hence the CIDs, stay those of the subset)."""
+        glyf, loca, hmtx = [], [0], []
+        at, empty = 0, b"\0\0\0\0"
+        for gid, (data, metric) in enumerate(zip(self.glyphs, self.metrics)):
+            if gid in used:
+                glyf.append(data)
+                at += len(data)
+                hmtx.append(metric)
+            else:
+                hmtx.append(empty)
+            loca.append(at)
+        tables = {**self.tables, b"glyf": b"".join(glyf) or empty, b"loca": struct.pack(f">{len(loca)}I", *loca),
+                  b"hmtx": b"".join(hmtx)}
+        return _sfnt(tables)
 
     def covers(self, text: str) -> bool:
         return all(ord(ch) in self.cids for ch in unicodedata.normalize("NFC", text))
@@ -51,22 +90,26 @@ class Face:
         cids, widths = self.cids, self.widths
         return sum(widths.get(cids.get(ord(ch), 0), 500) for ch in unicodedata.normalize("NFC", text)) * size / 1000
 
-    def objects(self):
-        """The Type0 font and what it points to (pypdf objects, to add in this order): font file, ToUnicode,
-        descriptor, CIDFont, Type0 — `link(refs)` gives each its references once added."""
+    def objects(self, used: set[int] | None = None):
+        """The Type0 font and what it points to (pypdf objects, in this order): font file, ToUnicode,
+        descriptor, CIDFont, Type0 — `link(refs)` gives each its references once numbered. With `used`,
+        only those glyphs (`program_for`); else the whole subset."""
         from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, StreamObject
 
         def stream(data: bytes, **entries) -> StreamObject:
             obj = StreamObject()
-            obj._data = zlib.compress(data, 9)
+            obj._data = zlib.compress(data, 6)
             obj[NameObject("/Filter")] = NameObject("/FlateDecode")
             for key, value in entries.items():
                 obj[NameObject("/" + key)] = value
             return obj
 
+        program_data = self.program if used is None else self.program_for(used)
+        widths = self.widths if used is None else {cid: w for cid, w in self.widths.items() if cid in used}
+        cids = self.cids if used is None else {code: cid for code, cid in self.cids.items() if cid in used}
         name = NameObject("/" + self.name)
-        program = stream(self.program, Length1=NumberObject(len(self.program)))
-        cmap = stream(_to_unicode(self.cids))
+        program = stream(program_data, Length1=NumberObject(len(program_data)))
+        cmap = stream(_to_unicode(cids))
         descriptor = DictionaryObject({
             NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): name,
             NameObject("/Flags"): NumberObject(4 | (64 if self.italic else 0)),
@@ -76,10 +119,10 @@ class Face:
             NameObject("/StemV"): NumberObject(80),
         })
         runs: list = []
-        for cid in sorted(self.widths):
-            if cid - 1 not in self.widths:
+        for cid in sorted(widths):
+            if cid - 1 not in widths:
                 runs += [NumberObject(cid), ArrayObject()]
-            runs[-1].append(NumberObject(self.widths[cid]))
+            runs[-1].append(NumberObject(widths[cid]))
         cid_font = DictionaryObject({
             NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType2"),
             NameObject("/BaseFont"): name, NameObject("/CIDToGIDMap"): NameObject("/Identity"),
@@ -128,6 +171,37 @@ def _to_unicode(cids: dict[int, int]) -> bytes:
     return b"\n".join(lines)
 
 
+def _sfnt(tables: dict[bytes, bytes]) -> bytes:
+    """A TrueType file of these tables (each checksummed, 4-byte aligned)."""
+    count = len(tables)
+    power = 1 << (count.bit_length() - 1)
+    head = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    records, bodies = [], []
+    at = 12 + 16 * count
+    for tag in sorted(tables):
+        data = tables[tag]
+        padded = data + b"\0" * (-len(data) % 4)
+        total = sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+        records.append(struct.pack(">4sIII", tag, total, at, len(data)))
+        bodies.append(padded)
+        at += len(padded)
+    return head + b"".join(records) + b"".join(bodies)
+
+
+def _components(data: bytes) -> tuple[int, ...]:
+    """The glyphs a composite glyph is made of (its glyf data); () for a simple one."""
+    if len(data) < 10 or struct.unpack(">h", data[:2])[0] >= 0:
+        return ()
+    found, at = [], 10
+    while True:
+        flags, gid = struct.unpack(">HH", data[at : at + 4])
+        found.append(gid)
+        at += 4 + (4 if flags & 0x1 else 2)  # the arguments: words or bytes
+        at += 2 if flags & 0x8 else 4 if flags & 0x40 else 8 if flags & 0x80 else 0  # a scale, x and y, or 2×2
+        if not flags & 0x20:  # no more components
+            return tuple(found)
+
+
 _FACES: dict[tuple[str, int], Face | None] = {}
 
 
@@ -171,14 +245,29 @@ def _subset(data: bytes, index: int, sha: str) -> Face | None:
     os2 = font.get("OS/2")
     out = io.BytesIO()
     font.save(out)
+    program = out.getvalue()
+    saved = TTFont(io.BytesIO(program))
+    raw = {tag.encode(): saved.reader[tag] for tag in saved.reader.keys()}
+    locations = list(saved["loca"].locations)
+    glyphs = tuple(_padded(raw[b"glyf"][a:b]) for a, b in zip(locations, locations[1:]))
+    metrics = tuple(struct.pack(">Hh", *saved["hmtx"][name]) for name in saved.getGlyphOrder())
+    tables = {tag: data for tag, data in raw.items() if tag not in (b"glyf", b"loca", b"hmtx")}
+    # every glyph its own metrics (a copy blanks those it does not draw), long offsets; no whole-file checksum
+    tables[b"hhea"] = tables[b"hhea"][:34] + struct.pack(">H", len(glyphs))
+    tables[b"head"] = tables[b"head"][:8] + b"\0\0\0\0" + tables[b"head"][12:50] + struct.pack(">h", 1) + tables[b"head"][52:]
     tag = "".join(chr(65 + b % 26) for b in bytes.fromhex(sha[:12]))  # a subset's name: six capitals and « + »
     return Face(
-        f"{tag}+{family.replace(' ', '-')}", out.getvalue(), cids, widths,
+        f"{tag}+{family.replace(' ', '-')}", program, cids, widths,
         round(hhea.ascent * scale), round(hhea.descent * scale),
         round((getattr(os2, "sCapHeight", 0) or hhea.ascent * 0.75) * scale),
         tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-        bool(head.macStyle & 2),
+        bool(head.macStyle & 2), tables, glyphs, metrics,
+        {gid: parts for gid, data in enumerate(glyphs) if (parts := _components(data))},
     )
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
 
 
 def field_font(style) -> tuple[bytes, int] | None:

@@ -15,9 +15,10 @@ A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: each value's drawing is
 marked content of its field's structure element (increment_tags.py).
 
 The values are drawn in the fields' own fonts (the document's: DejaVu Sans in
-the templates), subset once for the Latin scripts and embedded in the base
-(increment_fonts.py), on the baseline the layout gives each field; a base
-prepared without them draws in Helvetica (a standard font, WinAnsi text).
+the templates), subset once for the Latin scripts, each copy embedding the
+glyphs its values use (increment_fonts.py), on the baseline the layout gives
+each field; a base prepared without them draws in Helvetica (a standard font,
+WinAnsi text).
 A value with a character the fonts lack (`Prepared.covers`) is laid out by the
 caller (render/overlay.py), and its overlay page drawn over the base as a form,
 marked content of its field all the same (`fill_forms`). PDF/A is laid out as
@@ -32,6 +33,8 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from pypdf.generic import IndirectObject
 
 from .increment_tags import field_elements, templates
 
@@ -175,7 +178,7 @@ class Prepared:
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     tags: object = None  # increment_tags.Tags: a tagged base's fields
-    faces: dict | None = None  # weight → increment_fonts.Face: the fields' fonts, embedded in the base
+    faces: dict | None = None  # weight → increment_fonts.Face: the fields' fonts, embedded by each copy
     with_forms: tuple[bytes, ...] = ()  # the pages' dictionaries with « %CONTENT% » and « %XOBJECTS% » (overlaid values)
 
     def covers(self, value: str) -> bool:
@@ -192,10 +195,10 @@ def _serial(obj) -> bytes:
 
 
 def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Prepared:
-    """The base normalised for appended copies; with `fonts` (weight → the fields' font file, face index:
-    overlay.boxes), those fonts subset and embedded once, for the values to be drawn in them."""
+    """The base ready for appended copies; with `fonts` (weight → the fields' font file, face index:
+    overlay.boxes), those fonts subset once, for the values to be drawn in them."""
     from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
     from .increment_fonts import face
 
@@ -204,27 +207,20 @@ def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Pr
     faces = {weight: f for weight, (data, index) in (fonts or {}).items() if (f := face(data, index)) is not None}
     if faces and set(faces) != set(fonts):
         faces = {}  # a weight the fonts cannot give: every value in Helvetica, as before
-    # the base as laid out (its objects compressed as WeasyPrint wrote them), then once: the fonts, and the
-    # fields' elements without the titles that found them (pdf_tags.py)
+    # the base as laid out (its objects compressed as WeasyPrint wrote them), then once: the fields' elements
+    # without the titles that found them (pdf_tags.py)
     trailer = _trailer(original)
     first = Prepared(pdf, _startxref(pdf), int(original.trailer["/Size"]), *trailer, (), (0, b""))
     update = _Update(first)
-    number = first.size
-    embedded = {}
-    for weight, f in faces.items():
-        objects, link = f.objects()
-        refs = [IndirectObject(number + i, 0, None) for i in range(len(objects))]  # type: ignore[arg-type]
-        link(refs)
-        for ref, obj in zip(refs, objects):
-            update.add(ref.idnum, _serial(obj))
-        embedded[NameObject(FACES[weight])] = refs[-1]
-        number += len(objects)
     for element, _name, untitled in found:
         update.add(element, _serial(untitled))
-    data = update.finish(number) if update.offsets else pdf
+    data = update.finish(first.size) if update.offsets else pdf
     reader = PdfReader(io.BytesIO(data))
     startxref = _startxref(data)
     size = int(reader.trailer["/Size"])
+    # the fonts, written by each copy (with its glyphs) and printout (whole): their numbers follow _shared's
+    embedded = {NameObject(FACES[weight]): IndirectObject(size + 4 + 5 * i + 4, 0, None)  # type: ignore[arg-type]
+                for i, weight in enumerate(sorted(faces))}
     pages = []
     with_forms = []
     contents = []
@@ -291,18 +287,28 @@ _FONT_OBJECTS = (
 _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 
 
-def _shared(update: _Update, number: int, printed: bool = False) -> int:
+def _shared(update: _Update, number: int, printed: bool = False, used: set[str] | None = None) -> int:
     """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
-    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
-    if printed and update.base.tags is not None:
-        update.add(*update.base.tags.untagged)
+    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its
+    tree. The fields' fonts: in a copy, with the glyphs of its values (`used`, characters), else whole."""
+    base = update.base
+    if printed and base.tags is not None:
+        update.add(*base.tags.untagged)
     for body in _FONT_OBJECTS:  # none in a base with its own fonts: their numbers stay unused
-        if not update.base.faces:
+        if not base.faces:
             update.add(number, body)
         number += 1
     update.add(number, b"", _SAVE)
     update.add(number + 1, b"", _RESTORE)
-    return number + 2
+    number += 2
+    for weight in sorted(base.faces or ()):
+        face = base.faces[weight]
+        objects, link = face.objects(None if printed else face.used(used or ()))
+        link([IndirectObject(number + i, 0, None) for i in range(len(objects))])  # type: ignore[arg-type]
+        for obj in objects:
+            update.add(number, _serial(obj))
+            number += 1
+    return number
 
 
 class _Update:
@@ -351,7 +357,7 @@ def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = N
     """One copy: the base with each page's values drawn (streams: one per page), and in a tagged base,
     the values' marked content given to the fields' elements (marks: as given to `draw`)."""
     update = _Update(base)
-    number = _shared(update, base.size)
+    number = _shared(update, base.size, used=(values or {}).values())
     if base.tags is not None:
         base.tags.write(update, values or {}, marks or {})
     for (page_number, template), stream in zip(base.pages, streams):
@@ -385,7 +391,6 @@ class _Objects:
         self.update, self.next = update, number
 
     def reserve(self):
-        from pypdf.generic import IndirectObject
 
         self.next += 1
         return IndirectObject(self.next - 1, 0, None)  # type: ignore[arg-type]
@@ -408,7 +413,7 @@ def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], ma
     from .pdf_write import Copier
 
     update = _Update(base)
-    number = _shared(update, base.size)
+    number = _shared(update, base.size, used=(values or {}).values())
     if base.tags is not None:
         base.tags.write(update, values or {}, marks or {})
     objects = _Objects(update, number + len(base.pages))
