@@ -23,6 +23,7 @@ import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 COVERED = (
     range(0x20, 0x7F), range(0xA0, 0x250),  # Basic Latin, Latin-1, Latin Extended-A and -B
@@ -50,6 +51,15 @@ class Face:
     glyphs: tuple[bytes, ...] = field(default=(), repr=False)  # each glyph's glyf data, padded to 4 bytes
     metrics: tuple[bytes, ...] = field(default=(), repr=False)  # each glyph's hmtx entry (advance, lsb)
     parts: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)  # composite glyph → its components
+    _codes: dict[int, int] = field(default_factory=dict, repr=False)  # CID → its first code point
+    _advance: dict[str, int] = field(default_factory=dict, repr=False)  # character → its advance
+    _sums: dict[bytes, int] = field(default_factory=dict, repr=False)  # each table's checksum (but glyf, loca, hmtx)
+
+    def __post_init__(self) -> None:
+        for code, cid in sorted(self.cids.items()):
+            self._codes.setdefault(cid, code)
+            self._advance[chr(code)] = self.widths.get(cid, 500)
+        self._sums.update((tag, _checksum(data)) for tag, data in self.tables.items())
 
     def used(self, texts) -> set[int]:
         """The CIDs drawing these texts (characters the face has), the glyphs they are made of, and .notdef."""
@@ -65,19 +75,17 @@ class Face:
     def program_for(self, used: set[int]) -> bytes:
         """The subset's program with only the `used` glyphs drawn: every other glyph empty, its metrics zero
         (the glyph ids, hence the CIDs, stay those of the subset)."""
-        glyf, loca, hmtx = [], [0], []
-        at, empty = 0, b"\0\0\0\0"
-        for gid, (data, metric) in enumerate(zip(self.glyphs, self.metrics)):
-            if gid in used:
-                glyf.append(data)
-                at += len(data)
-                hmtx.append(metric)
-            else:
-                hmtx.append(empty)
-            loca.append(at)
-        tables = {**self.tables, b"glyf": b"".join(glyf) or empty, b"loca": struct.pack(f">{len(loca)}I", *loca),
-                  b"hmtx": b"".join(hmtx)}
-        return _sfnt(tables)
+        count = len(self.glyphs)
+        sizes = [0] * count
+        hmtx = bytearray(4 * count)
+        drawn = sorted(gid for gid in used if gid < count)
+        for gid in drawn:
+            sizes[gid] = len(self.glyphs[gid])
+            hmtx[4 * gid : 4 * gid + 4] = self.metrics[gid]
+        loca = struct.pack(f">{count + 1}I", 0, *accumulate(sizes))
+        tables = {**self.tables, b"glyf": b"".join(self.glyphs[gid] for gid in drawn) or b"\0\0\0\0", b"loca": loca,
+                  b"hmtx": bytes(hmtx)}
+        return _sfnt(tables, self._sums)
 
     def covers(self, text: str) -> bool:
         return all(ord(ch) in self.cids for ch in unicodedata.normalize("NFC", text))
@@ -87,81 +95,53 @@ class Face:
         return b"<" + "".join(f"{self.cids[ord(ch)]:04X}" for ch in unicodedata.normalize("NFC", text)).encode() + b">"
 
     def width(self, text: str, size: float) -> float:
-        cids, widths = self.cids, self.widths
-        return sum(widths.get(cids.get(ord(ch), 0), 500) for ch in unicodedata.normalize("NFC", text)) * size / 1000
+        advance = self._advance
+        return sum([advance.get(ch, 500) for ch in unicodedata.normalize("NFC", text)]) * size / 1000
 
-    def objects(self, used: set[int] | None = None):
-        """The Type0 font and what it points to (pypdf objects, in this order): font file, ToUnicode,
-        descriptor, CIDFont, Type0 — `link(refs)` gives each its references once numbered. With `used`,
-        only those glyphs (`program_for`); else the whole subset."""
-        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, StreamObject
-
-        def stream(data: bytes, **entries) -> StreamObject:
-            obj = StreamObject()
-            obj._data = zlib.compress(data, 6)
-            obj[NameObject("/Filter")] = NameObject("/FlateDecode")
-            for key, value in entries.items():
-                obj[NameObject("/" + key)] = value
-            return obj
-
-        program_data = self.program if used is None else self.program_for(used)
-        widths = self.widths if used is None else {cid: w for cid, w in self.widths.items() if cid in used}
-        cids = self.cids if used is None else {code: cid for code, cid in self.cids.items() if cid in used}
-        name = NameObject("/" + self.name)
-        program = stream(program_data, Length1=NumberObject(len(program_data)))
-        cmap = stream(_to_unicode(cids))
-        descriptor = DictionaryObject({
-            NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): name,
-            NameObject("/Flags"): NumberObject(4 | (64 if self.italic else 0)),
-            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in self.bbox),
-            NameObject("/ItalicAngle"): FloatObject(-12 if self.italic else 0), NameObject("/Ascent"): NumberObject(self.ascent),
-            NameObject("/Descent"): NumberObject(self.descent), NameObject("/CapHeight"): NumberObject(self.cap_height),
-            NameObject("/StemV"): NumberObject(80),
-        })
-        runs: list = []
+    def objects(self, first: int, used: set[int] | None = None) -> list[bytes]:
+        """The Type0 font and what it points to, numbered from `first`: font file, ToUnicode, descriptor,
+        CIDFont, Type0 (the last one the font resource); each object's bytes. With `used`, only those
+        glyphs (`program_for`), else the whole subset."""
+        if used is None:
+            program, widths, codes = self.program, self.widths, self.codes
+        else:
+            program = self.program_for(used)
+            widths = {cid: self.widths[cid] for cid in used if cid in self.widths}
+            codes = {cid: self.codes[cid] for cid in used if cid in self.codes}
+        packed = zlib.compress(program, 6 if used is None else 1)  # a copy's: mostly empty glyphs, fast
+        cmap = zlib.compress(_to_unicode(codes), 6 if used is None else 1)
+        runs, last = [], -2
         for cid in sorted(widths):
-            if cid - 1 not in widths:
-                runs += [NumberObject(cid), ArrayObject()]
-            runs[-1].append(NumberObject(widths[cid]))
-        cid_font = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType2"),
-            NameObject("/BaseFont"): name, NameObject("/CIDToGIDMap"): NameObject("/Identity"),
-            NameObject("/CIDSystemInfo"): DictionaryObject({
-                NameObject("/Registry"): _string("Adobe"), NameObject("/Ordering"): _string("Identity"),
-                NameObject("/Supplement"): NumberObject(0)}),
-            NameObject("/W"): ArrayObject(runs), NameObject("/DW"): NumberObject(500),
-        })
-        top = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
-            NameObject("/BaseFont"): name, NameObject("/Encoding"): NameObject("/Identity-H"),
-        })
+            runs.append((b" " if cid == last + 1 else b"] %d [" % cid) + b"%d" % widths[cid])
+            last = cid
+        name = self.name.encode()
+        return [
+            b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed), len(program), packed),
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+            b"<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [ %d %d %d %d ] /ItalicAngle %d /Ascent %d"
+            b" /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R >>"
+            % (name, 4 | (64 if self.italic else 0), *self.bbox, -12 if self.italic else 0, self.ascent, self.descent,
+               self.cap_height, first),
+            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDToGIDMap /Identity /CIDSystemInfo << /Registry"
+            b" (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %d 0 R /DW 500 /W [ %s] ] >>"
+            % (name, first + 2, b"".join(runs)[2:]),
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [ %d 0 R ]"
+            b" /ToUnicode %d 0 R >>" % (name, first + 3, first + 1),
+        ]
 
-        def link(refs) -> None:
-            program_ref, cmap_ref, descriptor_ref, cid_ref, _top = refs
-            descriptor[NameObject("/FontFile2")] = program_ref
-            cid_font[NameObject("/FontDescriptor")] = descriptor_ref
-            top[NameObject("/DescendantFonts")] = ArrayObject([cid_ref])
-            top[NameObject("/ToUnicode")] = cmap_ref
-
-        return [program, cmap, descriptor, cid_font, top], link
+    @property
+    def codes(self) -> dict[int, int]:
+        """CID → the (first) code point it draws, for ToUnicode."""
+        return self._codes
 
 
-def _string(text: str):
-    from pypdf.generic import TextStringObject
-
-    return TextStringObject(text)
-
-
-def _to_unicode(cids: dict[int, int]) -> bytes:
-    by_cid: dict[int, int] = {}
-    for code, cid in sorted(cids.items()):
-        by_cid.setdefault(cid, code)
+def _to_unicode(codes: dict[int, int]) -> bytes:
     lines = [
         b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", b"/CMapName /Adobe-Identity-UCS def",
         b"/CMapType 2 def", b"1 begincodespacerange", b"<0000> <FFFF>", b"endcodespacerange",
     ]
-    items = sorted(by_cid.items())
+    items = sorted(codes.items())
     for start in range(0, len(items), 100):
         batch = items[start : start + 100]
         lines.append(b"%d beginbfchar" % len(batch))
@@ -171,8 +151,13 @@ def _to_unicode(cids: dict[int, int]) -> bytes:
     return b"\n".join(lines)
 
 
-def _sfnt(tables: dict[bytes, bytes]) -> bytes:
-    """A TrueType file of these tables (each checksummed, 4-byte aligned)."""
+def _checksum(data: bytes) -> int:
+    padded = data + b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def _sfnt(tables: dict[bytes, bytes], sums: dict[bytes, int] | None = None) -> bytes:
+    """A TrueType file of these tables (each checksummed — `sums`: those known —, 4-byte aligned)."""
     count = len(tables)
     power = 1 << (count.bit_length() - 1)
     head = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
@@ -181,8 +166,8 @@ def _sfnt(tables: dict[bytes, bytes]) -> bytes:
     for tag in sorted(tables):
         data = tables[tag]
         padded = data + b"\0" * (-len(data) % 4)
-        total = sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
-        records.append(struct.pack(">4sIII", tag, total, at, len(data)))
+        total = (sums or {}).get(tag)
+        records.append(struct.pack(">4sIII", tag, _checksum(padded) if total is None else total, at, len(data)))
         bodies.append(padded)
         at += len(padded)
     return head + b"".join(records) + b"".join(bodies)

@@ -303,10 +303,8 @@ def _shared(update: _Update, number: int, printed: bool = False, used: set[str] 
     number += 2
     for weight in sorted(base.faces or ()):
         face = base.faces[weight]
-        objects, link = face.objects(None if printed else face.used(used or ()))
-        link([IndirectObject(number + i, 0, None) for i in range(len(objects))])  # type: ignore[arg-type]
-        for obj in objects:
-            update.add(number, _serial(obj))
+        for body in face.objects(number, None if printed else face.used(used or ())):
+            update.add(number, body)
             number += 1
     return number
 
