@@ -16,6 +16,9 @@ are filled here, by wrapping two of its functions (`teach()`, once per process):
   table's header, in a Table of each page. The repetitions are drawn here as
   artifacts and left out of the tree; the rows of the following pages go on
   in the first page's Table, their cells naming its header cells (`_Repeats`);
+- lists PDF/UA can read: a list (`dl`) laid out otherwise than in items
+  (terms and definitions side by side, in lines) is a group (Div), not a list;
+  what a list item holds beside its label goes into its body (LBody);
 - header cells: their scope (`<th scope="row">` or a column's header) is given
   to the TH element (/Scope), which screen readers use to announce headers;
 - the fields of a document filled per candidate (`id="champ-<name>"`, overlay.py):
@@ -154,6 +157,8 @@ def teach() -> None:
             ident = html.attrib.get("id", "") if html is not None else ""
             if ident.startswith(FIELD) and "T" not in element:
                 element["T"] = pydyf.String(ident)
+            if element.get("S") in ("/L", "/LI"):
+                _list_kids(element, *rest)
             yield element
 
     tabled = draw.draw_table
@@ -207,3 +212,41 @@ def _renumber_headers(cell, number: int, first: int, rows: int) -> None:
         owner, row, column = text.rsplit("-", 2)
         renamed.append(pydyf.String(f"{first}-{row}-{column}") if owner == str(number) and int(row) < rows else key)
     mark["A"]["Headers"] = pydyf.Array(renamed)
+
+
+_UNLISTED = {"/LI": "/Div", "/LBody": "/Div", "/Lbl": "/Span"}
+
+
+def _list_kids(element, pdf, page_number, nums, *_rest) -> None:
+    """An L holds only lists, items and a caption, and an LI only a label and a body (PDF/UA-1 7.2):
+    an L holding anything else is a Div; an LI's other kids go into one LBody."""
+    import pydyf
+
+    def kind(kid):
+        return pdf.objects[int(kid.split()[0])].get("S") if isinstance(kid, bytes) else None
+
+    kids = list(element["K"])
+    if element["S"] == "/L":
+        if any(kind(kid) not in ("/L", "/LI", "/Caption") for kid in kids):
+            element["S"] = "/Div"  # and the items made in it (from dt, dd), groups too, down to a real list
+            stack = [kid for kid in kids if isinstance(kid, bytes)]
+            while stack:
+                node = pdf.objects[int(stack.pop().split()[0])]
+                if node.get("S") in _UNLISTED:
+                    node["S"] = _UNLISTED[node["S"]]
+                if node.get("S") != "/L":
+                    stack.extend(kid for kid in node.get("K", ()) if isinstance(kid, bytes))
+        return
+    loose = [kid for kid in kids if kind(kid) not in ("/Lbl", "/LBody")]
+    if not loose:
+        return
+    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(loose), "P": element.reference})
+    if "Pg" in element:
+        body["Pg"] = element["Pg"]
+    pdf.add_object(body)
+    for kid in loose:
+        if isinstance(kid, bytes):
+            pdf.objects[int(kid.split()[0])]["P"] = body.reference
+        elif nums.get(kid) == element.reference:  # an MCID of the item's own: now the body's
+            nums[kid] = body.reference
+    element["K"] = pydyf.Array([*(kid for kid in kids if kid not in loose), body.reference])
