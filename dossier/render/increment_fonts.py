@@ -23,6 +23,7 @@ import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate
 
 COVERED = (
@@ -253,6 +254,19 @@ def _subset(data: bytes, index: int, sha: str) -> Face | None:
 
 def _padded(data: bytes) -> bytes:
     return data + b"\0" * (-len(data) % 4)
+
+
+@lru_cache(maxsize=4)
+def named_face(family: str) -> Face | None:
+    """The face fontconfig gives for a family name (as Pango would), subset; None where none is found."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", family], capture_output=True, text=True, timeout=10).stdout
+        path, index = found.split("\n")[:2]
+        return face(open(path, "rb").read(), int(index or 0))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
 
 
 def field_font(style) -> tuple[bytes, int] | None:
