@@ -124,6 +124,6 @@ def templates(reader, found: list[tuple[int, str, object]]) -> Tags | None:
     for index in range(len(pages)):
         text = text.replace(b"/PAGEMARK%d" % index, b"%%P%d%%" % index)
     untagged = DictionaryObject(catalog)
-    for key in ("/StructTreeRoot", "/MarkInfo"):
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata"):  # untagged, it does not claim PDF/UA-1 (XMP pdfuaid)
         untagged.pop(key, None)
     return Tags(tuple(fields), tuple(pages), (tree_ref.idnum, text), (reader.trailer.raw_get("/Root").idnum, _serial(untagged)))

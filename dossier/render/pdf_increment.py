@@ -310,7 +310,10 @@ def _shared(update: _Update, number: int, printed: bool = False, used: set[str] 
 
 
 class _Update:
-    """Objects appended after the base, then the xref section and trailer."""
+    """Objects appended after the base, then the xref section and trailer: streams written as they come
+    (compressed), the other objects gathered into compressed object streams at the end."""
+
+    PACKED = 100  # objects per object stream
 
     def __init__(self, base: Prepared, out=None):
         self.base = base
@@ -319,28 +322,52 @@ class _Update:
         if not base.data.endswith(b"\n"):
             self.out.write(b"\n")
         self.offsets: dict[int, int] = {}
+        self.packed: list[tuple[int, bytes]] = []
 
     def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
+        if stream is None and number >= self.base.size and not body.rstrip().endswith(b"endstream"):
+            self.packed.append((number, body))  # a new object (one replacing an earlier one is written whole:
+            return  # pypdf would read the earlier one from its own object stream)
         self.offsets[number] = self.out.tell()
         self.out.write(b"%d 0 obj\n" % number)
         if stream is None:
             self.out.write(body)
+        elif len(stream) > 200:
+            packed = zlib.compress(stream, 6)
+            self.out.write(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
         else:
             self.out.write(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         self.out.write(b"\nendobj\n")
 
     def finish(self, size: int) -> bytes:
-        """The update's cross-reference stream (object `size`), which is also its trailer."""
+        """The object streams (numbered from `size`), then the update's cross-reference stream, which is
+        also its trailer."""
+        inside: dict[int, tuple[int, int]] = {}  # number → object stream, index
+        for start in range(0, len(self.packed), self.PACKED):
+            chunk = self.packed[start : start + self.PACKED]
+            heads, at = [], 0
+            for index, (number, body) in enumerate(chunk):
+                heads.append(b"%d %d" % (number, at))
+                at += len(body) + 1
+                inside[number] = (size, index)
+            head = b" ".join(heads) + b"\n"
+            data = zlib.compress(head + b"\n".join(body for _, body in chunk), 6)
+            self.offsets[size] = self.out.tell()
+            self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                           % (size, len(chunk), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+            size += 1
+        self.packed = []
         where = self.out.tell()
         self.offsets[size] = where
-        numbers = sorted(self.offsets)
+        numbers = sorted(set(self.offsets) | set(inside))
         runs: list[list[int]] = []
         for n in numbers:
             if runs and runs[-1][0] + runs[-1][1] == n:
                 runs[-1][1] += 1
             else:
                 runs.append([n, 1])
-        rows = zlib.compress(b"".join(struct.pack(">BIH", 1, self.offsets[n], 0) for n in numbers))
+        rows = zlib.compress(b"".join(struct.pack(">BIH", 2, *inside[n]) if n in inside and n not in self.offsets
+                                      else struct.pack(">BIH", 1, self.offsets[n], 0) for n in numbers))
         base = self.base
         self.out.write(
             b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
