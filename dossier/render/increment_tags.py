@@ -58,13 +58,14 @@ def _serial(obj) -> bytes:
     return buffer.getvalue()
 
 
-def field_elements(writer) -> list[tuple[int, str]]:
-    """The structure elements titled as fields (pdf_tags.py): their numbers and fields; the titles taken away."""
+def field_elements(catalog) -> list[tuple[int, str, object]]:
+    """The structure elements titled as fields (pdf_tags.py): their numbers, fields, and dictionaries
+    without that title (for the base to be written again with)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     from .pdf_tags import FIELD
 
-    root = writer._root_object.get("/StructTreeRoot")
+    root = catalog.get("/StructTreeRoot")
     if root is None or "/K" not in root.get_object():
         return []
     found, stack = [], [root.get_object().raw_get("/K")]
@@ -76,14 +77,14 @@ def field_elements(writer) -> list[tuple[int, str]]:
         elif isinstance(obj, DictionaryObject) and "/S" in obj:
             title = str(obj.get("/T", ""))
             if isinstance(node, IndirectObject) and title.startswith(FIELD):
-                found.append((node.idnum, title[len(FIELD):]))
-                del obj["/T"]
+                untitled = DictionaryObject({k: v for k, v in obj.items() if k != "/T"})
+                found.append((node.idnum, title[len(FIELD):], untitled))
             if "/K" in obj:
                 stack.append(obj.raw_get("/K"))
     return found
 
 
-def templates(reader, found: list[tuple[int, str]]) -> Tags | None:
+def templates(reader, found: list[tuple[int, str, object]]) -> Tags | None:
     """What each copy writes again, read from the normalised base (the numbers `found` in it)."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 
@@ -92,7 +93,7 @@ def templates(reader, found: list[tuple[int, str]]) -> Tags | None:
     if not found or root is None or "/ParentTree" not in root:
         return None
     fields = []
-    for number, name in found:
+    for number, name, _untitled in found:
         element = DictionaryObject(reader.get_object(number))
         for key, mark in (("/ActualText", "/ACTUALMARK"), ("/K", "/KMARK"), ("/Pg", "/PGMARK")):
             element[NameObject(key)] = NameObject(mark)
@@ -123,6 +124,6 @@ def templates(reader, found: list[tuple[int, str]]) -> Tags | None:
     for index in range(len(pages)):
         text = text.replace(b"/PAGEMARK%d" % index, b"%%P%d%%" % index)
     untagged = DictionaryObject(catalog)
-    for key in ("/StructTreeRoot", "/MarkInfo"):
+    for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata"):  # untagged, it does not claim PDF/UA-1 (XMP pdfuaid)
         untagged.pop(key, None)
     return Tags(tuple(fields), tuple(pages), (tree_ref.idnum, text), (reader.trailer.raw_get("/Root").idnum, _serial(untagged)))

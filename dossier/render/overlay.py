@@ -2,10 +2,13 @@
 
 The generalisation of `stamp.py` (which fills a grid's header) for the jury
 session's documents: a base is laid out once with its fields empty; WeasyPrint
-says where each field (`id="champ-<name>"`) lies; each candidate's values are
-laid out as small overlay pages, in batches, and drawn over the base pages
-(one Form XObject per base page). DOCX and HTML copies are the base rendered
-with markers, the markers replaced (escaped) by the values.
+says where each field (`id="champ-<name>"`) lies, its font and baseline; each
+candidate's values are appended to the base (pdf_increment.py), drawn in the
+field's font. A value with a character that font's subset lacks is laid out
+apart (an overlay page per value, in batches) and drawn over the base as a
+form, marked content of its field like the others; the batch's printout is
+then laid out as overlay pages drawn over the base pages. DOCX and HTML copies
+are the base rendered with markers, the markers replaced (escaped) by the values.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, In
 
 from .stamp import DocxStamp, marker
 
-Box = tuple[int, float, float, float, float, float, str, int]  # page, x, y, width, height (CSS px), font size (px), align, weight
+# page, x, y, width, height (CSS px: the border box), font size (px), align, weight, then where the text goes (CSS px):
+# the content box's left inset and width, the first baseline below the box's top, the line height
+Box = tuple[int, float, float, float, float, float, str, int, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -37,25 +42,44 @@ class Laid:
     prepared: object = None  # pdf_increment.Prepared: the base ready for appended copies
 
 
-def boxes(document) -> tuple[dict[str, Box], frozenset[str]]:
+def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[bytes, int]]]:
+    """The fields' boxes, those that may wrap, and the font file of each weight they are written in."""
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox
+    from weasyprint.text.line_break import strut
+
+    from .increment_fonts import field_font
+
     found: dict[str, Box] = {}
     long: set[str] = set()
+    fonts: dict[int, tuple[bytes, int]] = {}
     for index, page in enumerate(document.pages):
-        stack = [page._page_box]
+        stack = [(page._page_box, None)]
         while stack:
-            box = stack.pop()
+            box, parent = stack.pop()
             element = getattr(box, "element", None)
             ident = element.get("id") if element is not None else None
             if ident and ident.startswith("champ-") and ident[6:] not in found:
                 name = ident[6:]
                 style = box.style
                 align = str(style["text_align_all"])
+                weight = 700 if int(style["font_weight"]) >= 600 else 400
+                line, baseline = strut(style)
+                baseline += box.content_box_y() - box.border_box_y()
+                beside = [b for b in getattr(parent, "children", ()) if isinstance(b, TextBox) and b.text.strip()]
+                if isinstance(box, InlineBlockBox) and beside and "long" not in (element.get("class") or "").split():
+                    # empty, its baseline is its bottom margin edge: there the text beside it stands
+                    baseline = box.border_height() + box.margin_bottom
                 found[name] = (index, box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height(),
-                               float(style["font_size"]), "center" if align == "center" else "left", int(style["font_weight"]))
+                               float(style["font_size"]), "center" if align == "center" else "left", weight,
+                               box.content_box_x() - box.border_box_x(), box.width, baseline, line)
+                if weight not in fonts:
+                    font = field_font(style)
+                    if font is not None:
+                        fonts[weight] = font
                 if "long" in (element.get("class") or "").split():
                     long.add(name)
-            stack.extend(getattr(box, "children", ()) or ())
-    return found, frozenset(long)
+            stack.extend((child, box) for child in getattr(box, "children", ()) or ())
+    return found, frozenset(long), fonts
 
 
 def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
@@ -65,43 +89,64 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagg
     from .pdf_increment import prepare
 
     laid = document(empty_page, base_url)
-    found, long = boxes(laid)
+    found, long, fonts = boxes(laid)
     first = laid.pages[0]
     pdf_tags.prepare(laid, tagged)
     pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
-    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf))
+    return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf, fonts))
 
 
-def _overlay_html(laid: Laid, records: list[dict[str, str]]) -> str:
+def _sheets(laid: Laid, records: list[dict[str, str]], per_field: bool = False) -> list[tuple[int, int, list[tuple[str, Box]]]]:
+    """The overlay's pages: record, base page and the fields drawn; one per record and base page, or, per
+    field, one per value (each drawn apart, as marked content of its field's element: pdf_increment.fill_forms)."""
+    by_page: dict[int, list[tuple[str, Box]]] = {}
+    for name, box in laid.boxes.items():
+        by_page.setdefault(box[0], []).append((name, box))
+    sheets = []
+    for i, values in enumerate(records):
+        for page in range(laid.pages):
+            fields = [(name, box) for name, box in by_page.get(page, ()) if values.get(name)]
+            sheets += [(i, page, [field]) for field in fields] if per_field else [(i, page, fields)]
+    return sheets
+
+
+def _overlay_html(laid: Laid, records: list[dict[str, str]], sheets) -> str:
     width, height = laid.page_size
     parts = [
         "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><style>",
         f"@page {{ size: {width}px {height}px; margin: 0; }}",
         "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
         f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
-        ".f { position: absolute; white-space: nowrap; overflow: hidden; color: #000; }",
-        ".f.l { white-space: normal; line-height: 1.15; }",
+        ".f { position: absolute; white-space: nowrap; color: #000; }",
+        ".f.l { white-space: normal; }",
         "</style></head><body>",
     ]
-    by_page: dict[int, list[tuple[str, Box]]] = {}
-    for name, box in laid.boxes.items():
-        by_page.setdefault(box[0], []).append((name, box))
-    for values in records:
-        for page in range(laid.pages):
-            parts.append("<div class='p'>")
-            for name, (_, x, y, w, h, size, align, weight) in by_page.get(page, ()):
-                value = values.get(name, "")
-                if value:
-                    kind = "f l" if name in laid.long else "f"
-                    line = "" if name in laid.long else f" line-height:{h:.2f}px;"
-                    parts.append(
-                        f"<div class='{kind}' style='left:{x + 2:.2f}px; top:{y:.2f}px; width:{w - 4:.2f}px; "
-                        f"height:{h:.2f}px;{line} font-size:{size:.2f}px; text-align:{align}; font-weight:{weight}'>"
-                        f"{html_lib.escape(value)}</div>"
-                    )
-            parts.append("</div>")
+    for i, _page, fields in sheets:
+        parts.append("<div class='p'>")
+        for name, (_, x, y, _w, h, size, align, weight, inset, inner, baseline, line) in fields:
+            value = records[i][name]
+            drawn, lines = fitted(laid, value, inner, h, size, weight, line, name in laid.long)
+            kind = "f l" if len(lines) > 1 or name in laid.long else "f"
+            # the first line's baseline where the base has it (DejaVu Sans' ascent and descent)
+            top = y + baseline - (line * drawn / size - 1.164 * drawn) / 2 - 0.928 * drawn if len(lines) == 1 else y
+            parts.append(
+                f"<div class='{kind}' style='left:{x + inset:.2f}px; top:{top:.2f}px; width:{inner:.2f}px; "
+                f"line-height:{line * drawn / size:.2f}px; font-size:{drawn:.2f}px; text-align:{align}; font-weight:{weight}'>"
+                f"{html_lib.escape(value)}</div>"
+            )
+        parts.append("</div>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def fitted(laid: Laid, value: str, width: float, height: float, size: float, weight: int, line: float, long: bool):
+    """The size (px) and lines a value is laid out in so that it is not cut (pdf_increment.fit), measured in
+    the field's own font where the base has it."""
+    from .pdf_increment import fit, text_width
+
+    face = (laid.prepared.faces or {}).get(weight) if laid.prepared is not None else None
+    measure = face.width if face is not None else (lambda t, s: text_width(t, s, weight))
+    return fit(value, width, max(height, line), size, measure, long, line / size)
 
 
 def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes]:
@@ -116,10 +161,10 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     """Each record's PDF, and for the printout either each record's page streams (to append to the base:
     pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
 
-    Values in Windows-1252 (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
-    others are laid out as overlay pages drawn over the base.
+    Values the base's fonts cover (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
+    others are laid out, each value apart, and drawn over the base as forms (tagged alike).
     """
-    from .pdf_increment import draw, encodable, fill
+    from .pdf_increment import draw, fill
 
     if laid.prepared is None or pdf_a:
         return _overlaid(laid, records, base_url)
@@ -128,16 +173,34 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
 
     def appended(record: dict[str, str]) -> tuple[bytes, list[bytes]]:
         marks = tags.marks(laid.boxes, record) if tags is not None else None
-        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks) for page in range(laid.pages)]
+        streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks, laid.prepared.faces) for page in range(laid.pages)]
         return fill(laid.prepared, streams, record, marks), streams
 
-    fit = [all(encodable(v) for v in r.values()) for r in records]
+    fit = [all(laid.prepared.covers(v) for v in r.values()) for r in records]
     if all(fit):
         done = [appended(r) for r in records]
         return [pdf for pdf, _ in done], [streams for _, streams in done]
-    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged)
-    overlaid, printed = _overlaid(laid, records, base_url)
-    return [appended(r)[0] if ok else pdf for r, ok, pdf in zip(records, fit, overlaid)], printed
+    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged),
+    # and the others' values laid out, each drawn over the base as its field's content (tagged too)
+    _, printed = _overlaid(laid, records, base_url)
+    others = _drawn_over(laid, [r for r, ok in zip(records, fit) if not ok], base_url)
+    return [appended(r)[0] if ok else next(others) for r, ok in zip(records, fit)], printed
+
+
+def _drawn_over(laid: Laid, records: list[dict[str, str]], base_url: Path):
+    """Each record's copy: the base, and each value laid out (an overlay page per value) drawn over it."""
+    from .pdf import document
+    from .pdf_increment import fill_forms
+    from .pdf_read import PdfIn
+
+    sheets = _sheets(laid, records, per_field=True)
+    overlay = PdfIn(document(_overlay_html(laid, records, sheets), base_url).write_pdf())
+    pages = [page for _number, page in overlay.pages()]
+    tags = laid.prepared.tags
+    for i, record in enumerate(records):
+        forms = [(page, fields[0][0], pages[n]) for n, (r, page, fields) in enumerate(sheets) if r == i]
+        marks = tags.marks(laid.boxes, record) if tags is not None else None
+        yield fill_forms(laid.prepared, overlay, forms, marks, record)
 
 
 def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tuple[list[bytes], bytes]:
@@ -145,7 +208,7 @@ def _overlaid(laid: Laid, records: list[dict[str, str]], base_url: Path) -> tupl
 
     from .pdf import document
 
-    overlay = PdfReader(io.BytesIO(document(_overlay_html(laid, records), base_url).write_pdf()))
+    overlay = PdfReader(io.BytesIO(document(_overlay_html(laid, records, _sheets(laid, records)), base_url).write_pdf()))
     reader = PdfReader(io.BytesIO(laid.pdf))
     together = PdfWriter()
     forms = [as_form(page, together) for page in reader.pages]

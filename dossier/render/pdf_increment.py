@@ -1,10 +1,10 @@
 """Filling a PDF laid out once by appending to it: an incremental update per copy, no layout, no parsing.
 
 A PDF may be extended by appending objects and a new cross-reference section
-(ISO 32000 § 7.5.6). The base is normalised once (a classic xref table); each
-copy is the base's bytes followed by: one content stream per page drawing the
-copy's values (Helvetica, a standard font every reader has, WinAnsi text),
-the page objects again with that stream added to their /Contents, and the
+(ISO 32000 § 7.5.6). The base is kept as laid out (its objects in compressed
+object streams), followed once by what every copy needs (the fonts, below),
+and each copy is those bytes followed by: one content stream per page drawing the
+copy's values, the page objects again with that stream added to their /Contents, and the
 xref and trailer. The page objects and fonts are the same for every copy:
 only the values' streams are formatted per copy, in microseconds.
 
@@ -14,22 +14,33 @@ copy and page, all drawing the base's content stream (one copy of it).
 A tagged base (PDF/UA-1, pdf_tags.py) stays tagged: each value's drawing is
 marked content of its field's structure element (increment_tags.py).
 
-Values must be encodable in Windows-1252 (French names are); callers fall
-back to laying out an overlay (render/overlay.py) for any other, and for PDF/A
-(whose fonts must be embedded).
+The values are drawn in the fields' own fonts (the document's: DejaVu Sans in
+the templates), subset once for the Latin scripts, each copy embedding the
+glyphs its values use (increment_fonts.py), on the baseline the layout gives
+each field; a base prepared without them draws in Helvetica (a standard font,
+WinAnsi text).
+A value with a character the fonts lack (`Prepared.covers`) is laid out by the
+caller (render/overlay.py), and its overlay page drawn over the base as a form,
+marked content of its field all the same (`fill_forms`). PDF/A is laid out as
+overlays.
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from pypdf.generic import IndirectObject
 
 from .increment_tags import field_elements, templates
 
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
+FACES = {400: "/DossierF400", 700: "/DossierF700"}  # the document's own fonts, embedded in the base (increment_fonts.py)
 LIBERATION = {400: "LiberationSans-Regular.ttf", 700: "LiberationSans-Bold.ttf"}  # Helvetica's metrics
 
 
@@ -66,41 +77,92 @@ def _literal(text: str) -> bytes:
     return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _wrap(text: str, width: float, size: float, weight: int) -> list[str]:
+def _wrap(text: str, width: float, measure) -> list[str]:
+    """The text in lines no wider than `width` (measure: text → width), broken between words, or
+    within a word too long for a line."""
     lines, line = [], ""
     for word in text.split():
         trial = f"{line} {word}".strip()
-        if line and text_width(trial, size, weight) > width:
+        if line and measure(trial) > width:
             lines.append(line)
             line = word
         else:
             line = trial
+        while measure(line) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and measure(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
     return [*lines, line] if line else lines
 
 
-def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None) -> bytes:
-    """The content stream drawing one page's values in their boxes (clipped to them); in a tagged base,
-    each value marked with its MCID (marks: field → page, MCID; increment_tags.py)."""
+SMALLEST = 0.6  # a value too long for its box shrinks down to this part of its size, then wraps
+
+
+def fit(text: str, width: float, height: float, size: float, measure, wrap: bool, leading: float, ink: float = 1.2) -> tuple[float, list[str]]:
+    """The size and lines a value is drawn in so that nothing is cut: its size on one line (or wrapped, for
+    a long field) if that fits its box; else smaller, down to SMALLEST of it, on one line then wrapped; at
+    that floor, wrapped whatever the height (measure: text, size → width; leading: line height, ink: the
+    font's ascent + descent, per 1 pt)."""
+    floor = size * SMALLEST
+    current = size
+    while True:
+        if not wrap and measure(text, current) <= width:
+            return current, [text]
+        lines = _wrap(text, width, lambda t, s=current: measure(t, s))
+        if (wrap or len(lines) > 1) and ((len(lines) - 1) * leading + ink) * current <= height + 0.01:
+            return current, lines
+        if current <= floor:
+            return current, lines
+        current = max(floor, current - 0.25)
+
+
+def draw(fields, values: dict[str, str], page: int, height_px: float, long: frozenset[str], marks: dict | None = None,
+         faces: dict | None = None) -> bytes:
+    """The content stream drawing one page's values in their boxes, in the document's own font where the
+    base has it (faces: weight → increment_fonts.Face, embedded by `prepare`), else Helvetica; in a tagged
+    base, each value marked with its MCID (marks: field → page, MCID; increment_tags.py), in an untagged
+    one an artifact. Values too long for their box shrink, then wrap (`fit`): none is cut."""
     out = io.BytesIO()
-    for name, (p, x, y, w, h, size_px, align, weight) in fields:
+    for name, (p, x, y, w, h, size_px, align, weight, *where) in fields:
         value = values.get(name, "")
         if p != page or not value:
             continue
         weight = 700 if weight >= 600 else 400
+        face = faces.get(weight) if faces else None
+        if face is not None:
+            font, encode, measure = FACES[weight], face.encode, face.width
+            ascent, descent = face.ascent / 1000, -face.descent / 1000
+        else:
+            font, encode, measure = FONTS[weight], _literal, lambda t, s, wt=weight: text_width(t, s, wt)
+            ascent, descent = 0.78, 0.22
         size = size_px * PX
-        left, bottom, width, box = (x + 2) * PX, (height_px - y - h) * PX, (w - 4) * PX, h * PX
+        inset, inner, baseline, line = where if where else (2, w - 4, None, size_px * 1.15)
+        left, top, width, box = (x + inset) * PX, (height_px - y) * PX, inner * PX, h * PX
+        leading = line * PX / size
+        drawn, lines = fit(value, width, max(box, line * PX), size, measure, name in long, leading, ascent + descent)
+        scale = drawn / size
+        if baseline is None:  # a box without its layout's baseline: centred in it
+            first = top - box + (box - drawn) / 2 + drawn * 0.22 if len(lines) == 1 and name not in long else top - drawn * 1.05
+            step = drawn * 1.15
+        elif len(lines) == 1 or name in long:  # on the layout's baseline (the first line's, for a long field)
+            step = leading * drawn
+            first = top - baseline * PX * (scale if name in long else 1)
+        else:  # a one-line field's value wrapped: the lines centred on the box
+            step = leading * drawn
+            block = len(lines) * step
+            first = top - max(box - block, 0) / 2 - (step - (ascent + descent) * drawn) / 2 - ascent * drawn  # taller: from the top
         if marks and name in marks:
             out.write(b"/Span <</MCID %d>> BDC\n" % marks[name][1])
-        out.write(b"q %.2f %.2f %.2f %.2f re W n BT %s %.2f Tf 0 g\n" % (left - 1, bottom, width + 2, box, FONTS[weight].encode(), size))
-        lines = _wrap(value, width, size, weight) if name in long else [value]
-        first = bottom + box - size * 1.05 if name in long else bottom + (box - size) / 2 + size * 0.22
-        for i, line in enumerate(lines):
-            room = width - text_width(line, size, weight)
+        else:
+            out.write(b"/Artifact BMC\n")
+        out.write(b"q BT %s %.2f Tf 0 g\n" % (font.encode(), drawn))
+        for i, text in enumerate(lines):
+            room = width - measure(text, drawn)
             dx = room / 2 if align == "center" else room if align == "right" else 0
-            out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * size * 1.15, _literal(line)))
-        out.write(b"ET Q\n")
-        if marks and name in marks:
-            out.write(b"EMC\n")
+            out.write(b"1 0 0 1 %.2f %.2f Tm %s Tj\n" % (left + max(dx, 0), first - i * step, encode(text)))
+        out.write(b"ET Q\nEMC\n")
     return out.getvalue()
 
 
@@ -112,10 +174,18 @@ class Prepared:
     startxref: int
     size: int  # the base's next object number
     root: str  # « 1 0 R »
-    info: str  # « / Info n 0 R » or ""
+    info: str  # the trailer's other entries: « /Info n 0 R /ID [ … ] », or ""
     pages: tuple[tuple[int, bytes], ...]  # page object number, its dictionary with « %CONTENT% » for the new stream
     pages_root: tuple[int, bytes]  # the /Pages object: number, dictionary with « %KIDS% » and « %COUNT% »
     tags: object = None  # increment_tags.Tags: a tagged base's fields
+    faces: dict | None = None  # weight → increment_fonts.Face: the fields' fonts, embedded by each copy
+    with_forms: tuple[bytes, ...] = ()  # the pages' dictionaries with « %CONTENT% » and « %XOBJECTS% » (overlaid values)
+
+    def covers(self, value: str) -> bool:
+        """Whether a value can be appended (else it is laid out as an overlay: overlay.py)."""
+        if self.faces:
+            return all(face.covers(value) for face in self.faces.values())
+        return encodable(value)
 
 
 def _serial(obj) -> bytes:
@@ -124,29 +194,48 @@ def _serial(obj) -> bytes:
     return buffer.getvalue()
 
 
-def prepare(pdf: bytes) -> Prepared:
-    from pypdf import PdfReader, PdfWriter
+def prepare(pdf: bytes, fonts: dict[int, tuple[bytes, int]] | None = None) -> Prepared:
+    """The base ready for appended copies; with `fonts` (weight → the fields' font file, face index:
+    overlay.boxes), those fonts subset once, for the values to be drawn in them."""
+    from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
+    from .increment_fonts import face
+
     original = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=original)
-    writer.pdf_header = original.pdf_header  # PDF/UA-1 is PDF 1.7
-    found = field_elements(writer)  # the object numbers are kept in writing
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
+    found = field_elements(original.trailer["/Root"])
+    faces = {weight: f for weight, (data, index) in (fonts or {}).items() if (f := face(data, index)) is not None}
+    if faces and set(faces) != set(fonts):
+        faces = {}  # a weight the fonts cannot give: every value in Helvetica, as before
+    # the base as laid out (its objects compressed as WeasyPrint wrote them), then once: the fields' elements
+    # without the titles that found them (pdf_tags.py)
+    trailer = _trailer(original)
+    first = Prepared(pdf, _startxref(pdf), int(original.trailer["/Size"]), *trailer, (), (0, b""))
+    update = _Update(first)
+    for element, _name, untitled in found:
+        update.add(element, _serial(untitled))
+    data = update.finish(first.size) if update.offsets else pdf
     reader = PdfReader(io.BytesIO(data))
-    startxref = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    startxref = _startxref(data)
     size = int(reader.trailer["/Size"])
+    # the fonts, written by each copy (with its glyphs) and printout (whole): their numbers follow _shared's
+    embedded = {NameObject(FACES[weight]): IndirectObject(size + 4 + 5 * i + 4, 0, None)  # type: ignore[arg-type]
+                for i, weight in enumerate(sorted(faces))}
     pages = []
+    with_forms = []
     contents = []
     for page in reader.pages:
         ref = page.indirect_reference
         resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
         font = DictionaryObject(resources["/Font"].get_object()) if "/Font" in resources else DictionaryObject()
-        font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
+        font.update(embedded)
+        if not faces:
+            font.update({NameObject(n): NameObject(f"/PLACEHOLDER{i}") for i, n in enumerate(FONTS.values())})
         resources[NameObject("/Font")] = font
         copy = DictionaryObject(page)
+        xobjects = resources.get("/XObject")
+        xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+        xobjects[NameObject("/XOBJECTSPLACEHOLDER")] = NameObject("/XOBJECTSPLACEHOLDER")
         copy[NameObject("/Resources")] = resources
         original = page.get("/Contents")
         contents.append(_serial(original if not isinstance(original, ArrayObject) else ArrayObject(original)))
@@ -158,17 +247,37 @@ def prepare(pdf: bytes) -> Prepared:
         wrapped = b"%d 0 R %s %d 0 R %%CONTENT%%" % (size + 2, contents[-1], size + 3)
         text = text.replace(b"/CONTENTPLACEHOLDER", b"[ " + wrapped + b" ]")
         pages.append((ref.idnum, text))
+        forms = DictionaryObject(resources)
+        forms[NameObject("/XObject")] = xobjects
+        copy[NameObject("/Resources")] = forms
+        text = _serial(copy)
+        for i in range(len(FONTS)):
+            text = text.replace(b"/PLACEHOLDER%d" % i, b"%d 0 R" % (size + i))
+        with_forms.append(text.replace(b"/CONTENTPLACEHOLDER", b"[ " + wrapped + b" ]")
+                          .replace(b"/XOBJECTSPLACEHOLDER /XOBJECTSPLACEHOLDER", b"%XOBJECTS%"))
     root_pages = reader.trailer["/Root"]["/Pages"]
     pages_dict = DictionaryObject(root_pages.get_object())
     pages_dict[NameObject("/Kids")] = NameObject("/KIDSPLACEHOLDER")
     pages_dict[NameObject("/Count")] = NameObject("/COUNTPLACEHOLDER")
     pages_text = _serial(pages_dict).replace(b"/KIDSPLACEHOLDER", b"[ %KIDS% ]").replace(b"/COUNTPLACEHOLDER", b"%COUNT%")
-    info = reader.trailer.get("/Info")
     return Prepared(
-        data, startxref, size, f"{reader.trailer.raw_get('/Root').idnum} 0 R",
-        f" /Info {reader.trailer.raw_get('/Info').idnum} 0 R" if info is not None else "",
-        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found),
+        data, startxref, size, *trailer,
+        tuple(pages), (root_pages.indirect_reference.idnum, pages_text), templates(reader, found), faces or None,
+        tuple(with_forms),
     )
+
+
+def _startxref(data: bytes) -> int:
+    return int(data[data.rindex(b"startxref") + 9 :].split()[0])
+
+
+def _trailer(reader) -> tuple[str, str]:
+    """The catalog's reference, and the other entries each update's trailer repeats (/Info, /ID)."""
+    trailer = reader.trailer
+    extra = f" /Info {trailer.raw_get('/Info').idnum} 0 R" if "/Info" in trailer else ""
+    if "/ID" in trailer:
+        extra += " /ID " + _serial(trailer["/ID"]).decode("latin-1")
+    return f"{trailer.raw_get('/Root').idnum} 0 R", extra
 
 
 _FONT_OBJECTS = (
@@ -178,21 +287,33 @@ _FONT_OBJECTS = (
 _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 
 
-def _shared(update: _Update, number: int, printed: bool = False) -> int:
+def _shared(update: _Update, number: int, printed: bool = False, used: set[str] | None = None) -> int:
     """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
-    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its tree."""
-    if printed and update.base.tags is not None:
-        update.add(*update.base.tags.untagged)
-    for body in _FONT_OBJECTS:
-        update.add(number, body)
+    printout (new pages only: the tree's elements would point to the base's pages), the catalog without its
+    tree. The fields' fonts: in a copy, with the glyphs of its values (`used`, characters), else whole."""
+    base = update.base
+    if printed and base.tags is not None:
+        update.add(*base.tags.untagged)
+    for body in _FONT_OBJECTS:  # none in a base with its own fonts: their numbers stay unused
+        if not base.faces:
+            update.add(number, body)
         number += 1
     update.add(number, b"", _SAVE)
     update.add(number + 1, b"", _RESTORE)
-    return number + 2
+    number += 2
+    for weight in sorted(base.faces or ()):
+        face = base.faces[weight]
+        for body in face.objects(number, None if printed else face.used(used or ())):
+            update.add(number, body)
+            number += 1
+    return number
 
 
 class _Update:
-    """Objects appended after the base, then the xref section and trailer."""
+    """Objects appended after the base, then the xref section and trailer: streams written as they come
+    (compressed), the other objects gathered into compressed object streams at the end."""
+
+    PACKED = 100  # objects per object stream
 
     def __init__(self, base: Prepared, out=None):
         self.base = base
@@ -201,26 +322,59 @@ class _Update:
         if not base.data.endswith(b"\n"):
             self.out.write(b"\n")
         self.offsets: dict[int, int] = {}
+        self.packed: list[tuple[int, bytes]] = []
 
     def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
+        if stream is None and number >= self.base.size and not body.rstrip().endswith(b"endstream"):
+            self.packed.append((number, body))  # a new object (one replacing an earlier one is written whole:
+            return  # pypdf would read the earlier one from its own object stream)
         self.offsets[number] = self.out.tell()
         self.out.write(b"%d 0 obj\n" % number)
         if stream is None:
             self.out.write(body)
+        elif len(stream) > 200:
+            packed = zlib.compress(stream, 6)
+            self.out.write(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
         else:
             self.out.write(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         self.out.write(b"\nendobj\n")
 
     def finish(self, size: int) -> bytes:
+        """The object streams (numbered from `size`), then the update's cross-reference stream, which is
+        also its trailer."""
+        inside: dict[int, tuple[int, int]] = {}  # number → object stream, index
+        for start in range(0, len(self.packed), self.PACKED):
+            chunk = self.packed[start : start + self.PACKED]
+            heads, at = [], 0
+            for index, (number, body) in enumerate(chunk):
+                heads.append(b"%d %d" % (number, at))
+                at += len(body) + 1
+                inside[number] = (size, index)
+            head = b" ".join(heads) + b"\n"
+            data = zlib.compress(head + b"\n".join(body for _, body in chunk), 6)
+            self.offsets[size] = self.out.tell()
+            self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                           % (size, len(chunk), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+            size += 1
+        self.packed = []
         where = self.out.tell()
-        self.out.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for number in sorted(self.offsets):
-            self.out.write(b"%d 1\n%010d 00000 n \n" % (number, self.offsets[number]))
+        self.offsets[size] = where
+        numbers = sorted(set(self.offsets) | set(inside))
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and runs[-1][0] + runs[-1][1] == n:
+                runs[-1][1] += 1
+            else:
+                runs.append([n, 1])
+        rows = zlib.compress(b"".join(struct.pack(">BIH", 2, *inside[n]) if n in inside and n not in self.offsets
+                                      else struct.pack(">BIH", 1, self.offsets[n], 0) for n in numbers))
         base = self.base
         self.out.write(
-            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, base.root.encode(), base.info.encode(), base.startxref, where)
+            b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
+            b" /Length %d >>\nstream\n" % (size, size + 1, b" ".join(b"%d %d" % tuple(r) for r in runs), base.root.encode(),
+                                          base.info.encode("latin-1"), base.startxref, len(rows))
         )
+        self.out.write(rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % where)
         return self.out.getvalue() if isinstance(self.out, io.BytesIO) else b""
 
 
@@ -228,7 +382,7 @@ def fill(base: Prepared, streams: list[bytes], values: dict[str, str] | None = N
     """One copy: the base with each page's values drawn (streams: one per page), and in a tagged base,
     the values' marked content given to the fields' elements (marks: as given to `draw`)."""
     update = _Update(base)
-    number = _shared(update, base.size)
+    number = _shared(update, base.size, used=(values or {}).values())
     if base.tags is not None:
         base.tags.write(update, values or {}, marks or {})
     for (page_number, template), stream in zip(base.pages, streams):
@@ -253,6 +407,55 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
             number += 2
     update.add(pages_number, pages_template.replace(b"%KIDS%", b" ".join(kids)).replace(b"%COUNT%", b"%d" % len(kids)))
     return update.finish(number)
+
+
+class _Objects:
+    """The update seen as a pdf_write.PdfOut: what a Copier copies from another PDF goes into it."""
+
+    def __init__(self, update: _Update, number: int):
+        self.update, self.next = update, number
+
+    def reserve(self):
+
+        self.next += 1
+        return IndirectObject(self.next - 1, 0, None)  # type: ignore[arg-type]
+
+    def write(self, obj, ref=None):
+        ref = ref or self.reserve()
+        self.update.add(ref.idnum, _serial(obj))
+        return ref
+
+    def write_serialized(self, body: bytes, ref) -> None:
+        self.update.add(ref.idnum, body)
+
+
+def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], marks: dict | None = None,
+               values: dict[str, str] | None = None) -> bytes:
+    """One copy whose values were laid out as an overlay (a character the base's fonts lack): each value's
+    overlay page (forms: base page, field, page dictionary of `overlay`, a pdf_read.PdfIn) drawn over its
+    base page as a form, marked content of its field's element in a tagged base (marks, as for `draw`)."""
+    from .pdf_forms import page_form
+    from .pdf_write import Copier
+
+    update = _Update(base)
+    number = _shared(update, base.size, used=(values or {}).values())
+    if base.tags is not None:
+        base.tags.write(update, values or {}, marks or {})
+    objects = _Objects(update, number + len(base.pages))
+    copier = Copier(overlay, objects)
+    drawn: dict[int, list[bytes]] = {}
+    names: dict[int, list[bytes]] = {}
+    for k, (page, name, sheet) in enumerate(forms):
+        ref = objects.write(page_form(sheet, copier))
+        mark = b"/Span <</MCID %d>> BDC" % marks[name][1] if marks and name in marks else b"/Artifact BMC"
+        drawn.setdefault(page, []).append(b"%s q /DossierV%d Do Q EMC\n" % (mark, k))
+        names.setdefault(page, []).append(b"/DossierV%d %d 0 R" % (k, ref.idnum))
+    copier.flush()
+    for n, ((page_number, _template), template) in enumerate(zip(base.pages, base.with_forms)):
+        update.add(number + n, b"", b"".join(drawn.get(n, [])))
+        update.add(page_number, template.replace(b"%CONTENT%", b"%d 0 R" % (number + n))
+                   .replace(b"%XOBJECTS%", b" ".join(names.get(n, []))))
+    return update.finish(objects.next)
 
 
 class Printout:

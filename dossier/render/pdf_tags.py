@@ -11,6 +11,14 @@ are filled here, by wrapping two of its functions (`teach()`, once per process):
 - the rows and cells a table makes around its caption when the caption is
   taken out of the flow (the référentiel's, read only by screen readers): they
   were tagged as tables within the table; their content goes to the table;
+- a table's header row repeated on each page the table runs over: PDF/UA
+  wants the repetitions as artifacts; WeasyPrint tags each one as the
+  table's header, in a Table of each page. The repetitions are drawn here as
+  artifacts and left out of the tree; the rows of the following pages go on
+  in the first page's Table, their cells naming its header cells (`_Repeats`);
+- lists PDF/UA can read: a list (`dl`) laid out otherwise than in items
+  (terms and definitions side by side, in lines) is a group (Div), not a list;
+  what a list item holds beside its label goes into its body (LBody);
 - header cells: their scope (`<th scope="row">` or a column's header) is given
   to the TH element (/Scope), which screen readers use to announce headers;
 - the fields of a document filled per candidate (`id="champ-<name>"`, overlay.py):
@@ -31,6 +39,43 @@ FIELD = "champ-"  # the id of a field filled per candidate
 _taught = False
 
 
+class _Repeats:
+    """The document being written (one at a time in a process, reset by `prepare`): the tables drawn so far
+    and their first fragment's element number, and the header rows repeated on later pages. Boxes and
+    elements are kept (not only their ids) so that no id is reused while the document is written."""
+
+    def __init__(self) -> None:
+        self.drawn: dict[int, object] = {}  # id(<table> element) → that element
+        self.repeated: dict[int, object] = {}  # id(box) → box: a repeated header group and every box in it
+        self.first: dict[int, object] = {}  # id(<table> element) → its first fragment's Table element
+
+    def table_drawn(self, table) -> None:
+        element = table.element
+        if element is None:
+            return
+        if id(element) in self.drawn and table.children and table.children[0].is_header:
+            stack = [table.children[0]]
+            while stack:
+                box = stack.pop()
+                self.repeated[id(box)] = box
+                stack.extend(getattr(box, "children", ()) or ())
+        self.drawn[id(element)] = element
+
+    def holds(self, group) -> bool:
+        """Whether a header row group is one drawn as repeated: the text in it (the same boxes in the tree
+        as drawn; the groups and rows drawing them may be copies) was drawn so."""
+        stack = [group]
+        while stack:
+            box = stack.pop()
+            if id(box) in self.repeated and not getattr(box, "children", None):
+                return True
+            stack.extend(getattr(box, "children", ()) or ())
+        return False
+
+
+_repeats = _Repeats()
+
+
 def options(pdf_a: bool, tagged: bool) -> dict:
     """`write_pdf`'s options: PDF/UA-1 when tagged, PDF/A-3b (tagged or not) for archiving."""
     if pdf_a:
@@ -40,9 +85,11 @@ def options(pdf_a: bool, tagged: bool) -> dict:
 
 def prepare(document, tagged: bool) -> None:
     """Before `write_pdf`: the tagging fixes, and the document's full language tag."""
+    global _repeats
     if not tagged:
         return
     teach()
+    _repeats = _Repeats()
     lang = document.metadata.lang
     document.metadata.lang = LANG.get(lang, lang or "fr-FR")
 
@@ -55,7 +102,7 @@ def teach() -> None:
     import pydyf
     from weasyprint import draw
     from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
+    from weasyprint.pdf import stream, tags
 
     drawn = draw.draw_stacking_context
     built = tags._build_box_tree
@@ -79,6 +126,29 @@ def teach() -> None:
             for child in box.children:  # a row made around a table's caption taken out of the flow: no element
                 yield from build_box_tree(child, parent, *rest)
             return
+        if getattr(box, "is_header", False) and _repeats.holds(box):  # a header row group repeated: its cells get no element
+            for cell in _cells(box):
+                cell.mark = pydyf.Dictionary({"A": pydyf.Dictionary()})
+            return
+        html = getattr(box, "element", None)
+        if html is not None and getattr(box, "element_tag", None) == "table" and getattr(box, "is_table_wrapper", False):
+            cells = [c for c in _cells(box.get_wrapped_table() or box) if getattr(c, "element_tag", None) == "td"]
+            headers = _header_rows(box.get_wrapped_table() or box)
+            for element in built(box, parent, *rest):
+                first = _repeats.first.setdefault(id(html), element)
+                if first is element:
+                    yield element
+                    continue
+                # a later page's fragment: its rows go on in the first fragment's Table, their cells naming
+                # its header cells; the fragment's own element is left out of the tree
+                for cell in cells if headers else ():
+                    _renumber_headers(cell, element.number, first.number, headers)
+                objects = rest[0].objects
+                for kid in element["K"]:
+                    if isinstance(kid, bytes):  # a reference: « n 0 R »
+                        objects[int(kid.split()[0])]["P"] = first.reference
+                        first["K"].append(kid)
+            return
         for element in built(box, parent, *rest):
             html = getattr(box, "element", None)
             if element.get("S") == "/TH" and html is not None:
@@ -87,8 +157,96 @@ def teach() -> None:
             ident = html.attrib.get("id", "") if html is not None else ""
             if ident.startswith(FIELD) and "T" not in element:
                 element["T"] = pydyf.String(ident)
+            if element.get("S") in ("/L", "/LI"):
+                _list_kids(element, *rest)
             yield element
 
+    tabled = draw.draw_table
+    marked = stream.Stream.marked
+
+    def draw_table(stream, table):
+        if getattr(stream, "_tags", None) is not None:
+            _repeats.table_drawn(table)
+        return tabled(stream, table)
+
+    def mark(self, box, tag):
+        if id(box) in _repeats.repeated and self._tags is not None:
+            return self.artifact()  # a repeated header's text: no id, not in the tree
+        return marked(self, box, tag)
+
     draw.draw_stacking_context = draw_stacking_context
+    draw.draw_table = draw_table
+    stream.Stream.marked = mark
     tags._build_box_tree = build_box_tree
     _taught = True
+
+
+def _cells(box) -> list:
+    found, stack = [], [box]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "element_tag", None) in ("td", "th") and hasattr(node, "colspan"):
+            found.append(node)
+        else:
+            stack.extend(getattr(node, "children", ()) or ())
+    return found
+
+
+def _header_rows(table) -> int:
+    """How many rows the table's repeated header group has (0: none)."""
+    children = getattr(table, "children", ()) or ()
+    return len(children[0].children) if children and getattr(children[0], "is_header", False) else 0
+
+
+def _renumber_headers(cell, number: int, first: int, rows: int) -> None:
+    """A cell's /Headers naming the header rows of its own fragment (« number-row-column », row < rows),
+    made to name those of the table's first fragment."""
+    import pydyf
+
+    mark = getattr(cell, "mark", None)
+    if mark is None or "Headers" not in mark.get("A", {}):
+        return
+    renamed = []
+    for key in mark["A"]["Headers"]:
+        text = str(getattr(key, "string", key))
+        owner, row, column = text.rsplit("-", 2)
+        renamed.append(pydyf.String(f"{first}-{row}-{column}") if owner == str(number) and int(row) < rows else key)
+    mark["A"]["Headers"] = pydyf.Array(renamed)
+
+
+_UNLISTED = {"/LI": "/Div", "/LBody": "/Div", "/Lbl": "/Span"}
+
+
+def _list_kids(element, pdf, page_number, nums, *_rest) -> None:
+    """An L holds only lists, items and a caption, and an LI only a label and a body (PDF/UA-1 7.2):
+    an L holding anything else is a Div; an LI's other kids go into one LBody."""
+    import pydyf
+
+    def kind(kid):
+        return pdf.objects[int(kid.split()[0])].get("S") if isinstance(kid, bytes) else None
+
+    kids = list(element["K"])
+    if element["S"] == "/L":
+        if any(kind(kid) not in ("/L", "/LI", "/Caption") for kid in kids):
+            element["S"] = "/Div"  # and the items made in it (from dt, dd), groups too, down to a real list
+            stack = [kid for kid in kids if isinstance(kid, bytes)]
+            while stack:
+                node = pdf.objects[int(stack.pop().split()[0])]
+                if node.get("S") in _UNLISTED:
+                    node["S"] = _UNLISTED[node["S"]]
+                if node.get("S") != "/L":
+                    stack.extend(kid for kid in node.get("K", ()) if isinstance(kid, bytes))
+        return
+    loose = [kid for kid in kids if kind(kid) not in ("/Lbl", "/LBody")]
+    if not loose:
+        return
+    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(loose), "P": element.reference})
+    if "Pg" in element:
+        body["Pg"] = element["Pg"]
+    pdf.add_object(body)
+    for kid in loose:
+        if isinstance(kid, bytes):
+            pdf.objects[int(kid.split()[0])]["P"] = body.reference
+        elif nums.get(kid) == element.reference:  # an MCID of the item's own: now the body's
+            nums[kid] = body.reference
+    element["K"] = pydyf.Array([*(kid for kid in kids if kid not in loose), body.reference])

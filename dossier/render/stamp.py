@@ -57,7 +57,7 @@ def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
         f"@page {{ size: {width}px {height}px; margin: 0; }}",
         "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; }",
         f".p {{ position: relative; width: {width}px; height: {height}px; break-after: page; overflow: hidden; }}",
-        ".f { position: absolute; white-space: nowrap; overflow: hidden; font-size: 9pt; color: #000; }",
+        ".f { position: absolute; white-space: nowrap; color: #000; }",
         # the candidate on every page, in the empty top margin, so that pages never get mixed up
         f".s {{ position: absolute; top: 18px; left: 45px; width: {width - 90:.0f}px; text-align: right; font-size: 7.5pt; color: #333; }}",
         "</style></head><body>",
@@ -69,14 +69,30 @@ def _overlay_html(base: Base, candidats: list[Candidat]) -> str:
                 for name, value in values(c).items():
                     if name in base.fields and value:
                         x, y, w, h = base.fields[name]
+                        size, lines = fitted(value, w - 6, h)  # too long for its box: smaller, then on two lines
+                        line = h if len(lines) == 1 else size * 1.15
                         parts.append(
-                            f"<div class='f' style='left:{x + 3:.2f}px; top:{y:.2f}px; width:{w - 6:.2f}px; "
-                            f"height:{h:.2f}px; line-height:{h:.2f}px'>{html_lib.escape(value)}</div>"
+                            f"<div class='f' style='left:{x + 3:.2f}px; top:{y + max(h - line * len(lines), 0) / 2:.2f}px; "
+                            f"width:{w - 6:.2f}px; font-size:{size:.2f}px; line-height:{line:.2f}px;"
+                            f"{' white-space: normal;' if len(lines) > 1 else ''}'>{html_lib.escape(value)}</div>"
                         )
             label = "Candidat : " + c.nom_complet + (f" — n° {c.numero}" if c.numero else "")
             parts.append(f"<div class='s'>{html_lib.escape(label)}</div></div>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+SIZE = 12.0  # the stamped fields' size, in px (9 pt)
+
+
+def fitted(value: str, width: float, height: float) -> tuple[float, list[str]]:
+    """The size (px) and lines a stamped field is laid out in (DejaVu Sans, as the overlay): never cut."""
+    from .increment_fonts import named_face
+    from .pdf_increment import fit, text_width
+
+    face = named_face("DejaVu Sans")
+    measure = face.width if face is not None else (lambda text, size: text_width(text, size, 400))
+    return fit(value, width, height, SIZE, measure, False, 1.15)
 
 
 def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], bytes]:

@@ -25,7 +25,7 @@ def jury(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "exemples" / "session", session)
     with open(session / "candidats.csv", "a", encoding="utf-8") as f:
         f.write(f"{STRANGE};Eve;1005;BC01;;;;;;;;;;;\n")
-        f.write("Wiśniewski;Łukasz;1006;BC01;;;;;;;;;;;\n")  # outside Windows-1252: laid out as an overlay
+        f.write("Wiśniewski;Łukasz;1006;BC01;;;;;;;;;;;\n")  # outside Windows-1252, in the document's font: appended
     with open(session / "resultats.csv", "a", encoding="utf-8") as f:
         for line in (session / "resultats.csv").read_text(encoding="utf-8").splitlines():
             if line.startswith("1001;M1."):
@@ -206,6 +206,10 @@ def test_candidates_pdfs_are_tagged_and_read_their_values(jury, rel):
         assert read_out[0] in ("Bastien Martin-Fictif", "David Paul Petit-Imaginaire") and read_out[1] in ("1002", "1004")
 
 
-def test_a_name_outside_windows_1252_is_still_overlaid(jury):
-    text = flat(pdf_text(jury / "attestations" / "bc01" / "1006-wisniewski-lukasz.pdf"))
-    assert "Łukasz Wiśniewski" in text  # laid out as an overlay: untagged
+def test_a_name_outside_windows_1252_is_appended_tagged_in_the_documents_font(jury):
+    from tests.tagged_pdf import actual_texts
+    from tests.tagged_pdf import read as read_tagged
+
+    path = jury / "attestations" / "bc01" / "1006-wisniewski-lukasz.pdf"
+    assert "Łukasz Wiśniewski" in flat(pdf_text(path))
+    assert actual_texts(read_tagged(path))[0] == "Łukasz Wiśniewski"

