@@ -11,9 +11,10 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # Debian packages the tests drive: LibreOffice (DOCX → PDF; Calc opens the review
 # workbook), poppler (pdftotext, pdftoppm), Chromium (the site), fonts for stable rendering,
-# HarfBuzz's subsetter (one copy of each font in a PDF laid out in parts).
+# HarfBuzz's subsetter (one copy of each font in a PDF laid out in parts), Java and JAXB for veraPDF
+# (the PDF/UA-1 validator the tests run).
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-dejavu-core \
-                fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+                fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless libjaxb-java
 
 .PHONY: dossier jury test check clean schema docs bench system-deps
 
@@ -46,10 +47,12 @@ docs: $(STAMP)
 
 system-deps:
 	@missing=""; \
-	for cmd in soffice pdftotext pdftoppm chromium; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
+	for cmd in soffice pdftotext pdftoppm chromium java; do command -v $$cmd >/dev/null || missing="$$missing $$cmd"; done; \
 	if command -v dpkg >/dev/null && ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 && ! dpkg -s libreoffice-calc >/dev/null 2>&1; then \
 	  missing="$$missing libreoffice-calc"; fi; \
-	if command -v dpkg >/dev/null && ! dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; then missing="$$missing libharfbuzz-subset0"; fi; \
+	for pkg in libharfbuzz-subset0 libjaxb-java; do \
+	  if command -v dpkg >/dev/null && ! dpkg -s $$pkg >/dev/null 2>&1; then missing="$$missing $$pkg"; fi; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installation des paquets Debian manquants ($$missing)…"; \
