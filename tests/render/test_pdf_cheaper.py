@@ -1,5 +1,6 @@
-"""WeasyPrint's default style sheet narrowed to the pseudo-elements our pages use (render/pdf.py):
-the same PDF, bytes for bytes, and the full sheet whenever a page uses what the narrowing leaves out."""
+"""Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
+pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
+narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards."""
 
 from __future__ import annotations
 
@@ -84,3 +85,23 @@ def test_the_example_documents_are_laid_out_with_the_narrowed_sheet(document):
     page = html_page(DOCUMENTS[document], out.view, env)
     assert pdf._WANTS_FULL_UA.search(page) is None
     assert pdf.split_styles(page) is not None
+
+
+def test_the_cycle_collector_runs_less_often_while_laying_out_and_as_before_after():
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    real = pdf.document
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "document", spy)
+        assert pdf.from_html(LISTS, PACKAGE_TEMPLATES / "html").startswith(b"%PDF")
+        with pytest.raises(ValueError), pdf.fewer_collections():
+            raise ValueError
+    assert seen == [max(before[0], pdf.COLLECT_AFTER)]
+    assert gc.get_threshold() == before
