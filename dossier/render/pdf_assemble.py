@@ -298,6 +298,13 @@ def put_together(
     stamped: list[bool], fonts: dict, base_url: str,
 ) -> tuple[bytes, tuple[bytes, dict] | None, dict]:
     """The whole PDF; the overlay, when it had to be laid out (to keep); the full fonts it used."""
+    from .pdf import fewer_collections
+
+    with fewer_collections():  # pypdf's objects by the ten thousand (pdf.py)
+        return _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url)
+
+
+def _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url):
     laid, files = None, {}
     if kept_overlay is None:
         data, meta, files = layout(overlay_html, base_url, frozenset(fonts), overlay=True)

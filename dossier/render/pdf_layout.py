@@ -108,6 +108,13 @@ def layout(
     The overlay (`overlay`) keeps its folio: it is laid out without the parts' style sheet, and never
     tagged (the assembly draws it as an artifact). A part is tagged PDF/UA-1 when `tagged` (pdf_tags.py).
     """
+    from .pdf import fewer_collections
+
+    with fewer_collections():  # many short-lived objects (pdf.py)
+        return _layout(html, base_url, known_fonts, overlay, tagged)
+
+
+def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool, tagged: bool) -> tuple[bytes, dict, dict]:
     from . import pdf_tags
     from .pdf import document as laid_out
     from .pdf import safe_fetcher

@@ -1,0 +1,107 @@
+"""Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
+pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
+narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import weasyprint
+from pypdf import PdfReader
+
+from conftest import EXAMPLE
+from dossier.checks import check
+from dossier.documents import DOCUMENTS
+from dossier.pipeline.plan import plan, render_env
+from dossier.render import pdf
+from dossier.render.formats import html_page
+from dossier.render.templates import PACKAGE_TEMPLATES
+
+LISTS = """<!DOCTYPE html><html lang="fr"><head><style>
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
+ol.romain { list-style-type: upper-roman; }
+</style></head><body>
+<ul><li>Premier point, assez long pour revenir à la ligne sous sa puce, et même deux fois de suite dans la page</li>
+<li>Second point<ul><li>un point dans le point</li><li>encore un</li></ul></li></ul>
+<ol><li>un</li><li>deux</li><li>trois</li><li>quatre</li><li>cinq</li><li>six</li><li>sept</li><li>huit</li>
+<li>neuf</li><li>dix, dont le numéro est plus large</li></ol>
+<ol class="romain"><li>premier</li><li>deuxième</li><li>troisième</li></ol>
+</body></html>"""
+
+FOOTNOTE = """<!DOCTYPE html><html lang="fr"><head><style>
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
+.note { float: footnote; }
+</style></head><body>
+<p>Le texte appelle une note<span class="note">Une note de bas de page.</span> au milieu de la phrase.</p>
+</body></html>"""
+
+
+def _pdf(html: str, monkeypatch, narrowed: bool) -> tuple[bytes, list]:
+    """The PDF of `html`, with the narrowed sheet when the page allows it (`narrowed`), else the full
+    one; and the classes `document()` asked `_narrow_ua` for (none when the page kept the full sheet)."""
+    used = []
+    narrow = pdf._narrow_ua
+
+    def spy():
+        kind = narrow() if narrowed else weasyprint.HTML
+        used.append(kind)
+        return kind
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "_narrow_ua", spy)
+        data = pdf.document(html, PACKAGE_TEMPLATES / "html").write_pdf()
+    return data, used
+
+
+def test_lists_are_drawn_the_same_with_the_narrowed_sheet(monkeypatch):
+    narrowed, used = _pdf(LISTS, monkeypatch, narrowed=True)
+    stock, _ = _pdf(LISTS, monkeypatch, narrowed=False)
+    assert used and used[0] is not weasyprint.HTML  # the narrowing applied
+    assert narrowed == stock
+    text = PdfReader(io.BytesIO(narrowed)).pages[0].extract_text()
+    assert "10." in text and "III." in text and "•" in text
+
+
+def test_a_page_with_a_footnote_keeps_the_full_sheet(monkeypatch):
+    data, used = _pdf(FOOTNOTE, monkeypatch, narrowed=True)
+    assert used == []  # the narrowed class was not even asked for
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "1. Une note de bas de page." in text.replace("\n", " ")  # the footnote marker of the full sheet
+
+
+@pytest.mark.parametrize("css", [".x { display: list-item; }", "li::marker { color: red; }", ".n { position: note(notes); }"])
+def test_what_the_narrowed_sheet_would_style_differently_keeps_the_full_one(css, monkeypatch):
+    _, used = _pdf(LISTS.replace("</style>", css + "</style>"), monkeypatch, narrowed=True)
+    assert used == []
+
+
+@pytest.mark.parametrize("document", ["referentiel", "livret", "grilles"])
+def test_the_example_documents_are_laid_out_with_the_narrowed_sheet(document):
+    """Else the speed-up would be lost without a sign: the pages must not trip the guard."""
+    cert = check(EXAMPLE).certification
+    env = render_env(cert, EXAMPLE)
+    out = plan(cert, (document,), ("pdf",))[0]
+    page = html_page(DOCUMENTS[document], out.view, env)
+    assert pdf._WANTS_FULL_UA.search(page) is None
+    assert pdf.split_styles(page) is not None
+
+
+def test_the_cycle_collector_runs_less_often_while_laying_out_and_as_before_after():
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    real = pdf.document
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf, "document", spy)
+        assert pdf.from_html(LISTS, PACKAGE_TEMPLATES / "html").startswith(b"%PDF")
+        with pytest.raises(ValueError), pdf.fewer_collections():
+            raise ValueError
+    assert seen == [max(before[0], pdf.COLLECT_AFTER)]
+    assert gc.get_threshold() == before
