@@ -31,7 +31,8 @@ from ..render.stamp import marker
 from ..sources.candidats import Candidat
 from ..sources.session import Derogation, Resultat, Session, SessionInfo, read_info, read_session
 from . import jury_exports
-from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
+from .jury_decisions import Decisions
+from .jury_outputs import Printouts, refuse_public, rows, session_env, session_files
 from .owned import prepare_out, prune, refuse_out, written_before
 from .pool import chunks, process_pool, workers
 from .write import write_atomic, write_atomic_with
@@ -63,6 +64,7 @@ class _Worker:
         self.env = session_env(self.cert, job.folder, self.info)
         self.held = set(self.info.epreuves) or None
         self.bases: dict[str, tuple[Laid, Copies]] = {}
+        self.sent: set[str] = set()  # the kinds whose prepared base went to the parent (with this process's first batch of it)
 
     def base(self, key: str) -> tuple[Laid, Copies]:
         """A kind's base, laid out once in this process: « synthese-BC01 », « releve », « attestation-BC01 », « parchemin »."""
@@ -114,7 +116,10 @@ class _Worker:
                 if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
                     files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed))
                 else:  # page streams, appended to the kind's printout as they come
-                    printouts.append((key.lower(), index, laid.prepared, printed))
+                    # batches reach the printout in order, a process's in its order: its first batch of a kind
+                    # is the first to arrive of those it made
+                    printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed))
+                    self.sent.add(key)
             for path, values in items:
                 if "docx" in self.job.formats:
                     files.append((f"{path}.docx", copies.word(values)))
@@ -150,7 +155,6 @@ class JuryResult:
     decisions: int = 0
     files: list[str] = field(default_factory=list)  # relative to the output folder (strings: thousands of them)
     removed: list[Path] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
 
 
 def load(folder: Path, session_folder: Path, display: str | None = None) -> tuple[object, Session, list]:
@@ -186,6 +190,9 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         overrides.setdefault(d.numero, {})[d.bloc] = d
     parts: dict[str, list[Path]] = {}
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
+    decisions = Decisions(out_dir, FILE_MODE)
+    ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
+    turn = 0
 
     def write(rel: str, data: bytes) -> None:
         path = out_dir / rel
@@ -200,15 +207,19 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             result.files.append(Path(rel).as_posix())
 
     def collect(done) -> None:
+        nonlocal turn
         for future in done:
             index, count, files, rows_, printed = future.result()
             for rel, data in files:
                 write(rel, data)
-            for key, batch, prepared, streams in printed:
-                printouts.add(key, batch, prepared, streams)
-            result.rows.extend(rows_)
+            decisions.add(index * BATCH, rows_)
+            ready[index] = printed
             if progress:
                 progress(count)
+        while turn in ready:  # in batch order, whatever order they came in: the same bytes on every run
+            for key, batch, prepared, streams in ready.pop(turn):
+                printouts.add(key, batch, prepared, streams)
+            turn += 1
 
     batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])
                for i, chunk in enumerate(chunks(session.candidats, BATCH)))
@@ -218,19 +229,20 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             pending = set()
             for index, people in batches:
                 pending.add(pool.submit(_batch_task, index, people))
-                if len(pending) >= 2 * count:
+                while pending and len(pending) + len(ready) >= 2 * count:  # batches waiting for their turn count too
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     collect(done)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 collect(done)
-            order = _order(session.candidats)
-            result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
-            session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
+            session_files(Path(folder), cert, session, out_dir, formats, decisions, result.candidats, write,
                           laid_out=lambda pages: _in_order(pool, _pdf_task, pages, 2 * count), key=key)
     except BaseException:
         printouts.abandon()
         raise
+    finally:
+        result.decisions = len(decisions)
+        decisions.close()
 
     def printed_name(key: str) -> Path:
         kind, _, code = key.partition("-")
@@ -240,7 +252,6 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         parts, printed_name, f"{session.info.intitule}",
         lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
     )]
-    result.decisions = len(result.rows)
     result.removed = [out_dir / rel for rel in prune(out_dir, result.files, earlier)]
     write_atomic(out_dir / WRITTEN, json.dumps(sorted(set(result.files)), indent=0).encode(), mode=FILE_MODE)
     return result
@@ -267,10 +278,6 @@ def _results_of(resultats) -> Callable[[str], list[Resultat]]:
     for r in resultats:
         by_number.setdefault(r.numero, []).append(r)
     return lambda numero: by_number.pop(numero, [])
-
-
-def _order(candidats: list[Candidat]) -> dict[str, int]:
-    return {c.numero: i for i, c in enumerate(candidats)}
 
 
 def _mkdirs(root: Path, folder: Path) -> None:

@@ -9,7 +9,7 @@ candidate by number and the field, never the data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..exporters import accrochage as acc
@@ -70,14 +70,15 @@ def accrochage_file(cert, session: Session, holders: list[str], when: dt.datetim
     return acc.accrochage_xml(cert, settings(info), [titulaire(people[n]) for n in holders], info.date, when)
 
 
-def badge_files(cert, session: Session, validated: dict[str, list[str]], key: Path | None) -> Iterator[tuple[str, bytes]]:
-    """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file)."""
+def badge_files(cert, session: Session, validated: Iterable[tuple[str, list[str]]], key: Path | None) -> Iterator[tuple[str, bytes]]:
+    """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file); `validated`:
+    each candidate with validated blocs, and those blocs."""
     if key is not None:
         from ..exporters import integrity
 
         key = integrity.load_key(Path(key))
     people = {c.numero: c for c in session.candidats}
-    for numero, blocs in validated.items():  # one candidate at a time: a session has thousands of credentials
+    for numero, blocs in validated:  # one candidate at a time: a session has thousands of credentials
         c = people[numero]
         holder = badges.Holder(nom=c.nom, prenom=c.prenom, numero=numero)
         for name, data in badges.credentials_for(cert, holder, blocs, session.info.date, key):

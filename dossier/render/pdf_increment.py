@@ -256,25 +256,62 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
 
 
 class Printout:
-    """A kind's printout written as batches arrive (into an open file): the base, then each batch's
-    pages; the page order (by batch, then copy) is settled at the end, whatever order batches came in."""
+    """A kind's printout written as batches arrive, into an open file: the base, then each batch's pages.
+
+    Batches must come in order (the caller's: the same order gives the same bytes). Every page
+    appends the same two objects, numbered in sequence: their cross-reference entries go to a
+    temporary file as they are written, and the page tree is counted, not kept, so memory does
+    not grow with the number of copies.
+    """
 
     def __init__(self, base: Prepared, handle):
+        import tempfile
+
         self.base = base
         self.update = _Update(base, handle)
-        self.number = _shared(self.update, base.size, printed=True)
-        self.kids: list[tuple[tuple[int, int, int], int]] = []
+        self.first = self.number = _shared(self.update, base.size, printed=True)
+        self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
+        self.batch = -1
+
+    def _add(self, body: bytes, stream: bytes | None = None) -> int:
+        number = self.number
+        self.update.add(number, body, stream)
+        self.entries.write(b"%010d 00000 n \n" % self.update.offsets.pop(number))
+        self.number += 1
+        return number
 
     def add(self, batch: int, copies: list[list[bytes]]) -> None:
-        for c, streams in enumerate(copies):
-            for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
-                self.update.add(self.number, b"", stream)
-                self.update.add(self.number + 1, template.replace(b"%CONTENT%", b"%d 0 R" % self.number))
-                self.kids.append(((batch, c, n), self.number + 1))
-                self.number += 2
+        if batch <= self.batch:
+            raise ValueError(f"batch {batch} after batch {self.batch}: batches must come in order")
+        self.batch = batch
+        for streams in copies:
+            for (_, template), stream in zip(self.base.pages, streams):
+                content = self._add(b"", stream)
+                self._add(template.replace(b"%CONTENT%", b"%d 0 R" % content))
 
     def close(self) -> None:
-        pages_number, pages_template = self.base.pages_root
-        kids = b" ".join(b"%d 0 R" % number for _, number in sorted(self.kids))
-        self.update.add(pages_number, pages_template.replace(b"%KIDS%", kids).replace(b"%COUNT%", b"%d" % len(self.kids)))
-        self.update.finish(self.number)
+        import shutil
+
+        update, out = self.update, self.update.out
+        count = (self.number - self.first) // 2
+        pages_number, template = self.base.pages_root
+        before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
+        update.offsets[pages_number] = out.tell()
+        out.write(b"%d 0 obj\n" % pages_number + before)
+        for start in range(0, count, 1000):  # the kids: every second object from `first`
+            out.write(b"".join(b" %d 0 R" % (self.first + 2 * k + 1) for k in range(start, min(count, start + 1000))))
+        out.write(after + b"\nendobj\n")
+        where = out.tell()
+        out.write(b"xref\n0 1\n0000000000 65535 f \n")
+        for number in sorted(update.offsets):
+            out.write(b"%d 1\n%010d 00000 n \n" % (number, update.offsets[number]))
+        if self.number > self.first:
+            out.write(b"%d %d\n" % (self.first, self.number - self.first))
+            self.entries.seek(0)
+            shutil.copyfileobj(self.entries, out)
+        self.entries.close()
+        base = self.base
+        out.write(
+            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+            % (self.number, base.root.encode(), base.info.encode(), base.startxref, where)
+        )

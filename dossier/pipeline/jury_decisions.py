@@ -1,0 +1,87 @@
+"""A jury session's decisions, kept on disk while the run makes them: one row per candidate × bloc.
+
+A session of 5,000 candidates makes 20,000 bloc decisions, and the parent needs them all at the
+end (the procès-verbal, decisions.csv, the holders for the accrochage file and the credentials),
+in the candidates' order. As each batch arrives they go to a temporary SQLite file in the output
+folder (0600: it names the candidates; named like the other temporary files, so the next run
+removes the copy a killed run left), and are read back in order, as often as needed, a row at a
+time: the parent's memory does not grow with the number of candidates.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..documents.deliberation import INCOMPLET, NON_VALIDE, VALIDE
+from .jury_outputs import Row
+
+COLUMNS = ("numero", "nom", "prenom", "bloc", "calculee", "decision", "motif", "moyenne", "manquants")
+
+
+class Decisions:
+    def __init__(self, folder: Path, mode: int):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".decisions.", suffix=".tmp")
+        os.close(fd)
+        os.chmod(name, mode)
+        self.path = Path(name)
+        self._db = sqlite3.connect(name)
+        self._db.execute("pragma journal_mode = off")  # a file of this run only: no journal beside it
+        self._db.execute("pragma synchronous = off")
+        self._db.execute(f"create table d (rang integer, {', '.join(f'{c} text' for c in COLUMNS)})")
+        self._db.execute("create index d_ordre on d (rang, bloc)")  # read in order without sorting in a temporary file
+        self.count = 0
+
+    def add(self, first: int, rows: list[Row]) -> None:
+        """A batch's rows; `first`: the rank of its first candidate in the session (rows of a candidate are together)."""
+        rank, previous, ranked = first - 1, None, []
+        for r in rows:
+            if r.numero != previous:
+                rank, previous = rank + 1, r.numero
+            ranked.append((rank, *(getattr(r, c) for c in COLUMNS)))
+        self._db.executemany(f"insert into d values ({', '.join('?' * (len(COLUMNS) + 1))})", ranked)
+        self.count += len(ranked)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Row]:
+        """Every row, in the candidates' order, then the blocs'."""
+        for values in self._db.execute(f"select {', '.join(COLUMNS)} from d order by rang, bloc"):
+            yield Row(*values)
+
+    def derogations(self) -> Iterator[Row]:
+        for values in self._db.execute(f"select {', '.join(COLUMNS)} from d where motif != '' order by rang, bloc"):
+            yield Row(*values)
+
+    def validated(self) -> Iterator[tuple[str, list[str]]]:
+        """Each candidate with a validated bloc, and those blocs, in order."""
+        numero, blocs = None, []
+        for n, bloc in self._db.execute("select numero, bloc from d where decision = ? order by rang, bloc", (VALIDE,)):
+            if n != numero and blocs:
+                yield numero, blocs
+                blocs = []
+            numero = n
+            blocs.append(bloc)
+        if blocs:
+            yield numero, blocs
+
+    def certified(self, codes: set[str]) -> list[str]:
+        """The candidates who validated every bloc of the certification, in order."""
+        return [n for n, blocs in self.validated() if set(blocs) == codes]
+
+    def totaux(self, cert) -> tuple[tuple[str, int, int, int, int], ...]:
+        """Per bloc of the certification: présentés, validés, non validés, incomplets (as documents.jury.totaux)."""
+        found = {
+            bloc: counts for bloc, *counts in self._db.execute(
+                "select bloc, count(*), sum(decision = ?), sum(decision = ?), sum(decision = ?) from d group by bloc",
+                (VALIDE, NON_VALIDE, INCOMPLET))
+        }
+        return tuple((b.code, *found.get(b.code, (0, 0, 0, 0))) for b in cert.blocs)
+
+    def close(self) -> None:
+        self._db.close()
+        self.path.unlink(missing_ok=True)
