@@ -201,3 +201,40 @@ def test_candidates_pdfs_are_tagged_and_read_their_values(jury, rel):
 def test_a_name_outside_windows_1252_is_still_overlaid(jury):
     text = flat(pdf_text(jury / "attestations" / "bc01" / "1006-wisniewski-lukasz.pdf"))
     assert "Łukasz Wiśniewski" in text  # laid out as an overlay: untagged
+
+
+LATE = {"parity": 0}
+
+
+def _late_task(index, people):
+    """The batch task, letting the batches of one parity finish late: batches arrive out of order."""
+    import time
+
+    from dossier.pipeline import jury as pipeline
+
+    if index % 2 == LATE["parity"]:
+        time.sleep(0.5)
+    return pipeline._worker.batch(index, people)
+
+
+def test_two_runs_with_two_workers_write_the_same_bytes(jury, tmp_path, monkeypatch):
+    """Batches of one candidate, the even ones late in one run and the odd ones in the other: every file,
+    the merged print PDFs included, has the same bytes."""
+    from dossier.pipeline import jury as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    checked, session, _ = pipeline.load(ROOT / "sources", jury.parent / "session")
+    outs = []
+    for parity in (0, 1):
+        LATE["parity"] = parity  # set before the pool forks its workers
+        monkeypatch.setattr(pipeline, "_batch_task", _late_task)
+        outs.append(tmp_path / f"out{parity}")
+        pipeline.generate(ROOT / "sources", session, checked.certification, outs[-1], ("pdf", "docx"), 2)
+    files = [sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) for out in outs]
+    assert files[0] == files[1] and "imprimer/syntheses-bc01.pdf" in files[0]
+    assert not [rel for rel in files[0] if rel.endswith(".tmp")]  # the decisions' store and the printouts' temporaries are gone
+    for rel in files[0]:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+    releves = pdf_pages(outs[0] / "imprimer" / "releves.pdf")
+    assert [next(n for n in range(1001, 1007) if str(n) in page) for page in releves] == list(range(1001, 1007))  # in order
+    assert "Łukasz Wiśniewski" in releves[5]
