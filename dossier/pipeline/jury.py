@@ -5,9 +5,15 @@ criteria, the certification's blocs), so each kind is laid out once (a
 *base*, with empty fields) and each candidate's values are stamped onto it
 (render/overlay.py): in PDF appended to the base (render/pdf_increment.py; an
 overlay laid out in batches for names outside Windows-1252), in DOCX and HTML
-copies of a marked base. The printouts grow as batches arrive. Workers take batches of candidates (with their results), compute their
-decisions and return their files; the parent writes each as it arrives and
-keeps only the PV's rows, so memory stays flat with the number of candidates.
+copies of a marked base.
+
+Workers take batches of candidates (with their results), compute their
+decisions and write their files; the parent gets back the files' names, the
+decisions' rows (spooled to a temporary SQLite file, jury_decisions.py) and
+the pages for the merged print PDFs, appended to them in batch order (batches
+that finish early wait for their turn): the same sources give the same bytes
+whatever order batches finish in, and memory stays flat with the number of
+candidates.
 
 Personal data: everything written here is for the certificateur's eyes only —
 files 0600, folders 0700, in the folder given, never the site or the bundle.
@@ -50,6 +56,7 @@ class Job:
     folder: Path
     session: Path
     formats: tuple[str, ...]
+    out: Path  # where the workers write the per-candidate files
 
 
 # --- worker side ------------------------------------------------------------------------
@@ -105,16 +112,24 @@ class _Worker:
             documents.setdefault("releve", []).append((f"releves/{c.stem}", views.valeurs_releve(d)))
             if d.certifie:
                 documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
-        files: list[tuple[str, bytes]] = []
+        files: list[str] = []  # written here: the parent gets their names only (no copy of their bytes through the pipe)
+
+        def put(rel: str, data: bytes) -> None:
+            path = self.job.out / rel
+            _mkdirs(self.job.out, path.parent)
+            write_atomic(path, data, mode=FILE_MODE)
+            files.append(rel)
+
         printouts: list[tuple[str, int, object, list]] = []
         for key in sorted(documents):
             laid, copies = self.base(key)
             items = documents[key]
             if "pdf" in self.job.formats:
                 pdfs, printed = stamp(laid, [v for _, v in items], self.env.templates.folders[0], self.env.pdf_a)
-                files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
+                for (path, _), data in zip(items, pdfs):
+                    put(f"{path}.pdf", data)
                 if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
-                    files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed))
+                    put(f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed)
                 else:  # page streams, appended to the kind's printout as they come
                     # batches reach the printout in order, a process's in its order: its first batch of a kind
                     # is the first to arrive of those it made
@@ -122,9 +137,9 @@ class _Worker:
                     self.sent.add(key)
             for path, values in items:
                 if "docx" in self.job.formats:
-                    files.append((f"{path}.docx", copies.word(values)))
+                    put(f"{path}.docx", copies.word(values))
                 if "html" in self.job.formats:
-                    files.append((f"{path}.html", copies.html(values)))
+                    put(f"{path}.html", copies.html(values))
         return index, len(people), files, rows(decided), printouts
 
 
@@ -183,7 +198,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     os.chmod(out_dir, DIR_MODE)
     earlier = written_before(out_dir / WRITTEN)
     result = JuryResult(candidats=len(session.candidats))
-    job = Job(Path(folder), session.folder, formats)
+    job = Job(Path(folder), session.folder, formats, out_dir)
     of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
@@ -197,9 +212,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     def write(rel: str, data: bytes) -> None:
         path = out_dir / rel
         _mkdirs(out_dir, path.parent)
-        if Path(rel).name.startswith("."):
-            parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
-        elif callable(data):  # too big to hold: written as it is made
+        if callable(data):  # too big to hold: written as it is made
             write_atomic_with(path, data, mode=FILE_MODE)
             result.files.append(Path(rel).as_posix())
         else:
@@ -210,8 +223,11 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         nonlocal turn
         for future in done:
             index, count, files, rows_, printed = future.result()
-            for rel, data in files:
-                write(rel, data)
+            for rel in files:  # written by the worker
+                if rel.rpartition("/")[2].startswith("."):
+                    parts.setdefault(rel.rpartition("/")[2][1:].split(".part")[0], []).append(out_dir / rel)
+                else:
+                    result.files.append(rel)
             decisions.add(index * BATCH, rows_)
             ready[index] = printed
             if progress:
@@ -282,7 +298,7 @@ def _results_of(resultats) -> Callable[[str], list[Resultat]]:
 
 def _mkdirs(root: Path, folder: Path) -> None:
     if not folder.exists():
-        folder.mkdir(parents=True, mode=DIR_MODE)
+        folder.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)  # workers make folders side by side
         for p in [folder, *folder.parents]:
             if p == root:
                 break
