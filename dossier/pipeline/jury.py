@@ -133,7 +133,9 @@ class _Worker:
                 else:  # page streams, appended to the kind's printout as they come
                     # batches reach the printout in order, a process's in its order: its first batch of a kind
                     # is the first to arrive of those it made
-                    printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed))
+                    tags = laid.prepared.tags  # a tagged printout: each copy's values given to its own elements
+                    filled = [(v, tags.marks(laid.boxes, v)) for _, v in items] if tags is not None else None
+                    printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed, filled))
                     self.sent.add(key)
             for path, values in items:
                 if "docx" in self.job.formats:
@@ -233,8 +235,8 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             if progress:
                 progress(count)
         while turn in ready:  # in batch order, whatever order they came in: the same bytes on every run
-            for key, batch, prepared, streams in ready.pop(turn):
-                printouts.add(key, batch, prepared, streams)
+            for key, batch, prepared, streams, filled in ready.pop(turn):
+                printouts.add(key, batch, prepared, streams, filled)
             turn += 1
 
     batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {})) for c in chunk])

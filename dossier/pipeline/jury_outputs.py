@@ -188,8 +188,9 @@ class Printouts:
         self.folder, self.mode = folder, mode
         self.open: dict[str, tuple[object, object, str]] = {}  # key → (file, Printout, temporary path)
 
-    def add(self, key: str, batch: int, prepared, streams: list) -> None:
-        """A batch's pages (batches in order); `prepared`, the kind's base, comes with the first batch of it."""
+    def add(self, key: str, batch: int, prepared, streams: list, filled: list | None = None) -> None:
+        """A batch's pages (batches in order); `prepared`, the kind's base, comes with the first batch of it;
+        `filled`: each copy's values and marks, for a tagged base (the printout is tagged too)."""
         import tempfile
 
         from ..render.pdf_increment import Printout
@@ -199,8 +200,8 @@ class Printouts:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
             os.chmod(tmp, self.mode)
             handle = os.fdopen(fd, "wb")
-            self.open[key] = (handle, Printout(prepared, handle), tmp)
-        self.open[key][1].add(batch, streams)
+            self.open[key] = (handle, Printout(prepared, handle, tagged=filled is not None), tmp)
+        self.open[key][1].add(batch, streams, filled)
 
     def finish(self, parts: dict[str, list[Path]], name, title: str, write_with) -> list[Path]:
         """Close every printout, join the overlaid parts, and put each in its place (name(key) → path)."""

@@ -258,18 +258,24 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
 class Printout:
     """A kind's printout written as batches arrive, into an open file: the base, then each batch's pages.
 
-    Batches must come in order (the caller's: the same order gives the same bytes). Every page
-    appends the same two objects, numbered in sequence: their cross-reference entries go to a
+    Batches must come in order (the caller's: the same order gives the same bytes). Every copy
+    appends the same objects, numbered in sequence: their cross-reference entries go to a
     temporary file as they are written, and the page tree is counted, not kept, so memory does
-    not grow with the number of copies.
+    not grow with the number of copies. A tagged base gives a tagged printout when each copy's
+    values and marks are given: one structure tree, the base's elements once per copy (printout_tags.py).
     """
 
-    def __init__(self, base: Prepared, handle):
+    def __init__(self, base: Prepared, handle, tagged: bool = False):
         import tempfile
 
+        from .printout_tags import template
+
         self.base = base
+        self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
         self.update = _Update(base, handle)
-        self.first = self.number = _shared(self.update, base.size, printed=True)
+        self.first = self.number = _shared(self.update, base.size, printed=self.tree is None)
+        self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
+        self.copies = 0
         self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
         self.batch = -1
 
@@ -280,27 +286,61 @@ class Printout:
         self.number += 1
         return number
 
-    def add(self, batch: int, copies: list[list[bytes]]) -> None:
+    def add(self, batch: int, copies: list[list[bytes]], filled: list[tuple[dict, dict]] | None = None) -> None:
+        """A batch's copies (each: its pages' streams); for a tagged printout, each copy's values and marks too."""
+        from .printout_tags import copy_objects
+
         if batch <= self.batch:
             raise ValueError(f"batch {batch} after batch {self.batch}: batches must come in order")
         self.batch = batch
-        for streams in copies:
-            for (_, template), stream in zip(self.base.pages, streams):
+        tree = self.tree if filled is not None else None
+        if self.tree is not None and tree is None:
+            raise ValueError("a tagged printout needs each copy's values and marks")
+        for c, streams in enumerate(copies):
+            pages = []
+            for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
                 content = self._add(b"", stream)
-                self._add(template.replace(b"%CONTENT%", b"%d 0 R" % content))
+                page = template.replace(b"%CONTENT%", b"%d 0 R" % content)
+                if tree is not None:
+                    page = page.replace(tree.keys[n], b"/StructParents %d" % (self.copies * len(self.base.pages) + n))
+                pages.append(self._add(page))
+            if tree is not None:
+                values, marks = filled[c]
+                for body in copy_objects(tree, self.number, pages, self.copies, values, marks):
+                    self._add(body)
+            self.copies += 1
+
+    def _counted(self, number: int, before: bytes, items, after: bytes) -> None:
+        """An object too long to hold: `before`, the items (bytes) in runs of 1000, `after`."""
+        import itertools
+
+        out = self.update.out
+        self.update.offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n" % number + before)
+        items = iter(items)
+        while run := list(itertools.islice(items, 1000)):
+            out.write(b"".join(run))
+        out.write(after + b"\nendobj\n")
 
     def close(self) -> None:
         import shutil
 
-        update, out = self.update, self.update.out
-        count = (self.number - self.first) // 2
+        update, out, pages_per_copy = self.update, self.update.out, len(self.base.pages)
+        count = self.copies * pages_per_copy
+        kids = (b" %d 0 R" % (self.first + self.stride * c + 2 * n + 1) for c in range(self.copies) for n in range(pages_per_copy))
         pages_number, template = self.base.pages_root
         before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
-        update.offsets[pages_number] = out.tell()
-        out.write(b"%d 0 obj\n" % pages_number + before)
-        for start in range(0, count, 1000):  # the kids: every second object from `first`
-            out.write(b"".join(b" %d 0 R" % (self.first + 2 * k + 1) for k in range(start, min(count, start + 1000))))
-        out.write(after + b"\nendobj\n")
+        self._counted(pages_number, before, kids, after)
+        tree = self.tree
+        if tree is not None:
+            elements = self.first + 2 * pages_per_copy  # a copy's first element, after its pages
+            root, before, after = tree.root
+            tops = (b" %d 0 R" % (elements + self.stride * c + t) for c in range(self.copies) for t in tree.tops)
+            self._counted(root, before, tops, after.replace(b"/NEXTMARK", b"%d" % count))
+            arrays = elements + len(tree.elements)  # a copy's parent-tree arrays, after its elements
+            nums = (b" %d %d 0 R" % (c * pages_per_copy + n, arrays + self.stride * c + n)
+                    for c in range(self.copies) for n in range(pages_per_copy))
+            self._counted(tree.parent_tree, b"<< /Nums [", nums, b" ] >>")
         where = out.tell()
         out.write(b"xref\n0 1\n0000000000 65535 f \n")
         for number in sorted(update.offsets):

@@ -238,3 +238,57 @@ def test_two_runs_with_two_workers_write_the_same_bytes(jury, tmp_path, monkeypa
     releves = pdf_pages(outs[0] / "imprimer" / "releves.pdf")
     assert [next(n for n in range(1001, 1007) if str(n) in page) for page in releves] == list(range(1001, 1007))  # in order
     assert "Łukasz Wiśniewski" in releves[5]
+
+
+@pytest.mark.parametrize("rel, names", [
+    ("imprimer/syntheses-bc04.pdf", ["Alice Marie Durand-Exemple", "David Paul Petit-Imaginaire"]),
+    ("imprimer/parchemins.pdf", ["Alice Marie Durand-Exemple"]),
+])
+def test_merged_print_pdfs_have_one_structure_tree(jury, rel, names):
+    """A merged print PDF of tagged documents is tagged: one tree, each copy's elements on its own pages,
+    each candidate's name the ActualText of an element of the copy printed on that candidate's page."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    from tests.tagged_pdf import loose_content
+
+    reader = PdfReader(jury / rel)
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    root = catalog["/StructTreeRoot"]
+    pages = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    keys = [int(p["/StructParents"]) for p in reader.pages]
+    assert keys == list(range(len(reader.pages)))  # one parent-tree key per page of the merged file
+    nums = root["/ParentTree"]["/Nums"]
+    assert [int(nums[i]) for i in range(0, len(nums), 2)] == keys
+    texts: dict[int, list[str]] = {}  # page → ActualTexts of elements on it
+    ids: list[str] = []
+    stack, seen = [root.raw_get("/K")], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+            continue
+        if isinstance(node, IndirectObject):
+            assert node.idnum not in seen  # a tree, not a graph: every copy has its own elements
+            seen.add(node.idnum)
+        obj = node.get_object()
+        if isinstance(obj, DictionaryObject) and "/S" in obj:
+            if "/ActualText" in obj:
+                texts.setdefault(pages[obj.raw_get("/Pg").idnum], []).append(str(obj["/ActualText"]))
+            if "/ID" in obj:
+                ids.append(str(obj["/ID"]))
+            if "/K" in obj:
+                stack.append(obj.raw_get("/K"))
+    assert len(ids) == len(set(ids))  # IDs unique across copies
+    per_copy = len(reader.pages) // len(names)
+    for copy, name in enumerate(names):
+        on_its_pages = [t for page in range(copy * per_copy, (copy + 1) * per_copy) for t in texts.get(page, [])]
+        assert name in on_its_pages, (copy, name, on_its_pages)
+    for n in range(len(reader.pages)):
+        page_array = nums[2 * n + 1].get_object()
+        assert all(ref.get_object().raw_get("/Pg").idnum == reader.pages[n].indirect_reference.idnum for ref in page_array)
+        assert loose_content(reader, n) == []  # every drawing is marked content or an artifact
+    from pdfua import validate
+
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(jury / rel)).findings] == []
