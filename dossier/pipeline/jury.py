@@ -170,7 +170,7 @@ def _pdf_task(page: str) -> bytes:
 class JuryResult:
     candidats: int = 0
     decisions: int = 0
-    files: list[str] = field(default_factory=list)  # relative to the output folder (strings: thousands of them)
+    files: int = 0  # written (their names are in the output folder's listing, WRITTEN)
     removed: list[Path] = field(default_factory=list)
 
 
@@ -198,7 +198,6 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     prepare_out(out_dir, ())
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(out_dir, DIR_MODE)
-    earlier = written_before(out_dir / WRITTEN)
     result = JuryResult(candidats=len(session.candidats))
     job = Job(Path(folder), session.folder, formats, out_dir)
     of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
@@ -208,6 +207,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     parts: dict[str, list[Path]] = {}
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
     decisions = Decisions(out_dir, FILE_MODE)
+    decisions.earlier(written_before(out_dir / WRITTEN))
     ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
     turn = 0
 
@@ -216,10 +216,9 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         _mkdirs(out_dir, path.parent)
         if callable(data):  # too big to hold: written as it is made
             write_atomic_with(path, data, mode=FILE_MODE)
-            result.files.append(Path(rel).as_posix())
         else:
             write_atomic(path, data, mode=FILE_MODE)
-            result.files.append(Path(rel).as_posix())
+        decisions.wrote([Path(rel).as_posix()])
 
     def collect(done) -> None:
         nonlocal turn
@@ -228,8 +227,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             for rel in files:  # written by the worker
                 if rel.rpartition("/")[2].startswith("."):
                     parts.setdefault(rel.rpartition("/")[2][1:].split(".part")[0], []).append(out_dir / rel)
-                else:
-                    result.files.append(rel)
+            decisions.wrote(rel for rel in files if not rel.rpartition("/")[2].startswith("."))
             decisions.add(index * BATCH, rows_)
             ready[index] = printed
             if progress:
@@ -257,22 +255,34 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
                           laid_out=lambda pages: _in_order(pool, _pdf_task, pages, 2 * count), key=key)
     except BaseException:
         printouts.abandon()
-        raise
-    finally:
-        result.decisions = len(decisions)
         decisions.close()
+        raise
 
     def printed_name(key: str) -> Path:
         kind, _, code = key.partition("-")
         return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
-    result.files += [p.relative_to(out_dir).as_posix() for p in printouts.finish(
-        parts, printed_name, f"{session.info.intitule}",
-        lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
-    )]
-    result.removed = [out_dir / rel for rel in prune(out_dir, result.files, earlier)]
-    write_atomic(out_dir / WRITTEN, json.dumps(sorted(set(result.files)), indent=0).encode(), mode=FILE_MODE)
+    try:
+        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(
+            parts, printed_name, f"{session.info.intitule}",
+            lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
+        ))
+        result.decisions, result.files = len(decisions), decisions.files()
+        result.removed = [out_dir / rel for rel in prune(out_dir, (), decisions.gone())]
+        write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.written(), out), mode=FILE_MODE)
+    finally:
+        decisions.close()
     return result
+
+
+def _listing(names: Iterator[str], out) -> None:
+    """The run's listing, as json.dumps(sorted names, indent=0) would write it, a name at a time."""
+    out.write(b"[")
+    first = True
+    for name in names:
+        out.write((b"\n" if first else b",\n") + json.dumps(name).encode())
+        first = False
+    out.write(b"]" if first else b"\n]")
 
 
 def _in_order(pool, task, items, window: int) -> Iterator:

@@ -5,7 +5,9 @@ end (the procès-verbal, decisions.csv, the holders for the accrochage file and 
 in the candidates' order. As each batch arrives they go to a temporary SQLite file in the output
 folder (0600: it names the candidates; named like the other temporary files, so the next run
 removes the copy a killed run left), and are read back in order, as often as needed, a row at a
-time: the parent's memory does not grow with the number of candidates.
+time: the parent's memory does not grow with the number of candidates. So are the names of the
+files the run writes (some 46,000 for 5,000 candidates in PDF), for its listing and to remove what
+an earlier run wrote and this one did not.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Decisions:
         self._db.execute("pragma synchronous = off")
         self._db.execute(f"create table d (rang integer, {', '.join(f'{c} text' for c in COLUMNS)})")
         self._db.execute("create index d_ordre on d (rang, bloc)")  # read in order without sorting in a temporary file
+        self._db.execute("create table f (name text primary key) without rowid")  # the files written
+        self._db.execute("create table e (name text)")  # an earlier run's
         self.count = 0
 
     def add(self, first: int, rows: list[Row]) -> None:
@@ -81,6 +85,24 @@ class Decisions:
                 (VALIDE, NON_VALIDE, INCOMPLET))
         }
         return tuple((b.code, *found.get(b.code, (0, 0, 0, 0))) for b in cert.blocs)
+
+    def wrote(self, names) -> None:
+        self._db.executemany("insert or ignore into f values (?)", ((n,) for n in names))
+
+    def written(self) -> Iterator[str]:
+        """The files written, in order (SQLite compares UTF-8 bytes: the order of Python's sorted)."""
+        return (name for (name,) in self._db.execute("select name from f order by name"))
+
+    def files(self) -> int:
+        return self._db.execute("select count(*) from f").fetchone()[0]
+
+    def earlier(self, names: list[str]) -> None:
+        """What an earlier run wrote (its listing), kept here rather than in memory while this run writes."""
+        self._db.executemany("insert into e values (?)", ((n,) for n in names))
+
+    def gone(self) -> list[str]:
+        """The files of the earlier run that this run did not write."""
+        return [name for (name,) in self._db.execute("select name from e where name not in (select name from f)")]
 
     def close(self) -> None:
         self._db.close()

@@ -292,3 +292,22 @@ def test_merged_print_pdfs_have_one_structure_tree(jury, rel, names):
     from pdfua import validate
 
     assert [f"{f.rule_id}: {f.message}" for f in validate(str(jury / rel)).findings] == []
+
+
+def test_a_second_run_removes_what_it_no_longer_makes_and_lists_what_it_wrote(jury, tmp_path):
+    import json
+
+    session, out = tmp_path / "session", tmp_path / "out"
+    shutil.copytree(jury.parent / "session", session)
+    shutil.copytree(jury, out)
+    people = (session / "candidats.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (session / "candidats.csv").write_text("".join(line for line in people if ";1006;" not in line), encoding="utf-8")
+    results = (session / "resultats.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (session / "resultats.csv").write_text("".join(line for line in results if not line.startswith("1006;")), encoding="utf-8")
+    result = run("jury", str(ROOT / "sources"), str(session), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".dossier-jury.json")
+    assert not [f for f in files if "wisniewski" in f] and "releves/1001-durand-exemple-alice.pdf" in files
+    listing = (out / ".dossier-jury.json").read_text(encoding="utf-8")
+    assert listing == json.dumps(files, indent=0)  # every file written, sorted, nothing else (no temporary left)
+    assert f"{len(files)} fichiers" in result.output
