@@ -2,7 +2,7 @@
 
 Also the place of the accrochage file (helper 16c's exporters/accrochage.py), the
 session's render environment (dated by the session), and the refusal to write
-personal data into a build's published folders.
+personal data into a build's published folders. Also the merged print PDFs (Printouts), fed batch after batch.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .plan import render_env
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
+    """A candidate × bloc decision as the parent stores it (jury_decisions.py): a PV line and a decisions.csv line."""
 
     numero: str
     nom: str
