@@ -98,19 +98,21 @@ def run(settings: Settings) -> str:
     worker = samples[big].tree.child_hwm_kib / max(1, samples[small].tree.child_hwm_kib)
     rows = [
         f"| {plural(n, 'candidat')} × 4 blocs (PDF) | {number(s.seconds)} s | {mebibytes(s.tree.peak_pss_kib)} "
-        f"| {mebibytes(s.tree.top_hwm_kib)} | {mebibytes(s.tree.child_hwm_kib)} |"
+        f"| {mebibytes(s.tree.top_hwm_kib)} | {mebibytes(s.tree.child_hwm_kib)} "
+        f"| {number(s.tree.top_cpu_seconds)} s | {number(s.tree.workers_cpu_seconds)} s |"
         for n, s in samples.items()
     ]
     return "\n".join([
         "## Session de jury : `dossier jury`, face à la méthode naïve",
         "",
         f"Mesuré sur une machine partagée (charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs au départ) : "
-        "les durées dépendent de la charge des autres travaux ; les pics de mémoire, non.",
+        "les durées dépendent de la charge des autres travaux ; les pics de mémoire, non, et les temps CPU peu.",
         "",
         "Une session de jury : décisions, fiches de synthèse, relevés, attestations, parchemins et procès-verbal (PDF).",
         "",
-        "| Session | Durée | Mémoire (pic PSS, arbre de processus) | Processus principal (pic RSS) | Processus de travail (pic RSS, le plus haut) |",
-        "| --- | --- | --- | --- | --- |",
+        "| Session | Durée | Mémoire (pic PSS, arbre de processus) | Processus principal (pic RSS) "
+        "| Processus de travail (pic RSS, le plus haut) | CPU, processus principal | CPU, processus de travail (somme) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
         f"- La manière naïve (chaque document mis en page seul, estimée sur {NAIVE_SAMPLE} candidats) : "
