@@ -2,7 +2,8 @@
 
 Ours: `dossier jury` on a synthetic session (every candidate sits every bloc; most
 validate, some miss a criterion), at N/10 and N candidates (peak memory of the
-process tree: flat within 1.10×). The naive way: each candidate's documents
+process tree: flat within 1.10×; and apart, the peak RSS of the main process and
+of the largest worker, which tell which side grows). The naive way: each candidate's documents
 (fiche de synthèse per bloc, relevé, attestations, parchemin) laid out from scratch
 by WeasyPrint, timed on a sample and scaled to N.
 """
@@ -93,24 +94,31 @@ def run(settings: Settings) -> str:
     naive = naive_seconds(RUNS / f"session-{small}", min(NAIVE_SAMPLE, small)) / min(NAIVE_SAMPLE, small) * big
     ours = samples[big].seconds
     flat = samples[big].tree.peak_pss_kib / max(1, samples[small].tree.peak_pss_kib)
+    main = samples[big].tree.top_hwm_kib / max(1, samples[small].tree.top_hwm_kib)
+    worker = samples[big].tree.child_hwm_kib / max(1, samples[small].tree.child_hwm_kib)
     rows = [
-        f"| {plural(n, 'candidat')} × 4 blocs (PDF) | {number(s.seconds)} s | {mebibytes(s.tree.peak_pss_kib)} |"
+        f"| {plural(n, 'candidat')} × 4 blocs (PDF) | {number(s.seconds)} s | {mebibytes(s.tree.peak_pss_kib)} "
+        f"| {mebibytes(s.tree.top_hwm_kib)} | {mebibytes(s.tree.child_hwm_kib)} "
+        f"| {number(s.tree.top_cpu_seconds)} s | {number(s.tree.workers_cpu_seconds)} s |"
         for n, s in samples.items()
     ]
     return "\n".join([
         "## Session de jury : `dossier jury`, face à la méthode naïve",
         "",
-        f"Mesuré sur une machine partagée (charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs au départ).",
+        f"Mesuré sur une machine partagée (charge {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs au départ) : "
+        "les durées dépendent de la charge des autres travaux ; les pics de mémoire, non, et les temps CPU peu.",
         "",
         "Une session de jury : décisions, fiches de synthèse, relevés, attestations, parchemins et procès-verbal (PDF).",
         "",
-        "| Session | Durée | Mémoire (pic, arbre de processus) |",
-        "| --- | --- | --- |",
+        "| Session | Durée | Mémoire (pic PSS, arbre de processus) | Processus principal (pic RSS) "
+        "| Processus de travail (pic RSS, le plus haut) | CPU, processus principal | CPU, processus de travail (somme) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
         f"- La manière naïve (chaque document mis en page seul, estimée sur {NAIVE_SAMPLE} candidats) : "
         f"{number(naive)} s pour {big} candidats ; la nôtre : {number(ours)} s, soit {ratio(naive / ours)} plus vite "
         f"(objectif : {GOAL_RATIO:g}×).",
-        f"- Mémoire de {small} à {big} candidats : × {flat:.2f} (objectif : ≤ {GOAL_FLAT:.2f}).",
+        f"- Mémoire de {small} à {big} candidats : × {flat:.2f} (objectif : ≤ {GOAL_FLAT:.2f}) ; "
+        f"processus principal × {main:.2f}, processus de travail × {worker:.2f}.",
     ])
 

@@ -59,5 +59,5 @@ def run_jury(ctx, folder: Path, session: Path, out: Path | None, formats, strict
     if not quiet:
         echo(
             f"{plural(result.decisions, 'décision')} de bloc pour {plural(result.candidats, 'candidat')}, "
-            f"{plural(len(result.files), 'fichier')} dans {out}/ (lisibles par vous seul) en {seconds(time.perf_counter() - start)}."
+            f"{plural(result.files, 'fichier')} dans {out}/ (lisibles par vous seul) en {seconds(time.perf_counter() - start)}."
         )

@@ -5,9 +5,15 @@ criteria, the certification's blocs), so each kind is laid out once (a
 *base*, with empty fields) and each candidate's values are stamped onto it
 (render/overlay.py): in PDF appended to the base (render/pdf_increment.py; an
 overlay laid out in batches for names outside Windows-1252), in DOCX and HTML
-copies of a marked base. The printouts grow as batches arrive. Workers take batches of candidates (with their results), compute their
-decisions and return their files; the parent writes each as it arrives and
-keeps only the PV's rows, so memory stays flat with the number of candidates.
+copies of a marked base.
+
+Workers take batches of candidates (with their results), compute their
+decisions and write their files; the parent gets back the files' names, the
+decisions' rows (spooled to a temporary SQLite file, jury_decisions.py) and
+the pages for the merged print PDFs, appended to them in batch order (batches
+that finish early wait for their turn): the same sources give the same bytes
+whatever order batches finish in, and memory stays flat with the number of
+candidates.
 
 Personal data: everything written here is for the certificateur's eyes only —
 files 0600, folders 0700, in the folder given, never the site or the bundle.
@@ -31,7 +37,8 @@ from ..render.stamp import marker
 from ..sources.candidats import Candidat
 from ..sources.session import Acquis, Derogation, Resultat, Session, SessionInfo, read_info, read_session
 from . import jury_exports
-from .jury_outputs import Printouts, Row, refuse_public, rows, session_env, session_files
+from .jury_decisions import Decisions
+from .jury_outputs import Printouts, refuse_public, rows, session_env, session_files
 from .owned import prepare_out, prune, refuse_out, written_before
 from .pool import chunks, process_pool, workers
 from .write import write_atomic, write_atomic_with
@@ -49,6 +56,7 @@ class Job:
     folder: Path
     session: Path
     formats: tuple[str, ...]
+    out: Path  # where the workers write the per-candidate files
 
 
 # --- worker side ------------------------------------------------------------------------
@@ -63,6 +71,7 @@ class _Worker:
         self.env = session_env(self.cert, job.folder, self.info)
         self.held = set(self.info.epreuves) or None
         self.bases: dict[str, tuple[Laid, Copies]] = {}
+        self.sent: set[str] = set()  # the kinds whose prepared base went to the parent (with this process's first batch of it)
 
     def base(self, key: str) -> tuple[Laid, Copies]:
         """A kind's base, laid out once in this process: « synthese-BC01 », « releve », « attestation-BC01 », « parchemin »."""
@@ -103,23 +112,36 @@ class _Worker:
             documents.setdefault("releve", []).append((f"releves/{c.stem}", views.valeurs_releve(d)))
             if d.certifie:
                 documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
-        files: list[tuple[str, bytes]] = []
+        files: list[str] = []  # written here: the parent gets their names only (no copy of their bytes through the pipe)
+
+        def put(rel: str, data: bytes) -> None:
+            path = self.job.out / rel
+            _mkdirs(self.job.out, path.parent)
+            write_atomic(path, data, mode=FILE_MODE)
+            files.append(rel)
+
         printouts: list[tuple[str, int, object, list]] = []
         for key in sorted(documents):
             laid, copies = self.base(key)
             items = documents[key]
             if "pdf" in self.job.formats:
                 pdfs, printed = stamp(laid, [v for _, v in items], self.env.templates.folders[0], self.env.pdf_a)
-                files.extend((f"{path}.pdf", data) for (path, _), data in zip(items, pdfs))
+                for (path, _), data in zip(items, pdfs):
+                    put(f"{path}.pdf", data)
                 if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
-                    files.append((f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed))
+                    put(f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed)
                 else:  # page streams, appended to the kind's printout as they come
-                    printouts.append((key.lower(), index, laid.prepared, printed))
+                    # batches reach the printout in order, a process's in its order: its first batch of a kind
+                    # is the first to arrive of those it made
+                    tags = laid.prepared.tags  # a tagged printout: each copy's values given to its own elements
+                    filled = [(v, tags.marks(laid.boxes, v)) for _, v in items] if tags is not None else None
+                    printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed, filled))
+                    self.sent.add(key)
             for path, values in items:
                 if "docx" in self.job.formats:
-                    files.append((f"{path}.docx", copies.word(values)))
+                    put(f"{path}.docx", copies.word(values))
                 if "html" in self.job.formats:
-                    files.append((f"{path}.html", copies.html(values)))
+                    put(f"{path}.html", copies.html(values))
         return index, len(people), files, rows(decided), printouts
 
 
@@ -148,9 +170,8 @@ def _pdf_task(page: str) -> bytes:
 class JuryResult:
     candidats: int = 0
     decisions: int = 0
-    files: list[str] = field(default_factory=list)  # relative to the output folder (strings: thousands of them)
+    files: int = 0  # written (their names are in the output folder's listing, WRITTEN)
     removed: list[Path] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
 
 
 def load(folder: Path, session_folder: Path, display: str | None = None) -> tuple[object, Session, list]:
@@ -177,9 +198,8 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     prepare_out(out_dir, ())
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(out_dir, DIR_MODE)
-    earlier = written_before(out_dir / WRITTEN)
     result = JuryResult(candidats=len(session.candidats))
-    job = Job(Path(folder), session.folder, formats)
+    job = Job(Path(folder), session.folder, formats, out_dir)
     of = _results_of(session.resultats)  # a candidate's results, read from the session's store as each batch is sent
     overrides: dict[str, dict[str, Derogation]] = {}
     for d in session.derogations:
@@ -189,29 +209,36 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         earlier[a.numero] = (*earlier.get(a.numero, ()), a)
     parts: dict[str, list[Path]] = {}
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
+    decisions = Decisions(out_dir, FILE_MODE)
+    decisions.earlier(written_before(out_dir / WRITTEN))
+    ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
+    turn = 0
 
     def write(rel: str, data: bytes) -> None:
         path = out_dir / rel
         _mkdirs(out_dir, path.parent)
-        if Path(rel).name.startswith("."):
-            parts.setdefault(Path(rel).name[1:].split(".part")[0], []).append(write_atomic(path, data, mode=FILE_MODE))
-        elif callable(data):  # too big to hold: written as it is made
+        if callable(data):  # too big to hold: written as it is made
             write_atomic_with(path, data, mode=FILE_MODE)
-            result.files.append(Path(rel).as_posix())
         else:
             write_atomic(path, data, mode=FILE_MODE)
-            result.files.append(Path(rel).as_posix())
+        decisions.wrote([Path(rel).as_posix()])
 
     def collect(done) -> None:
+        nonlocal turn
         for future in done:
             index, count, files, rows_, printed = future.result()
-            for rel, data in files:
-                write(rel, data)
-            for key, batch, prepared, streams in printed:
-                printouts.add(key, batch, prepared, streams)
-            result.rows.extend(rows_)
+            for rel in files:  # written by the worker
+                if rel.rpartition("/")[2].startswith("."):
+                    parts.setdefault(rel.rpartition("/")[2][1:].split(".part")[0], []).append(out_dir / rel)
+            decisions.wrote(rel for rel in files if not rel.rpartition("/")[2].startswith("."))
+            decisions.add(index * BATCH, rows_)
+            ready[index] = printed
             if progress:
                 progress(count)
+        while turn in ready:  # in batch order, whatever order they came in: the same bytes on every run
+            for key, batch, prepared, streams, filled in ready.pop(turn):
+                printouts.add(key, batch, prepared, streams, filled)
+            turn += 1
 
     batches = ((i, [(c, of(c.numero), overrides.get(c.numero, {}), earlier.get(c.numero, ())) for c in chunk])
                for i, chunk in enumerate(chunks(session.candidats, BATCH)))
@@ -221,32 +248,44 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
             pending = set()
             for index, people in batches:
                 pending.add(pool.submit(_batch_task, index, people))
-                if len(pending) >= 2 * count:
+                while pending and len(pending) + len(ready) >= 2 * count:  # batches waiting for their turn count too
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     collect(done)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 collect(done)
-            order = _order(session.candidats)
-            result.rows.sort(key=lambda r: (order.get(r.numero, 0), r.bloc))
-            session_files(Path(folder), cert, session, out_dir, formats, result.rows, result.candidats, write,
+            session_files(Path(folder), cert, session, out_dir, formats, decisions, result.candidats, write,
                           laid_out=lambda pages: _in_order(pool, _pdf_task, pages, 2 * count), key=key)
     except BaseException:
         printouts.abandon()
+        decisions.close()
         raise
 
     def printed_name(key: str) -> Path:
         kind, _, code = key.partition("-")
         return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
-    result.files += [p.relative_to(out_dir).as_posix() for p in printouts.finish(
-        parts, printed_name, f"{session.info.intitule}",
-        lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
-    )]
-    result.decisions = len(result.rows)
-    result.removed = [out_dir / rel for rel in prune(out_dir, result.files, earlier)]
-    write_atomic(out_dir / WRITTEN, json.dumps(sorted(set(result.files)), indent=0).encode(), mode=FILE_MODE)
+    try:
+        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(
+            parts, printed_name, f"{session.info.intitule}",
+            lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
+        ))
+        result.decisions, result.files = len(decisions), decisions.files()
+        result.removed = [out_dir / rel for rel in prune(out_dir, (), decisions.gone())]
+        write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.written(), out), mode=FILE_MODE)
+    finally:
+        decisions.close()
     return result
+
+
+def _listing(names: Iterator[str], out) -> None:
+    """The run's listing, as json.dumps(sorted names, indent=0) would write it, a name at a time."""
+    out.write(b"[")
+    first = True
+    for name in names:
+        out.write((b"\n" if first else b",\n") + json.dumps(name).encode())
+        first = False
+    out.write(b"]" if first else b"\n]")
 
 
 def _in_order(pool, task, items, window: int) -> Iterator:
@@ -272,13 +311,9 @@ def _results_of(resultats) -> Callable[[str], list[Resultat]]:
     return lambda numero: by_number.pop(numero, [])
 
 
-def _order(candidats: list[Candidat]) -> dict[str, int]:
-    return {c.numero: i for i, c in enumerate(candidats)}
-
-
 def _mkdirs(root: Path, folder: Path) -> None:
     if not folder.exists():
-        folder.mkdir(parents=True, mode=DIR_MODE)
+        folder.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)  # workers make folders side by side
         for p in [folder, *folder.parents]:
             if p == root:
                 break

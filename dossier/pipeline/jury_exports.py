@@ -9,7 +9,8 @@ candidate by number and the field, never the data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..exporters import accrochage as acc
@@ -70,21 +71,24 @@ def accrochage_file(cert, session: Session, holders: list[str], when: dt.datetim
     return acc.accrochage_xml(cert, settings(info), [titulaire(people[n]) for n in holders], info.date, when)
 
 
-def badge_files(cert, session: Session, validated: dict[str, list[str]], key: Path | None,
+def badge_files(cert, session: Session, validated: Iterable[tuple[str, list[str]]], key: Path | None,
                 holders: list[str] = ()) -> Iterator[tuple[str, bytes]]:
     """Each candidate's Open Badges credentials (unsigned JSON-LD, or signed with the key file): one per bloc
-    validated at this session, and the certification's for every holder (blocs acquired before counted)."""
+    validated at this session (`validated`: each candidate with validated blocs, and those blocs, in order),
+    and the certification's for every holder (blocs acquired before counted)."""
     if key is not None:
         from ..exporters import integrity
 
         key = integrity.load_key(Path(key))
     people = {c.numero: c for c in session.candidats}
-    everything = [b.code for b in cert.blocs]
-    for numero in [*validated, *(n for n in holders if n not in validated)]:  # one at a time: thousands of credentials
-        c, blocs = people[numero], validated.get(numero, [])
+    everything, holding, seen = [b.code for b in cert.blocs], set(holders), set()
+    later = ((n, []) for n in holders if n not in seen)  # holders with no bloc validated at this session
+    for numero, blocs in itertools.chain(validated, later):  # one candidate at a time: thousands of credentials
+        c = people[numero]
+        seen.add(numero)
         holder = badges.Holder(nom=c.nom, prenom=c.prenom, numero=numero)
         made = badges.credentials_for(cert, holder, blocs, session.info.date, key)
-        if numero in holders and len(set(blocs)) < len(everything):  # completed with blocs acquired before
+        if numero in holding and len(set(blocs)) < len(everything):  # completed with blocs acquired before
             made += [(n, d) for n, d in badges.credentials_for(cert, holder, everything, session.info.date, key)
                      if n.endswith("-certification.json")]
         for name, data in made:

@@ -2,7 +2,7 @@
 
 Also the place of the accrochage file (helper 16c's exporters/accrochage.py), the
 session's render environment (dated by the session), and the refusal to write
-personal data into a build's published folders.
+personal data into a build's published folders. Also the merged print PDFs (Printouts), fed batch after batch.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .plan import render_env
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """What the parent keeps of a candidate × bloc: a PV line and a decisions.csv line."""
+    """A candidate × bloc decision as the parent stores it (jury_decisions.py): a PV line and a decisions.csv line."""
 
     numero: str
     nom: str
@@ -70,13 +70,15 @@ def refuse_public(out_dir: Path) -> None:
 PV_LINES = 400  # decisions per part of a long PV's PDF (each part laid out on its own: bounded memory)
 
 
-def pv_pdf(pv, env, spec, laid_out, folder: Path):
-    """The PV's PDF: its bytes in one piece; or, laid out in parts apart (`laid_out`: pages → PDFs, in
-    parallel, in order), each part numbered « page X / Y » by appending the folios and kept on disk one
-    at a time, then a function writing them end to end (for the atomic writer)."""
-    parts = pv.parties(PV_LINES)
-    if len(parts) == 1:
-        return file_bytes(spec, "pdf", pv, env, html_page(spec, pv, env))
+def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
+    """The PV's PDF: its bytes in one piece (`parts`: the PV itself); or, laid out in parts apart (`laid_out`:
+    pages → PDFs, in parallel, in order), each part numbered « page X / Y » by appending the folios and
+    kept on disk one at a time, then a function writing them end to end (for the atomic writer)."""
+    parts = iter(parts)
+    first = next(parts)
+    if first.folio:
+        return file_bytes(spec, "pdf", first, env, html_page(spec, first, env))
+    import itertools
     import tempfile
 
     from pypdf import PdfReader
@@ -84,7 +86,7 @@ def pv_pdf(pv, env, spec, laid_out, folder: Path):
     from ..render.pdf_increment import draw, fill, prepare
     from ..render.pdfcat import concatenating
 
-    pages = (html_page(spec, part, env) for part in parts)
+    pages = (html_page(spec, part, env) for part in itertools.chain([first], parts))
     if laid_out is None:
         from ..render.pdf import from_html
 
@@ -98,14 +100,14 @@ def pv_pdf(pv, env, spec, laid_out, folder: Path):
         with os.fdopen(fd, "wb") as handle:
             handle.write(pdf)
         kept.append((Path(name), len(PdfReader(io.BytesIO(pdf)).pages)))
-    total, first = sum(count for _, count in kept), 1
+    total, first_page = sum(count for _, count in kept), 1
     for path, count in kept:
         pdf = path.read_bytes()
         width, height = (float(v) / 0.75 for v in PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:])
         box = (width - 45.35 - 160, height - 40, 160, 14, 10.67, "right", 400)  # @bottom-right of print.css, in px
-        streams = [draw([("folio", (n, *box))], {"folio": f"page {first + n} / {total}"}, n, height, frozenset()) for n in range(count)]
+        streams = [draw([("folio", (n, *box))], {"folio": f"page {first_page + n} / {total}"}, n, height, frozenset()) for n in range(count)]
         path.write_bytes(fill(prepare(pdf), streams))
-        first += count
+        first_page += count
     paths = [p for p, _ in kept]
 
     def write_then_clean(out) -> None:
@@ -118,57 +120,59 @@ def pv_pdf(pv, env, spec, laid_out, folder: Path):
     return write_then_clean
 
 
-def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, rows: list[Row], candidats: int, write,
+def _ligne(r: Row) -> views.LignePV:
+    return views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif)
+
+
+def pv_parts(pv, decisions, lines: int):
+    """The PV in parts of at most `lines` decisions read from `decisions` as they are laid out (as PVView.parties,
+    without holding every line): the PV itself, with all its lines, when it holds no more."""
+    import itertools
+
+    total = len(decisions)
+    if total <= lines:
+        yield replace(pv, lignes=tuple(_ligne(r) for r in decisions))
+        return
+    count = -(-total // lines)
+    rows = iter(decisions)
+    for i in range(count):
+        yield replace(pv, lignes=tuple(_ligne(r) for r in itertools.islice(rows, lines)), debut=i == 0, fin=i == count - 1, folio=False)
+
+
+def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, decisions, candidats: int, write,
                   laid_out=None, key: Path | None = None) -> None:
-    """The procès-verbal (PDF, DOCX, HTML), decisions.csv, the accrochage file and the Open Badges credentials."""
+    """The procès-verbal (PDF, DOCX, HTML), decisions.csv, the accrochage file and the Open Badges credentials,
+    from the run's decisions (jury_decisions.Decisions: read back in order, never all in memory for the PDF)."""
     from .jury_exports import accrochage_file, badge_files
 
     info = session.info
     env = session_env(cert, folder, info)
-    lignes = tuple(views.LignePV(r.numero, f"{r.nom} {r.prenom}".strip(), r.bloc, r.calculee, r.decision, r.motif) for r in rows)
-    certifies = certified(cert, rows, session.acquis)
-    pv = views.pv_view(cert, info, lignes, candidats, len(certifies), views.lignes_acquis(session))
+    certifies = decisions.certified({b.code for b in cert.blocs}, session.acquis)
+    pv = replace(views.pv_view(cert, info, (), candidats, len(certifies), views.lignes_acquis(session)),
+                 totaux=decisions.totaux(cert), derogations=tuple(_ligne(r) for r in decisions.derogations()))
     spec = views.SESSION_DOCUMENTS["proces-verbal"]
     for fmt in formats:
         if fmt == "pdf":
-            write("proces-verbal.pdf", pv_pdf(pv, env, spec, laid_out, out_dir))
-        else:
-            write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, pv, env, html_page(spec, pv, env)))
-    write("decisions.csv", decisions_csv(rows))
+            write("proces-verbal.pdf", pv_pdf(pv, pv_parts(pv, decisions, PV_LINES), env, spec, laid_out, out_dir))
+        else:  # in one piece
+            whole = next(pv_parts(pv, decisions, len(decisions)))
+            write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, whole, env, html_page(spec, whole, env)))
+    write("decisions.csv", lambda out: decisions_csv(decisions, out))
     xml = accrochage_file(cert, session, certifies, env.when)
     if xml is not None:
         write("accrochage.xml", xml)
-    validated: dict[str, list[str]] = {}
-    for r in rows:
-        if r.decision == "validé":
-            validated.setdefault(r.numero, []).append(r.bloc)
-    for name, data in badge_files(cert, session, validated, key, certifies):
+    for name, data in badge_files(cert, session, decisions.validated(), key, certifies):
         write(name, data)
 
 
-def certified(cert, rows: list[Row], acquis=()) -> list[str]:
-    """The holders of every bloc, validated at this session or before it (acquis.csv), in the rows' order."""
-    codes = {b.code for b in cert.blocs}
-    validated: dict[str, set[str]] = {}
-    for r in rows:
-        mine = validated.setdefault(r.numero, set())
-        if r.decision == "validé":
-            mine.add(r.bloc)
-    for a in acquis:
-        if a.numero in validated:
-            validated[a.numero].add(a.bloc)
-    return [n for n, blocs in validated.items() if blocs == codes]
-
-
-def decisions_csv(rows: list[Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+def decisions_csv(rows, out) -> None:
+    """decisions.csv, written a row at a time into the binary file `out`."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
     writer.writerow(["numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants"])
     for r in rows:
         writer.writerow([r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants])
-    return out.getvalue().encode("utf-8")
-
-
+    text.detach()
 
 
 class Printouts:
@@ -184,7 +188,9 @@ class Printouts:
         self.folder, self.mode = folder, mode
         self.open: dict[str, tuple[object, object, str]] = {}  # key → (file, Printout, temporary path)
 
-    def add(self, key: str, batch: int, prepared, streams: list) -> None:
+    def add(self, key: str, batch: int, prepared, streams: list, filled: list | None = None) -> None:
+        """A batch's pages (batches in order); `prepared`, the kind's base, comes with the first batch of it;
+        `filled`: each copy's values and marks, for a tagged base (the printout is tagged too)."""
         import tempfile
 
         from ..render.pdf_increment import Printout
@@ -194,8 +200,8 @@ class Printouts:
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
             os.chmod(tmp, self.mode)
             handle = os.fdopen(fd, "wb")
-            self.open[key] = (handle, Printout(prepared, handle), tmp)
-        self.open[key][1].add(batch, streams)
+            self.open[key] = (handle, Printout(prepared, handle, tagged=filled is not None), tmp)
+        self.open[key][1].add(batch, streams, filled)
 
     def finish(self, parts: dict[str, list[Path]], name, title: str, write_with) -> list[Path]:
         """Close every printout, join the overlaid parts, and put each in its place (name(key) → path)."""

@@ -459,25 +459,102 @@ def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], ma
 
 
 class Printout:
-    """A kind's printout written as batches arrive (into an open file): the base, then each batch's
-    pages; the page order (by batch, then copy) is settled at the end, whatever order batches came in."""
+    """A kind's printout written as batches arrive, into an open file: the base, then each batch's pages.
 
-    def __init__(self, base: Prepared, handle):
+    Batches must come in order (the caller's: the same order gives the same bytes). Every copy
+    appends the same objects, numbered in sequence: their cross-reference entries go to a
+    temporary file as they are written, and the page tree is counted, not kept, so memory does
+    not grow with the number of copies. A tagged base gives a tagged printout when each copy's
+    values and marks are given: one structure tree, the base's elements once per copy (printout_tags.py).
+    """
+
+    def __init__(self, base: Prepared, handle, tagged: bool = False):
+        import tempfile
+
+        from .printout_tags import template
+
         self.base = base
+        self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
         self.update = _Update(base, handle)
-        self.number = _shared(self.update, base.size, printed=True)
-        self.kids: list[tuple[tuple[int, int, int], int]] = []
+        self.first = self.number = _shared(self.update, base.size, printed=self.tree is None)
+        self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
+        self.copies = 0
+        self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
+        self.batch = -1
 
-    def add(self, batch: int, copies: list[list[bytes]]) -> None:
+    def _add(self, body: bytes, stream: bytes | None = None) -> int:
+        number = self.number
+        self.update.add(number, body, stream)
+        self.entries.write(b"%010d 00000 n \n" % self.update.offsets.pop(number))
+        self.number += 1
+        return number
+
+    def add(self, batch: int, copies: list[list[bytes]], filled: list[tuple[dict, dict]] | None = None) -> None:
+        """A batch's copies (each: its pages' streams); for a tagged printout, each copy's values and marks too."""
+        from .printout_tags import copy_objects
+
+        if batch <= self.batch:
+            raise ValueError(f"batch {batch} after batch {self.batch}: batches must come in order")
+        self.batch = batch
+        tree = self.tree if filled is not None else None
+        if self.tree is not None and tree is None:
+            raise ValueError("a tagged printout needs each copy's values and marks")
         for c, streams in enumerate(copies):
+            pages = []
             for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
-                self.update.add(self.number, b"", stream)
-                self.update.add(self.number + 1, template.replace(b"%CONTENT%", b"%d 0 R" % self.number))
-                self.kids.append(((batch, c, n), self.number + 1))
-                self.number += 2
+                content = self._add(b"", stream)
+                page = template.replace(b"%CONTENT%", b"%d 0 R" % content)
+                if tree is not None:
+                    page = page.replace(tree.keys[n], b"/StructParents %d" % (self.copies * len(self.base.pages) + n))
+                pages.append(self._add(page))
+            if tree is not None:
+                values, marks = filled[c]
+                for body in copy_objects(tree, self.number, pages, self.copies, values, marks):
+                    self._add(body)
+            self.copies += 1
+
+    def _counted(self, number: int, before: bytes, items, after: bytes) -> None:
+        """An object too long to hold: `before`, the items (bytes) in runs of 1000, `after`."""
+        import itertools
+
+        out = self.update.out
+        self.update.offsets[number] = out.tell()
+        out.write(b"%d 0 obj\n" % number + before)
+        items = iter(items)
+        while run := list(itertools.islice(items, 1000)):
+            out.write(b"".join(run))
+        out.write(after + b"\nendobj\n")
 
     def close(self) -> None:
-        pages_number, pages_template = self.base.pages_root
-        kids = b" ".join(b"%d 0 R" % number for _, number in sorted(self.kids))
-        self.update.add(pages_number, pages_template.replace(b"%KIDS%", kids).replace(b"%COUNT%", b"%d" % len(self.kids)))
-        self.update.finish(self.number)
+        import shutil
+
+        update, out, pages_per_copy = self.update, self.update.out, len(self.base.pages)
+        count = self.copies * pages_per_copy
+        kids = (b" %d 0 R" % (self.first + self.stride * c + 2 * n + 1) for c in range(self.copies) for n in range(pages_per_copy))
+        pages_number, template = self.base.pages_root
+        before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
+        self._counted(pages_number, before, kids, after)
+        tree = self.tree
+        if tree is not None:
+            elements = self.first + 2 * pages_per_copy  # a copy's first element, after its pages
+            root, before, after = tree.root
+            tops = (b" %d 0 R" % (elements + self.stride * c + t) for c in range(self.copies) for t in tree.tops)
+            self._counted(root, before, tops, after.replace(b"/NEXTMARK", b"%d" % count))
+            arrays = elements + len(tree.elements)  # a copy's parent-tree arrays, after its elements
+            nums = (b" %d %d 0 R" % (c * pages_per_copy + n, arrays + self.stride * c + n)
+                    for c in range(self.copies) for n in range(pages_per_copy))
+            self._counted(tree.parent_tree, b"<< /Nums [", nums, b" ] >>")
+        where = out.tell()
+        out.write(b"xref\n0 1\n0000000000 65535 f \n")
+        for number in sorted(update.offsets):
+            out.write(b"%d 1\n%010d 00000 n \n" % (number, update.offsets[number]))
+        if self.number > self.first:
+            out.write(b"%d %d\n" % (self.first, self.number - self.first))
+            self.entries.seek(0)
+            shutil.copyfileobj(self.entries, out)
+        self.entries.close()
+        base = self.base
+        out.write(
+            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+            % (self.number, base.root.encode(), base.info.encode(), base.startxref, where)
+        )

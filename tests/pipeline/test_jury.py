@@ -213,3 +213,113 @@ def test_a_name_outside_windows_1252_is_appended_tagged_in_the_documents_font(ju
     path = jury / "attestations" / "bc01" / "1006-wisniewski-lukasz.pdf"
     assert "Łukasz Wiśniewski" in flat(pdf_text(path))
     assert actual_texts(read_tagged(path))[0] == "Łukasz Wiśniewski"
+
+
+LATE = {"parity": 0}
+
+
+def _late_task(index, people):
+    """The batch task, letting the batches of one parity finish late: batches arrive out of order."""
+    import time
+
+    from dossier.pipeline import jury as pipeline
+
+    if index % 2 == LATE["parity"]:
+        time.sleep(0.5)
+    return pipeline._worker.batch(index, people)
+
+
+def test_two_runs_with_two_workers_write_the_same_bytes(jury, tmp_path, monkeypatch):
+    """Batches of one candidate, the even ones late in one run and the odd ones in the other: every file,
+    the merged print PDFs included, has the same bytes."""
+    from dossier.pipeline import jury as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    checked, session, _ = pipeline.load(ROOT / "sources", jury.parent / "session")
+    outs = []
+    for parity in (0, 1):
+        LATE["parity"] = parity  # set before the pool forks its workers
+        monkeypatch.setattr(pipeline, "_batch_task", _late_task)
+        outs.append(tmp_path / f"out{parity}")
+        pipeline.generate(ROOT / "sources", session, checked.certification, outs[-1], ("pdf", "docx"), 2)
+    files = [sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) for out in outs]
+    assert files[0] == files[1] and "imprimer/syntheses-bc01.pdf" in files[0]
+    assert not [rel for rel in files[0] if rel.endswith(".tmp")]  # the decisions' store and the printouts' temporaries are gone
+    for rel in files[0]:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+    releves = pdf_pages(outs[0] / "imprimer" / "releves.pdf")
+    assert [next(n for n in range(1001, 1007) if str(n) in page) for page in releves] == list(range(1001, 1007))  # in order
+    assert "Łukasz Wiśniewski" in releves[5]
+
+
+@pytest.mark.parametrize("rel, names", [
+    ("imprimer/syntheses-bc04.pdf", ["Alice Marie Durand-Exemple", "David Paul Petit-Imaginaire"]),
+    ("imprimer/parchemins.pdf", ["Alice Marie Durand-Exemple"]),
+])
+def test_merged_print_pdfs_have_one_structure_tree(jury, rel, names):
+    """A merged print PDF of tagged documents is tagged: one tree, each copy's elements on its own pages,
+    each candidate's name the ActualText of an element of the copy printed on that candidate's page."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    from tests.tagged_pdf import loose_content
+
+    reader = PdfReader(jury / rel)
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    root = catalog["/StructTreeRoot"]
+    pages = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    keys = [int(p["/StructParents"]) for p in reader.pages]
+    assert keys == list(range(len(reader.pages)))  # one parent-tree key per page of the merged file
+    nums = root["/ParentTree"]["/Nums"]
+    assert [int(nums[i]) for i in range(0, len(nums), 2)] == keys
+    texts: dict[int, list[str]] = {}  # page → ActualTexts of elements on it
+    ids: list[str] = []
+    stack, seen = [root.raw_get("/K")], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+            continue
+        if isinstance(node, IndirectObject):
+            assert node.idnum not in seen  # a tree, not a graph: every copy has its own elements
+            seen.add(node.idnum)
+        obj = node.get_object()
+        if isinstance(obj, DictionaryObject) and "/S" in obj:
+            if "/ActualText" in obj:
+                texts.setdefault(pages[obj.raw_get("/Pg").idnum], []).append(str(obj["/ActualText"]))
+            if "/ID" in obj:
+                ids.append(str(obj["/ID"]))
+            if "/K" in obj:
+                stack.append(obj.raw_get("/K"))
+    assert len(ids) == len(set(ids))  # IDs unique across copies
+    per_copy = len(reader.pages) // len(names)
+    for copy, name in enumerate(names):
+        on_its_pages = [t for page in range(copy * per_copy, (copy + 1) * per_copy) for t in texts.get(page, [])]
+        assert name in on_its_pages, (copy, name, on_its_pages)
+    for n in range(len(reader.pages)):
+        page_array = nums[2 * n + 1].get_object()
+        assert all(ref.get_object().raw_get("/Pg").idnum == reader.pages[n].indirect_reference.idnum for ref in page_array)
+        assert loose_content(reader, n) == []  # every drawing is marked content or an artifact
+    from pdfua import validate
+
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(jury / rel)).findings] == []
+
+
+def test_a_second_run_removes_what_it_no_longer_makes_and_lists_what_it_wrote(jury, tmp_path):
+    import json
+
+    session, out = tmp_path / "session", tmp_path / "out"
+    shutil.copytree(jury.parent / "session", session)
+    shutil.copytree(jury, out)
+    people = (session / "candidats.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (session / "candidats.csv").write_text("".join(line for line in people if ";1006;" not in line), encoding="utf-8")
+    results = (session / "resultats.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (session / "resultats.csv").write_text("".join(line for line in results if not line.startswith("1006;")), encoding="utf-8")
+    result = run("jury", str(ROOT / "sources"), str(session), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".dossier-jury.json")
+    assert not [f for f in files if "wisniewski" in f] and "releves/1001-durand-exemple-alice.pdf" in files
+    listing = (out / ".dossier-jury.json").read_text(encoding="utf-8")
+    assert listing == json.dumps(files, indent=0)  # every file written, sorted, nothing else (no temporary left)
+    assert f"{len(files)} fichiers" in result.output

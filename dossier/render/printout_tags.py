@@ -1,0 +1,170 @@
+"""The structure tree of a merged print PDF (pdf_increment.Printout): one tree, the base's elements once per copy.
+
+A tagged base's pages draw marked content that its structure elements own through the parent tree
+(a page's /StructParents → the elements of its MCIDs). In a printout every copy's pages draw the
+base's content again, so each copy gets its own copy of the base's elements: the same
+dictionaries, renumbered (/K, /P and /Pg point to the copy's elements and pages; /ID and the
+/Headers that name them prefixed per copy), its values' elements filled as in a single copy
+(increment_tags.Tags: the value's MCID, its /ActualText), its pages their own /StructParents, and
+one parent-tree array per page. Every copy takes the same number of objects, so the root's /K and
+the parent tree, written at the end, are counted from the number of copies: nothing is kept per copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from .increment_tags import text_string
+
+REF = re.compile(rb"(\d+) 0 R")
+ID_MARK = "DOSSIERIDPREFIX"
+
+
+@dataclass(frozen=True)
+class TreeTemplate:
+    elements: tuple[tuple, ...]  # per element, in tree order: its serialisation as literals and slots
+    filled: dict  # element index → (field, serialisation with %ACTUAL%, %K% and its page slot)
+    tops: tuple[int, ...]  # the indices of the root's children
+    arrays: tuple[tuple[int, ...], ...]  # per page: its MCIDs' element indices, in order
+    keys: tuple[bytes, ...]  # per page: « /StructParents n » as in the page template
+    root: tuple[int, bytes, bytes]  # the root's number, its dictionary before and after its /K array
+    parent_tree: int  # the parent tree's number (written again, for every page of the printout)
+
+    @property
+    def per_copy(self) -> int:
+        return len(self.elements) + len(self.arrays)
+
+
+def _serial(obj) -> bytes:
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+def _slots(text: bytes, elements: dict[int, int], pages: dict[int, int]) -> tuple:
+    """Literal bytes, ("e", index) for an element, ("p", index) for a page, ("id",) for the copy's ID prefix."""
+    out: list = []
+    last = 0
+    for match in REF.finditer(text):
+        number = int(match.group(1))
+        if number in elements or number in pages:
+            out += [text[last:match.start()], ("e", elements[number]) if number in elements else ("p", pages[number])]
+            last = match.end()
+    out.append(text[last:])
+    flat: list = []
+    for piece in out:
+        if isinstance(piece, bytes) and ID_MARK.encode() in piece:
+            for i, part in enumerate(piece.split(ID_MARK.encode())):
+                flat += [("id",), part] if i else [part]
+        else:
+            flat.append(piece)
+    return tuple(p for p in flat if p != b"")
+
+
+def template(data: bytes, tags) -> TreeTemplate | None:
+    """The base's tree as templates, or None when a printout cannot be tagged this way (links, several roots)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    root_ref = catalog.raw_get("/StructTreeRoot")
+    if tags is None or not isinstance(root_ref, IndirectObject) or any("/Annots" in p for p in reader.pages):
+        return None
+    root = root_ref.get_object()
+    numbers: list[int] = []
+    stack = [root.raw_get("/K")]
+    while stack:  # the elements, depth first in reading order
+        node = stack.pop()
+        if isinstance(node, ArrayObject):
+            stack.extend(reversed(list(node)))
+        elif isinstance(node, IndirectObject):
+            obj = node.get_object()
+            if isinstance(obj, DictionaryObject) and "/S" in obj and node.idnum not in numbers:
+                numbers.append(node.idnum)
+                if "/K" in obj:
+                    stack.append(obj.raw_get("/K"))
+        elif isinstance(node, DictionaryObject) and node.get("/Type") == "/OBJR":
+            return None
+    elements = {n: i for i, n in enumerate(numbers)}
+    pages = {p.indirect_reference.idnum: j for j, p in enumerate(reader.pages)}
+    fields = {number: name for number, name, _ in tags.fields}
+
+    def prefixed(obj: DictionaryObject) -> DictionaryObject:
+        obj = DictionaryObject(obj)
+        if "/ID" in obj:
+            obj[NameObject("/ID")] = TextStringObject(ID_MARK + str(obj["/ID"]))
+        if "/Headers" in obj:
+            obj[NameObject("/Headers")] = ArrayObject(TextStringObject(ID_MARK + str(h)) for h in obj["/Headers"])
+        return obj
+
+    serialised, filled = [], {}
+    for number in numbers:
+        obj = prefixed(reader.get_object(number))
+        serialised.append(_slots(_serial(obj), elements, pages))
+        if number in fields:
+            for key, mark in (("/ActualText", "/ACTUALMARK"), ("/K", "/KMARK")):
+                obj[NameObject(key)] = NameObject(mark)
+            obj[NameObject("/Pg")] = NameObject("/PGMARK")
+            text = _serial(obj).replace(b"/ACTUALMARK", b"%ACTUAL%").replace(b"/KMARK", b"%K%").replace(b"/PGMARK", b"%PG%")
+            filled[elements[number]] = (fields[number], _slots(text, elements, pages))
+    tree = root["/ParentTree"]
+    if "/Nums" not in tree:
+        return None
+    nums = list(tree["/Nums"])
+    by_key = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    arrays, keys = [], []
+    for page in reader.pages:
+        key = int(page["/StructParents"])
+        arrays.append(tuple(elements[ref.idnum] for ref in by_key[key]))
+        keys.append(b"/StructParents %d" % key)
+    rest = DictionaryObject(root)
+    rest[NameObject("/K")] = NameObject("/KIDSMARK")
+    rest[NameObject("/ParentTreeNextKey")] = NameObject("/NEXTMARK")
+    before, after = _serial(rest).split(b"/KIDSMARK")
+    tops = root.raw_get("/K")
+    tops = [tops] if not isinstance(tops, ArrayObject) else list(tops)
+    return TreeTemplate(
+        tuple(serialised), filled, tuple(elements[t.idnum] for t in tops), tuple(arrays), tuple(keys),
+        (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum,
+    )
+
+
+def render(pieces: tuple, first: int, pages: list[int], prefix: bytes, extra: dict[bytes, bytes] | None = None) -> bytes:
+    """An element of a copy: its slots given the copy's first element number and its page numbers."""
+    out = []
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            out.append(piece)
+        elif piece[0] == "e":
+            out.append(b"%d 0 R" % (first + piece[1]))
+        elif piece[0] == "p":
+            out.append(b"%d 0 R" % pages[piece[1]])
+        else:
+            out.append(prefix)
+    text = b"".join(out)
+    for mark, value in (extra or {}).items():
+        text = text.replace(mark, value)
+    return text
+
+
+def copy_objects(tree: TreeTemplate, first: int, pages: list[int], copy: int, values: dict[str, str], marks: dict) -> list[bytes]:
+    """A copy's elements then its pages' parent-tree arrays (numbered from `first`, in that order)."""
+    prefix = b"c%d-" % copy
+    extra_mcids: dict[int, list[tuple[int, int]]] = {}  # page → (MCID, element index)
+    out = []
+    for index, pieces in enumerate(tree.elements):
+        field = tree.filled.get(index)
+        if field is not None and field[0] in marks:
+            page, mcid = marks[field[0]]
+            out.append(render(field[1], first, pages, prefix, {
+                b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}))
+            extra_mcids.setdefault(page, []).append((mcid, index))
+        else:
+            out.append(render(pieces, first, pages, prefix))
+    for page, array in enumerate(tree.arrays):
+        refs = [*array, *(index for _, index in sorted(extra_mcids.get(page, [])))]
+        out.append(b"[ " + b" ".join(b"%d 0 R" % (first + i) for i in refs) + b" ]")
+    return out
