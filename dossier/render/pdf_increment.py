@@ -287,12 +287,14 @@ _FONT_OBJECTS = (
 _SAVE, _RESTORE = b"q\n", b"\nQ\n"
 
 
-def _shared(update: _Update, number: int, printed: bool = False, used: set[str] | None = None) -> int:
+def _shared(update: _Update, number: int, printed: bool = False, used: set[str] | None = None,
+            untagged: bool | None = None) -> int:
     """The fonts, and the q / Q streams around the base's drawing: the same objects in every copy; in a
     printout (new pages only: the tree's elements would point to the base's pages), the catalog without its
-    tree. The fields' fonts: in a copy, with the glyphs of its values (`used`, characters), else whole."""
+    tree, unless the printout has a tree of its own (`untagged` False). The fields' fonts: in a copy, with
+    the glyphs of its values (`used`, characters), in a printout whole."""
     base = update.base
-    if printed and base.tags is not None:
+    if (printed if untagged is None else untagged) and base.tags is not None:
         update.add(*base.tags.untagged)
     for body in _FONT_OBJECTS:  # none in a base with its own fonts: their numbers stay unused
         if not base.faces:
@@ -323,9 +325,10 @@ class _Update:
             self.out.write(b"\n")
         self.offsets: dict[int, int] = {}
         self.packed: list[tuple[int, bytes]] = []
+        self.pack = True  # new objects other than streams go into object streams at the end
 
     def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
-        if stream is None and number >= self.base.size and not body.rstrip().endswith(b"endstream"):
+        if self.pack and stream is None and number >= self.base.size and not body.rstrip().endswith(b"endstream"):
             self.packed.append((number, body))  # a new object (one replacing an earlier one is written whole:
             return  # pypdf would read the earlier one from its own object stream)
         self.offsets[number] = self.out.tell()
@@ -476,7 +479,8 @@ class Printout:
         self.base = base
         self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
         self.update = _Update(base, handle)
-        self.first = self.number = _shared(self.update, base.size, printed=self.tree is None)
+        self.update.pack = False  # every object written whole: its cross-reference entry is spooled as it comes
+        self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
         self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
         self.copies = 0
         self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
