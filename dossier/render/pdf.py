@@ -23,7 +23,11 @@ uses (`_narrow_ua`): the same PDF, bytes for bytes, for less work.
 Laying out and writing a PDF makes and drops boxes by the hundred thousand:
 Python's cycle collector, run every 700 allocations, took 12 % of a part's
 layout and 17 % of a rebuild after an edit. It runs less often meanwhile
-(`fewer_collections`), for a few more megabytes held at a time.
+(`fewer_collections`), for a few more megabytes held at a time — for the parts
+of long documents and their assembly only: a process that lays out one-piece
+PDFs one after another (`from_html`: a jury session's bases and procès-verbal
+parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
+×1.30 from 500 to 5,000 candidates, against ×1.02 at Python's default).
 """
 
 from __future__ import annotations
@@ -248,7 +252,6 @@ def from_html(html: str, base_url: Path, pdf_a: bool = False, tagged: bool = Fal
     """A PDF in one piece: tagged PDF/UA-1 when asked (pdf_tags.py), PDF/A-3b for archiving when asked."""
     from . import pdf_tags
 
-    with fewer_collections():
-        laid = document(html, base_url)
-        pdf_tags.prepare(laid, tagged)
-        return laid.write_pdf(**pdf_tags.options(pdf_a, tagged))
+    laid = document(html, base_url)  # at the collector's usual pace (see above)
+    pdf_tags.prepare(laid, tagged)
+    return laid.write_pdf(**pdf_tags.options(pdf_a, tagged))
