@@ -110,7 +110,10 @@ class Face:
             widths = {cid: self.widths[cid] for cid in used if cid in self.widths}
             codes = {cid: self.codes[cid] for cid in used if cid in self.codes}
         packed = zlib.compress(program, 6 if used is None else 1)  # a copy's: mostly empty glyphs, fast
-        cmap = zlib.compress(_to_unicode(codes), 6 if used is None else 1)
+        from .pdf_fonts import to_unicode  # the ToUnicode map the part assembly writes
+
+        cmap = zlib.compress(to_unicode({cid: chr(code).encode("utf-16-be").hex() for cid, code in codes.items()}),
+                             6 if used is None else 1)
         runs, last = [], -2
         for cid in sorted(widths):
             runs.append((b" " if cid == last + 1 else b"] %d [" % cid) + b"%d" % widths[cid])
@@ -134,22 +137,6 @@ class Face:
     def codes(self) -> dict[int, int]:
         """CID → the (first) code point it draws, for ToUnicode."""
         return self._codes
-
-
-def _to_unicode(codes: dict[int, int]) -> bytes:
-    lines = [
-        b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap",
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def", b"/CMapName /Adobe-Identity-UCS def",
-        b"/CMapType 2 def", b"1 begincodespacerange", b"<0000> <FFFF>", b"endcodespacerange",
-    ]
-    items = sorted(codes.items())
-    for start in range(0, len(items), 100):
-        batch = items[start : start + 100]
-        lines.append(b"%d beginbfchar" % len(batch))
-        lines += [b"<%04X> <%s>" % (cid, chr(code).encode("utf-16-be").hex().upper().encode()) for cid, code in batch]
-        lines.append(b"endbfchar")
-    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-    return b"\n".join(lines)
 
 
 def _checksum(data: bytes) -> int:

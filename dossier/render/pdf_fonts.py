@@ -158,7 +158,7 @@ def subset(data: bytes, index: int, gids: set[int]) -> bytes:
 # --- the one font made from every part's copy -----------------------------------------------
 
 
-def _cmap(unicode: dict[int, str]) -> bytes:
+def to_unicode(unicode: dict[int, str]) -> bytes:
     """A ToUnicode map, as WeasyPrint writes it."""
     lines = [
         b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
@@ -229,6 +229,6 @@ def merge(font, used: list[Source], data: bytes, resolve) -> tuple:
     cid[NameObject("/W")] = ArrayObject(runs)
     program = subset(data, used[0].index, set(widths) | set(unicode) | {0})
     font_file = _compressed(program, Length1=NumberObject(len(program)))
-    cmap = _compressed(_cmap(unicode))
+    cmap = _compressed(to_unicode(unicode))
     top = DictionaryObject({k: v for k, v in font.items() if k not in ("/DescendantFonts", "/ToUnicode")})
     return top, cid, descriptor, font_file, cmap

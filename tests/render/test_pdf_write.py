@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject, TextStringObject
 
 from dossier.render.pdf import split_styles
-from dossier.render.pdf_fonts import Source, _cmap
+from dossier.render.pdf_fonts import Source, to_unicode
 from dossier.render.pdf_read import PdfIn, raw
 from dossier.render.pdf_write import Copier, PdfOut
 
@@ -102,7 +102,7 @@ def test_sheets_stay_in_the_page_where_taking_them_out_could_change_a_style():
 
 def test_a_fonts_to_unicode_map_in_batches_of_a_hundred():
     unicode = {gid: f"{0x41 + gid % 26:04x}" for gid in range(3, 253)}
-    text = _cmap(unicode).decode()
+    text = to_unicode(unicode).decode()
     assert text.count("beginbfchar") == 3 and "100 beginbfchar" in text and "50 beginbfchar" in text
     assert "<0003> <0044>" in text and text.index("<0003>") < text.index("<00fc>")
 
