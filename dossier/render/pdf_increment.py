@@ -317,7 +317,7 @@ class _Update:
 
     PACKED = 100  # objects per object stream
 
-    def __init__(self, base: Prepared, out=None):
+    def __init__(self, base: Prepared, out=None, pack: bool = True):
         self.base = base
         self.out = out if out is not None else io.BytesIO()
         self.out.write(base.data)
@@ -325,7 +325,7 @@ class _Update:
             self.out.write(b"\n")
         self.offsets: dict[int, int] = {}
         self.packed: list[tuple[int, bytes]] = []
-        self.pack = True  # new objects other than streams go into object streams at the end
+        self.pack = pack  # new objects other than streams go into object streams at the end
 
     def add(self, number: int, body: bytes, stream: bytes | None = None) -> None:
         if self.pack and stream is None and number >= self.base.size and not body.rstrip().endswith(b"endstream"):
@@ -478,8 +478,7 @@ class Printout:
 
         self.base = base
         self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
-        self.update = _Update(base, handle)
-        self.update.pack = False  # every object written whole: its cross-reference entry is spooled as it comes
+        self.update = _Update(base, handle, pack=False)  # every object written whole: its xref entry is spooled as it comes
         self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
         self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
         self.copies = 0
