@@ -30,6 +30,7 @@ from .nouveau import nouveau_command  # noqa: E402
 from .serve import serve_command  # noqa: E402
 from .session import grilles_command  # noqa: E402
 from .templates import templates_group  # noqa: E402
+from .watch import watch_command  # noqa: E402
 
 
 class InternalError(click.ClickException):
@@ -91,7 +92,7 @@ def cli(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 
 
 for command in (
-    nouveau_command, check_command, build_command, site_command, serve_command, grilles_command, diff_command,
+    nouveau_command, check_command, build_command, site_command, serve_command, watch_command, grilles_command, diff_command,
     import_group, export_group, badges_group, templates_group, regles_command, schema_command, jury_group,
 ):
     cli.add_command(with_global_options(command))
