@@ -70,40 +70,50 @@ def plan(
 def parted(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
     """The PDF of a long document, laid out in parts (see render/pdf_parts.py); None: in one piece.
 
-    Parts are kept under `cache` between builds, or in memory for this run only.
+    Parts are kept under `cache` between builds, or in memory for this run only. The parts' HTML,
+    made here once (their keys need it), tells whether the template shows its sections through
+    `montrer()`: one copied from an older version, or written without it, would give the whole
+    document in every part, and is laid out in one piece. (A separate page with every section shown
+    used to answer that: at 20× the example, a fifth of the HTML an edit's rebuild made.)
     """
     spec = DOCUMENTS[out.document]
     if out.format != "pdf" or spec.parts is None or env.pdf_a:
         return None
     parts = spec.parts(out.view)
-    if len(parts) < 2 or not _shows_parts(spec, out.view, env, parts):
+    if len(parts) < 2:
         return None
 
-    def page(sections, numeros):
+    def render(sections, numeros) -> tuple[str, bool]:
+        shown = _Shown(sections)
         with template_errors(out.document):
-            return html_page(spec, out.view, env, part=sections, numeros=numeros)
+            html = html_page(spec, out.view, env, part=shown, numeros=numeros)
+        return html, sections <= shown.asked
+
+    made: dict[frozenset, str] = {}
+    for part in parts:
+        if not part.numbered:  # a table of contents is made with its placeholders, by PartedPdf
+            html, shows = render(part.sections, None)
+            if not shows:
+                return None
+            made[part.sections] = html
+
+    def page(sections, numeros):
+        if numeros is None and sections in made:
+            return made.pop(sections)  # once: a later call (another build of this PDF) makes it again
+        return render(sections, numeros)[0]
 
     kept = MemoryPartCache() if cache is None else part_cache(cache, out.path)
     return PartedPdf(parts, page, env.templates.folders[0], kept, tagged=env.pdf_ua)
 
 
-class _Asked(frozenset):
-    """A `part` for the template that shows everything and notes which sections it was asked about."""
+class _Shown(frozenset):
+    """A part's sections, for the template's `montrer()`, noting which names it was asked about."""
 
-    def __new__(cls):
-        instance = super().__new__(cls)
+    def __new__(cls, sections):
+        instance = super().__new__(cls, sections)
         instance.asked = set()
         return instance
 
     def __contains__(self, name) -> bool:
         self.asked.add(name)
-        return True
-
-
-def _shows_parts(spec, view, env: RenderEnv, parts) -> bool:
-    """Does the template show its sections through `montrer()`? One copied from an older version, or
-    written without it, would give the whole document in every part: it is laid out in one piece."""
-    asked = _Asked()
-    with template_errors(spec.name):
-        html_page(spec, view, env, part=asked)
-    return all(part.sections <= asked.asked for part in parts)
+        return frozenset.__contains__(self, name)
