@@ -2,10 +2,12 @@
 
 For each document and each size (the example, and the largest synthetic one):
 LibreOffice converting our own DOCX of the same content, our cold build of the
-PDF (`--jobs 2`, an empty output folder), and our rebuild after one competence
-of the second bloc is edited (its kept parts reused). The three are taken in
-turns, run after run, so that a busy spell of the shared machine weighs on
-all three. Goals from issue 21: the edit at most 0.5x LibreOffice at 20x (1x
+PDF (`--jobs 2`, an empty output folder), our rebuild after one competence
+of the second bloc is edited (its kept parts reused), and the same edit seen
+by `dossier suivre`, the process that stays running (from the save to its
+line saying the PDF is written: the polling delay included). The four are
+taken in turns, run after run, so that a busy spell of the shared machine
+weighs on all of them. Goals from issue 21: the edit at most 0.5x LibreOffice at 20x (1x
 at the example's size); cold at most 1.2x at 20x on 2 cores; CPU per page
 halved from the figure measured before (BASELINE).
 """
@@ -20,7 +22,19 @@ from pathlib import Path
 
 from . import report, synthetic
 from .build import toggle
-from .measure import BenchError, Run, Sample, Settings, dossier_executable, log, only_file, pdf_pages, run_once, tool_version
+from .measure import (
+    BenchError,
+    Resident,
+    Run,
+    Sample,
+    Settings,
+    dossier_executable,
+    log,
+    only_file,
+    pdf_pages,
+    run_once,
+    tool_version,
+)
 from .paths import EXAMPLE, OUT, ROOT
 
 DOCUMENTS = ("referentiel", "livret")
@@ -42,6 +56,8 @@ class Row:
     cold: Sample
     edit: Sample
     size_kib: float
+    warm: Sample  # the same edit, seen by `dossier suivre`
+    warm_rss_mib: tuple[float, float]  # its resident memory after its first build, and after the last edit
 
     @property
     def cpu_per_page_ms(self) -> float:
@@ -64,6 +80,14 @@ def _dossier(source: Path, out: Path, document: str, fmt: str) -> list[str]:
             "--only", document, "--format", fmt, "--jobs", "2", "--out", str(out)]
 
 
+def _follow(source: Path, out: Path, document: str) -> list[str]:
+    return ["env", f"SOURCE_DATE_EPOCH={EPOCH}", str(dossier_executable()), "suivre", str(source),
+            "--only", document, "--format", "pdf", "--jobs", "2", "--out", str(out)]
+
+
+DONE = r"^\d\d:\d\d:\d\d — "  # `dossier suivre`'s line after each rebuild
+
+
 def _libreoffice(soffice: str, docx: Path, out: Path) -> list[str]:
     profile = (OUT / "libreoffice-profile").as_uri()  # our own: a LibreOffice running elsewhere would take the job
     return [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)]
@@ -75,31 +99,46 @@ def measure(document: str, factor: int, folder: Path, soffice: str, settings: Se
     docx_out, lo_out, cold_out, edit_out = runs / "docx", runs / "libreoffice", runs / "cold", runs / "edit"
     run_once(_dossier(folder, docx_out, document, "docx"), ROOT)
     docx = only_file(docx_out, "docx")
-    edited = runs / "sources"
+    edited, followed, warm_out = runs / "sources", runs / "sources-suivre", runs / "suivre"
     shutil.copytree(folder, edited)
     run_once(_dossier(edited, edit_out, document, "pdf"), ROOT)  # the build being edited
-    found: dict[str, list[Run]] = {"lo": [], "cold": [], "edit": []}
+    shutil.copytree(folder, followed)  # its own copy: the loop rebuilds on its edits only
+    shutil.copytree(edit_out, warm_out)
+    found: dict[str, list[Run]] = {"lo": [], "cold": [], "edit": [], "warm": []}
     total = settings.warmup + settings.runs
-    for index in range(total):
-        counted = index >= settings.warmup
-        log(f"  {document} {factor}× : LibreOffice, à froid, après une modification — exécution {index + 1}/{total}")
-        for key, out in (("lo", lo_out), ("cold", cold_out)):
-            shutil.rmtree(out, ignore_errors=True)
-            out.mkdir(parents=True)
-            run = run_once(_libreoffice(soffice, docx, out) if key == "lo" else _dossier(folder, out, document, "pdf"), ROOT)
+    resident = Resident(_follow(followed, warm_out, document), ROOT, DONE)
+    try:
+        resident.wait_line()  # its first build (the kept parts: nothing to lay out)
+        rss_start = resident.rss_kib() / 1024
+        for index in range(total):
+            counted = index >= settings.warmup
+            log(f"  {document} {factor}× : LibreOffice, à froid, après une modification, suivre — exécution {index + 1}/{total}")
+            for key, out in (("lo", lo_out), ("cold", cold_out)):
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir(parents=True)
+                run = run_once(_libreoffice(soffice, docx, out) if key == "lo" else _dossier(folder, out, document, "pdf"), ROOT)
+                if counted:
+                    found[key].append(run)
+            toggle(edited, index)
+            run = run_once(_dossier(edited, edit_out, document, "pdf"), ROOT)
             if counted:
-                found[key].append(run)
-        toggle(edited, index)
-        run = run_once(_dossier(edited, edit_out, document, "pdf"), ROOT)
-        if counted:
-            found["edit"].append(run)
+                found["edit"].append(run)
+            run = resident.round(lambda index=index: toggle(followed, index), "refait en")
+            if counted:
+                found["warm"].append(run)
+        rss_end = resident.rss_kib() / 1024
+    finally:
+        resident.close()
     ours = only_file(cold_out, "pdf")
-    edit_pdf = only_file(edit_out, "pdf")
-    if pdf_pages(edit_pdf) != pdf_pages(ours):
-        raise BenchError(f"{edit_pdf} : pas le même nombre de pages qu'à froid")
+    for other in (only_file(edit_out, "pdf"), only_file(warm_out, "pdf")):
+        if pdf_pages(other) != pdf_pages(ours):
+            raise BenchError(f"{other} : pas le même nombre de pages qu'à froid")
+    if only_file(warm_out, "pdf").read_bytes() != only_file(edit_out, "pdf").read_bytes():
+        raise BenchError("suivre et la commande, après la même modification, ne donnent pas le même PDF")
     return Row(
         document, factor, pdf_pages(ours) or 0, pdf_pages(only_file(lo_out, "pdf")),
         Sample(tuple(found["lo"])), Sample(tuple(found["cold"])), Sample(tuple(found["edit"])), ours.stat().st_size / 1024,
+        Sample(tuple(found["warm"])), (rss_start, rss_end),
     )
 
 
@@ -116,6 +155,12 @@ def goals(rows: list[Row]) -> list[str]:
             f"- {LABELS[row.document]}, {report.size_label(row.factor)}, après une modification ≤ {report.number(limit, 1)}× "
             f"LibreOffice : {report.ratio(edit, 2)} — {_verdict(edit <= limit)} (en temps CPU : "
             f"{report.ratio(_cpu(row.edit) / _cpu(row.libreoffice), 2)})"
+        )
+        warm = row.warm.seconds / row.libreoffice.seconds
+        lines.append(
+            f"- {LABELS[row.document]}, {report.size_label(row.factor)}, `dossier suivre`, de l'enregistrement au PDF "
+            f"≤ {report.number(limit, 1)}× LibreOffice : {report.ratio(warm, 2)} — {_verdict(warm <= limit)} (en temps CPU : "
+            f"{report.ratio(_cpu(row.warm) / _cpu(row.libreoffice), 2)})"
         )
         if row.factor > 1:
             cold = row.cold.seconds / row.libreoffice.seconds
@@ -137,7 +182,7 @@ def section(rows: list[Row], settings: Settings, soffice: str, start_load: float
     table = report.table(
         ("document", "taille", "pages (nous / LibreOffice)", "LibreOffice docx → pdf (CPU)", "à froid, 2 cœurs (CPU)",
          "à froid / LibreOffice", "CPU par page à froid", "après une modification (CPU)", "modification / LibreOffice (en CPU)",
-         "fichier"),
+         "fichier", "suivre : enregistrement → PDF (CPU)", "suivre / LibreOffice (en CPU)", "suivre : mémoire"),
         [
             (
                 LABELS[r.document], report.size_label(r.factor), f"{r.pages} / {r.their_pages or '—'}",
@@ -147,18 +192,25 @@ def section(rows: list[Row], settings: Settings, soffice: str, start_load: float
                 f"{report.seconds(r.edit)} ({report.number(_cpu(r.edit), 1)} s)",
                 f"{report.ratio(r.edit.seconds / r.libreoffice.seconds, 2)} ({report.ratio(_cpu(r.edit) / _cpu(r.libreoffice), 2)})",
                 f"{r.size_kib:.0f} Ko",
+                f"{report.seconds(r.warm)} ({report.number(_cpu(r.warm), 2)} s)",
+                f"{report.ratio(r.warm.seconds / r.libreoffice.seconds, 2)} ({report.ratio(_cpu(r.warm) / _cpu(r.libreoffice), 2)})",
+                f"{r.warm_rss_mib[0]:.0f} → {r.warm_rss_mib[1]:.0f} Mo",
             )
             for r in rows
         ],
     )
-    spread = max(max(s.spread / s.seconds for s in (r.libreoffice, r.cold, r.edit)) for r in rows)
+    spread = max(max(s.spread / s.seconds for s in (r.libreoffice, r.cold, r.edit, r.warm)) for r in rows)
     return "\n\n".join([
         "## Le PDF, à froid et après une modification, face à LibreOffice",
         "Pour le référentiel et le livret, à la taille de l'exemple et à la plus grande taille synthétique : "
         "LibreOffice convertissant notre DOCX du même document (`soffice --headless --convert-to pdf`), notre PDF "
         "à froid (`dossier build DOSSIER --only DOC --format pdf --jobs 2` dans un dossier de sortie vidé), et notre PDF "
         "après la modification d'une compétence du deuxième bloc (la même commande sur la sortie précédente : seules les "
-        "parties touchées sont remises en page). Les trois sont lancés à tour de rôle, exécution après exécution ; "
+        "parties touchées sont remises en page), et la même modification vue par `dossier suivre` (le processus resté "
+        "en mémoire, qui surveille les sources : de l'enregistrement du fichier à sa ligne disant le PDF écrit, attente de "
+        "la surveillance comprise, toutes les 0,2 s ; CPU du processus et des ouvriers qu'il a attendus ; mémoire : "
+        "résidente après sa première construction, puis après la dernière modification). Les quatre sont lancés à tour "
+        "de rôle, exécution après exécution ; "
         f"médianes de {settings.runs} exécutions après {settings.warmup} d'échauffement. CPU : temps utilisateur + "
         "système du processus et de ses ouvriers (`wait4`), médiane, entre parenthèses ; par page : divisé par les pages de "
         "notre PDF. Sur une machine partagée, chargée par d'autres, un calcul à deux processus (nous) souffre plus de la "

@@ -244,6 +244,78 @@ def run_once(command: list[str], cwd: Path, tree: bool = False) -> Run:
     return Run(seconds, usage.ru_maxrss, cpu, sampler.result() if sampler else None)
 
 
+class Resident:
+    """A command that stays running and answers each change with one line (`dossier suivre`).
+
+    `round(change)` makes the change (an edit of a source), then waits for the line that says the
+    rebuild is done: its Run is the wall time from the change to that line (the polling delay
+    included: what a user waits for between saving and the new PDF), the CPU time the process and
+    the workers it reaped spent meanwhile (utime, stime, cutime, cstime of /proc/PID/stat), and the
+    process's peak RSS so far (VmHWM). A line that says something else (an error) is a BenchError.
+    """
+
+    def __init__(self, command: list[str], cwd: Path, done: str, timeout: float = 600.0):
+        import queue
+        import re
+
+        self.done, self.timeout = re.compile(done), timeout
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.said: list[str] = []
+        self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put("")  # the end
+
+    def wait_line(self) -> str:
+        """The next line saying a round is over (others, the diagnostics, are kept in `said`)."""
+        import queue
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty as exc:
+                raise BenchError(f"pas de réponse en {self.timeout:.0f} s : {self.said[-5:]}") from exc
+            if line == "" and self.process.poll() is not None:
+                raise BenchError(f"arrêté (code {self.process.returncode}) : {self.said[-20:]}")
+            self.said.append(line)
+            if self.done.search(line):
+                return line
+
+    def round(self, change: Callable[[], None], expect: str) -> Run:
+        before = _tree_cpu(self.process.pid)
+        start = time.perf_counter()
+        change()
+        line = self.wait_line()
+        seconds = time.perf_counter() - start
+        if expect not in line:
+            raise BenchError(f"« {expect} » attendu : {line}")
+        cpu = _tree_cpu(self.process.pid) - before
+        return Run(seconds, _proc_kib(self.process.pid, "status", "VmHWM") or 0, cpu)
+
+    def rss_kib(self) -> int:
+        return _proc_kib(self.process.pid, "status", "VmRSS") or 0
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _tree_cpu(pid: int) -> float:
+    """User + system time of a process and of the children it reaped (utime, stime, cutime, cstime)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(command: Command, out_dir: Path, cwd: Path, settings: Settings, tree: bool = False) -> Sample:
     """Run command(out_dir) warmup + runs times, each into an emptied out_dir.
 
