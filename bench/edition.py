@@ -208,7 +208,7 @@ def section(rows: list[Row], settings: Settings, soffice: str, start_load: float
         "après la modification d'une compétence du deuxième bloc (la même commande sur la sortie précédente : seules les "
         "parties touchées sont remises en page), et la même modification vue par `dossier suivre` (le processus resté "
         "en mémoire, qui surveille les sources : de l'enregistrement du fichier à sa ligne disant le PDF écrit, attente de "
-        "la surveillance comprise, toutes les 0,2 s ; CPU du processus et des ouvriers qu'il a attendus ; mémoire : "
+        "la surveillance comprise, toutes les 0,1 s ; CPU du processus et des ouvriers qu'il a attendus ; mémoire : "
         "résidente après sa première construction, puis après la dernière modification). Les quatre sont lancés à tour "
         "de rôle, exécution après exécution ; "
         f"médianes de {settings.runs} exécutions après {settings.warmup} d'échauffement. CPU : temps utilisateur + "

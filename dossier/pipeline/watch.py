@@ -89,7 +89,7 @@ class Follower:
         self.rounds.append(done)
         return done
 
-    def follow(self, said: Callable[[Round], None], stop: threading.Event | None = None, interval: float = 0.2) -> None:
+    def follow(self, said: Callable[[Round], None], stop: threading.Event | None = None, interval: float = 0.1) -> None:
         """Build, then rebuild after each change until `stop` is set (or Ctrl-C)."""
         stop = stop or threading.Event()
         last = snapshot(self.watched)
