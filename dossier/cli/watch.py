@@ -11,7 +11,7 @@ from ..documents import DOCUMENTS, FORMATS
 from ..pipeline.options import TARGETS, BuildOptions
 from ..sources.diagnostics import Severity
 from ..text import plural
-from .common import csv_choice, echo, echo_diagnostic, jobs_option, out_option, seconds, sources_argument, tally
+from .common import csv_choice, echo, echo_diagnostic, jobs_option, out_option, seconds, sources_argument
 
 DEFAULT_ONLY = ("referentiel",)
 DEFAULT_FORMATS = ("pdf",)
@@ -47,19 +47,20 @@ def _names(paths: list[Path], out: Path) -> str:
 def _line(done, out: Path, quiet: bool) -> None:
     """One line per rebuild: what was rebuilt and how long it took, or why nothing was."""
     at = time.strftime("%H:%M:%S")
-    result = done.result
-    if result is None:
+    if done.problem:
         echo(f"{at} — reconstruction impossible : {done.problem} ; les derniers fichiers restent en place.", err=True)
-    elif result.refused:
-        echo(f"{at} — sources non conformes ({tally(result.checked)}) : rien n'est reconstruit, les derniers "
+    elif done.refused:
+        errors, warnings, infos = done.counts
+        counts = f"{plural(errors, 'erreur')}, {plural(warnings, 'avertissement')}, {plural(infos, 'info')}"
+        echo(f"{at} — sources non conformes ({counts}) : rien n'est reconstruit, les derniers "
              "fichiers restent en place. Corrigez puis enregistrez.", err=True)
     elif quiet:
         return
-    elif result.unchanged or not result.written:
-        echo(f"{at} — rien à refaire : {plural(result.up_to_date, 'fichier')} à jour ({seconds(done.seconds)}).")
+    elif not done.written:
+        echo(f"{at} — rien à refaire : {plural(done.up_to_date, 'fichier')} à jour ({seconds(done.seconds)}).")
     else:
-        draft = " (BROUILLON)" if result.blocked else ""
-        echo(f"{at} — refait en {seconds(done.seconds)} : {_names(result.written, out)}{draft}.")
+        draft = " (BROUILLON)" if done.blocked else ""
+        echo(f"{at} — refait en {seconds(done.seconds)} : {_names(done.written, out)}{draft}.")
 
 
 @click.command(name="suivre")

@@ -33,6 +33,7 @@ from pathlib import Path
 from ..checks import Checked
 from ..errors import DossierError
 from ..render.templates import PACKAGE_TEMPLATES
+from ..sources.diagnostics import Severity
 from .build import BuildResult, Hooks, build
 from .options import BuildOptions
 from .serve import snapshot
@@ -40,12 +41,22 @@ from .serve import snapshot
 
 @dataclass
 class Round:
-    """How one rebuild went."""
+    """How one rebuild went (the model it read is not kept: the loop would hold every round's)."""
 
-    result: BuildResult | None  # None: it failed (problem says why)
     seconds: float
-    problem: str = ""
+    written: list[Path] = field(default_factory=list)
+    up_to_date: int = 0
+    refused: bool = False  # the sources have errors: nothing was written
+    blocked: bool = False  # values to adapt before filing: the documents are drafts
+    counts: tuple[int, int, int] = (0, 0, 0)  # errors, warnings, infos of the sources
+    problem: str = ""  # the rebuild failed (a broken template, a full disk, a bug): why
     saved: float | None = None  # when the change that started it was seen (time.monotonic())
+
+    @classmethod
+    def of(cls, result: BuildResult, seconds: float) -> Round:
+        report = result.checked.report if result.checked is not None else None
+        counts = (report.errors, report.warnings, report.count(Severity.INFO)) if report is not None else (0, 0, 0)
+        return cls(seconds, list(result.written), result.up_to_date, result.refused, result.blocked, counts)
 
 
 @dataclass
@@ -74,13 +85,14 @@ class Follower:
 
         try:
             result = build(self.folder, self.out, self.options, Told())
-            done = Round(result, time.perf_counter() - start)
+            done = Round.of(result, time.perf_counter() - start)
+            del result
         except DossierError as exc:  # a broken template, a full disk…: said, and the loop goes on
-            done = Round(None, time.perf_counter() - start, exc.format_message())
+            done = Round(time.perf_counter() - start, problem=exc.format_message())
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # a bug of ours: said in one line, and the loop goes on
-            done = Round(None, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+            done = Round(time.perf_counter() - start, problem=f"{type(exc).__name__}: {exc}")
         if not self.rounds:
             if not self.options.formats or "pdf" in self.options.formats:
                 _warm()

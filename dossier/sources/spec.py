@@ -74,6 +74,12 @@ def _scalar_value(node: yaml.Node, path: str, ctx: Ctx) -> Any:
         if node.tag == TAG_TIMESTAMP:
             return ctx.error("schema-valeur", node, path, f"« {node.value} » : cette date n'existe pas (AAAA-MM-JJ : {_why(exc)})")
         return ctx.error("schema-valeur", node, path, f"« {str(node.value)[:40]} » : valeur illisible")
+    finally:
+        # PyYAML's constructor remembers every node it made a value of (construct_document forgets them,
+        # construct_object does not): that kept each read's whole node tree alive for the process's life,
+        # ~0.4 MB per rebuild of the example in `dossier suivre` and `dossier serve`
+        _constructor.constructed_objects.clear()
+        _constructor.recursive_objects.clear()
 
 
 def _why(exc: Exception) -> str:
