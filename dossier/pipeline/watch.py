@@ -73,6 +73,11 @@ class Follower:
     def watched(self) -> list[Path]:
         return [Path(self.folder), PACKAGE_TEMPLATES]  # the project's own templates are below its folder
 
+    def look(self) -> dict[str, int]:
+        """The modification times of the files a build reads; an editor's own files (swap, backup,
+        lock: hidden, or ending in ~) are left out, or each keystroke would start a rebuild."""
+        return {path: mtime for path, mtime in snapshot(self.watched).items() if not _editor_file(Path(path).name)}
+
     def rebuild(self) -> Round:
         """One build, as `dossier build` would make it; never raises but for Ctrl-C."""
         start = time.perf_counter()
@@ -104,10 +109,10 @@ class Follower:
     def follow(self, said: Callable[[Round], None], stop: threading.Event | None = None, interval: float = 0.1) -> None:
         """Build, then rebuild after each change until `stop` is set (or Ctrl-C)."""
         stop = stop or threading.Event()
-        last = snapshot(self.watched)
+        last = self.look()
         said(self.rebuild())
         while not stop.wait(interval):
-            now = snapshot(self.watched)
+            now = self.look()
             if now == last:
                 continue
             seen = time.monotonic()
@@ -115,6 +120,12 @@ class Follower:
             done = self.rebuild()
             done.saved = seen
             said(done)  # `last` was taken before the rebuild: a save made during it is seen at the next look
+
+
+def _editor_file(name: str) -> bool:
+    """Vim's .x.swp, Emacs's #x# and .#x, backups x~, LibreOffice's .~lock.x#: never a source (the
+    loader reads no hidden file)."""
+    return name.startswith((".", "#")) or name.endswith("~")
 
 
 def _warm() -> None:

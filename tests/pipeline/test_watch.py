@@ -105,6 +105,22 @@ def test_a_save_that_changes_nothing_rebuilds_nothing(tmp_path):
         following.close()
 
 
+def test_an_editor_s_own_files_start_no_rebuild(tmp_path):
+    folder, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(MINIMAL, folder)
+    following = Following(folder, out, ("referentiel",), ("html",))
+    try:
+        following.wait(1)
+        for name in (".bc01.yaml.swp", "bc01.yaml~", "#bc01.yaml#", ".~lock.bc01.yaml#"):
+            (folder / "blocs" / name).write_text("brouillon de l'éditeur", encoding="utf-8")
+        time.sleep(0.3)  # fifteen looks
+        assert len(following.follower.rounds) == 1
+        _edit(folder / "blocs" / "bc01.yaml", "Accueillir le client", "Recevoir le visiteur")
+        assert following.wait(2).written
+    finally:
+        following.close()
+
+
 def test_a_bug_in_a_rebuild_is_said_and_the_loop_goes_on(tmp_path, monkeypatch):
     from dossier.pipeline import watch
 
