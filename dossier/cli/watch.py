@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..documents import DOCUMENTS, FORMATS
+from ..errors import DossierError
 from ..pipeline.options import TARGETS, BuildOptions
 from ..sources.diagnostics import Severity
 from ..text import plural
@@ -85,8 +86,13 @@ def watch_command(ctx, folder: Path, out: Path, only, formats, jobs) -> None:
 
     Exemple : dossier suivre sources --only referentiel,livret
     """
+    from ..pipeline.build import MANAGED
+    from ..pipeline.owned import refuse_out
     from ..pipeline.watch import Follower, stop_on_sigterm
 
+    if not Path(folder).is_dir():  # nothing to watch: said at once, not at every look
+        raise DossierError(f"{folder} : dossier de sources introuvable")
+    refuse_out(out, sources=folder, managed=MANAGED)  # an output folder no build could use: said at once
     quiet = ctx.obj["quiet"]
     options = BuildOptions(only or DEFAULT_ONLY, formats or DEFAULT_FORMATS, jobs=jobs)
     follower = Follower(folder, out, options, _Diagnostics(quiet, ctx.obj["verbose"]))

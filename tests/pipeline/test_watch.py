@@ -255,3 +255,15 @@ def test_the_loop_holds_no_earlier_round(tmp_path):
         assert not spec._constructor.constructed_objects
     finally:
         following.close()
+
+
+def test_a_folder_no_build_could_use_is_refused_at_once(tmp_path):
+    from conftest import run
+
+    folder = tmp_path / "src"
+    shutil.copytree(MINIMAL, folder)
+    inside = run("suivre", str(folder), "--out", str(folder / "build"))
+    assert inside.exit_code == 1 and "ne peut pas être dans le dossier des sources" in inside.output
+    missing = run("suivre", str(tmp_path / "absent"), "--out", str(tmp_path / "out"))
+    assert missing.exit_code == 1 and "dossier de sources introuvable" in missing.output
+    assert not (tmp_path / "out").exists() and not (folder / "build").exists()
