@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "dossier"
 # The stages in pipeline order; a module may import its own stage and earlier ones only.
 STAGES = ("foundation", "sources", "checks", "versions", "documents", "exporters", "render", "pipeline", "importers", "cli")
 FOUNDATION = {"dossier.errors", "dossier.text", "dossier.typography", "dossier.version"}
+ENTRY = "dossier.__main__"  # the command's entry point: outside the cli package, so that it runs before its imports
 
 
 def module_name(path: Path) -> str:
@@ -57,6 +58,8 @@ def graph() -> dict[str, set[str]]:
 def stage(name: str) -> str | None:
     if name in FOUNDATION:
         return "foundation"
+    if name == ENTRY:
+        return "cli"
     parts = name.split(".")
     return parts[1] if len(parts) > 1 and parts[1] in STAGES else None
 
