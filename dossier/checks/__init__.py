@@ -93,9 +93,9 @@ class Checked:
         return not self.ok or (strict and self.report.warnings > 0)
 
 
-def check(folder: Path, display_root: Path | None = None) -> Checked:
-    """Read every source file, validate it and apply the coherence rules."""
-    loaded = load(Path(folder), display_root)
+def check(folder: Path, display_root: Path | None = None, kept: dict | None = None) -> Checked:
+    """Read every source file, validate it and apply the coherence rules (`kept`: see sources.load)."""
+    loaded = load(Path(folder), display_root, kept)
     if loaded.certification is not None:
         run(loaded.certification, loaded.report)
     return Checked(Path(folder), loaded.certification, loaded.report, loaded.files)

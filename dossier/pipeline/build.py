@@ -92,8 +92,10 @@ def build(
     options: BuildOptions = BuildOptions(),
     hooks: Hooks = Hooks(),
     checked: Checked | None = None,
+    kept: dict | None = None,
 ) -> BuildResult:
-    """Check the sources, make what changed in memory, then write it all."""
+    """Check the sources, make what changed in memory, then write it all (`kept`: the sources read by
+    an earlier build of this process, see sources.load)."""
     start = time.perf_counter()
     folder, out_dir = Path(folder), Path(out_dir)
     refuse_out(out_dir, sources=folder, managed=MANAGED)
@@ -104,7 +106,7 @@ def build(
     tree = tree_key([folder, PACKAGE_TEMPLATES], options.key)  # taken before reading: an edit during the build is seen next time
     state = State.load(out_dir)
 
-    checked = checked or check(folder)
+    checked = checked or check(folder, kept=kept)
     hooks.checked(checked)
     result = BuildResult(checked)
     cert = checked.certification

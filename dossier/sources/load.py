@@ -16,7 +16,7 @@ from pathlib import Path
 from . import model as m
 from .diagnostics import Loc, Report
 from .prose import read_prose
-from .read import UnreadableError, read_bytes, read_yaml
+from .read import UnreadableError, compose_yaml, read_bytes, read_text, read_yaml
 from .schema import BLOC, CERTIFICATION
 from .spec import INVALID, Ctx
 
@@ -35,8 +35,15 @@ class Loaded:
     files: tuple[Path, ...]  # every source file read
 
 
-def load(folder: Path, display_root: Path | None = None) -> Loaded:
-    """Read and validate every source file of one certification folder."""
+def load(folder: Path, display_root: Path | None = None, kept: dict | None = None) -> Loaded:
+    """Read and validate every source file of one certification folder.
+
+    `kept` (a process that reads the same folder again and again: `dossier suivre`) holds the blocs
+    read last time, by shown path and text, with their diagnostics: a bloc file whose text has not
+    changed is not composed and parsed again. Each file is still read through the safe reader, so a
+    file that became a link out of the folder, or too big, or not UTF-8, is said as before. Only the
+    blocs read this time are kept.
+    """
     report = Report()
     folder = Path(folder)
     base = display_root if display_root is not None else Path.cwd()
@@ -67,14 +74,15 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
         report.error("fichier-illisible", Loc(show(bloc_dir)), "", "lien symbolique cassé ou qui renvoie à lui-même : un dossier est attendu")
     elif not bloc_files:
         report.error("bloc-absent", Loc(show(bloc_dir)), "", "aucun bloc : ajoutez un fichier blocs/bc01.yaml")
+    fresh: dict = {}
     for path in bloc_files:
         files.append(path)
-        bdoc = read_yaml(path, show(path), report, inside=folder)
-        if bdoc is None:
-            continue
-        bloc = BLOC.parse(bdoc.root, "", Ctx(bdoc.display, report))
-        if bloc is not INVALID:
+        bloc = _bloc(path, show(path), report, folder, kept, fresh)
+        if bloc is not None and bloc is not INVALID:
             blocs.append(bloc)
+    if kept is not None:
+        kept.clear()
+        kept.update(fresh)
 
     prose_files = sorted((folder / PROSE_DIR).glob("*.md")) if (folder / PROSE_DIR).is_dir() else []
     prose = []
@@ -88,6 +96,24 @@ def load(folder: Path, display_root: Path | None = None) -> Loaded:
     if cert is INVALID:
         return Loaded(None, report, tuple(files))
     return Loaded(replace(cert, blocs=tuple(blocs), prose=tuple(prose), logo=logo), report, tuple(files))
+
+
+def _bloc(path: Path, display: str, report: Report, folder: Path, kept: dict | None, fresh: dict):
+    """One bloc file's model (None or INVALID when it has errors), its diagnostics added to `report`."""
+    if kept is None:
+        bdoc = read_yaml(path, display, report, inside=folder)
+        return None if bdoc is None else BLOC.parse(bdoc.root, "", Ctx(bdoc.display, report))
+    text = read_text(path, display, report, inside=folder)
+    if text is None:
+        return None
+    key = (display, text)
+    if key not in kept:
+        own = Report()
+        bdoc = compose_yaml(text, path, display, own)
+        kept[key] = (None if bdoc is None else BLOC.parse(bdoc.root, "", Ctx(bdoc.display, own)), tuple(own.diagnostics))
+    bloc, said = fresh[key] = kept[key]
+    report.diagnostics.extend(said)
+    return bloc
 
 
 def _logo(folder: Path, show, report: Report, files: list[Path]) -> m.Logo | None:

@@ -253,6 +253,11 @@ def read_yaml(path: Path, display: str, report: Report, inside: Path | None = No
     text = read_text(path, display, report, inside=inside)
     if text is None:
         return None
+    return compose_yaml(text, path, display, report)
+
+
+def compose_yaml(text: str, path: Path, display: str, report: Report) -> YamlDoc | None:
+    """Compose a file's text (as `read_text` gave it) into nodes, or report why not."""
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
