@@ -78,9 +78,15 @@ class Follower:
         return [Path(self.folder), PACKAGE_TEMPLATES]  # the project's own templates are below its folder
 
     def look(self) -> dict[str, int]:
-        """The modification times of the files a build reads; an editor's own files (swap, backup,
-        lock: hidden, or ending in ~) are left out, or each keystroke would start a rebuild."""
-        return {path: mtime for path, mtime in snapshot(self.watched).items() if not _editor_file(Path(path).name)}
+        """The modification times of the files a build reads. An editor's own files (swap, backup,
+        lock: hidden, or ending in ~) and hidden folders (.git) are left out, or each keystroke or
+        commit would start a rebuild."""
+        found = {}
+        for folder in self.watched:
+            for path, mtime in snapshot([folder]).items():
+                if not any(_editor_file(part) for part in Path(path).relative_to(folder).parts):
+                    found[path] = mtime
+        return found
 
     def rebuild(self) -> Round:
         """One build, as `dossier build` would make it; never raises but for Ctrl-C."""

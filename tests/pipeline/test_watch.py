@@ -113,6 +113,8 @@ def test_an_editor_s_own_files_start_no_rebuild(tmp_path):
         following.wait(1)
         for name in (".bc01.yaml.swp", "bc01.yaml~", "#bc01.yaml#", ".~lock.bc01.yaml#"):
             (folder / "blocs" / name).write_text("brouillon de l'éditeur", encoding="utf-8")
+        (folder / ".git").mkdir()
+        (folder / ".git" / "index").write_text("un commit", encoding="utf-8")
         time.sleep(0.3)  # fifteen looks
         assert len(following.follower.rounds) == 1
         _edit(folder / "blocs" / "bc01.yaml", "Accueillir le client", "Recevoir le visiteur")
