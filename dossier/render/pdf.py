@@ -83,30 +83,6 @@ def fonts():
     return _fonts
 
 
-def _fast_page_references() -> None:
-    """pydyf's `PDF.page_references`, made again only when a page is added rather than on every call.
-
-    WeasyPrint's tagging asks it for every element it tags, and pydyf builds the whole list of the
-    document's pages each time: quadratic in the pages, 1 s of a 20-fold handbook's 31 s under the
-    profiler. pydyf only ever appends pages (`add_page`), so the list is remade when their count
-    changes; the same references, so the same bytes. Left alone if pydyf no longer has that property."""
-    import pydyf
-
-    stock = getattr(pydyf.PDF, "page_references", None)
-    if not isinstance(stock, property) or getattr(stock.fget, "_dossier", False):
-        return
-
-    def page_references(self):
-        kids = self.pages["Kids"]
-        kept = self.__dict__.get("_dossier_page_references")
-        if kept is None or kept[0] != len(kids):
-            kept = self._dossier_page_references = (len(kids), stock.fget(self))
-        return kept[1]
-
-    page_references._dossier = True
-    pydyf.PDF.page_references = property(page_references)
-
-
 def warm_up() -> None:
     """Load WeasyPrint and the fonts now (a worker process does it while the parent plans)."""
     import weasyprint  # noqa: F401 (imported for its side effect: the import itself is what costs)
@@ -252,7 +228,6 @@ def document(html: str, base_url: Path | str, *css: str, url_fetcher=None, loade
     """
     import weasyprint
 
-    _fast_page_references()
     base = str(base_url)
     fetch = {"url_fetcher": url_fetcher if url_fetcher is not None else safe_fetcher(base_url)}
     full = _WANTS_FULL_UA.search(html) or any(_WANTS_FULL_UA.search(text) for text in css)  # before the styles are split off

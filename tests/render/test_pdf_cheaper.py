@@ -175,20 +175,3 @@ def _walk(box):
     yield box
     for child in getattr(box, "children", ()) or ():
         yield from _walk(child)
-
-
-def test_page_references_are_remade_when_a_page_is_added():
-    """pydyf's list of page references, kept between calls (WeasyPrint's tagging asks for it per element),
-    is the list pydyf itself makes, after every page added."""
-    import pydyf
-
-    pdf.document(LISTS, PACKAGE_TEMPLATES / "html")  # puts the kept list in place
-    prop = pydyf.PDF.page_references
-    assert getattr(prop.fget, "_dossier", False)
-    document = pydyf.PDF()
-    for n in range(5):
-        page = pydyf.Dictionary({"Type": "/Page"})
-        document.add_object(page)
-        document.add_page(page)
-        fresh = tuple(f"{number} 0 R".encode("ascii") for number in document.pages["Kids"][::3])
-        assert document.page_references == fresh and len(fresh) == n + 1
