@@ -28,6 +28,9 @@ of long documents and their assembly only: a process that lays out one-piece
 PDFs one after another (`from_html`: a jury session's bases and procès-verbal
 parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
 ×1.30 from 500 to 5,000 candidates, against ×1.02 at Python's default).
+
+A dot leader (a table of contents) is drawn as one run of dots rather than one
+text box per dot (`merge_leaders`).
 """
 
 from __future__ import annotations
@@ -252,11 +255,11 @@ def merge_leaders(document) -> None:
     """Each dot leader drawn as one run of text instead of one text box per dot.
 
     WeasyPrint fills a `leader()` with copies of one text box, each drawn on its own (a Pango layout
-    made again per dot): a 20-fold handbook's contents, 34,000 dots on 9 pages, cost as much as
-    60 pages of text. The dots of a leader sit side by side, one dot's width apart: a run of them
-    becomes one box whose text is that many dots, at the first one's place, drawn with the same
-    font at the same positions. Call it after reading the boxes' places (pdf_layout._placeholders),
-    before writing."""
+    made again per dot): a 20-fold handbook's contents, 34,000 dots on 9 pages, took 2.25 s of CPU,
+    as much as 45 pages of text; 1.15 s merged. The dots of a leader sit side by side, one dot's
+    width apart: a run of them becomes one box whose text is that many dots, at the first one's
+    place, drawn with the same font (the last dot lands within 0.2 pt of where it was, over a full
+    line). Call it after reading the boxes' places (pdf_layout._placeholders), before writing."""
     import copy
 
     stack = [page._page_box for page in document.pages]

@@ -1,6 +1,7 @@
 """Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
 pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
-narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards."""
+narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards; a dot
+leader is drawn as one run of text, its dots where they were."""
 
 from __future__ import annotations
 
