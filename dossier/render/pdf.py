@@ -28,6 +28,9 @@ of long documents and their assembly only: a process that lays out one-piece
 PDFs one after another (`from_html`: a jury session's bases and procès-verbal
 parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
 ×1.30 from 500 to 5,000 candidates, against ×1.02 at Python's default).
+
+A dot leader (a table of contents) is drawn as one run of dots rather than one
+text box per dot (`merge_leaders`).
 """
 
 from __future__ import annotations
@@ -248,10 +251,60 @@ def document(html: str, base_url: Path | str, *css: str, url_fetcher=None, loade
     return laid
 
 
+def merge_leaders(document) -> None:
+    """Each dot leader drawn as one run of text instead of one text box per dot.
+
+    WeasyPrint fills a `leader()` with copies of one text box, each drawn on its own (a Pango layout
+    made again per dot): a 20-fold handbook's contents, 34,000 dots on 9 pages, took 2.25 s of CPU,
+    as much as 45 pages of text; 1.15 s merged. The dots of a leader sit side by side, one dot's
+    width apart: a run of them becomes one box whose text is that many dots, at the first one's
+    place, drawn with the same font (the last dot lands within 0.2 pt of where it was, over a full
+    line). Call it after reading the boxes' places (pdf_layout._placeholders), before writing."""
+    import copy
+
+    stack = [page._page_box for page in document.pages]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None)
+        if not children:
+            continue
+        if getattr(box, "is_leader", False) and len(children) > 1:
+            box.children = _merged_dots(children, copy.copy)
+            continue
+        stack.extend(children)
+
+
+def _merged_dots(children, shallow) -> tuple:
+    """A leader's text boxes (one per repetition, in any order) as runs of consecutive repetitions."""
+    boxes = sorted(children, key=lambda b: b.position_x)
+    first = boxes[0]
+    text = getattr(first, "text", None)
+    layout = getattr(first, "pango_layout", None)
+    width = first.width
+    same = all(getattr(b, "text", None) == text and getattr(b, "pango_layout", None) is layout for b in boxes)
+    if not same or not text or layout is None or getattr(layout, "text", None) != text or not width:
+        return tuple(children)
+    runs: list[list] = [[first]]
+    for b in boxes[1:]:
+        if abs(b.position_x - (runs[-1][-1].position_x + width)) < 1e-3 * width:
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    merged = []
+    for run in runs:
+        box = run[0].copy_with_text(text * len(run))
+        box.width = width * len(run)
+        box.pango_layout = shallow(layout)  # drawn from its own text: reactivate() sets it again
+        box.pango_layout.text = box.text
+        merged.append(box)
+    return tuple(merged)
+
+
 def from_html(html: str, base_url: Path, pdf_a: bool = False, tagged: bool = False) -> bytes:
     """A PDF in one piece: tagged PDF/UA-1 when asked (pdf_tags.py), PDF/A-3b for archiving when asked."""
     from . import pdf_tags
 
     laid = document(html, base_url)  # at the collector's usual pace (see above)
+    merge_leaders(laid)
     pdf_tags.prepare(laid, tagged)
     return laid.write_pdf(**pdf_tags.options(pdf_a, tagged))

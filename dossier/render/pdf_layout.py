@@ -117,7 +117,7 @@ def layout(
 def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool, tagged: bool) -> tuple[bytes, dict, dict]:
     from . import pdf_tags
     from .pdf import document as laid_out
-    from .pdf import safe_fetcher
+    from .pdf import merge_leaders, safe_fetcher
     from .pdf_fonts import sources
 
     fetched: dict[str, str | None] = {}
@@ -151,6 +151,7 @@ def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool
             ("external", "#" + target, rect, box) if kind == "internal" and target not in own else (kind, target, rect, box)
             for kind, target, rect, box in page.links
         ]
+    merge_leaders(document)  # after _placeholders: they read the leaders' dots
     pdf_tags.prepare(document, tagged)
     data = document.write_pdf(**pdf_tags.options(False, tagged))
     fonts, files = sources(document)

@@ -1,6 +1,7 @@
 """Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
 pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
-narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards."""
+narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards; a dot
+leader is drawn as one run of text, its dots where they were."""
 
 from __future__ import annotations
 
@@ -110,3 +111,68 @@ def test_the_cycle_collector_runs_less_often_while_laying_out_parts_and_as_befor
             raise ValueError
     assert seen == [max(before[0], pdf.COLLECT_AFTER), before[0]]
     assert gc.get_threshold() == before
+
+
+CONTENTS = """<!DOCTYPE html><html lang="fr"><head><style>
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
+ol { list-style: none; padding: 0; width: 12cm; }
+li a::after { content: leader(".") " " target-counter(attr(href), page); }
+h2 { break-before: page; }
+</style></head><body><ol>
+<li><a href="#un">Premier chapitre</a></li>
+<li><a href="#deux">Un deuxième chapitre au titre assez long pour revenir à la ligne avant ses points de conduite</a></li>
+<li><a href="#trois">Trois</a></li>
+</ol><h2 id="un">Un</h2><h2 id="deux">Deux</h2><h2 id="trois">Trois</h2></body></html>"""
+
+
+def _dot_runs(data: bytes) -> list[tuple[float, float, float, str]]:
+    """The first page's words made of dots or digits, from pdftotext: (x0, y0, x1, text)."""
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)
+    return [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in words if set(w) <= set(".0123456789")]
+
+
+def test_a_leader_is_drawn_as_one_run_of_dots_in_the_same_place():
+    """WeasyPrint draws a leader as one text box per dot; merged, each leader is one run of text, with as
+    many dots from the same first dot to (within a hair) the same last one, and the numbers unmoved."""
+    import shutil
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils")
+    laid = pdf.document(CONTENTS, PACKAGE_TEMPLATES / "html")
+    leaders = [box for page in laid.pages for box in _walk(page._page_box) if getattr(box, "is_leader", False)]
+    assert len(leaders) == 3 and all(len(box.children) > 20 for box in leaders)
+    stock = laid.write_pdf()
+    merged = pdf.from_html(CONTENTS, PACKAGE_TEMPLATES / "html")
+
+    def lines(data):
+        found: dict[float, list] = {}
+        for x0, y0, x1, text in _dot_runs(data):
+            found.setdefault(round(y0), []).append((x0, x1, text))
+        return found
+
+    before, after = lines(stock), lines(merged)
+    assert before.keys() == after.keys() and len(after) == 3
+    for y, words in after.items():
+        dots_before = [w for w in before[y] if set(w[2]) == {"."}]
+        dots_after = [w for w in words if set(w[2]) == {"."}]
+        assert len(dots_before) > 20 and len(dots_after) == 1  # one word per dot before, one run now
+        assert len(dots_after[0][2]) == sum(len(w[2]) for w in dots_before)
+        assert dots_after[0][0] == pytest.approx(dots_before[0][0], abs=0.01)
+        assert dots_after[0][1] == pytest.approx(dots_before[-1][1], abs=0.5)  # 0.15 pt over a full line
+        assert [w for w in words if w[2].isdigit()] == [w for w in before[y] if w[2].isdigit()]
+    drawn = [len(PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()) for data in (stock, merged)]
+    assert drawn[1] < drawn[0] / 3  # the page's drawing operations
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child)
