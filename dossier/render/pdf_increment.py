@@ -38,6 +38,8 @@ from pypdf.generic import IndirectObject
 
 from .increment_tags import field_elements, templates
 
+_ROW = struct.Struct(">BIH")  # a cross-reference stream's row: /W [ 1 4 2 ]
+
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
 FACES = {400: "/DossierF400", 700: "/DossierF700"}  # the document's own fonts, embedded in the base (increment_fonts.py)
@@ -342,22 +344,27 @@ class _Update:
             self.out.write(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         self.out.write(b"\nendobj\n")
 
+    def add_packed(self, number: int, objects: list[tuple[int, bytes]]) -> None:
+        """The objects (number, body) in one compressed object stream, numbered `number`, written whole."""
+        heads, at = [], 0
+        for packed, body in objects:
+            heads.append(b"%d %d" % (packed, at))
+            at += len(body) + 1
+        head = b" ".join(heads) + b"\n"
+        data = zlib.compress(head + b"\n".join(body for _, body in objects), 6)
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                       % (number, len(objects), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+
     def finish(self, size: int) -> bytes:
         """The object streams (numbered from `size`), then the update's cross-reference stream, which is
         also its trailer."""
         inside: dict[int, tuple[int, int]] = {}  # number → object stream, index
         for start in range(0, len(self.packed), self.PACKED):
             chunk = self.packed[start : start + self.PACKED]
-            heads, at = [], 0
-            for index, (number, body) in enumerate(chunk):
-                heads.append(b"%d %d" % (number, at))
-                at += len(body) + 1
+            for index, (number, _body) in enumerate(chunk):
                 inside[number] = (size, index)
-            head = b" ".join(heads) + b"\n"
-            data = zlib.compress(head + b"\n".join(body for _, body in chunk), 6)
-            self.offsets[size] = self.out.tell()
-            self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-                           % (size, len(chunk), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+            self.add_packed(size, chunk)
             size += 1
         self.packed = []
         where = self.out.tell()
@@ -480,17 +487,27 @@ class Printout:
         self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
         self.update = _Update(base, handle, pack=False)  # every object written whole: its xref entry is spooled as it comes
         self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
-        self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
+        # objects per copy: its pages (content, dictionary); tagged, its elements and parent-tree arrays
+        # in one compressed object stream, and that stream
+        self.stride = 2 * len(base.pages) + (self.tree.per_copy + 1 if self.tree else 0)
         self.copies = 0
-        self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
+        self.entries = tempfile.TemporaryFile()  # the xref stream's rows of the objects from `first` on
         self.batch = -1
 
     def _add(self, body: bytes, stream: bytes | None = None) -> int:
         number = self.number
         self.update.add(number, body, stream)
-        self.entries.write(b"%010d 00000 n \n" % self.update.offsets.pop(number))
+        self.entries.write(_ROW.pack(1, self.update.offsets.pop(number), 0))
         self.number += 1
         return number
+
+    def _add_packed(self, bodies: list[bytes]) -> None:
+        """Objects numbered from the next, in one object stream numbered after them."""
+        stream = self.number + len(bodies)
+        self.update.add_packed(stream, list(zip(range(self.number, stream), bodies)))
+        self.entries.write(b"".join(_ROW.pack(2, stream, index) for index in range(len(bodies))))
+        self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
+        self.number = stream + 1
 
     def add(self, batch: int, copies: list[list[bytes]], filled: list[tuple[dict, dict]] | None = None) -> None:
         """A batch's copies (each: its pages' streams); for a tagged printout, each copy's values and marks too."""
@@ -512,8 +529,7 @@ class Printout:
                 pages.append(self._add(page))
             if tree is not None:
                 values, marks = filled[c]
-                for body in copy_objects(tree, self.number, pages, self.copies, values, marks):
-                    self._add(body)
+                self._add_packed(copy_objects(tree, self.number, pages, self.copies, values, marks))
             self.copies += 1
 
     def _counted(self, number: int, before: bytes, items, after: bytes) -> None:
@@ -530,6 +546,7 @@ class Printout:
 
     def close(self) -> None:
         import shutil
+        import tempfile
 
         update, out, pages_per_copy = self.update, self.update.out, len(self.base.pages)
         count = self.copies * pages_per_copy
@@ -547,17 +564,24 @@ class Printout:
             nums = (b" %d %d 0 R" % (c * pages_per_copy + n, arrays + self.stride * c + n)
                     for c in range(self.copies) for n in range(pages_per_copy))
             self._counted(tree.parent_tree, b"<< /Nums [", nums, b" ] >>")
-        where = out.tell()
-        out.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for number in sorted(update.offsets):
-            out.write(b"%d 1\n%010d 00000 n \n" % (number, update.offsets[number]))
-        if self.number > self.first:
-            out.write(b"%d %d\n" % (self.first, self.number - self.first))
-            self.entries.seek(0)
-            shutil.copyfileobj(self.entries, out)
+        # the cross-reference stream (the copies' tree objects are in object streams): the objects before
+        # `first` (all numbered below it), the copies' spooled rows, then its own; compressed through a file
+        where, own = out.tell(), self.number
+        index = [(n, 1) for n in sorted(update.offsets)] + [(self.first, own + 1 - self.first)]
+        squeeze, rows = zlib.compressobj(6), tempfile.TemporaryFile()
+        rows.write(squeeze.compress(b"".join(_ROW.pack(1, update.offsets[n], 0) for n in sorted(update.offsets))))
+        self.entries.seek(0)
+        while chunk := self.entries.read(1 << 20):
+            rows.write(squeeze.compress(chunk))
+        rows.write(squeeze.compress(_ROW.pack(1, where, 0)) + squeeze.flush())
         self.entries.close()
         base = self.base
         out.write(
-            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
-            % (self.number, base.root.encode(), base.info.encode(), base.startxref, where)
+            b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
+            b" /Length %d >>\nstream\n" % (own, own + 1, b" ".join(b"%d %d" % r for r in index), base.root.encode(),
+                                          base.info.encode("latin-1"), base.startxref, rows.tell())
         )
+        rows.seek(0)
+        shutil.copyfileobj(rows, out)
+        rows.close()
+        out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % where)
