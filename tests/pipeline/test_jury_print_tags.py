@@ -62,3 +62,26 @@ def _actual_texts_by_page(path: Path) -> dict[int, list[str]]:
         if "/ActualText" in element:
             found.setdefault(pages[element.raw_get("/Pg").idnum], []).append(str(element["/ActualText"]))
     return found
+
+
+def test_the_copies_structure_elements_are_compressed(greek):
+    """Each appended copy's elements are in a compressed object stream (the printout's size), only the copy
+    made whole (the Greek one) keeps its elements as whole objects."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    reader = PdfReader(greek / "imprimer" / "releves.pdf")
+    stack, elements = [reader.trailer["/Root"]["/StructTreeRoot"].raw_get("/K")], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, IndirectObject) and node.idnum not in elements:
+            obj = node.get_object()
+            if isinstance(obj, DictionaryObject) and "/S" in obj:
+                elements.add(node.idnum)
+                stack.append(obj.raw_get("/K"))
+    copies = len(reader.pages)  # a relevé is one page
+    whole = [n for n in elements if n not in reader.xref_objStm]
+    assert copies >= 3 and len(elements) > 20 * copies
+    assert len(whole) <= len(elements) // copies, (len(whole), len(elements))
