@@ -507,11 +507,13 @@ def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], ma
 class Printout:
     """A kind's printout written as batches arrive, into an open file: the base, then each batch's pages.
 
-    Batches must come in order (the caller's: the same order gives the same bytes). Every copy
-    appends the same objects, numbered in sequence: their cross-reference entries go to a
-    temporary file as they are written, and the page tree is counted, not kept, so memory does
-    not grow with the number of copies. A tagged base gives a tagged printout when each copy's
-    values and marks are given: one structure tree, the base's elements once per copy (printout_tags.py).
+    Batches must come in order (the caller's: the same order gives the same bytes). Each copy
+    appends its objects, numbered in sequence: their cross-reference rows, and what the page tree,
+    the structure tree's root and the parent tree will list, go to temporary files as they are
+    written, so memory does not grow with the number of copies. A tagged base gives a tagged
+    printout when each copy's values and marks are given: one structure tree, the base's elements
+    once per copy (printout_tags.py), each copy's in one compressed object stream. A copy made
+    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`).
     """
 
     def __init__(self, base: Prepared, handle, tagged: bool = False):
