@@ -130,7 +130,7 @@ class _Worker:
                     put(f"{path}.pdf", data)
                 if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
                     put(f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed)
-                else:  # page streams, appended to the kind's printout as they come
+                else:  # page streams (or a copy made whole), appended to the kind's printout as they come
                     # batches reach the printout in order, a process's in its order: its first batch of a kind
                     # is the first to arrive of those it made
                     tags = laid.prepared.tags  # a tagged printout: each copy's values given to its own elements

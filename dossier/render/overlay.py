@@ -154,15 +154,20 @@ def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a:
     from .pdf_increment import printout
 
     pdfs, printed = stamp(laid, records, base_url, pdf_a)
-    return pdfs, printed if isinstance(printed, bytes) else printout(laid.prepared, printed)
+    if isinstance(printed, bytes):
+        return pdfs, printed
+    if any(isinstance(copy, bytes) for copy in printed):  # copies made whole: pages only, as overlays
+        return pdfs, _overlaid(laid, records, base_url)[1]
+    return pdfs, printout(laid.prepared, printed)
 
 
 def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes | list]:
     """Each record's PDF, and for the printout either each record's page streams (to append to the base:
-    pdf_increment.Printout) or, for values laid out as overlays, the batch's pages as one PDF.
+    pdf_increment.Printout) or its PDF, made whole; in PDF/A, the batch's pages as one PDF (overlays).
 
     Values the base's fonts cover (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
-    others are laid out, each value apart, and drawn over the base as forms (tagged alike).
+    others are laid out, each value apart, and drawn over the base as forms (tagged alike): the printout
+    copies that record's PDF (tagged too).
     """
     from .pdf_increment import draw, fill
 
@@ -177,14 +182,10 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
         return fill(laid.prepared, streams, record, marks), streams
 
     fit = [all(laid.prepared.covers(v) for v in r.values()) for r in records]
-    if all(fit):
-        done = [appended(r) for r in records]
-        return [pdf for pdf, _ in done], [streams for _, streams in done]
-    # a batch with other scripts: its printout laid out as overlays; its other records appended all the same (tagged),
-    # and the others' values laid out, each drawn over the base as its field's content (tagged too)
-    _, printed = _overlaid(laid, records, base_url)
-    others = _drawn_over(laid, [r for r, ok in zip(records, fit) if not ok], base_url)
-    return [appended(r)[0] if ok else next(others) for r, ok in zip(records, fit)], printed
+    # other scripts: those records' values laid out, each drawn over the base as its field's content (tagged too)
+    others = _drawn_over(laid, [r for r, ok in zip(records, fit) if not ok], base_url) if not all(fit) else iter(())
+    done = [appended(r) if ok else (lambda pdf: (pdf, pdf))(next(others)) for r, ok in zip(records, fit)]
+    return [pdf for pdf, _ in done], [printed for _, printed in done]
 
 
 def _drawn_over(laid: Laid, records: list[dict[str, str]], base_url: Path):

@@ -38,6 +38,8 @@ from pypdf.generic import IndirectObject
 
 from .increment_tags import field_elements, templates
 
+_ROW = struct.Struct(">BIH")  # a cross-reference stream's row: /W [ 1 4 2 ]
+
 PX = 0.75  # CSS px → PDF points
 FONTS = {400: "/DossierHelv", 700: "/DossierHelvB"}
 FACES = {400: "/DossierF400", 700: "/DossierF700"}  # the document's own fonts, embedded in the base (increment_fonts.py)
@@ -342,22 +344,27 @@ class _Update:
             self.out.write(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         self.out.write(b"\nendobj\n")
 
+    def add_packed(self, number: int, objects: list[tuple[int, bytes]]) -> None:
+        """The objects (number, body) in one compressed object stream, numbered `number`, written whole."""
+        heads, at = [], 0
+        for packed, body in objects:
+            heads.append(b"%d %d" % (packed, at))
+            at += len(body) + 1
+        head = b" ".join(heads) + b"\n"
+        data = zlib.compress(head + b"\n".join(body for _, body in objects), 6)
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                       % (number, len(objects), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+
     def finish(self, size: int) -> bytes:
         """The object streams (numbered from `size`), then the update's cross-reference stream, which is
         also its trailer."""
         inside: dict[int, tuple[int, int]] = {}  # number → object stream, index
         for start in range(0, len(self.packed), self.PACKED):
             chunk = self.packed[start : start + self.PACKED]
-            heads, at = [], 0
-            for index, (number, body) in enumerate(chunk):
-                heads.append(b"%d %d" % (number, at))
-                at += len(body) + 1
+            for index, (number, _body) in enumerate(chunk):
                 inside[number] = (size, index)
-            head = b" ".join(heads) + b"\n"
-            data = zlib.compress(head + b"\n".join(body for _, body in chunk), 6)
-            self.offsets[size] = self.out.tell()
-            self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-                           % (size, len(chunk), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+            self.add_packed(size, chunk)
             size += 1
         self.packed = []
         where = self.out.tell()
@@ -412,6 +419,42 @@ def printout(base: Prepared, copies: list[list[bytes]]) -> bytes:
     return update.finish(number)
 
 
+def _spooled(spool, size: int = 1 << 20):
+    """What was written to a temporary file, in runs."""
+    spool.seek(0)
+    while run := spool.read(size):
+        yield run
+
+
+class _Collected:
+    """A pdf_write.PdfOut for a Copier: objects numbered from `first`, kept serialized until written in order;
+    a structure element's /ID and the /Headers naming IDs prefixed (`prefix`: the copy's, as printout_tags')."""
+
+    def __init__(self, first: int, prefix: bytes):
+        self.next, self.prefix = first, prefix.decode()
+        self.bodies: dict[int, bytes] = {}
+
+    def reserve(self):
+        self.next += 1
+        return IndirectObject(self.next - 1, 0, None)  # type: ignore[arg-type]
+
+    def write(self, obj, ref=None):
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+        ref = ref or self.reserve()
+        if isinstance(obj, DictionaryObject) and "/S" in obj:
+            if "/ID" in obj:
+                obj[NameObject("/ID")] = TextStringObject(self.prefix + str(obj["/ID"]))
+            attributes = obj.get("/A")
+            if isinstance(attributes, DictionaryObject) and "/Headers" in attributes:
+                attributes[NameObject("/Headers")] = ArrayObject(TextStringObject(self.prefix + str(h)) for h in attributes["/Headers"])
+        self.bodies[ref.idnum] = _serial(obj)
+        return ref
+
+    def write_serialized(self, body: bytes, ref) -> None:
+        self.bodies[ref.idnum] = body
+
+
 class _Objects:
     """The update seen as a pdf_write.PdfOut: what a Copier copies from another PDF goes into it."""
 
@@ -464,11 +507,13 @@ def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], ma
 class Printout:
     """A kind's printout written as batches arrive, into an open file: the base, then each batch's pages.
 
-    Batches must come in order (the caller's: the same order gives the same bytes). Every copy
-    appends the same objects, numbered in sequence: their cross-reference entries go to a
-    temporary file as they are written, and the page tree is counted, not kept, so memory does
-    not grow with the number of copies. A tagged base gives a tagged printout when each copy's
-    values and marks are given: one structure tree, the base's elements once per copy (printout_tags.py).
+    Batches must come in order (the caller's: the same order gives the same bytes). Each copy
+    appends its objects, numbered in sequence: their cross-reference rows, and what the page tree,
+    the structure tree's root and the parent tree will list, go to temporary files as they are
+    written, so memory does not grow with the number of copies. A tagged base gives a tagged
+    printout when each copy's values and marks are given: one structure tree, the base's elements
+    once per copy (printout_tags.py), each copy's in one compressed object stream. A copy made
+    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`).
     """
 
     def __init__(self, base: Prepared, handle, tagged: bool = False):
@@ -480,17 +525,26 @@ class Printout:
         self.tree = template(base.data, base.tags) if tagged and base.tags is not None else None
         self.update = _Update(base, handle, pack=False)  # every object written whole: its xref entry is spooled as it comes
         self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
-        self.stride = 2 * len(base.pages) + (self.tree.per_copy if self.tree else 0)  # objects per copy
         self.copies = 0
-        self.entries = tempfile.TemporaryFile()  # the xref lines of the objects from `first` on
+        self.entries = tempfile.TemporaryFile()  # the xref stream's rows of the objects from `first` on
+        # spooled as they come, for the page tree, the tree's root and the parent tree written at the end
+        self.kids, self.tops, self.nums = (tempfile.TemporaryFile() for _ in range(3))
         self.batch = -1
 
     def _add(self, body: bytes, stream: bytes | None = None) -> int:
         number = self.number
         self.update.add(number, body, stream)
-        self.entries.write(b"%010d 00000 n \n" % self.update.offsets.pop(number))
+        self.entries.write(_ROW.pack(1, self.update.offsets.pop(number), 0))
         self.number += 1
         return number
+
+    def _add_packed(self, bodies: list[bytes]) -> None:
+        """Objects numbered from the next, in one object stream numbered after them."""
+        stream = self.number + len(bodies)
+        self.update.add_packed(stream, list(zip(range(self.number, stream), bodies)))
+        self.entries.write(b"".join(_ROW.pack(2, stream, index) for index in range(len(bodies))))
+        self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
+        self.number = stream + 1
 
     def add(self, batch: int, copies: list[list[bytes]], filled: list[tuple[dict, dict]] | None = None) -> None:
         """A batch's copies (each: its pages' streams); for a tagged printout, each copy's values and marks too."""
@@ -503,6 +557,10 @@ class Printout:
         if self.tree is not None and tree is None:
             raise ValueError("a tagged printout needs each copy's values and marks")
         for c, streams in enumerate(copies):
+            if isinstance(streams, bytes):  # a copy made whole (values laid out apart and drawn over the base)
+                self._add_whole(streams)
+                self.copies += 1
+                continue
             pages = []
             for n, ((_, template), stream) in enumerate(zip(self.base.pages, streams)):
                 content = self._add(b"", stream)
@@ -510,14 +568,67 @@ class Printout:
                 if tree is not None:
                     page = page.replace(tree.keys[n], b"/StructParents %d" % (self.copies * len(self.base.pages) + n))
                 pages.append(self._add(page))
+            self.kids.write(b"".join(b" %d 0 R" % page for page in pages))
             if tree is not None:
                 values, marks = filled[c]
-                for body in copy_objects(tree, self.number, pages, self.copies, values, marks):
-                    self._add(body)
+                elements = self.number
+                self._add_packed(copy_objects(tree, elements, pages, self.copies, values, marks))
+                self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tree.tops))
+                arrays = elements + len(tree.elements)  # the copy's parent-tree arrays, after its elements
+                self.nums.write(b"".join(b" %d %d 0 R" % (self.copies * len(pages) + n, arrays + n) for n in range(len(pages))))
             self.copies += 1
 
+    def _add_whole(self, data: bytes) -> None:
+        """A copy of the base made whole (pdf_increment.fill_forms: the base, then its own objects): its pages
+        and, tagged, its structure elements and parent-tree arrays renumbered into the printout (IDs prefixed
+        per copy, as the others'); what it shares with the base (content, fonts, images) refers to the
+        printout's own copy of the base; what it adds (its forms, their fonts) is copied."""
+        from pypdf.generic import NameObject, NumberObject
+
+        from .pdf_read import PdfIn, raw
+        from .pdf_struct import _as_list, _flat_numbers
+        from .pdf_write import Copier
+
+        base, tree = self.base, self.tree
+        source = PdfIn(data)
+        pages = source.pages()
+        root_ref = raw(source.catalog(), "/StructTreeRoot") if tree is not None else None
+        root = source.resolve(root_ref)
+        own = {number for number, _page in pages} | {n for n, at in source.reader.xref.get(0, {}).items() if at >= len(base.data)}
+        stack, seen = list(_as_list(raw(root, "/K"))) if root is not None else [], set()
+        while stack:  # the copy's elements: its own, not the printout's base's
+            ref = stack.pop()
+            if isinstance(ref, IndirectObject) and ref.idnum not in seen:
+                seen.add(ref.idnum)
+                own.add(ref.idnum)
+                element = source.get(ref)
+                if hasattr(element, "get") and "/S" in element:
+                    stack.extend(_as_list(raw(element, "/K")))
+        objects = _Collected(self.number, b"c%d-" % self.copies)
+        known = {n: IndirectObject(n, 0, None) for n in range(1, base.size) if n not in own}  # type: ignore[arg-type]
+        if root_ref is not None:
+            known[root_ref.idnum] = IndirectObject(tree.root[0], 0, None)  # type: ignore[arg-type]
+        copier = Copier(source, objects, known)
+        refs = [copier.claim(number) for number, _page in pages]
+        numbers = dict(_flat_numbers(source, raw(root, "/ParentTree"))) if root is not None else {}
+        arrays = []
+        for n, ((_number, page), ref) in enumerate(zip(pages, refs)):
+            new = copier.convert(page, skip=("/Parent", "/StructParents"))
+            new[NameObject("/Parent")] = IndirectObject(base.pages_root[0], 0, None)  # type: ignore[arg-type]
+            if root is not None:
+                new[NameObject("/StructParents")] = NumberObject(self.copies * len(pages) + n)
+                arrays.append(objects.write(copier.convert(source.resolve(numbers[int(page["/StructParents"])]))))
+            objects.write(new, ref)
+        tops = [copier.convert(kid) for kid in _as_list(raw(root, "/K"))] if root is not None else []
+        copier.flush()
+        for number in range(self.number, objects.next):
+            self._add(objects.bodies.pop(number))
+        self.kids.write(b"".join(b" %d 0 R" % ref.idnum for ref in refs))
+        self.tops.write(b"".join(b" %d 0 R" % ref.idnum for ref in tops))
+        self.nums.write(b"".join(b" %d %d 0 R" % (self.copies * len(pages) + n, ref.idnum) for n, ref in enumerate(arrays)))
+
     def _counted(self, number: int, before: bytes, items, after: bytes) -> None:
-        """An object too long to hold: `before`, the items (bytes) in runs of 1000, `after`."""
+        """An object too long to hold: `before`, the items (bytes, read in runs), `after`."""
         import itertools
 
         out = self.update.out
@@ -530,34 +641,38 @@ class Printout:
 
     def close(self) -> None:
         import shutil
+        import tempfile
 
         update, out, pages_per_copy = self.update, self.update.out, len(self.base.pages)
         count = self.copies * pages_per_copy
-        kids = (b" %d 0 R" % (self.first + self.stride * c + 2 * n + 1) for c in range(self.copies) for n in range(pages_per_copy))
         pages_number, template = self.base.pages_root
         before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
-        self._counted(pages_number, before, kids, after)
+        self._counted(pages_number, before, _spooled(self.kids), after)
         tree = self.tree
         if tree is not None:
-            elements = self.first + 2 * pages_per_copy  # a copy's first element, after its pages
             root, before, after = tree.root
-            tops = (b" %d 0 R" % (elements + self.stride * c + t) for c in range(self.copies) for t in tree.tops)
-            self._counted(root, before, tops, after.replace(b"/NEXTMARK", b"%d" % count))
-            arrays = elements + len(tree.elements)  # a copy's parent-tree arrays, after its elements
-            nums = (b" %d %d 0 R" % (c * pages_per_copy + n, arrays + self.stride * c + n)
-                    for c in range(self.copies) for n in range(pages_per_copy))
-            self._counted(tree.parent_tree, b"<< /Nums [", nums, b" ] >>")
-        where = out.tell()
-        out.write(b"xref\n0 1\n0000000000 65535 f \n")
-        for number in sorted(update.offsets):
-            out.write(b"%d 1\n%010d 00000 n \n" % (number, update.offsets[number]))
-        if self.number > self.first:
-            out.write(b"%d %d\n" % (self.first, self.number - self.first))
-            self.entries.seek(0)
-            shutil.copyfileobj(self.entries, out)
+            self._counted(root, before, _spooled(self.tops), after.replace(b"/NEXTMARK", b"%d" % count))
+            self._counted(tree.parent_tree, b"<< /Nums [", _spooled(self.nums), b" ] >>")
+        for spool in (self.kids, self.tops, self.nums):
+            spool.close()
+        # the cross-reference stream (the copies' tree objects are in object streams): the objects before
+        # `first` (all numbered below it), the copies' spooled rows, then its own; compressed through a file
+        where, own = out.tell(), self.number
+        index = [(n, 1) for n in sorted(update.offsets)] + [(self.first, own + 1 - self.first)]
+        squeeze, rows = zlib.compressobj(6), tempfile.TemporaryFile()
+        rows.write(squeeze.compress(b"".join(_ROW.pack(1, update.offsets[n], 0) for n in sorted(update.offsets))))
+        self.entries.seek(0)
+        while chunk := self.entries.read(1 << 20):
+            rows.write(squeeze.compress(chunk))
+        rows.write(squeeze.compress(_ROW.pack(1, where, 0)) + squeeze.flush())
         self.entries.close()
         base = self.base
         out.write(
-            b"trailer\n<< /Size %d /Root %s%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
-            % (self.number, base.root.encode(), base.info.encode(), base.startxref, where)
+            b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
+            b" /Length %d >>\nstream\n" % (own, own + 1, b" ".join(b"%d %d" % r for r in index), base.root.encode(),
+                                          base.info.encode("latin-1"), base.startxref, rows.tell())
         )
+        rows.seek(0)
+        shutil.copyfileobj(rows, out)
+        rows.close()
+        out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % where)

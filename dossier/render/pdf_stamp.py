@@ -32,7 +32,7 @@ from pypdf.generic import (
 from .pdf_forms import add_form, page_form
 from .pdf_read import PdfIn, raw
 from .pdf_struct import StructMerge
-from .pdf_write import Copier, PdfOut
+from .pdf_write import Copier, PdfOut, object_stream
 
 CATALOG_KEYS = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata")
 
@@ -46,12 +46,28 @@ def _stream(data: bytes) -> DecodedStreamObject:
 def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[bytes], bytes]:
     """Each candidate's PDF and all of them as one, from the base and the overlay (as many pages per
     candidate as the base, candidates in order); `texts`: what each candidate's first-page stamp reads as."""
-    base, over = PdfIn(base_pdf), PdfIn(overlay_pdf)
-    base_pages, over_pages = base.pages(), over.pages()
-    tree = TreeCopy.of(base, base_pages)
+    base, base_pages, tree = _read_base(base_pdf)
+    over = PdfIn(overlay_pdf)
+    over_pages = over.pages()
     singles = [_write(base, over, base_pages, over_pages, [i], texts, template=tree) for i in range(len(texts))]
     # the batch's pages go into the merged printout, which keeps pages only (pdfcat.py): no tree to copy
     return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, structure=False)
+
+
+_BASES: dict[bytes, tuple[PdfIn, list, TreeCopy | None]] = {}  # a worker's bases, read once (one per épreuve)
+_KEPT = 8
+
+
+def _read_base(data: bytes) -> tuple[PdfIn, list, TreeCopy | None]:
+    """The base read, its pages and its tree's copy template: once per base in a process, not per batch
+    (reading the tree took as long as copying it for 25 candidates). Nothing read is changed by a copy."""
+    if data not in _BASES:
+        if len(_BASES) >= _KEPT:
+            _BASES.pop(next(iter(_BASES)))
+        base = PdfIn(data)
+        pages = base.pages()
+        _BASES[data] = (base, pages, TreeCopy.of(base, pages))
+    return _BASES[data]
 
 
 def _write(
@@ -138,6 +154,11 @@ class TreeCopy:
 
     def __init__(self, objects: dict[int, bytes]):
         self.objects = objects
+        # each body as a format with « %d 0 R » where it refers, and the numbers it refers to, in order
+        self.templates = {number: _template(body) for number, body in objects.items()}
+        # what the elements refer to outside the tree: pages, annotations, the Document (each file its own)
+        self.outside = sorted({n for _form, refers in self.templates.values() for n in refers} - set(objects))
+        self._last: tuple[tuple, list[int], bytes] | None = None  # the last copy's numbers and object stream
 
     @classmethod
     def of(cls, base: PdfIn, pages: list) -> TreeCopy | None:
@@ -169,18 +190,23 @@ class TreeCopy:
     def write(self, copier: Copier, out: PdfOut) -> None:
         """Every element of the tree, renumbered for this file: the pages and annotations `copier` has
         written, the Document StructMerge made; the rest copied by the copier (none, usually)."""
-        for number in self.objects:
-            copier.known[number] = out.reserve()
         known = copier.known
-
-        def renumber(match) -> bytes:
-            number = int(match[1])
-            ref = known.get(number) or copier.ref(number)
-            return b"%d 0 R" % ref.idnum
-
-        for number, body in self.objects.items():
-            out.write_serialized(_REFERENCE.sub(renumber, body), known[number])
+        for number in self.objects:
+            known[number] = out.reserve()
+        numbers = [known[number].idnum for number in self.objects]
+        key = (numbers[0] if numbers else 0, *((known.get(n) or copier.ref(n)).idnum for n in self.outside))
+        if self._last is None or self._last[0] != key:
+            # written as one object stream; a candidate's file is numbered as the last one's (the same
+            # base, the same steps): its stream is the last one's bytes, not made again
+            bodies = [form % tuple((known.get(n) or copier.ref(n)).idnum for n in refers) for form, refers in self.templates.values()]
+            self._last = (key, numbers, object_stream(list(zip(numbers, bodies))))
+        out.write_packed(numbers, self._last[2])
         copier.flush()
+
+
+def _template(body: bytes) -> tuple[bytes, tuple[int, ...]]:
+    pieces = _REFERENCE.split(body)  # text, number, text, number, …, text
+    return b"%d 0 R".join(p.replace(b"%", b"%%") for p in pieces[::2]), tuple(int(n) for n in pieces[1::2])
 
 
 def _listed(value) -> list:

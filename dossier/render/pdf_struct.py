@@ -28,6 +28,23 @@ from .pdf_read import PdfIn, raw
 from .pdf_write import REFERENCE, Copier, PdfOut
 
 
+def _numbers(source: PdfIn, node) -> list[tuple[int, object]]:
+    """A parent tree's (key, value) pairs, in key order: as WeasyPrint writes it (one node, its values
+    arrays of references or references, no string), each value as its bytes, read without parsing
+    (tens of thousands of references in a long document); else as pypdf objects (`_flat_numbers`)."""
+    body = source.serialized(node.idnum) if isinstance(node, IndirectObject) else None
+    if body is None or b"(" in body or b"/Kids" in body or b"/Nums" not in body:
+        return _flat_numbers(source, node)
+    inside = body[body.index(b"[", body.index(b"/Nums")) + 1 : body.rindex(b"]")]
+    found = [(int(m[1]), m[2]) for m in _NUMS.finditer(inside)]
+    if _NUMS.sub(b"", inside).strip():  # something else in it: read it the slow way
+        return _flat_numbers(source, node)
+    return sorted(found, key=lambda item: item[0])
+
+
+_NUMS = re.compile(rb"(\d+)\s*(\[[^\]]*\]|\d+\s+\d+\s+R)")  # a key, then an array of references or a reference
+
+
 def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
     """A number tree's (key, value as written) pairs, in key order."""
     found, stack = [], [source.resolve(node)]
@@ -60,7 +77,7 @@ class StructMerge:
             for document in documents:
                 if isinstance(document, IndirectObject):
                     copier.known[document.idnum] = self.document  # the kids' /P: the one Document
-            numbers = _flat_numbers(source, raw(root, "/ParentTree"))
+            numbers = _numbers(source, raw(root, "/ParentTree"))
             self.numbers.append(numbers)
             self.offsets.append(start)
             start += max((key for key, _value in numbers), default=-1) + 1
@@ -74,8 +91,12 @@ class StructMerge:
         if not self.active:
             return None
         marks = self.copiers[part].source.resolve(dict(self.numbers[part]).get(key))
+        if isinstance(marks, bytes):
+            count = marks.count(b"R") if marks.startswith(b"[") else 0
+        else:
+            count = len(marks) if isinstance(marks, ArrayObject) else 0
         added = self._added.setdefault(part, [])
-        mcid = (len(marks) if isinstance(marks, ArrayObject) else 0) + sum(k == key for k, _e in added)
+        mcid = count + sum(k == key for k, _e in added)
         element = self.out.write(DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject(tag),
             NameObject("/P"): self.document, NameObject("/K"): NumberObject(mcid), NameObject("/Pg"): page,
@@ -94,18 +115,27 @@ class StructMerge:
         if not self.active:
             return None
         root = self.out.reserve()
-        kids, nums, ids, roles = ArrayObject(), ArrayObject(), [], DictionaryObject()
+        kids, nums, ids, roles = ArrayObject(), [], [], DictionaryObject()
         for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
             if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
                 ids += self._prefix_ids(part, copier)
             kids += [element for _key, element in self._added.get(part, ())]
             for document in documents:
                 kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
+            added = {}
+            for k, element in self._added.get(part, ()):
+                added.setdefault(k, []).append(element)
             for key, value in self.numbers[part]:
-                extra = [element for k, element in self._added.get(part, ()) if k == key]
-                resolved = copier.source.resolve(value)
-                value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
-                nums += [NumberObject(key + self.offsets[part]), value]
+                extra = added.get(key)
+                if isinstance(value, bytes):  # as read: its references renumbered
+                    value = REFERENCE.sub(copier.renumbered, value)
+                    if extra and value.startswith(b"["):
+                        value = value[:-1] + b"".join(b" %d 0 R" % e.idnum for e in extra) + b"]"
+                else:
+                    resolved = copier.source.resolve(value)
+                    value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
+                    value = _serialized(value)
+                nums.append(b"%d %s" % (key + self.offsets[part], value))
             for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
                 roles.setdefault(NameObject(name), copier.convert(role))
             copier.flush()
@@ -115,7 +145,7 @@ class StructMerge:
         }), self.document)
         tree = DictionaryObject({
             NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): ArrayObject([self.document]),
-            NameObject("/ParentTree"): self.out.write(DictionaryObject({NameObject("/Nums"): nums})),
+            NameObject("/ParentTree"): self._write_bytes(b"<< /Nums [ " + b" ".join(nums) + b" ] >>"),
             NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
         })
         if ids:
@@ -126,6 +156,11 @@ class StructMerge:
         if roles:
             tree[NameObject("/RoleMap")] = roles
         return self.out.write(tree, root)
+
+    def _write_bytes(self, body: bytes) -> IndirectObject:
+        ref = self.out.reserve()
+        self.out.write_serialized(body, ref)
+        return ref
 
     def _prefix_ids(self, part: int, copier: Copier) -> list[tuple[str, IndirectObject]]:
         """Write the part's elements that carry an /ID or name /Headers, with the part's prefix; return the IDs."""
@@ -173,6 +208,14 @@ class StructMerge:
 
 _WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)
 _OWN_ID = re.compile(rb"/ID\s*\((\d+-\d+-\d+)\)")
+
+
+def _serialized(obj) -> bytes:
+    from .pdf_write import _Buffer
+
+    buffer = _Buffer()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
 
 
 def _as_list(value) -> list:

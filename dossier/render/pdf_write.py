@@ -78,24 +78,16 @@ class PdfOut:
         """The objects waiting, as one compressed object stream."""
         if not self._packed:
             return
+        objects, self._packed = self._packed, []
+        self.write_packed([n for n, _body in objects], object_stream(objects))
+
+    def write_packed(self, numbers: list[int], stream: bytes) -> None:
+        """An object stream made by `object_stream` (of objects numbered `numbers`, in order), under a new
+        number: a copy of the same objects, numbered the same, need not be serialized and compressed again."""
         number = self.reserve().idnum
-        offsets, bodies, at = [], [], 0
-        for index, (packed, body) in enumerate(self._packed):
+        for index, packed in enumerate(numbers):
             self._where[packed] = (2, number, index)
-            offsets.append(b"%d %d" % (packed, at))
-            bodies.append(body)
-            at += len(body) + 1
-        head = b" ".join(offsets) + b"\n"
-        stream = StreamObject()
-        stream._data = zlib.compress(head + b"\n".join(bodies))
-        stream.update({
-            NameObject("/Type"): NameObject("/ObjStm"), NameObject("/N"): NumberObject(len(self._packed)),
-            NameObject("/First"): NumberObject(len(head)), NameObject("/Filter"): NameObject("/FlateDecode"),
-        })
-        self._packed = []
-        buffer = _Buffer()
-        stream.write_to_stream(buffer)
-        self._direct(number, buffer.getvalue())
+        self._direct(number, stream)
 
     def finish(self, root: IndirectObject, info: IndirectObject | None) -> None:
         """The cross-reference stream, which is also the trailer (its /ID: a digest of everything written)."""
@@ -121,6 +113,24 @@ class PdfOut:
         buffer = _Buffer()
         xref.write_to_stream(buffer)
         self._emit(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (number, buffer.getvalue(), start))
+
+
+def object_stream(objects: list[tuple[int, bytes]]) -> bytes:
+    """A compressed object stream holding the objects (number, serialized body), as written in a PDF."""
+    offsets, at = [], 0
+    for packed, body in objects:
+        offsets.append(b"%d %d" % (packed, at))
+        at += len(body) + 1
+    head = b" ".join(offsets) + b"\n"
+    stream = StreamObject()
+    stream._data = zlib.compress(head + b"\n".join(body for _n, body in objects))
+    stream.update({
+        NameObject("/Type"): NameObject("/ObjStm"), NameObject("/N"): NumberObject(len(objects)),
+        NameObject("/First"): NumberObject(len(head)), NameObject("/Filter"): NameObject("/FlateDecode"),
+    })
+    buffer = _Buffer()
+    stream.write_to_stream(buffer)
+    return buffer.getvalue()
 
 
 REFERENCE = re.compile(rb"(\d+) 0 R\b")  # in an object's bytes (with no literal string in it)

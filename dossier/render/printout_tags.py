@@ -6,8 +6,9 @@ base's content again, so each copy gets its own copy of the base's elements: the
 dictionaries, renumbered (/K, /P and /Pg point to the copy's elements and pages; /ID and the
 /Headers that name them prefixed per copy), its values' elements filled as in a single copy
 (increment_tags.Tags: the value's MCID, its /ActualText), its pages their own /StructParents, and
-one parent-tree array per page. Every copy takes the same number of objects, so the root's /K and
-the parent tree, written at the end, are counted from the number of copies: nothing is kept per copy.
+one parent-tree array per page. A copy's elements and arrays are written in one compressed object
+stream (pdf_increment.Printout); what the root's /K and the parent tree list is spooled to temporary
+files as copies come, and written at the end.
 """
 
 from __future__ import annotations
@@ -31,10 +32,6 @@ class TreeTemplate:
     keys: tuple[bytes, ...]  # per page: « /StructParents n » as in the page template
     root: tuple[int, bytes, bytes]  # the root's number, its dictionary before and after its /K array
     parent_tree: int  # the parent tree's number (written again, for every page of the printout)
-
-    @property
-    def per_copy(self) -> int:
-        return len(self.elements) + len(self.arrays)
 
 
 def _serial(obj) -> bytes:
