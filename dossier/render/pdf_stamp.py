@@ -5,8 +5,8 @@ overlay has one page per page of each candidate, untagged. In each file written
 (one per candidate, and one for a batch's merged printout) the base's content
 streams, fonts and images are written once; each candidate gets its own page
 dictionaries and its own copy of the base's structure tree (pdf_struct.py
-merges them as it merges the parts of a long document: a candidate is a part);
-the batch's file, whose pages only go into the merged printout, has no tree.
+merges them as it merges the parts of a long document: a candidate is a part),
+in the batch's file too (it goes whole into the merged printout).
 
 What the overlay draws on a candidate's first page (name, number, date, place)
 is content: marked with a new MCID, it is a /P element first in that
@@ -50,8 +50,8 @@ def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[b
     over = PdfIn(overlay_pdf)
     over_pages = over.pages()
     singles = [_write(base, over, base_pages, over_pages, [i], texts, template=tree) for i in range(len(texts))]
-    # the batch's pages go into the merged printout, which keeps pages only (pdfcat.py): no tree to copy
-    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, structure=False)
+    # the batch's pages go into the merged printout (pdf_increment.Printout: a copy made whole, its tree with it)
+    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, template=tree)
 
 
 _BASES: dict[bytes, tuple[PdfIn, list, TreeCopy | None]] = {}  # a worker's bases, read once (one per épreuve)
