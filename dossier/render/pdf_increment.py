@@ -578,7 +578,8 @@ class Printout:
                 values, marks = filled[c]
                 elements = self.number
                 self._add_packed(copy_objects(tree, elements, pages, self.copies, values, marks))
-                self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tree.tops))
+                tops = tree.document[2] if tree.document is not None else tree.tops  # under the one Document
+                self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tops))
                 arrays = elements + len(tree.elements)  # the copy's parent-tree arrays, after its elements
                 self.nums.write(b"".join(b" %d %d 0 R" % (self.count + n, arrays + n) for n in range(len(pages))))
             self.copies += 1
@@ -616,6 +617,11 @@ class Printout:
         known = {n: IndirectObject(n, 0, None) for n in range(1, base.size) if n not in own and shared}  # type: ignore[arg-type]
         if root_ref is not None:
             known[root_ref.idnum] = IndirectObject(tree.root[0], 0, None)  # type: ignore[arg-type]
+        tops = _as_list(raw(root, "/K")) if root is not None else []
+        if tree is not None and tree.document is not None and len(tops) == 1 and isinstance(tops[0], IndirectObject) \
+                and source.get(tops[0]).get("/S") == "/Document":  # its children go under the printout's one Document
+            known[tops[0].idnum] = IndirectObject(tree.document[0], 0, None)  # type: ignore[arg-type]
+            tops = _as_list(raw(source.get(tops[0]), "/K"))
         copier = Copier(source, objects, known)
         refs = [copier.claim(number) for number, _page in pages]
         numbers = dict(_flat_numbers(source, raw(root, "/ParentTree"))) if root is not None else {}
@@ -627,7 +633,7 @@ class Printout:
                 new[NameObject("/StructParents")] = NumberObject(self.count + n)
                 arrays.append(objects.write(copier.convert(source.resolve(numbers[int(page["/StructParents"])]))))
             objects.write(new, ref)
-        tops = [copier.convert(kid) for kid in _as_list(raw(root, "/K"))] if root is not None else []
+        tops = [copier.convert(kid) for kid in tops]
         copier.flush()
         for number in range(self.number, objects.next):
             self._add(objects.bodies.pop(number))
@@ -673,7 +679,13 @@ class Printout:
         tree = self.tree
         if tree is not None:
             root, before, after = tree.root
-            self._counted(root, before, _spooled(self.tops), after.replace(b"/NEXTMARK", b"%d" % count))
+            after = after.replace(b"/NEXTMARK", b"%d" % count)
+            if tree.document is not None:
+                number, _index, _kids, document, rest = tree.document
+                self._counted(number, document, _spooled(self.tops), rest)
+                self._counted(root, before, [b" %d 0 R" % number], after)
+            else:
+                self._counted(root, before, _spooled(self.tops), after)
             self._counted(tree.parent_tree, b"<< /Nums [", _spooled(self.nums), b" ] >>")
         for spool in (self.kids, self.tops, self.nums):
             spool.close()
