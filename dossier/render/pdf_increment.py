@@ -635,8 +635,19 @@ class Printout:
             objects.write(new, ref)
         tops = [copier.convert(kid) for kid in tops]
         copier.flush()
+        packed, stream = [], objects.next  # streams written whole, the rest in one object stream numbered after them
         for number in range(self.number, objects.next):
-            self._add(objects.bodies.pop(number))
+            body = objects.bodies.pop(number)
+            if body.rstrip().endswith(b"endstream"):
+                self._add(body)
+            else:
+                self.entries.write(_ROW.pack(2, stream, len(packed)))
+                packed.append((number, body))
+                self.number += 1
+        if packed:
+            self.update.add_packed(stream, packed)
+            self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
+            self.number += 1
         self.kids.write(b"".join(b" %d 0 R" % ref.idnum for ref in refs))
         self.tops.write(b"".join(b" %d 0 R" % ref.idnum for ref in tops))
         self.nums.write(b"".join(b" %d %d 0 R" % (self.count + n, ref.idnum) for n, ref in enumerate(arrays)))
