@@ -6,7 +6,8 @@ base's content again, so each copy gets its own copy of the base's elements: the
 dictionaries, renumbered (/K, /P and /Pg point to the copy's elements and pages; /ID and the
 /Headers that name them prefixed per copy), its values' elements filled as in a single copy
 (increment_tags.Tags: the value's MCID, its /ActualText), its pages their own /StructParents, and
-one parent-tree array per page. A copy's elements and arrays are written in one compressed object
+one parent-tree array per page. Every copy's elements sit under one Document (the base's, written
+again at the end), each copy's own Document left empty (null). A copy's elements and arrays are written in one compressed object
 stream (pdf_increment.Printout); what the root's /K and the parent tree list is spooled to temporary
 files as copies come, and written at the end.
 """
