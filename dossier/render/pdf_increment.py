@@ -28,6 +28,7 @@ overlays.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -513,10 +514,12 @@ class Printout:
     written, so memory does not grow with the number of copies. A tagged base gives a tagged
     printout when each copy's values and marks are given: one structure tree, the base's elements
     once per copy (printout_tags.py), each copy's in one compressed object stream. A copy made
-    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`).
+    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`); so is
+    a file of its own (a batch of grids stamped by pdf_stamp.py), any number of pages. `title`: the
+    printout's own, in place of the base's.
     """
 
-    def __init__(self, base: Prepared, handle, tagged: bool = False):
+    def __init__(self, base: Prepared, handle, tagged: bool = False, title: str = ""):
         import tempfile
 
         from .printout_tags import template
@@ -526,6 +529,8 @@ class Printout:
         self.update = _Update(base, handle, pack=False)  # every object written whole: its xref entry is spooled as it comes
         self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
         self.copies = 0
+        self.count = 0  # pages so far: the next page's parent-tree key
+        self.title = title
         self.entries = tempfile.TemporaryFile()  # the xref stream's rows of the objects from `first` on
         # spooled as they come, for the page tree, the tree's root and the parent tree written at the end
         self.kids, self.tops, self.nums = (tempfile.TemporaryFile() for _ in range(3))
@@ -558,7 +563,7 @@ class Printout:
             raise ValueError("a tagged printout needs each copy's values and marks")
         for c, streams in enumerate(copies):
             if isinstance(streams, bytes):  # a copy made whole (values laid out apart and drawn over the base)
-                self._add_whole(streams)
+                self.count += self._add_whole(streams)
                 self.copies += 1
                 continue
             pages = []
@@ -566,23 +571,26 @@ class Printout:
                 content = self._add(b"", stream)
                 page = template.replace(b"%CONTENT%", b"%d 0 R" % content)
                 if tree is not None:
-                    page = page.replace(tree.keys[n], b"/StructParents %d" % (self.copies * len(self.base.pages) + n))
+                    page = page.replace(tree.keys[n], b"/StructParents %d" % (self.count + n))
                 pages.append(self._add(page))
             self.kids.write(b"".join(b" %d 0 R" % page for page in pages))
             if tree is not None:
                 values, marks = filled[c]
                 elements = self.number
                 self._add_packed(copy_objects(tree, elements, pages, self.copies, values, marks))
-                self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tree.tops))
+                tops = tree.document[2] if tree.document is not None else tree.tops  # under the one Document
+                self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tops))
                 arrays = elements + len(tree.elements)  # the copy's parent-tree arrays, after its elements
-                self.nums.write(b"".join(b" %d %d 0 R" % (self.copies * len(pages) + n, arrays + n) for n in range(len(pages))))
+                self.nums.write(b"".join(b" %d %d 0 R" % (self.count + n, arrays + n) for n in range(len(pages))))
             self.copies += 1
+            self.count += len(pages)
 
-    def _add_whole(self, data: bytes) -> None:
+    def _add_whole(self, data: bytes) -> int:
         """A copy of the base made whole (pdf_increment.fill_forms: the base, then its own objects): its pages
         and, tagged, its structure elements and parent-tree arrays renumbered into the printout (IDs prefixed
         per copy, as the others'); what it shares with the base (content, fonts, images) refers to the
-        printout's own copy of the base; what it adds (its forms, their fonts) is copied."""
+        printout's own copy of the base; what it adds (its forms, their fonts) is copied. A file that does
+        not begin with the base shares nothing with it: all it draws is copied. Its number of pages."""
         from pypdf.generic import NameObject, NumberObject
 
         from .pdf_read import PdfIn, raw
@@ -594,6 +602,7 @@ class Printout:
         pages = source.pages()
         root_ref = raw(source.catalog(), "/StructTreeRoot") if tree is not None else None
         root = source.resolve(root_ref)
+        shared = data.startswith(base.data)
         own = {number for number, _page in pages} | {n for n, at in source.reader.xref.get(0, {}).items() if at >= len(base.data)}
         stack, seen = list(_as_list(raw(root, "/K"))) if root is not None else [], set()
         while stack:  # the copy's elements: its own, not the printout's base's
@@ -605,9 +614,14 @@ class Printout:
                 if hasattr(element, "get") and "/S" in element:
                     stack.extend(_as_list(raw(element, "/K")))
         objects = _Collected(self.number, b"c%d-" % self.copies)
-        known = {n: IndirectObject(n, 0, None) for n in range(1, base.size) if n not in own}  # type: ignore[arg-type]
+        known = {n: IndirectObject(n, 0, None) for n in range(1, base.size) if n not in own and shared}  # type: ignore[arg-type]
         if root_ref is not None:
             known[root_ref.idnum] = IndirectObject(tree.root[0], 0, None)  # type: ignore[arg-type]
+        tops = _as_list(raw(root, "/K")) if root is not None else []
+        if tree is not None and tree.document is not None and len(tops) == 1 and isinstance(tops[0], IndirectObject) \
+                and source.get(tops[0]).get("/S") == "/Document":  # its children go under the printout's one Document
+            known[tops[0].idnum] = IndirectObject(tree.document[0], 0, None)  # type: ignore[arg-type]
+            tops = _as_list(raw(source.get(tops[0]), "/K"))
         copier = Copier(source, objects, known)
         refs = [copier.claim(number) for number, _page in pages]
         numbers = dict(_flat_numbers(source, raw(root, "/ParentTree"))) if root is not None else {}
@@ -616,16 +630,28 @@ class Printout:
             new = copier.convert(page, skip=("/Parent", "/StructParents"))
             new[NameObject("/Parent")] = IndirectObject(base.pages_root[0], 0, None)  # type: ignore[arg-type]
             if root is not None:
-                new[NameObject("/StructParents")] = NumberObject(self.copies * len(pages) + n)
+                new[NameObject("/StructParents")] = NumberObject(self.count + n)
                 arrays.append(objects.write(copier.convert(source.resolve(numbers[int(page["/StructParents"])]))))
             objects.write(new, ref)
-        tops = [copier.convert(kid) for kid in _as_list(raw(root, "/K"))] if root is not None else []
+        tops = [copier.convert(kid) for kid in tops]
         copier.flush()
+        packed, stream = [], objects.next  # streams written whole, the rest in one object stream numbered after them
         for number in range(self.number, objects.next):
-            self._add(objects.bodies.pop(number))
+            body = objects.bodies.pop(number)
+            if body.rstrip().endswith(b"endstream"):
+                self._add(body)
+            else:
+                self.entries.write(_ROW.pack(2, stream, len(packed)))
+                packed.append((number, body))
+                self.number += 1
+        if packed:
+            self.update.add_packed(stream, packed)
+            self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
+            self.number += 1
         self.kids.write(b"".join(b" %d 0 R" % ref.idnum for ref in refs))
         self.tops.write(b"".join(b" %d 0 R" % ref.idnum for ref in tops))
-        self.nums.write(b"".join(b" %d %d 0 R" % (self.copies * len(pages) + n, ref.idnum) for n, ref in enumerate(arrays)))
+        self.nums.write(b"".join(b" %d %d 0 R" % (self.count + n, ref.idnum) for n, ref in enumerate(arrays)))
+        return len(pages)
 
     def _counted(self, number: int, before: bytes, items, after: bytes) -> None:
         """An object too long to hold: `before`, the items (bytes, read in runs), `after`."""
@@ -639,19 +665,38 @@ class Printout:
             out.write(b"".join(run))
         out.write(after + b"\nendobj\n")
 
+    def _info(self) -> bytes:
+        """The base's document information with the printout's title."""
+        from pypdf import PdfReader
+        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+        reader = PdfReader(io.BytesIO(self.base.data))
+        info = DictionaryObject(reader.trailer["/Info"].get_object()) if "/Info" in reader.trailer else DictionaryObject()
+        info[NameObject("/Title")] = TextStringObject(self.title)
+        return _serial(info)
+
     def close(self) -> None:
         import shutil
         import tempfile
 
-        update, out, pages_per_copy = self.update, self.update.out, len(self.base.pages)
-        count = self.copies * pages_per_copy
+        update, out, count = self.update, self.update.out, self.count
+        info = self.base.info.encode("latin-1")
+        if self.title:  # the base's information, titled as the printout
+            info = re.sub(rb"/Info \d+ 0 R", b"/Info %d 0 R" % self._add(self._info()), info) if b"/Info" in info \
+                else b" /Info %d 0 R" % self._add(self._info()) + info
         pages_number, template = self.base.pages_root
         before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
         self._counted(pages_number, before, _spooled(self.kids), after)
         tree = self.tree
         if tree is not None:
             root, before, after = tree.root
-            self._counted(root, before, _spooled(self.tops), after.replace(b"/NEXTMARK", b"%d" % count))
+            after = after.replace(b"/NEXTMARK", b"%d" % count)
+            if tree.document is not None:
+                number, _index, _kids, document, rest = tree.document
+                self._counted(number, document, _spooled(self.tops), rest)
+                self._counted(root, before, [b" %d 0 R" % number], after)
+            else:
+                self._counted(root, before, _spooled(self.tops), after)
             self._counted(tree.parent_tree, b"<< /Nums [", _spooled(self.nums), b" ] >>")
         for spool in (self.kids, self.tops, self.nums):
             spool.close()
@@ -670,7 +715,7 @@ class Printout:
         out.write(
             b"%d 0 obj\n<< /Type /XRef /Size %d /Index [ %s ] /W [ 1 4 2 ] /Root %s%s /Prev %d /Filter /FlateDecode"
             b" /Length %d >>\nstream\n" % (own, own + 1, b" ".join(b"%d %d" % r for r in index), base.root.encode(),
-                                          base.info.encode("latin-1"), base.startxref, rows.tell())
+                                          info, base.startxref, rows.tell())
         )
         rows.seek(0)
         shutil.copyfileobj(rows, out)

@@ -168,9 +168,10 @@ class StructMerge:
         found: list[tuple[str, IndirectObject]] = []
         stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
         seen: set[int] = set()
+        before = set(copier.known)  # what the walk itself refers to (an element written below) is still walked
         while stack:
             ref = stack.pop()
-            if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in copier.known:
+            if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in before:
                 continue  # a direct kid (an MCID), or a page, annotation or Document the whole has already
             seen.add(ref.idnum)
             body = source.serialized(ref.idnum)
@@ -179,7 +180,7 @@ class StructMerge:
                 continue
             if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)):  # strings: only IDs
                 stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]
-                target = copier.claim(ref.idnum)
+                target = _taken(copier, ref.idnum)
                 prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
                 self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
                 found += [(prefix + name.decode(), target) for name in _OWN_ID.findall(body)]
@@ -197,13 +198,23 @@ class StructMerge:
                 new[NameObject("/A")] = copier.convert(attributes, skip=("/Headers",))
                 if headers:
                     new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(prefix + str(source.resolve(h))) for h in headers)
-            target = copier.claim(ref.idnum)
+            target = _taken(copier, ref.idnum)
             if "/ID" in element:
                 name = prefix + str(source.resolve(raw(element, "/ID")))
                 new[NameObject("/ID")] = TextStringObject(name)
                 found.append((name, target))
             self.out.write(new, target)
         return found
+
+
+def _taken(copier: Copier, idnum: int) -> IndirectObject:
+    """The output reference of an element the caller writes itself: claimed, or, when an element written
+    before refers to it (a header cell's table in a cell naming headers), taken out of the copier's queue."""
+    ref = copier.known.get(idnum)
+    if ref is None:
+        return copier.claim(idnum)
+    copier._todo.remove((idnum, ref))
+    return ref
 
 
 _WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)

@@ -6,7 +6,8 @@ base's content again, so each copy gets its own copy of the base's elements: the
 dictionaries, renumbered (/K, /P and /Pg point to the copy's elements and pages; /ID and the
 /Headers that name them prefixed per copy), its values' elements filled as in a single copy
 (increment_tags.Tags: the value's MCID, its /ActualText), its pages their own /StructParents, and
-one parent-tree array per page. A copy's elements and arrays are written in one compressed object
+one parent-tree array per page. Every copy's elements sit under one Document (the base's, written
+again at the end), each copy's own Document left empty (null). A copy's elements and arrays are written in one compressed object
 stream (pdf_increment.Printout); what the root's /K and the parent tree list is spooled to temporary
 files as copies come, and written at the end.
 """
@@ -32,6 +33,9 @@ class TreeTemplate:
     keys: tuple[bytes, ...]  # per page: « /StructParents n » as in the page template
     root: tuple[int, bytes, bytes]  # the root's number, its dictionary before and after its /K array
     parent_tree: int  # the parent tree's number (written again, for every page of the printout)
+    # the base's one Document: its number, index, its children's indices, its dictionary before and after its
+    # /K array; the printout's one Document, every copy's children under it (None: a copy's tops as they are)
+    document: tuple[int, int, tuple[int, ...], bytes, bytes] | None = None
 
 
 def _serial(obj) -> bytes:
@@ -125,18 +129,37 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     tops = [tops] if not isinstance(tops, ArrayObject) else list(tops)
     return TreeTemplate(
         tuple(serialised), filled, tuple(elements[t.idnum] for t in tops), tuple(arrays), tuple(keys),
-        (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum,
+        (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum, _document(tops, elements),
     )
 
 
-def render(pieces: tuple, first: int, pages: list[int], prefix: bytes, extra: dict[bytes, bytes] | None = None) -> bytes:
-    """An element of a copy: its slots given the copy's first element number and its page numbers."""
+def _document(tops: list, elements: dict[int, int]) -> tuple[int, int, tuple[int, ...], bytes, bytes] | None:
+    """The base's Document, when it is the root's one child and its children are all elements (not marked content)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    if len(tops) != 1 or not isinstance(tops[0], IndirectObject):
+        return None
+    document = tops[0].get_object()
+    kids = document.raw_get("/K") if "/K" in document else None
+    kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
+    if document.get("/S") != "/Document" or not all(isinstance(k, IndirectObject) and k.idnum in elements for k in kids):
+        return None
+    rest = DictionaryObject(document)
+    rest[NameObject("/K")] = NameObject("/KIDSMARK")
+    before, after = _serial(rest).split(b"/KIDSMARK")
+    return tops[0].idnum, elements[tops[0].idnum], tuple(elements[k.idnum] for k in kids), before + b"[", b"]" + after
+
+
+def render(pieces: tuple, first: int, pages: list[int], prefix: bytes, extra: dict[bytes, bytes] | None = None,
+           fixed: dict[int, int] | None = None) -> bytes:
+    """An element of a copy: its slots given the copy's first element number and its page numbers
+    (`fixed`: elements every copy shares, by index: their numbers)."""
     out = []
     for piece in pieces:
         if isinstance(piece, bytes):
             out.append(piece)
         elif piece[0] == "e":
-            out.append(b"%d 0 R" % (first + piece[1]))
+            out.append(b"%d 0 R" % (fixed[piece[1]] if fixed and piece[1] in fixed else first + piece[1]))
         elif piece[0] == "p":
             out.append(b"%d 0 R" % pages[piece[1]])
         else:
@@ -148,19 +171,23 @@ def render(pieces: tuple, first: int, pages: list[int], prefix: bytes, extra: di
 
 
 def copy_objects(tree: TreeTemplate, first: int, pages: list[int], copy: int, values: dict[str, str], marks: dict) -> list[bytes]:
-    """A copy's elements then its pages' parent-tree arrays (numbered from `first`, in that order)."""
+    """A copy's elements then its pages' parent-tree arrays (numbered from `first`, in that order). Under the
+    printout's one Document (tree.document), the copy's own Document is left empty (null), its children point to that one."""
     prefix = b"c%d-" % copy
     extra_mcids: dict[int, list[tuple[int, int]]] = {}  # page → (MCID, element index)
+    fixed = {tree.document[1]: tree.document[0]} if tree.document is not None else None
     out = []
     for index, pieces in enumerate(tree.elements):
         field = tree.filled.get(index)
-        if field is not None and field[0] in marks:
+        if fixed and index in fixed:
+            out.append(b"null")
+        elif field is not None and field[0] in marks:
             page, mcid = marks[field[0]]
             out.append(render(field[1], first, pages, prefix, {
-                b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}))
+                b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}, fixed))
             extra_mcids.setdefault(page, []).append((mcid, index))
         else:
-            out.append(render(pieces, first, pages, prefix))
+            out.append(render(pieces, first, pages, prefix, fixed=fixed))
     for page, array in enumerate(tree.arrays):
         refs = [*array, *(index for _, index in sorted(extra_mcids.get(page, [])))]
         out.append(b"[ " + b" ".join(b"%d 0 R" % (first + i) for i in refs) + b" ]")

@@ -66,7 +66,7 @@ def _actual_texts_by_page(path: Path) -> dict[int, list[str]]:
 
 def test_the_copies_structure_elements_are_compressed(greek):
     """Each appended copy's elements are in a compressed object stream (the printout's size), only the copy
-    made whole (the Greek one) keeps its elements as whole objects."""
+    made whole (the Greek one) keeps its elements as whole objects, and so does the one Document they share."""
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -84,4 +84,4 @@ def test_the_copies_structure_elements_are_compressed(greek):
     copies = len(reader.pages)  # a relevé is one page
     whole = [n for n in elements if n not in reader.xref_objStm]
     assert copies >= 3 and len(elements) > 20 * copies
-    assert len(whole) <= len(elements) // copies, (len(whole), len(elements))
+    assert len(whole) <= len(elements) // copies + 1, (len(whole), len(elements))  # + the copies' one Document
