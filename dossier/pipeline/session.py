@@ -197,7 +197,7 @@ def generate(
     for stem, parts in merged_parts.items():
         merged = root / f"{stem}.pdf"
         title = f"Grilles d'évaluation {stem.upper()} — {session}"
-        write_atomic_with(merged, _printout(bases[stem].result().pdf, sorted(parts), title))  # streamed: no page held
+        write_atomic_with(merged, pdfcat.concatenating(sorted(parts), title))  # streamed: no page held
         for p in parts:
             p.unlink()
         result.merged.append(merged)
@@ -207,24 +207,6 @@ def generate(
     listing = json.dumps(sorted(p.as_posix() for p in made), ensure_ascii=False, indent=0)
     write_atomic(root / WRITTEN, listing.encode("utf-8"), mode=0o600)
     return result
-
-
-def _printout(base_pdf: bytes, parts: list[Path], title: str):
-    """The épreuve's merged PDF, its batches' files in order: tagged (one structure tree) when the grids
-    are (pdf_increment.Printout, each batch a copy made whole), else their pages only (pdfcat.py)."""
-    from ..render.pdf_increment import Printout, prepare
-
-    prepared = prepare(base_pdf)
-    if prepared.tags is None:
-        return pdfcat.concatenating(parts, title)
-
-    def fill(out) -> None:
-        printout = Printout(prepared, out, tagged=True, title=title)
-        for batch, part in enumerate(parts):
-            printout.add(batch, [part.read_bytes()], [None])
-        printout.close()
-
-    return fill
 
 
 def _one_file_each(work: dict[str, list[Candidat]]) -> None:

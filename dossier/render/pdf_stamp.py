@@ -5,8 +5,8 @@ overlay has one page per page of each candidate, untagged. In each file written
 (one per candidate, and one for a batch's merged printout) the base's content
 streams, fonts and images are written once; each candidate gets its own page
 dictionaries and its own copy of the base's structure tree (pdf_struct.py
-merges them as it merges the parts of a long document: a candidate is a part),
-in the batch's file too (it goes whole into the merged printout).
+merges them as it merges the parts of a long document: a candidate is a part);
+the batch's file, whose pages only go into the merged printout, has no tree.
 
 What the overlay draws on a candidate's first page (name, number, date, place)
 is content: marked with a new MCID, it is a /P element first in that
@@ -50,10 +50,8 @@ def stamp(base_pdf: bytes, overlay_pdf: bytes, texts: list[str]) -> tuple[list[b
     over = PdfIn(overlay_pdf)
     over_pages = over.pages()
     singles = [_write(base, over, base_pages, over_pages, [i], texts, template=tree) for i in range(len(texts))]
-    # the batch's pages go into the merged printout (pdf_increment.Printout: a copy made whole, its tree with it),
-    # each candidate's IDs prefixed (copied object by object when the tree's strings are not all IDs)
-    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts,
-                           template=tree if tree is None or tree.prefixable else None)
+    # the batch's pages go into the merged printout, which keeps pages only (pdfcat.py): no tree to copy
+    return singles, _write(base, over, base_pages, over_pages, list(range(len(texts))), texts, structure=False)
 
 
 _BASES: dict[bytes, tuple[PdfIn, list, TreeCopy | None]] = {}  # a worker's bases, read once (one per épreuve)
@@ -121,7 +119,7 @@ def _write(
         overlays.flush()
         kids += refs
         if template is not None and struct.active:
-            template.write(copier, out, b"p%d-" % (part + 1) if len(which) > 1 else b"")
+            template.write(copier, out)
     tree = struct.write()
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(kids),
@@ -144,7 +142,6 @@ def _write(
 
 
 _REFERENCE = re.compile(rb"(\d+) 0 R\b")
-_ID_STRING = re.compile(rb"\((\d+(?:-|\\055)\d+(?:-|\\055)\d+)\)")  # a header cell's ID (table-row-column), as pypdf writes it
 
 
 class TreeCopy:
@@ -161,9 +158,6 @@ class TreeCopy:
         self.templates = {number: _template(body) for number, body in objects.items()}
         # what the elements refer to outside the tree: pages, annotations, the Document (each file its own)
         self.outside = sorted({n for _form, refers in self.templates.values() for n in refers} - set(objects))
-        # the elements naming IDs (header cells, the cells that name them): their strings all IDs, to prefix
-        self.named = {n for n, body in objects.items() if b"/ID" in body or b"/Headers" in body}
-        self.prefixable = all(objects[n].count(b"(") == len(_ID_STRING.findall(objects[n])) for n in self.named)
         self._last: tuple[tuple, list[int], bytes] | None = None  # the last copy's numbers and object stream
 
     @classmethod
@@ -193,23 +187,18 @@ class TreeCopy:
             stack += found
         return cls(objects)
 
-    def write(self, copier: Copier, out: PdfOut, prefix: bytes = b"") -> None:
+    def write(self, copier: Copier, out: PdfOut) -> None:
         """Every element of the tree, renumbered for this file: the pages and annotations `copier` has
-        written, the Document StructMerge made; the rest copied by the copier (none, usually). `prefix`:
-        the candidate's, before each ID (a file of several candidates; `prefixable` trees only)."""
+        written, the Document StructMerge made; the rest copied by the copier (none, usually)."""
         known = copier.known
         for number in self.objects:
             known[number] = out.reserve()
         numbers = [known[number].idnum for number in self.objects]
         key = (numbers[0] if numbers else 0, *((known.get(n) or copier.ref(n)).idnum for n in self.outside))
-        key = (*key, prefix)
         if self._last is None or self._last[0] != key:
             # written as one object stream; a candidate's file is numbered as the last one's (the same
             # base, the same steps): its stream is the last one's bytes, not made again
             bodies = [form % tuple((known.get(n) or copier.ref(n)).idnum for n in refers) for form, refers in self.templates.values()]
-            if prefix:
-                bodies = [_ID_STRING.sub(lambda m: b"(" + prefix + m[1] + b")", body) if number in self.named else body
-                          for number, body in zip(self.objects, bodies)]
             self._last = (key, numbers, object_stream(list(zip(numbers, bodies))))
         out.write_packed(numbers, self._last[2])
         copier.flush()

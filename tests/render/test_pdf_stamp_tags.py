@@ -77,28 +77,3 @@ def test_a_copy_numbered_otherwise_gets_its_own_tree(tmp_path):
         assert loose_content(doc.reader, n) == []
     first, second = (len([e for e in doc.elements if e[0] == 1 and e[1] == s]) for s in ("/P", "/Part"))
     assert first == 2 and second == 2, "each candidate: its stamp and its grid"
-
-
-@pytest.mark.parametrize("by_bytes", [True, False])
-def test_a_batch_file_gives_each_candidate_its_own_ids(tmp_path, monkeypatch, by_bytes):
-    """The batch's file (it goes whole into the merged printout) holds every candidate's tree: each one's
-    header cells get an ID of its own, and its data cells name them, whether the tree is copied as bytes
-    (TreeCopy) or object by object (pdf_struct.StructMerge, which once left a nested table's IDs unprefixed)."""
-    from dossier.pipeline import session
-    from dossier.render import pdf_stamp
-
-    if not by_bytes:
-        monkeypatch.setattr(pdf_stamp.TreeCopy, "of", classmethod(lambda cls, base, pages: None))
-        monkeypatch.setattr(pdf_stamp, "_BASES", {})
-    session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",)))
-    base = session._base_task("bc01-m1-1")
-    people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
-    together = dict(session._batch_task(base, 0, people)[3])[""]
-    (tmp_path / "batch.pdf").write_bytes(together)
-    doc = read(tmp_path / "batch.pdf")
-    ids = [str(e["/ID"]) for _d, _s, e in doc.elements if "/ID" in e]
-    named = {str(h) for _d, _s, e in doc.elements if "/A" in e and "/Headers" in e["/A"] for h in e["/A"]["/Headers"]}
-    assert len(ids) == len(set(ids)) and len(ids) > 3 * 10
-    assert named <= set(ids) and {i.split("-")[0] for i in ids} == {"p1", "p2", "p3"}
-    assert [s for depth, s, _e in doc.elements if depth == 0] == ["/Document"]
-    assert all(loose_content(doc.reader, n) == [] for n in range(len(doc.reader.pages)))
