@@ -92,9 +92,10 @@ class StructMerge:
         self._tables: dict[tuple[int, int], _Continued] = {}  # (part, element's number) -> a table continued
         self._through: dict[int, set[int]] = {}  # part -> elements claimed here that its IDs' walk goes through
         for part, (source, documents) in enumerate(zip(sources, self.documents)):
-            suite = next((raw(source.resolve(d), "/" + SUITE_KEY) for d in documents if raw(source.resolve(d), "/" + SUITE_KEY)), None)
-            if part and isinstance(suite, IndirectObject):
-                self._continue(part, suite)
+            for document in documents if part else ():
+                suite = raw(source.resolve(document), "/" + SUITE_KEY)
+                if isinstance(suite, IndirectObject) and part not in self._suites:
+                    self._continue(part, suite)
 
     def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
         """A new element, first in the part's content, for what the caller draws on a page of the part
