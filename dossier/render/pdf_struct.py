@@ -12,7 +12,11 @@ cells (TH) named by an /ID that the data cells' /Headers give. Put together:
   MCIDs belong to their page, and a page is copied whole: they stay as they are;
 - the IDs are made unique by a prefix per part (`p3-`), in the TH cells and in
   the /Headers that name them, and listed in the tree's /IDTree;
-- the role maps are merged (WeasyPrint writes none, but a part may).
+- the role maps are merged (WeasyPrint writes none, but a part may);
+- a table continued from the part before (its caption and header row drawn again as artifacts, its
+  Table named by the part's Document: pdf_tags.py) is one table: its Table's kids (TBody) go on in the
+  Table it continues (the last Table of the part before, or the one that one continues), and its
+  cells' /Headers (« suite-row-column ») name that table's header cells.
 
 Elements are copied as they are, by the part's Copier, after the pages (their
 /Pg and the links' /OBJR then point to the pages and annotations written).
@@ -25,6 +29,7 @@ import re
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
 
 from .pdf_read import PdfIn, raw
+from .pdf_tags import SUITE, SUITE_KEY
 from .pdf_write import REFERENCE, Copier, PdfOut
 
 
@@ -83,6 +88,14 @@ class StructMerge:
             start += max((key for key, _value in numbers), default=-1) + 1
         self.next_key = start
         self._added: dict[int, list[tuple[int, IndirectObject]]] = {}  # part -> (page's key, element)
+        self._suites: dict[int, _Suite] = {}  # part -> its table continuing another
+        self._tables: dict[tuple[int, int], _Continued] = {}  # (part, element's number) -> a table continued
+        self._through: dict[int, set[int]] = {}  # part -> elements claimed here that its IDs' walk goes through
+        for part, (source, documents) in enumerate(zip(sources, self.documents)):
+            for document in documents if part else ():
+                suite = raw(source.resolve(document), "/" + SUITE_KEY)
+                if isinstance(suite, IndirectObject) and part not in self._suites:
+                    self._continue(part, suite)
 
     def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
         """A new element, first in the part's content, for what the caller draws on a page of the part
@@ -105,6 +118,76 @@ class StructMerge:
         added.append((key, element))
         return mcid
 
+    def _continue(self, part: int, suite: IndirectObject) -> None:
+        """Note that the part's Table `suite` continues the last table of the parts before (see the module's
+        docstring); if there is none, or it has no header cells, the part's table stays as it is."""
+        source = self.copiers[part].source
+        element = source.resolve(suite)
+        target = self._last_table(part - 1)
+        parent = raw(element, "/P")
+        if target is None or not isinstance(parent, IndirectObject):
+            return
+        table = self._tables.get(target)
+        if table is None:
+            table = self._tables[target] = _Continued(self._claim(*target), self._head_ids(*target))
+        self._suites[part] = _Suite(suite.idnum, parent.idnum, target)
+        self.copiers[part].known[suite.idnum] = table.ref  # its kids' /P: the table continued
+        self._through.setdefault(part, set()).add(suite.idnum)
+        if not any(parent.idnum == d.idnum for d in self.documents[part] if isinstance(d, IndirectObject)):
+            self._claim(part, parent.idnum)  # its parent is written without it
+
+    def _claim(self, part: int, idnum: int) -> IndirectObject:
+        self._through.setdefault(part, set()).add(idnum)
+        return self.copiers[part].known.get(idnum) or self.copiers[part].claim(idnum)
+
+    def _last_table(self, part: int) -> tuple[int, int] | None:
+        """The last Table of a part's tree (or the table it continues, if it is the part's own continuation)."""
+        source = self.copiers[part].source
+        stack = [ref for d in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(d), "/K")))]
+        while stack:
+            ref = stack.pop()
+            element = source.resolve(ref) if isinstance(ref, IndirectObject) else None
+            if not isinstance(element, DictionaryObject) or "/S" not in element:
+                continue
+            if element["/S"] == "/Table":
+                suite = self._suites.get(part)
+                return suite.target if suite and suite.idnum == ref.idnum else (part, ref.idnum)
+            stack += _as_list(source.resolve(raw(element, "/K")))
+        return None
+
+    def _head_ids(self, part: int, idnum: int) -> dict[bytes, bytes]:
+        """A table's header cells in its THead, « row-column » -> their ID in the whole."""
+        source, ids = self.copiers[part].source, {}
+        stack = [ref for ref in _as_list(source.resolve(raw(source.get(idnum), "/K")))]
+        while stack:
+            element = source.resolve(stack.pop())
+            if isinstance(element, DictionaryObject) and element.get("/S") in ("/THead", "/TR", "/TH"):
+                if "/ID" in element:
+                    owner, place = str(element["/ID"]).split("-", 1)
+                    ids[place.encode()] = f"p{part + 1}-{owner}-{place}".encode()
+                stack += _as_list(source.resolve(raw(element, "/K")))
+        return ids
+
+    def _join(self, part: int, copier: Copier) -> None:
+        """After the part's IDs are written: the kids of the tables continued, those of the part's continuation
+        (in the table it continues), and the continuation's parent, written without it."""
+        source = copier.source
+        for (owner, idnum), table in self._tables.items():
+            if owner == part:
+                element = source.get(idnum)
+                table.element = copier.convert(element, skip=("/K",))
+                table.kids += [copier.convert(kid) for kid in _as_list(source.resolve(raw(element, "/K")))]
+        suite = self._suites.get(part)
+        if suite is None:
+            return
+        self._tables[suite.target].kids += [copier.convert(kid) for kid in _as_list(source.resolve(raw(source.get(suite.idnum), "/K")))]
+        if suite.parent in copier.known and suite.parent in self._through[part]:
+            parent = source.get(suite.parent)
+            kept = [kid for kid in _as_list(source.resolve(raw(parent, "/K"))) if getattr(kid, "idnum", None) != suite.idnum]
+            new = copier.convert(parent, skip=("/K",))
+            new[NameObject("/K")] = ArrayObject(copier.convert(kid) for kid in kept)
+            self.out.write(new, copier.known[suite.parent])
+
     def shift(self, part: int, dictionary: DictionaryObject, key: str) -> None:
         """A page's /StructParents or an annotation's /StructParent, as numbered in the whole."""
         if self.active and key in dictionary:
@@ -120,8 +203,11 @@ class StructMerge:
             if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
                 ids += self._prefix_ids(part, copier)
             kids += [element for _key, element in self._added.get(part, ())]
+            suite = self._suites.get(part)
             for document in documents:
-                kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))]
+                kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))
+                         if not (suite and getattr(kid, "idnum", None) == suite.idnum)]
+            self._join(part, copier)
             added = {}
             for k, element in self._added.get(part, ()):
                 added.setdefault(k, []).append(element)
@@ -139,6 +225,9 @@ class StructMerge:
             for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
                 roles.setdefault(NameObject(name), copier.convert(role))
             copier.flush()
+        for table in self._tables.values():
+            table.element[NameObject("/K")] = ArrayObject(table.kids)
+            self.out.write(table.element, table.ref)
         self.out.write(DictionaryObject({
             NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
             NameObject("/P"): root, NameObject("/K"): kids,
@@ -168,7 +257,9 @@ class StructMerge:
         found: list[tuple[str, IndirectObject]] = []
         stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
         seen: set[int] = set()
-        before = set(copier.known)  # what the walk itself refers to (an element written below) is still walked
+        before = set(copier.known) - self._through.get(part, set())  # what the walk refers to is still walked
+        suite = self._suites.get(part)
+        names = self._tables[suite.target].ids if suite else {}  # a continuation's header cells: those it continues
         while stack:
             ref = stack.pop()
             if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in before:
@@ -178,10 +269,11 @@ class StructMerge:
             if body is not None and b"/ID" not in body and b"/Headers" not in body:
                 stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # read unparsed
                 continue
-            if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)):  # strings: only IDs
-                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]
+            if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)) + len(_SUITE_ID.findall(body)):
+                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # strings: only IDs
                 target = _taken(copier, ref.idnum)
                 prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
+                prefixed = _SUITE_ID.sub(lambda m: b"(" + names[m[1]] + b")" if m[1] in names else b"", prefixed)
                 self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
                 found += [(prefix + name.decode(), target) for name in _OWN_ID.findall(body)]
                 continue
@@ -197,7 +289,8 @@ class StructMerge:
             if attributes is not None:
                 new[NameObject("/A")] = copier.convert(attributes, skip=("/Headers",))
                 if headers:
-                    new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(prefix + str(source.resolve(h))) for h in headers)
+                    named = [_header(prefix, str(source.resolve(h)), names) for h in headers]
+                    new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(h) for h in named if h)
             target = _taken(copier, ref.idnum)
             if "/ID" in element:
                 name = prefix + str(source.resolve(raw(element, "/ID")))
@@ -205,6 +298,30 @@ class StructMerge:
                 found.append((name, target))
             self.out.write(new, target)
         return found
+
+
+class _Suite:
+    """A part's Table continuing a table of the parts before: its number, its parent's, the table continued."""
+
+    def __init__(self, idnum: int, parent: int, target: tuple[int, int]):
+        self.idnum, self.parent, self.target = idnum, parent, target
+
+
+class _Continued:
+    """A table continued in later parts: its reference in the whole, its header cells' IDs (`_head_ids`),
+    its element (converted, without /K) and its kids and those of its continuations."""
+
+    def __init__(self, ref: IndirectObject, ids: dict[bytes, bytes]):
+        self.ref, self.ids = ref, ids
+        self.element: DictionaryObject | None = None
+        self.kids: list = []
+
+
+def _header(prefix: str, name: str, names: dict[bytes, bytes]) -> str:
+    """A header cell's ID named by a cell, in the whole ('' if a continuation's names none of those it continues)."""
+    if name.startswith(SUITE + "-"):
+        return names.get(name[len(SUITE) + 1 :].encode(), b"").decode()
+    return prefix + name
 
 
 def _taken(copier: Copier, idnum: int) -> IndirectObject:
@@ -219,6 +336,7 @@ def _taken(copier: Copier, idnum: int) -> IndirectObject:
 
 _WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)
 _OWN_ID = re.compile(rb"/ID\s*\((\d+-\d+-\d+)\)")
+_SUITE_ID = re.compile(rb"\(" + SUITE.encode() + rb"-(\d+-\d+)\)")  # a continuation's header cell, named by a cell
 
 
 def _serialized(obj) -> bytes:

@@ -16,6 +16,10 @@ are filled here, by wrapping two of its functions (`teach()`, once per process):
   table's header, in a Table of each page. The repetitions are drawn here as
   artifacts and left out of the tree; the rows of the following pages go on
   in the first page's Table, their cells naming its header cells (`_Repeats`);
+- a table continued from the part before (a long document laid out in parts: its HTML table marked
+  `data-suite`): its caption and header row, drawn again at the top of the part, are artifacts too; its
+  cells name the header cells as `suite-<row>-<column>`, and the part's Document names the table
+  (`/DossierSuite`), for the assembly to move its rows into the table it continues (pdf_struct.py);
 - lists PDF/UA can read: a list (`dl`) laid out otherwise than in items
   (terms and definitions side by side, in lines) is a group (Div), not a list;
   what a list item holds beside its label goes into its body (LBody);
@@ -35,6 +39,8 @@ from __future__ import annotations
 
 LANG = {"fr": "fr-FR"}
 FIELD = "champ-"  # the id of a field filled per candidate
+SUITE = "suite"  # the owner of the header cells a continued table's cells name (« suite-row-column »)
+SUITE_KEY = "DossierSuite"  # in a part's Document: the Table continuing the previous part's
 
 _taught = False
 
@@ -48,11 +54,21 @@ class _Repeats:
         self.drawn: dict[int, object] = {}  # id(<table> element) → that element
         self.repeated: dict[int, object] = {}  # id(box) → box: a repeated header group and every box in it
         self.first: dict[int, object] = {}  # id(<table> element) → its first fragment's Table element
+        self.quiet: dict[int, object] = {}  # id(element) → element: in a continued table's caption or head
+
+    def quiet_box(self, box) -> bool:
+        """Whether a box is drawn from a continued table's caption or header row (an artifact)."""
+        element = getattr(box, "element", None)
+        return element is not None and id(element) in self.quiet
 
     def table_drawn(self, table) -> None:
         element = table.element
         if element is None:
             return
+        if id(element) not in self.drawn and "data-suite" in element.attrib:
+            for child in element:
+                if child.tag in ("caption", "thead"):
+                    self.quiet.update((id(e), e) for e in child.iter())
         if id(element) in self.drawn and table.children and table.children[0].is_header:
             stack = [table.children[0]]
             while stack:
@@ -126,7 +142,9 @@ def teach() -> None:
             for child in box.children:  # a row made around a table's caption taken out of the flow: no element
                 yield from build_box_tree(child, parent, *rest)
             return
-        if getattr(box, "is_header", False) and _repeats.holds(box):  # a header row group repeated: its cells get no element
+        if getattr(box, "element_tag", None) == "caption" and _repeats.quiet_box(box):
+            return  # a continued table's caption: drawn as an artifact
+        if getattr(box, "is_header", False) and (_repeats.holds(box) or _repeats.quiet_box(box)):  # repeated: its cells get no element
             for cell in _cells(box):
                 cell.mark = pydyf.Dictionary({"A": pydyf.Dictionary()})
             return
@@ -134,15 +152,19 @@ def teach() -> None:
         if html is not None and getattr(box, "element_tag", None) == "table" and getattr(box, "is_table_wrapper", False):
             cells = [c for c in _cells(box.get_wrapped_table() or box) if getattr(c, "element_tag", None) == "td"]
             headers = _header_rows(box.get_wrapped_table() or box)
+            suite = "data-suite" in html.attrib
             for element in built(box, parent, *rest):
                 first = _repeats.first.setdefault(id(html), element)
+                # a later page's fragment, or a continued table: its cells name the first fragment's header
+                # cells, or the continued table's
+                for cell in cells if headers and (suite or first is not element) else ():
+                    _renumber_headers(cell, element.number, SUITE if suite else first.number, headers)
                 if first is element:
+                    if suite:
+                        _document(element, rest[0])[SUITE_KEY] = element.reference
                     yield element
                     continue
-                # a later page's fragment: its rows go on in the first fragment's Table, their cells naming
-                # its header cells; the fragment's own element is left out of the tree
-                for cell in cells if headers else ():
-                    _renumber_headers(cell, element.number, first.number, headers)
+                # a later page's fragment: its rows go on in the first fragment's Table; its element is left out
                 objects = rest[0].objects
                 for kid in element["K"]:
                     if isinstance(kid, bytes):  # a reference: « n 0 R »
@@ -170,7 +192,7 @@ def teach() -> None:
         return tabled(stream, table)
 
     def mark(self, box, tag):
-        if id(box) in _repeats.repeated and self._tags is not None:
+        if self._tags is not None and (id(box) in _repeats.repeated or _repeats.quiet_box(box)):
             return self.artifact()  # a repeated header's text: no id, not in the tree
         return marked(self, box, tag)
 
@@ -192,13 +214,20 @@ def _cells(box) -> list:
     return found
 
 
+def _document(element, pdf):
+    """The Document element an element is in (up its /P)."""
+    while element.get("S") != "/Document":
+        element = pdf.objects[int(element["P"].split()[0])]
+    return element
+
+
 def _header_rows(table) -> int:
     """How many rows the table's repeated header group has (0: none)."""
     children = getattr(table, "children", ()) or ()
     return len(children[0].children) if children and getattr(children[0], "is_header", False) else 0
 
 
-def _renumber_headers(cell, number: int, first: int, rows: int) -> None:
+def _renumber_headers(cell, number: int, first: int | str, rows: int) -> None:
     """A cell's /Headers naming the header rows of its own fragment (« number-row-column », row < rows),
     made to name those of the table's first fragment."""
     import pydyf

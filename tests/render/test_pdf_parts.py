@@ -282,7 +282,8 @@ def test_a_template_without_montrer_is_laid_out_in_one_piece(tmp_path):
     shutil.copytree(EXAMPLE, src)
     template = (PACKAGE_TEMPLATES / "html/referentiel.html").read_text(encoding="utf-8")
     old_style = (
-        template.replace('{% if montrer("titre") %}', "{% if true %}").replace(' if montrer("bloc:" ~ b.bloc.code)', "")
+        template.replace('{% if not montrer("titre") %} data-suite{% endif %}', "")
+        .replace('{% if montrer("titre") %}', "{% if true %}").replace(' if montrer("bloc:" ~ b.bloc.code)', "")
         .replace(' if montrer("annexe:" ~ cov.bloc.code)', "").replace('montrer("annexe")', "true")
     )
     assert "montrer" not in old_style

@@ -171,12 +171,48 @@ def test_a_header_row_repeated_on_later_pages_is_an_artifact(tmp_path):
     assert column[str(last["/A"]["/Headers"][1])] == "Entête B"
 
 
-def test_referentiel_header_row_once_per_table(docs):
-    """Each bloc's table (a part of its own, with its caption) has its header row once in the tree,
-    however many pages it runs over."""
+def test_referentiel_one_table_across_parts(docs):
+    """The référentiel's table, laid out in parts (a part per bloc in the example), is one Table: one
+    Caption, one THead, every bloc's rows in it in order; the parts after the first draw the caption and
+    header row again, as artifacts; their cells name the first part's header cells; every element the
+    pages' content is marked for is in the tree, under the parent its /P names."""
+    from tests.tagged_pdf import mcid_texts
+
     doc = docs["referentiel"]
-    headers = [doc.text(e) for _s, e in doc.kinds("/THead") if doc.text(e).startswith("RÉFÉRENTIEL D")]
-    assert len(headers) == len(doc.kinds("/Caption")) < len(doc.reader.pages)
+    head = "RÉFÉRENTIEL D’ACTIVITÉS"
+    tables = [e for _s, e in doc.kinds("/Table") if any(doc.text(k.get_object()).startswith(head) for k in e["/K"])]
+    assert len(tables) == 1 and len(doc.kinds("/Caption")) == 1
+    assert sum(doc.text(e).startswith(head) for _s, e in doc.kinds("/THead")) == 1
+    under, stack = {}, [tables[0]]  # the Table's elements, by number: text
+    while stack:
+        node = stack.pop()
+        for kid in node["/K"] if isinstance(node.get("/K"), list) else []:
+            if hasattr(kid, "idnum") and "/S" in kid.get_object():
+                assert kid.get_object().raw_get("/P").idnum == node.indirect_reference.idnum, "a kid's /P is its parent"
+                under[kid.idnum] = kid.get_object()
+                stack.append(kid.get_object())
+    blocs = [doc.text(e) for e in under.values() if e["/S"] == "/TH" and doc.text(e).startswith("BC")]
+    assert sorted(b[:4] for b in blocs) == ["BC01", "BC02", "BC03", "BC04"]
+    assert [doc.text(e)[:4] for _s, e in doc.kinds("/TH") if doc.text(e).startswith("BC0")] == ["BC01", "BC02", "BC03", "BC04"]
+    cells = [e for _s, e in doc.kinds("/TD") if e.indirect_reference.idnum in under]
+    assert cells and all(doc.text(e) != "—" for e in cells), "the annex's matrices are tables of their own"
+    columns = {str(e["/ID"]): doc.text(e) for e in under.values() if e["/S"] == "/TH"}
+    last = cells[-1]  # the last bloc's last criteria, in the fourth part: named by the first part's header cell
+    assert "CR4." in doc.text(last)
+    named = [columns.get(str(h), "") for h in last["/A"]["/Headers"]]
+    assert [t[:24] for t in named] == ["RÉFÉRENTIEL D’ÉVALUATION", "CRITÈRES D’ÉVALUATION"]
+    assert all(str(h).startswith("p1-") for h in last["/A"]["/Headers"])
+    reached = {e.indirect_reference.idnum for _d, _s, e in doc.elements}
+    for value in parent_tree(doc.catalog["/StructTreeRoot"]).values():
+        numbers = [ref.idnum for ref in value] if isinstance(value, list) else [value.indirect_reference.idnum]
+        assert set(numbers) <= reached, "an element the content is marked for is not in the tree"
+    again = 0
+    for n in range(1, len(doc.reader.pages)):
+        texts = mcid_texts(doc.reader, n)
+        assert not any(head in t for mcid, t in texts.items() if mcid is not None), f"page {n + 1}: header row tagged"
+        again += head in texts.get(None, "")
+        assert loose_content(doc.reader, n) == []
+    assert again >= 3, "drawn on later pages, as an artifact"
 
 
 @pytest.mark.slow
