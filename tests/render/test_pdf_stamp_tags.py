@@ -77,3 +77,26 @@ def test_a_copy_numbered_otherwise_gets_its_own_tree(tmp_path):
         assert loose_content(doc.reader, n) == []
     first, second = (len([e for e in doc.elements if e[0] == 1 and e[1] == s]) for s in ("/P", "/Part"))
     assert first == 2 and second == 2, "each candidate: its stamp and its grid"
+
+
+def test_candidates_merged_element_by_element_keep_their_own_header_ids(tmp_path, monkeypatch):
+    """Without the byte copy of the tree (TreeCopy), candidates' trees are merged by pdf_struct.StructMerge,
+    each a part with its prefix: every cell's /Headers must name a header cell's /ID of the same candidate
+    (StructMerge once left unprefixed the IDs of an element an earlier cell referred to: duplicates)."""
+    from dossier.pipeline import session
+    from dossier.render import pdf_stamp
+
+    monkeypatch.setattr(pdf_stamp.TreeCopy, "of", classmethod(lambda cls, base, pages: None))
+    monkeypatch.setattr(pdf_stamp, "_BASES", {})
+    write = pdf_stamp._write
+    monkeypatch.setattr(pdf_stamp, "_write", lambda *a, structure=True, **k: write(*a, structure=True, **k))  # the batch too
+    session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",)))
+    base = session._base_task("bc01-m1-1")
+    people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
+    together = dict(session._batch_task(base, 0, people)[3])[""]
+    (tmp_path / "batch.pdf").write_bytes(together)
+    doc = read(tmp_path / "batch.pdf")
+    ids = [str(e["/ID"]) for _d, _s, e in doc.elements if "/ID" in e]
+    named = {str(h) for _d, _s, e in doc.elements if "/A" in e and "/Headers" in e["/A"] for h in e["/A"]["/Headers"]}
+    assert len(ids) > 3 * 10 and len(ids) == len(set(ids)), "each candidate's header cells: IDs of their own"
+    assert named and named <= set(ids)
