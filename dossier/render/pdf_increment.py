@@ -28,7 +28,6 @@ overlays.
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -514,12 +513,10 @@ class Printout:
     written, so memory does not grow with the number of copies. A tagged base gives a tagged
     printout when each copy's values and marks are given: one structure tree, the base's elements
     once per copy (printout_tags.py), each copy's in one compressed object stream. A copy made
-    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`); so is
-    a file of its own (a batch of grids stamped by pdf_stamp.py), any number of pages. `title`: the
-    printout's own, in place of the base's.
+    whole (its values laid out apart: overlay.py) is copied in, its tree with it (`_add_whole`).
     """
 
-    def __init__(self, base: Prepared, handle, tagged: bool = False, title: str = ""):
+    def __init__(self, base: Prepared, handle, tagged: bool = False):
         import tempfile
 
         from .printout_tags import template
@@ -530,7 +527,6 @@ class Printout:
         self.first = self.number = _shared(self.update, base.size, printed=True, untagged=self.tree is None)
         self.copies = 0
         self.count = 0  # pages so far: the next page's parent-tree key
-        self.title = title
         self.entries = tempfile.TemporaryFile()  # the xref stream's rows of the objects from `first` on
         # spooled as they come, for the page tree, the tree's root and the parent tree written at the end
         self.kids, self.tops, self.nums = (tempfile.TemporaryFile() for _ in range(3))
@@ -665,25 +661,12 @@ class Printout:
             out.write(b"".join(run))
         out.write(after + b"\nendobj\n")
 
-    def _info(self) -> bytes:
-        """The base's document information with the printout's title."""
-        from pypdf import PdfReader
-        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-
-        reader = PdfReader(io.BytesIO(self.base.data))
-        info = DictionaryObject(reader.trailer["/Info"].get_object()) if "/Info" in reader.trailer else DictionaryObject()
-        info[NameObject("/Title")] = TextStringObject(self.title)
-        return _serial(info)
-
     def close(self) -> None:
         import shutil
         import tempfile
 
         update, out, count = self.update, self.update.out, self.count
         info = self.base.info.encode("latin-1")
-        if self.title:  # the base's information, titled as the printout
-            info = re.sub(rb"/Info \d+ 0 R", b"/Info %d 0 R" % self._add(self._info()), info) if b"/Info" in info \
-                else b" /Info %d 0 R" % self._add(self._info()) + info
         pages_number, template = self.base.pages_root
         before, after = (part.replace(b"%COUNT%", b"%d" % count) for part in template.split(b"%KIDS%"))
         self._counted(pages_number, before, _spooled(self.kids), after)

@@ -271,7 +271,7 @@ class StructMerge:
                 continue
             if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)) + len(_SUITE_ID.findall(body)):
                 stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # strings: only IDs
-                target = _taken(copier, ref.idnum)
+                target = copier.take(ref.idnum)
                 prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
                 prefixed = _SUITE_ID.sub(lambda m: b"(" + names[m[1]] + b")" if m[1] in names else b"", prefixed)
                 self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
@@ -291,7 +291,7 @@ class StructMerge:
                 if headers:
                     named = [_header(prefix, str(source.resolve(h)), names) for h in headers]
                     new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(h) for h in named if h)
-            target = _taken(copier, ref.idnum)
+            target = copier.take(ref.idnum)
             if "/ID" in element:
                 name = prefix + str(source.resolve(raw(element, "/ID")))
                 new[NameObject("/ID")] = TextStringObject(name)
@@ -322,16 +322,6 @@ def _header(prefix: str, name: str, names: dict[bytes, bytes]) -> str:
     if name.startswith(SUITE + "-"):
         return names.get(name[len(SUITE) + 1 :].encode(), b"").decode()
     return prefix + name
-
-
-def _taken(copier: Copier, idnum: int) -> IndirectObject:
-    """The output reference of an element the caller writes itself: claimed, or, when an element written
-    before refers to it (a header cell's table in a cell naming headers), taken out of the copier's queue."""
-    ref = copier.known.get(idnum)
-    if ref is None:
-        return copier.claim(idnum)
-    copier._todo.remove((idnum, ref))
-    return ref
 
 
 _WEASYPRINT_ID = re.compile(rb"\((\d+-\d+-\d+)\)")  # a header cell's ID, as WeasyPrint writes it: (table-row-column)

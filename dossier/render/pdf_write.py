@@ -176,6 +176,15 @@ class Copier:
         self.known[idnum] = self.out.reserve()
         return self.known[idnum]
 
+    def take(self, idnum: int) -> IndirectObject:
+        """As `claim`, but an object already referred to (queued to be copied at the next `flush()`) is
+        taken out of the queue: the caller writes it under the reference it was given."""
+        ref = self.known.get(idnum)
+        if ref is None:
+            return self.claim(idnum)
+        self._todo.remove((idnum, ref))
+        return ref
+
     def convert(self, obj, skip: tuple[str, ...] = ()):
         """A copy of `obj` whose references are output references (dictionary keys in `skip` left out)."""
         if isinstance(obj, IndirectObject):
