@@ -32,6 +32,7 @@ from ..render.templates import PACKAGE_TEMPLATES
 from ..text import printable
 from .build import Hooks, build
 from .options import SITE, BuildOptions
+from .state import snapshot
 
 VERSION_PATH = "/__dossier__/version"
 RELOAD = (
@@ -53,20 +54,6 @@ PENDING = (
     "reconstruction ; la page se rechargera d'elle-même quand ils seront prêts.</div>"
 )
 _BODY = re.compile(rb"<body[^>]*>", re.IGNORECASE)
-
-
-def snapshot(folders: list[Path]) -> dict[str, float]:
-    """Modification times of every file below the folders (sources, templates)."""
-    state = {}
-    for folder in folders:
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                try:
-                    if path.is_file():
-                        state[str(path)] = path.stat().st_mtime_ns
-                except OSError:  # gone, or unreadable: the rebuild will say so
-                    pass
-    return state
 
 
 class Site:

@@ -36,7 +36,7 @@ def template_files(templates, name: str) -> list[Path]:
     Finding them parses each template (~9 ms for the référentiel's): a build asks once per output,
     and `dossier suivre` at every save. The answer is kept while no file of the template folders is
     added, removed or changed (their names, sizes and modification times, ~0.5 ms to read)."""
-    key = (_stamps(templates.folders), name)
+    key = (tuple(sorted(snapshot(templates.folders).items())), name)
     found = _FOUND.get(key)
     if found is None:
         if len(_FOUND) > 64:
@@ -45,16 +45,20 @@ def template_files(templates, name: str) -> list[Path]:
     return list(found)
 
 
-def _stamps(folders) -> tuple:
-    stamps = []
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            try:
-                info = path.stat()
-            except OSError:
-                info = None
-            stamps.append((str(path), info and (info.st_size, info.st_mtime_ns)))
-    return tuple(stamps)
+def snapshot(folders) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file below the folders (sources, templates): what `serve`
+    and `suivre` compare to see a save, and what keeps `template_files`' answers."""
+    state = {}
+    for folder in map(Path, folders):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                try:
+                    if path.is_file():
+                        info = path.stat()
+                        state[str(path)] = (info.st_size, info.st_mtime_ns)
+                except OSError:  # gone, or unreadable: the rebuild will say so
+                    pass
+    return state
 
 
 def _template_files(templates, name: str) -> list[Path]:

@@ -5,7 +5,7 @@ starting Python and importing the tool, loading WeasyPrint (0.5–0.8 s, of whic
 ~0.3 s is cffi reading Pango's and HarfBuzz's C declarations), the font
 configuration, the parsed style sheets, the compiled templates. This loop pays
 for them once: it builds, then polls the sources and templates (the modification
-times, as `serve` does: no dependency, and a poll of a few hundred files costs
+times and sizes, as `serve` does: no dependency, and a poll of a few hundred files costs
 about a millisecond) and calls the same `build` again after each change. What a
 build keeps between runs (the incremental state, the laid-out parts of long
 PDFs) is kept on disk as for `dossier build`, so the two can be used in turn.
@@ -39,7 +39,7 @@ from ..render.templates import PACKAGE_TEMPLATES
 from ..sources.diagnostics import Severity
 from .build import BuildResult, Hooks, build
 from .options import BuildOptions
-from .serve import snapshot
+from .state import snapshot
 
 
 @dataclass
@@ -77,15 +77,15 @@ class Follower:
     def watched(self) -> list[Path]:
         return [Path(self.folder), PACKAGE_TEMPLATES]  # the project's own templates are below its folder
 
-    def look(self) -> dict[str, int]:
-        """The modification times of the files a build reads. An editor's own files (swap, backup,
+    def look(self) -> dict[str, tuple[int, int]]:
+        """The sizes and modification times of the files a build reads. An editor's own files (swap, backup,
         lock: hidden, or ending in ~) and hidden folders (.git) are left out, or each keystroke or
         commit would start a rebuild."""
         found = {}
         for folder in self.watched:
-            for path, mtime in snapshot([folder]).items():
+            for path, stamp in snapshot([folder]).items():
                 if not any(_editor_file(part) for part in Path(path).relative_to(folder).parts):
-                    found[path] = mtime
+                    found[path] = stamp
         return found
 
     def rebuild(self) -> Round:
