@@ -16,26 +16,32 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-dejavu-core \
                 fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 openjdk-17-jre-headless libjaxb-java
 
-.PHONY: dossier jury test check clean schema docs bench system-deps
+.PHONY: dossier jury test check clean schema docs bench system-deps bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-dossier: $(STAMP)
+# The package's modules compiled once (__pycache__), so that every command starts without compiling them:
+# ~0.3 s of CPU per `dossier` process where Python is told not to write them (PYTHONDONTWRITEBYTECODE, set
+# in many containers). It still reads them, and recompiles in memory a module changed since.
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q dossier
+
+dossier: $(STAMP) bytecode
 	$(BIN)/dossier build $(SOURCES) --out $(BUILD) --strict
 
 # The example jury session (fictional people): decisions, PV, fiches, relevés, attestations, parchemins,
 # in build/jury/ — personal data, files readable by their owner only; never in build/site/.
-jury: $(STAMP)
+jury: $(STAMP) bytecode
 	$(BIN)/dossier jury $(SOURCES) exemples/session --out $(BUILD)/jury
 
 check: $(STAMP)
 	$(BIN)/dossier check $(SOURCES)
 	$(BIN)/ruff check dossier tests bench tools
 
-test: $(STAMP) system-deps
+test: $(STAMP) bytecode system-deps
 	DOSSIER_REQUIRE_TOOLS=1 FUZZ_EXAMPLES=200 $(BIN)/python -m pytest -q
 
 schema: $(STAMP)
@@ -62,7 +68,7 @@ system-deps:
 	  fi; \
 	fi
 
-bench: $(STAMP) system-deps
+bench: $(STAMP) bytecode system-deps
 	@command -v pandoc >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq --no-install-recommends pandoc >/dev/null; } || true
 	$(BIN)/python bench/run.py
 
