@@ -94,7 +94,7 @@ class _Worker:
             if docx and kind in ("attestation", "parchemin"):
                 docx = centred(docx)
             laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0],
-                           tagged=self.env.pdf_ua and not self.env.pdf_a)
+                           tagged=self.env.pdf_ua, pdf_a=self.env.pdf_a)
             self.bases[key] = (laid, Copies(laid))
         return self.bases[key]
 

@@ -82,7 +82,7 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[byt
     return found, frozenset(long), fonts
 
 
-def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
+def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False, pdf_a: bool = False) -> Laid:
     """The base laid out, tagged PDF/UA-1 if asked: each copy then gives the fields' elements their values."""
     from . import pdf_tags
     from .pdf import document
@@ -92,7 +92,7 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagg
     found, long, fonts = boxes(laid)
     first = laid.pages[0]
     pdf_tags.prepare(laid, tagged)
-    pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
+    pdf = laid.write_pdf(**pdf_tags.options(pdf_a, tagged))
     return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf, fonts))
 
 
@@ -171,7 +171,7 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
     """
     from .pdf_increment import draw, fill
 
-    if laid.prepared is None or pdf_a:
+    if laid.prepared is None:
         return _overlaid(laid, records, base_url)
     fields = list(laid.boxes.items())
     tags = laid.prepared.tags
