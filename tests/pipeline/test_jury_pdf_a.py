@@ -101,3 +101,38 @@ def test_verapdf_pdf_a_3b_and_pdf_ua_1(archived):
     assert {p: f for p, f in found.items() if f} == {}
     tagged = [archived / rel for rel in (*COPIES, *PRINTED)]
     assert {p: set(f) - {"5-1"} for p, f in failures(tagged).items() if set(f) - {"5-1"}} == {}
+
+
+def test_in_pdf_a_a_base_without_the_fields_fonts_has_its_values_laid_out_apart(tmp_path):
+    """A base whose fields' font cannot be subset for appending (a CFF or variable font: no faces) would draw
+    the values in Helvetica, unembedded, which PDF/A forbids: in PDF/A each value is laid out apart and drawn
+    over the base instead (its fonts embedded); outside PDF/A it is still appended."""
+    from dataclasses import replace
+
+    from dossier.render.overlay import lay_out, stamp
+    from dossier.render.pdf_increment import prepare
+    from tests.conftest import PACKAGE_TEMPLATES
+    from tests.verapdf import failures
+
+    html = PACKAGE_TEMPLATES / "html"
+    page = ("<!DOCTYPE html><html lang='fr'><head><title>Relevé</title></head><body><h1>Relevé</h1>"
+            "<p>Candidat : <span class='champ' id='champ-nom' style='display: inline-block; min-width: 12em'></span></p></body></html>")
+    laid = lay_out(page, page, b"", html, tagged=True, pdf_a=True)
+    bare = replace(laid, prepared=prepare(laid.pdf))  # the same base, prepared without the fields' fonts
+    assert laid.prepared.faces and bare.prepared.faces is None
+    record = {"nom": "Alice Durand"}
+    copies, printed = stamp(bare, [record], html, pdf_a=True)
+    assert isinstance(printed[0], bytes) and b"/DossierV0 Do" in _first_page_content(copies[0])  # laid out apart
+    assert isinstance(stamp(bare, [record], html)[1][0], list)  # outside PDF/A: appended, in Helvetica
+    assert isinstance(stamp(laid, [record], html, pdf_a=True)[1][0], list)  # with the fields' fonts: appended
+    (tmp_path / "copy.pdf").write_bytes(copies[0])
+    found = failures([tmp_path / "copy.pdf"], "3b")
+    assert found in (None, {str(tmp_path / "copy.pdf"): {}}), found
+
+
+def _first_page_content(data: bytes) -> bytes:
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()
