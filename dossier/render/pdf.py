@@ -82,6 +82,7 @@ def fewer_collections():
 
 
 _quicker = False
+_STOCK: dict = {}  # pydyf's own functions, replaced by quicker_pydyf (the tests compare them)
 _object_stream_level: int | None = None  # while a part is written: its object stream's zlib level
 
 
@@ -131,6 +132,10 @@ def quicker_pydyf() -> None:
         extra = pydyf.Dictionary({**self.extra, "Filter": "/FlateDecode", "Length": len(data)})
         return b"\n".join((extra.data, b"stream", data, b"endstream"))
 
+    _STOCK.update({
+        "_to_bytes": generic, "Dictionary.data": pydyf.Dictionary.data, "Array.data": pydyf.Array.data,
+        "PDF.page_references": pydyf.PDF.page_references, "Stream.data": pydyf.Stream.data,
+    })
     pydyf._to_bytes = to_bytes
     pydyf.Dictionary.data = property(dictionary_data)
     pydyf.Array.data = property(array_data)
