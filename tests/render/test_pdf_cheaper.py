@@ -1,6 +1,7 @@
 """Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
 pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
-narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards; a dot
+narrowing leaves out; the cycle collector runs less often while laying out (and leaves a part's boxes alone
+while the part is written), and as before afterwards; pydyf made quicker writes the same bytes; a dot
 leader is drawn as one run of text, its dots where they were."""
 
 from __future__ import annotations
@@ -96,21 +97,29 @@ def test_the_cycle_collector_runs_less_often_while_laying_out_parts_and_as_befor
     from dossier.render import pdf_layout
 
     before = gc.get_threshold()
-    seen = []
-    real = pdf.document
+    seen, frozen = [], []
+    real, written = pdf.document, weasyprint.Document.write_pdf
 
     def spy(*args, **kwargs):
         seen.append(gc.get_threshold()[0])
         return real(*args, **kwargs)
 
+    def write(*args, **kwargs):
+        frozen.append(gc.get_freeze_count() > 0)
+        return written(*args, **kwargs)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "document", spy)
-        assert pdf_layout.layout(LISTS, str(PACKAGE_TEMPLATES / "html"))[0].startswith(b"%PDF")
+        patch.setattr(weasyprint.Document, "write_pdf", write)
+        assert pdf_layout.layout(LISTS, str(PACKAGE_TEMPLATES / "html"), tagged=True)[0].startswith(b"%PDF")
         assert pdf.from_html(LISTS, PACKAGE_TEMPLATES / "html").startswith(b"%PDF")
         with pytest.raises(ValueError), pdf.fewer_collections():
             raise ValueError
+        with pytest.raises(ValueError), pdf.frozen_heap():
+            raise ValueError
     assert seen == [max(before[0], pdf.COLLECT_AFTER), before[0]]
-    assert gc.get_threshold() == before
+    assert frozen == [True, False]  # a part is written with the boxes left out of the collector's passes
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 CONTENTS = """<!DOCTYPE html><html lang="fr"><head><style>
