@@ -23,8 +23,8 @@ uses (`_narrow_ua`): the same PDF, bytes for bytes, for less work.
 Laying out and writing a PDF makes and drops boxes by the hundred thousand:
 Python's cycle collector, run every 700 allocations, took 12 % of a part's
 layout and 17 % of a rebuild after an edit. It runs less often meanwhile
-(`fewer_collections`), and while a part is written its boxes are left out of
-its passes (`frozen_heap`), for a few more megabytes held at a time — for the parts
+(`fewer_collections`), and not at all while a part is written
+(`collector_paused`), for a few more megabytes held at a time — for the parts
 of long documents and their assembly only: a process that lays out one-piece
 PDFs one after another (`from_html`: a jury session's bases and procès-verbal
 parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
@@ -146,19 +146,19 @@ def quicker_pydyf() -> None:
 
 
 @contextmanager
-def frozen_heap():
-    """Inside, what was alive before (a part's laid-out boxes: hundreds of thousands) is left out of the
-    cycle collector's passes (`gc.freeze`): writing a tagged part makes a structure element, its arrays
-    and references for each box, and each full pass went through every box again. What is made inside is
-    collected as usual; what was frozen goes back to the oldest generation afterwards."""
-    if gc.get_freeze_count():  # already inside (unfreezing would thaw the outer region too)
-        yield
-        return
-    gc.freeze()
+def collector_paused():
+    """Inside, Python's cycle collector does not run (a part being written): writing a tagged part makes a
+    structure element, its arrays and references for each box, and the full passes this set off went through
+    the part's laid-out boxes (hundreds of thousands, all alive until the part is written) again. What the
+    writing leaves in cycles is collected afterwards, at the usual pace. (Not `gc.freeze`: the command has
+    frozen what its imports made for good, and unfreezing would thaw that too.)"""
+    was = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if was:
+            gc.enable()
 
 
 @contextmanager
