@@ -23,7 +23,8 @@ uses (`_narrow_ua`): the same PDF, bytes for bytes, for less work.
 Laying out and writing a PDF makes and drops boxes by the hundred thousand:
 Python's cycle collector, run every 700 allocations, took 12 % of a part's
 layout and 17 % of a rebuild after an edit. It runs less often meanwhile
-(`fewer_collections`), for a few more megabytes held at a time — for the parts
+(`fewer_collections`), and not at all while a part is written
+(`collector_paused`), for a few more megabytes held at a time — for the parts
 of long documents and their assembly only: a process that lays out one-piece
 PDFs one after another (`from_html`: a jury session's bases and procès-verbal
 parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
@@ -31,6 +32,16 @@ parts) kept more and more of WeasyPrint's garbage that way (its workers' peak
 
 A dot leader (a table of contents) is drawn as one run of dots rather than one
 text box per dot (`merge_leaders`).
+
+pydyf, which writes WeasyPrint's PDF, serializes each object through one
+generic function, a chain of isinstance checks per value, and builds the
+tuple of every page's reference each time one page's is asked for (once per
+structure element of a tagged PDF). `quicker_pydyf()` gives the common
+values (bytes, str, int, pydyf's own objects) their bytes directly and keeps
+the tuple until a page is added: the same bytes, less work. A part of a long
+document (whose objects the assembly reads and compresses again) has its
+object stream compressed at zlib's fastest level (`light_object_streams`):
+the assembled PDF is the same, bytes for bytes.
 """
 
 from __future__ import annotations
@@ -69,6 +80,98 @@ def fewer_collections():
         yield
     finally:
         gc.set_threshold(*kept)
+
+
+_quicker = False
+_STOCK: dict = {}  # pydyf's own functions, replaced by quicker_pydyf (the tests compare them)
+_object_stream_level: int | None = None  # while a part is written: its object stream's zlib level
+
+
+def quicker_pydyf() -> None:
+    """Faster serialization in pydyf, giving the same bytes (see the module's docstring); once per process."""
+    global _quicker
+    if _quicker:
+        return
+    import pydyf
+
+    generic = pydyf._to_bytes
+    known = (pydyf.Dictionary, pydyf.Array, pydyf.String, pydyf.Stream, pydyf.Object)
+
+    def to_bytes(item):
+        kind = type(item)
+        if kind is bytes:
+            return item
+        if kind is str:
+            return item.encode("ascii")  # str(item) is item; a non-ASCII string raises as it did
+        if kind is int:
+            return b"%d" % item
+        if kind in known:
+            return item.data
+        return generic(item)  # floats, booleans, subclasses: as pydyf does
+
+    def dictionary_data(self):
+        return b"<<" + b"".join([b"/" + to_bytes(key) + b" " + to_bytes(value) for key, value in self.items()]) + b">>"
+
+    def array_data(self):
+        return b"[" + b" ".join([to_bytes(child) for child in self]) + b"]"
+
+    def page_references(self):
+        kids = self.pages["Kids"]
+        kept = self.__dict__.get("_dossier_pages")
+        if kept is None or kept[0] is not kids or kept[1] != len(kids):
+            kept = self._dossier_pages = (kids, len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        return kept[2]
+
+    stream_data = pydyf.Stream.data.fget
+
+    def stream(self):
+        if _object_stream_level is None or self.extra.get("Type") != "/ObjStm" or not self.compress:
+            return stream_data(self)
+        import zlib
+
+        data = zlib.compress(b"\n".join([to_bytes(item) for item in self.stream]), _object_stream_level)
+        extra = pydyf.Dictionary({**self.extra, "Filter": "/FlateDecode", "Length": len(data)})
+        return b"\n".join((extra.data, b"stream", data, b"endstream"))
+
+    _STOCK.update({
+        "_to_bytes": generic, "Dictionary.data": pydyf.Dictionary.data, "Array.data": pydyf.Array.data,
+        "PDF.page_references": pydyf.PDF.page_references, "Stream.data": pydyf.Stream.data,
+    })
+    pydyf._to_bytes = to_bytes
+    pydyf.Dictionary.data = property(dictionary_data)
+    pydyf.Array.data = property(array_data)
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.Stream.data = property(stream)
+    _quicker = True
+
+
+@contextmanager
+def collector_paused():
+    """Inside, Python's cycle collector does not run (a part being written): writing a tagged part makes a
+    structure element, its arrays and references for each box, and the full passes this set off went through
+    the part's laid-out boxes (hundreds of thousands, all alive until the part is written) again. What the
+    writing leaves in cycles is collected afterwards, at the usual pace. (Not `gc.freeze`: the command has
+    frozen what its imports made for good, and unfreezing would thaw that too.)"""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@contextmanager
+def light_object_streams():
+    """Inside, the object stream of a PDF WeasyPrint writes is compressed at zlib's fastest level (a part of
+    a long document, whose objects the assembly compresses again: see the module's docstring)."""
+    global _object_stream_level
+    quicker_pydyf()
+    kept, _object_stream_level = _object_stream_level, 1
+    try:
+        yield
+    finally:
+        _object_stream_level = kept
 
 
 def fonts():
@@ -231,6 +334,7 @@ def document(html: str, base_url: Path | str, *css: str, url_fetcher=None, loade
     """
     import weasyprint
 
+    quicker_pydyf()
     base = str(base_url)
     fetch = {"url_fetcher": url_fetcher if url_fetcher is not None else safe_fetcher(base_url)}
     full = _WANTS_FULL_UA.search(html) or any(_WANTS_FULL_UA.search(text) for text in css)  # before the styles are split off

@@ -116,8 +116,8 @@ def layout(
 
 def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool, tagged: bool) -> tuple[bytes, dict, dict]:
     from . import pdf_tags
+    from .pdf import collector_paused, light_object_streams, merge_leaders, safe_fetcher
     from .pdf import document as laid_out
-    from .pdf import merge_leaders, safe_fetcher
     from .pdf_fonts import sources
 
     fetched: dict[str, str | None] = {}
@@ -153,7 +153,8 @@ def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool
         ]
     merge_leaders(document)  # after _placeholders: they read the leaders' dots
     pdf_tags.prepare(document, tagged)
-    data = document.write_pdf(**pdf_tags.options(False, tagged))
+    with light_object_streams(), collector_paused():  # the assembly compresses the objects again; the boxes stay alive (pdf.py)
+        data = document.write_pdf(**pdf_tags.options(False, tagged))
     fonts, files = sources(document)
     meta = {
         "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,

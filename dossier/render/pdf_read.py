@@ -25,7 +25,7 @@ class PdfIn:
         self.header = self.reader.pdf_header
         self._packed: dict[int, tuple[bytes, dict[int, int]]] = {}  # object stream -> its data and offsets
         self._objects: dict[int, object] = {}
-        self._ends: dict[int, dict[int, int]] = {}  # object stream -> where each of its objects ends
+        self._spans: dict[int, tuple[bytes, int, int]] = {}  # object -> its object stream's data, where it starts and ends
 
     def get(self, ref: IndirectObject | int):
         """An object of the file, by reference or number."""
@@ -42,15 +42,21 @@ class PdfIn:
     def serialized(self, number: int) -> bytes | None:
         """An object's bytes as written in its object stream (never a stream itself), unparsed;
         None for an object outside object streams."""
-        where = self.reader.xref_objStm.get(number)
-        if where is None:
-            return None
-        data, offsets = self._stream(where[0])
-        if where[0] not in self._ends:
+        found = self._spans.get(number)
+        if found is None:
+            where = self.reader.xref_objStm.get(number)
+            if where is None:
+                return None
+            data, offsets = self._stream(where[0])
             starts = sorted(offsets.values())
             following = dict(zip(starts, [*starts[1:], len(data)]))
-            self._ends[where[0]] = {n: following[start] for n, start in offsets.items()}
-        return data[offsets[number] : self._ends[where[0]][number]]
+            packed = self.reader.xref_objStm
+            for n, start in offsets.items():  # every object of that object stream at once, if it is there still
+                if packed.get(n, (None,))[0] == where[0]:
+                    self._spans[n] = (data, start, following[start])
+            found = self._spans[number]
+        data, start, end = found
+        return data[start:end]
 
     def resolve(self, value):
         """`value`, or the object it refers to."""

@@ -255,32 +255,33 @@ class StructMerge:
         """Write the part's elements that carry an /ID or name /Headers, with the part's prefix; return the IDs."""
         source, prefix = copier.source, f"p{part + 1}-"
         found: list[tuple[str, IndirectObject]] = []
-        stack = [ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))]
+        stack = _numbers_of([ref for document in self.documents[part] for ref in _as_list(source.resolve(raw(source.resolve(document), "/K")))])
         seen: set[int] = set()
         before = set(copier.known) - self._through.get(part, set())  # what the walk refers to is still walked
         suite = self._suites.get(part)
         names = self._tables[suite.target].ids if suite else {}  # a continuation's header cells: those it continues
+        serialized = source.serialized
         while stack:
-            ref = stack.pop()
-            if not isinstance(ref, IndirectObject) or ref.idnum in seen or ref.idnum in before:
-                continue  # a direct kid (an MCID), or a page, annotation or Document the whole has already
-            seen.add(ref.idnum)
-            body = source.serialized(ref.idnum)
+            idnum = stack.pop()
+            if idnum in seen or idnum in before:
+                continue  # a page, annotation or Document the whole has already (direct kids, MCIDs, are not stacked)
+            seen.add(idnum)
+            body = serialized(idnum)
             if body is not None and b"/ID" not in body and b"/Headers" not in body:
-                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # read unparsed
+                stack += map(int, REFERENCE.findall(body))  # read unparsed
                 continue
             if body is not None and body.count(b"(") == len(_WEASYPRINT_ID.findall(body)) + len(_SUITE_ID.findall(body)):
-                stack += [IndirectObject(int(n), 0, None) for n in REFERENCE.findall(body)]  # strings: only IDs
-                target = copier.take(ref.idnum)
+                stack += map(int, REFERENCE.findall(body))  # strings: only IDs
+                target = copier.take(idnum)
                 prefixed = _WEASYPRINT_ID.sub(lambda m: b"(" + prefix.encode() + m[1] + b")", body)
                 prefixed = _SUITE_ID.sub(lambda m: b"(" + names[m[1]] + b")" if m[1] in names else b"", prefixed)
                 self.out.write_serialized(REFERENCE.sub(copier.renumbered, prefixed), target)
                 found += [(prefix + name.decode(), target) for name in _OWN_ID.findall(body)]
                 continue
-            element = source.get(ref.idnum)
+            element = source.get(idnum)
             if not isinstance(element, DictionaryObject) or "/S" not in element:
                 continue
-            stack.extend(_as_list(source.resolve(raw(element, "/K"))))
+            stack += _numbers_of(_as_list(source.resolve(raw(element, "/K"))))
             attributes = source.resolve(raw(element, "/A"))
             headers = _as_list(source.resolve(raw(attributes, "/Headers"))) if isinstance(attributes, DictionaryObject) else []
             if "/ID" not in element and not headers:
@@ -291,7 +292,7 @@ class StructMerge:
                 if headers:
                     named = [_header(prefix, str(source.resolve(h)), names) for h in headers]
                     new["/A"][NameObject("/Headers")] = ArrayObject(TextStringObject(h) for h in named if h)
-            target = copier.take(ref.idnum)
+            target = copier.take(idnum)
             if "/ID" in element:
                 name = prefix + str(source.resolve(raw(element, "/ID")))
                 new[NameObject("/ID")] = TextStringObject(name)
@@ -335,6 +336,11 @@ def _serialized(obj) -> bytes:
     buffer = _Buffer()
     obj.write_to_stream(buffer)
     return buffer.getvalue()
+
+
+def _numbers_of(values: list) -> list[int]:
+    """The object numbers of the references among `values` (a direct kid, an MCID, is left out)."""
+    return [value.idnum for value in values if isinstance(value, IndirectObject)]
 
 
 def _as_list(value) -> list:

@@ -15,6 +15,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections import deque
 from typing import BinaryIO
 
 from pypdf.generic import (
@@ -160,7 +161,9 @@ class Copier:
         self.source = source
         self.out = out
         self.known: dict[int, IndirectObject] = dict(known or {})
-        self._todo: list[tuple[int, IndirectObject]] = []
+        self._todo: deque[tuple[int, IndirectObject]] = deque()
+        self._taken: set[int] = set()  # queued, then taken by the caller (`take`): left out when the queue is copied
+        self._reference: dict[int, bytes] = {}  # input number -> « n 0 R » of its output reference (REFERENCE)
 
     def ref(self, idnum: int) -> IndirectObject:
         """The output reference of an input object, copied at the next `flush()`."""
@@ -182,7 +185,9 @@ class Copier:
         ref = self.known.get(idnum)
         if ref is None:
             return self.claim(idnum)
-        self._todo.remove((idnum, ref))
+        if idnum in self._taken or (idnum, ref) not in self._todo:
+            raise ValueError(f"object {idnum} is not queued")
+        self._taken.add(idnum)
         return ref
 
     def convert(self, obj, skip: tuple[str, ...] = ()):
@@ -207,14 +212,34 @@ class Copier:
 
         An object of an object stream with no literal string in it (where text could look like a
         reference) is copied as its bytes, its references renumbered, without being parsed."""
-        while self._todo:
-            idnum, ref = self._todo.pop(0)
-            body = self.source.serialized(idnum) if hasattr(self.source, "serialized") else None
+        todo, taken = self._todo, self._taken
+        serialized = getattr(self.source, "serialized", None)
+        write_serialized, renumber = self.out.write_serialized, self.renumber
+        while todo:
+            idnum, ref = todo.popleft()
+            if idnum in taken:
+                taken.discard(idnum)
+                continue
+            body = serialized(idnum) if serialized is not None else None
             if body is not None and b"(" not in body and b"%" not in body:
-                self.out.write_serialized(REFERENCE.sub(self.renumbered, body), ref)
+                write_serialized(renumber(body), ref)
             else:
                 self.out.write(self.convert(self.source.get(idnum)), ref)
 
+    def renumber(self, body: bytes) -> bytes:
+        """An object's bytes (with no literal string in it) with every reference renumbered for the output,
+        as `REFERENCE.sub(self.renumbered, body)` gives them."""
+        pieces = REFERENCE.split(body)
+        if len(pieces) == 1:
+            return body
+        known, ref = self._reference, self._reference_bytes
+        pieces[1::2] = [known.get(n) or ref(n) for n in pieces[1::2]]
+        return b"".join(pieces)
+
+    def _reference_bytes(self, number: bytes) -> bytes:
+        found = self._reference[number] = b"%d 0 R" % self.ref(int(number)).idnum
+        return found
+
     def renumbered(self, match) -> bytes:
         """A reference found in an object's bytes (REFERENCE), renumbered for the output."""
-        return b"%d 0 R" % self.ref(int(match[1])).idnum
+        return self._reference.get(match[1]) or self._reference_bytes(match[1])

@@ -1,6 +1,7 @@
 """Cheaper layouts (render/pdf.py): WeasyPrint's default style sheet narrowed to the pseudo-elements our
 pages use gives the same PDF, bytes for bytes, and the full sheet is kept whenever a page uses what the
-narrowing leaves out; the cycle collector runs less often while laying out, and as before afterwards; a dot
+narrowing leaves out; the cycle collector runs less often while laying out (and not at all while a
+part is written), and as before afterwards; pydyf made quicker writes the same bytes; a dot
 leader is drawn as one run of text, its dots where they were."""
 
 from __future__ import annotations
@@ -96,21 +97,29 @@ def test_the_cycle_collector_runs_less_often_while_laying_out_parts_and_as_befor
     from dossier.render import pdf_layout
 
     before = gc.get_threshold()
-    seen = []
-    real = pdf.document
+    seen, frozen = [], []
+    real, written = pdf.document, weasyprint.Document.write_pdf
 
     def spy(*args, **kwargs):
         seen.append(gc.get_threshold()[0])
         return real(*args, **kwargs)
 
+    def write(*args, **kwargs):
+        frozen.append(not gc.isenabled())
+        return written(*args, **kwargs)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf, "document", spy)
-        assert pdf_layout.layout(LISTS, str(PACKAGE_TEMPLATES / "html"))[0].startswith(b"%PDF")
+        patch.setattr(weasyprint.Document, "write_pdf", write)
+        assert pdf_layout.layout(LISTS, str(PACKAGE_TEMPLATES / "html"), tagged=True)[0].startswith(b"%PDF")
         assert pdf.from_html(LISTS, PACKAGE_TEMPLATES / "html").startswith(b"%PDF")
         with pytest.raises(ValueError), pdf.fewer_collections():
             raise ValueError
+        with pytest.raises(ValueError), pdf.collector_paused():
+            raise ValueError
     assert seen == [max(before[0], pdf.COLLECT_AFTER), before[0]]
-    assert gc.get_threshold() == before
+    assert frozen == [True, False]  # a part is written with the collector paused; a one-piece PDF as before
+    assert gc.get_threshold() == before and gc.isenabled()
 
 
 CONTENTS = """<!DOCTYPE html><html lang="fr"><head><style>
@@ -176,3 +185,77 @@ def _walk(box):
     yield box
     for child in getattr(box, "children", ()) or ():
         yield from _walk(child)
+
+
+TAGGED = """<!DOCTYPE html><html lang="fr"><head><title>Essai</title><style>
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; }
+@page { size: A6; @bottom-right { content: counter(page); } }
+</style></head><body>
+<h1>Titre « é »</h1><p>Un paragraphe avec <a href="https://example.org/">un lien</a> et 1,5 cm.</p>
+<table><caption>Tableau</caption><thead><tr><th>Colonne</th><th scope="col">Autre</th></tr></thead>
+<tbody>""" + "".join(f"<tr><th scope=\"row\">Ligne {n}</th><td>{n / 3:.4f}</td></tr>" for n in range(40)) + """</tbody></table>
+<ul><li>un</li><li>deux</li></ul><dl><dt>terme</dt><dd>définition</dd></dl>
+</body></html>"""
+
+
+def _stock_pydyf(patch) -> None:
+    import pydyf
+
+    pdf.quicker_pydyf()
+    patch.setattr(pydyf, "_to_bytes", pdf._STOCK["_to_bytes"])
+    for name in ("Dictionary.data", "Array.data", "PDF.page_references", "Stream.data"):
+        owner, attribute = name.split(".")
+        patch.setattr(getattr(pydyf, owner), attribute, pdf._STOCK[name])
+
+
+@pytest.mark.parametrize("tagged", [False, True])
+def test_pydyf_made_quicker_writes_the_same_bytes(tagged, monkeypatch):
+    from dossier.render import pdf_tags
+
+    def write() -> bytes:
+        document = pdf.document(TAGGED, PACKAGE_TEMPLATES / "html")
+        pdf_tags.prepare(document, tagged)
+        return document.write_pdf(**pdf_tags.options(False, tagged))
+
+    quick = write()
+    with monkeypatch.context() as patch:
+        _stock_pydyf(patch)
+        stock = write()
+    assert quick == stock
+    assert (b"/StructTreeRoot" in zlib_objects(quick)) is tagged
+
+
+def zlib_objects(data: bytes) -> bytes:
+    """Every object of a PDF's object streams, decompressed, one after the other."""
+    reader = PdfReader(io.BytesIO(data))
+    streams = {where for where, _index in reader.xref_objStm.values()}
+    return b"".join(reader.get_object(number).get_data() for number in sorted(streams))
+
+
+def test_a_parts_object_stream_is_compressed_lightly_and_holds_the_same_objects():
+    import pydyf
+
+    from dossier.render import pdf_tags
+
+    def write(light: bool) -> bytes:
+        document = pdf.document(TAGGED, PACKAGE_TEMPLATES / "html")
+        pdf_tags.prepare(document, True)
+        if not light:
+            return document.write_pdf(**pdf_tags.options(False, True))
+        with pdf.light_object_streams():
+            return document.write_pdf(**pdf_tags.options(False, True))
+
+    def object_stream(data: bytes):
+        reader = PdfReader(io.BytesIO(data))
+        (number,) = {where for where, _index in reader.xref_objStm.values()}
+        return reader.get_object(number)
+
+    light, full = write(True), write(False)
+    assert light != full
+    assert object_stream(light).get_data() == object_stream(full).get_data()  # the same objects
+    assert object_stream(light)._data[:2] == b"\x78\x01" and object_stream(full)._data[:2] == b"\x78\xda"  # zlib levels 1 and 9
+    assert write(False) == full  # and outside, as before
+    reader_light, reader_full = PdfReader(io.BytesIO(light)), PdfReader(io.BytesIO(full))
+    for page_light, page_full in zip(reader_light.pages, reader_full.pages, strict=True):  # content streams: level 9 still
+        assert page_light.get_contents()._data == page_full.get_contents()._data
+    assert isinstance(pydyf.Stream.data, property)
