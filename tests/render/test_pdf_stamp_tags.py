@@ -85,15 +85,18 @@ def test_candidates_merged_element_by_element_keep_their_own_header_ids(tmp_path
     (StructMerge once left unprefixed the IDs of an element an earlier cell referred to: duplicates)."""
     from dossier.pipeline import session
     from dossier.render import pdf_stamp
+    from dossier.render.pdf import document
+    from dossier.render.stamp import _overlay_html, spoken
 
     monkeypatch.setattr(pdf_stamp.TreeCopy, "of", classmethod(lambda cls, base, pages: None))
     monkeypatch.setattr(pdf_stamp, "_BASES", {})
-    write = pdf_stamp._write
-    monkeypatch.setattr(pdf_stamp, "_write", lambda *a, structure=True, **k: write(*a, structure=True, **k))  # the batch too
     session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",)))
     base = session._base_task("bc01-m1-1")
     people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
-    together = dict(session._batch_task(base, 0, people)[3])[""]
+    # the three candidates in one tagged file (a batch's printout is no longer one: pdf_stamp.Printout)
+    source, pages, _tree = pdf_stamp._read_base(base.pdf)
+    over = pdf_stamp.PdfIn(document(_overlay_html(base, people), EXAMPLE).write_pdf())
+    together = pdf_stamp._write(source, over, pages, over.pages(), [0, 1, 2], [spoken(c) for c in people])
     (tmp_path / "batch.pdf").write_bytes(together)
     doc = read(tmp_path / "batch.pdf")
     ids = [str(e["/ID"]) for _d, _s, e in doc.elements if "/ID" in e]
