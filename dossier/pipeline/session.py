@@ -5,8 +5,10 @@ is laid out once (the *base*), then each candidate's name, number, date and
 place are stamped onto it:
 
 - PDF: WeasyPrint lays out the base once and tells where its fields are; a
-  small overlay page per candidate (laid out in batches) is merged onto the
-  base pages with pypdf.
+  small overlay page per candidate (laid out in batches) is drawn over the
+  base pages (render/pdf_stamp.py). Each batch's overlay is kept aside, and
+  the épreuve's merged PDF made of them at the end, the base written once
+  (pdf_stamp.Printout; tagged when the grids are).
 - DOCX and HTML: the base is rendered with markers in the fields; each
   candidate's file is the base with the markers replaced (escaped).
 

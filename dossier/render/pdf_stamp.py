@@ -1,12 +1,13 @@
 """A grid laid out once, stamped for each candidate: its pages copied, the candidate's overlay drawn over them.
 
 The grid (the base) is a WeasyPrint PDF, tagged when the documents are; the
-overlay has one page per page of each candidate, untagged. In each file written
-(one per candidate, and one for a batch's merged printout) the base's content
-streams, fonts and images are written once; each candidate gets its own page
-dictionaries and its own copy of the base's structure tree (pdf_struct.py
-merges them as it merges the parts of a long document: a candidate is a part);
-the batch's file, whose pages only go into the merged printout, has no tree.
+overlay has one page per page of each candidate, untagged. In each candidate's
+file the base's content streams, fonts and images are written once, with the
+candidate's page dictionaries and copy of the base's structure tree (TreeCopy:
+its bytes renumbered; pdf_struct.py merges the tree with the stamp's element).
+The épreuve's merged printout (`Printout`) is written as batches come: the
+base's content once, then each candidate's pages and, tagged, elements, each
+copy formatted in one piece (`_CopyTree`) under one Document.
 
 What the overlay draws on a candidate's first page (name, number, date, place)
 is content: marked with a new MCID, it is a /P element first in that
