@@ -122,7 +122,7 @@ def _write(
         kids += refs
         if template is not None and struct.active:
             template.write(copier, out)
-    tree = struct.write()
+    tree = template.tail(struct, out) if template is not None and struct.active and len(which) == 1 else struct.write()
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(kids),
         NameObject("/Count"): NumberObject(len(kids)),
@@ -162,6 +162,7 @@ class TreeCopy:
         # what the elements refer to outside the tree: pages, annotations, the Document (each file its own)
         self.outside = sorted({n for _form, refers in self.templates.values() for n in refers} - set(objects))
         self._last: tuple[tuple, list[int], bytes] | None = None  # the last copy's numbers and object stream
+        self._tail: tuple[tuple, list, IndirectObject] | None = None  # the last file's tree root and parent tree, noted
 
     @classmethod
     def of(cls, base: PdfIn, pages: list) -> TreeCopy | None:
@@ -210,6 +211,54 @@ class TreeCopy:
             self._last = (key, numbers, object_stream(list(zip(numbers, bodies))))
         out.write_packed(numbers, self._last[2])
         copier.flush()
+
+
+    def tail(self, struct: StructMerge, out: PdfOut) -> IndirectObject | None:
+        """What StructMerge writes last for one candidate's file (its Document, parent tree, root), and the
+        root: written as the last file's when numbered as it (the same base, the same steps: the same
+        bytes), else written by StructMerge and noted."""
+        key = (self._last[0] if self._last is not None else None, out.next_number, struct.document.idnum)
+        if self._tail is not None and self._tail[0] == key:
+            for number, body in self._tail[1]:
+                ref = out.reserve() if number is None else IndirectObject(number, 0, None)  # type: ignore[arg-type]
+                if body is not None:
+                    out.write_serialized(body, ref)
+            return self._tail[2]
+        tape = _Tape(out)
+        copier = struct.copiers[0]
+        struct.out = copier.out = tape
+        try:
+            root = struct.write()
+        finally:
+            struct.out = copier.out = out
+        reserved = sum(1 for number, _body in tape.notes if number is None)
+        # kept only if all of it went through the tape as objects (nothing copied apart, no stream)
+        self._tail = (key, tape.notes, root) if tape.whole and out.next_number == key[1] + reserved else None
+        return root
+
+
+class _Tape:
+    """A PdfOut seen through, for `TreeCopy.tail`: what is reserved and written goes on to the PdfOut, noted
+    (number None: a reservation; body None: nothing written)."""
+
+    def __init__(self, out: PdfOut):
+        self.out, self.notes, self.whole = out, [], True
+
+    def reserve(self) -> IndirectObject:
+        self.notes.append((None, None))
+        return self.out.reserve()
+
+    def write(self, obj, ref: IndirectObject | None = None) -> IndirectObject:
+        ref = ref or self.reserve()
+        if isinstance(obj, StreamObject):
+            self.whole = False
+            return self.out.write(obj, ref)
+        self.write_serialized(_serialized(obj), ref)
+        return ref
+
+    def write_serialized(self, body: bytes, ref: IndirectObject) -> None:
+        self.notes.append((ref.idnum, body))
+        self.out.write_serialized(body, ref)
 
 
 def _template(body: bytes) -> tuple[bytes, tuple[int, ...]]:
