@@ -103,3 +103,42 @@ def test_candidates_merged_element_by_element_keep_their_own_header_ids(tmp_path
     named = {str(h) for _d, _s, e in doc.elements if "/A" in e and "/Headers" in e["/A"] for h in e["/A"]["/Headers"]}
     assert len(ids) > 3 * 10 and len(ids) == len(set(ids)), "each candidate's header cells: IDs of their own"
     assert named and named <= set(ids)
+
+
+def test_printout_of_grids_two_pages_long(tmp_path):
+    """A grid on two pages (a jury of 18 signs it): the merged printout (pdf_stamp.Printout) has each
+    copy's two pages in order, its stamp read on its first page, every drawing tagged or an artifact."""
+    import subprocess
+
+    from dossier.documents.grilles import Membre
+    from dossier.pipeline import session
+    from dossier.render import pdf_stamp
+    from dossier.render.stamp import stamp_pdf
+    from tests.verapdf import failures
+
+    session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",), tuple(Membre(f"Membre {i}", "jury") for i in range(18))))
+    base = session._base_task("bc01-m1-1")
+    assert base.pages == 2
+    people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
+    pdfs, (overlay, texts) = stamp_pdf(base, people, EXAMPLE)
+    singles = []
+    for i, data in enumerate(pdfs):
+        singles.append(tmp_path / f"{i}.pdf")
+        singles[-1].write_bytes(data)
+    with open(tmp_path / "merged.pdf", "wb") as handle:
+        pdf_stamp.printing(base.pdf, [(overlay, texts)], "Grilles")(handle)
+
+    def text(path):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert text(tmp_path / "merged.pdf") == "".join(text(p) for p in singles)
+    doc = read(tmp_path / "merged.pdf")
+    pages = [p.indirect_reference.idnum for p in doc.reader.pages]
+    stamps = [e for _d, _s, e in doc.elements if "/ActualText" in e]
+    assert [str(e["/ActualText"]) for e in stamps] == texts
+    assert [e.raw_get("/Pg").idnum for e in stamps] == pages[::2]
+    assert all(loose_content(doc.reader, n) == [] for n in range(len(pages)))
+    tree = parent_tree(doc.catalog["/StructTreeRoot"])
+    assert sorted(tree) == list(range(6)) == [int(p["/StructParents"]) for p in doc.reader.pages]
+    found = failures([tmp_path / "merged.pdf"])
+    assert found in (None, {str(tmp_path / "merged.pdf"): {}}), found
