@@ -5,8 +5,10 @@ is laid out once (the *base*), then each candidate's name, number, date and
 place are stamped onto it:
 
 - PDF: WeasyPrint lays out the base once and tells where its fields are; a
-  small overlay page per candidate (laid out in batches) is merged onto the
-  base pages with pypdf.
+  small overlay page per candidate (laid out in batches) is drawn over the
+  base pages (render/pdf_stamp.py). Each batch's overlay is kept aside, and
+  the épreuve's merged PDF made of them at the end, the base written once
+  (pdf_stamp.Printout; tagged when the grids are).
 - DOCX and HTML: the base is rendered with markers in the fields; each
   candidate's file is the base with the markers replaced (escaped).
 
@@ -31,7 +33,7 @@ from ..checks import check
 from ..documents import DOCUMENTS
 from ..documents.grilles import GrilleView, Membre, for_candidate, grilles
 from ..errors import DossierError
-from ..render import docx_pages, pdf_tags, pdfcat
+from ..render import docx_pages, pdf_tags
 from ..render.formats import html_page
 from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
 from ..sources.candidats import Candidat
@@ -94,12 +96,12 @@ class _Worker:
         return Base(stem, pdf, pages, size, fields, docx, marked_page)
 
     def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
-        """Each candidate's files, and the batch's pages for the merged PDF (path '')."""
+        """Each candidate's files, and the batch's part of the merged PDF (path ''; `_printed`)."""
         out: list[tuple[str, bytes]] = []
         if "pdf" in self.job.formats:
-            pdfs, together = stamp_pdf(base, candidats, self.env.templates.folders[0])
+            pdfs, (overlay, texts) = stamp_pdf(base, candidats, self.env.templates.folders[0])
             out.extend((f"{c.stem}.pdf", data) for c, data in zip(candidats, pdfs))
-            out.append(("", together))
+            out.append(("", _printed(overlay, texts)))
         docx = DocxStamp(base.docx) if "docx" in self.job.formats else None
         for c in candidats:
             if docx is not None:
@@ -110,6 +112,17 @@ class _Worker:
                     page = page.replace(marker(name), html_lib.escape(value))
                 out.append((f"{c.stem}.html", page.encode("utf-8")))
         return out
+
+
+def _printed(overlay: bytes, texts: list[str]) -> bytes:
+    """A batch's part of the merged PDF, kept aside until the end: what its stamps read as, then its overlay."""
+    said = json.dumps(texts, ensure_ascii=False).encode("utf-8")
+    return b"%d\n" % len(said) + said + overlay
+
+
+def _read_printed(data: bytes) -> tuple[bytes, list[str]]:
+    size, rest = data.split(b"\n", 1)
+    return rest[int(size):], json.loads(rest[: int(size)])
 
 
 _worker: _Worker | None = None  # one per process, set by the pool's initializer
@@ -169,6 +182,8 @@ def generate(
     """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
+    from ..render.pdf_stamp import printing
+
     write = write or write_atomic
     job = Job(Path(folder), session, formats, tuple(jury))
     cert = check(job.folder).certification
@@ -197,7 +212,8 @@ def generate(
     for stem, parts in merged_parts.items():
         merged = root / f"{stem}.pdf"
         title = f"Grilles d'évaluation {stem.upper()} — {session}"
-        write_atomic_with(merged, pdfcat.concatenating(sorted(parts), title))  # streamed: no page held
+        batches = (_read_printed(p.read_bytes()) for p in sorted(parts))  # one batch in memory at a time
+        write_atomic_with(merged, printing(bases[stem].result().pdf, batches, title))
         for p in parts:
             p.unlink()
         result.merged.append(merged)

@@ -46,6 +46,11 @@ class PdfOut:
         self._digest.update(data)
         self._position += len(data)
 
+    @property
+    def next_number(self) -> int:
+        """The number the next reservation gets."""
+        return self._next
+
     def reserve(self) -> IndirectObject:
         """A number for an object written later."""
         ref = IndirectObject(self._next, 0, None)  # type: ignore[arg-type]

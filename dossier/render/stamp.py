@@ -95,8 +95,9 @@ def fitted(value: str, width: float, height: float) -> tuple[float, list[str]]:
     return fit(value, width, height, SIZE, measure, False, 1.15)
 
 
-def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], bytes]:
-    """Each candidate's PDF, and all of them as one PDF (for the merged printout).
+def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[list[bytes], tuple[bytes, list[str]]]:
+    """Each candidate's PDF, and the batch's part of the merged printout: the overlay and what each
+    candidate's stamp reads as (pdf_stamp.Printout appends them to the épreuve's printout).
 
     The base's pages are copied for each candidate, its content streams and fonts
     written once per file, and each candidate's overlay page drawn over them as
@@ -106,7 +107,8 @@ def stamp_pdf(base: Base, candidats: list[Candidat], base_url: Path) -> tuple[li
     from .pdf_stamp import stamp
 
     overlay = document(_overlay_html(base, candidats), base_url).write_pdf()
-    return stamp(base.pdf, overlay, [spoken(c) for c in candidats])
+    texts = [spoken(c) for c in candidats]
+    return stamp(base.pdf, overlay, texts), (overlay, texts)
 
 
 def spoken(c: Candidat) -> str:

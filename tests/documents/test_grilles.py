@@ -291,3 +291,64 @@ def test_candidate_grid_is_tagged_with_the_stamp_read_as_content(session_out):
     for n in range(len(doc.reader.pages)):
         assert loose_content(doc.reader, n) == []
     assert len(doc.reader.pages) == 1, "the example's grids fit on one page"
+
+
+SPOKEN = [f"Candidat : {NAMES[0]} ; n° : 12 ; date : 12/06/2027 ; lieu : Paris", f"Candidat : {NAMES[1]} ; n° : 13 ; lieu : Lyon",
+          f"Candidat : {NAMES[2]} ; n° : 14 ; date : 13/06/2027 ; lieu : Lille"]
+
+
+def test_merged_pdf_for_printing_is_tagged_like_each_grid(session_out):
+    """The merged PDF of an épreuve (pdf_stamp.Printout) is tagged: one Document holding each copy's stamp
+    element (its ActualText: that candidate's fields) then its copy of the grid's elements; its pages and text
+    are the candidates' grids in order; one tree, IDs unique, every drawing tagged or an artifact, PDF/UA-1
+    checkers pass (the checks of the jury's merged print PDFs)."""
+    from tests.pipeline import test_jury
+    from tests.tagged_pdf import read
+
+    merged = session_out / "bc01-m1-1.pdf"
+    singles = [session_out / "bc01-m1-1" / f"{stem}.pdf" for stem in ("12-dupont-marie-helene", "13-n-guyen-lulu", "14-o-brien-fils")]
+    assert pdf_pages(merged) == [page for single in singles for page in pdf_pages(single)]
+    doc = read(merged)
+    assert bool(doc.catalog["/MarkInfo"]["/Marked"]) and doc.catalog["/Lang"] == "fr-FR"
+    assert [s for depth, s, _e in doc.elements if depth == 0] == ["/Document"], "one Document"
+    tops = [(s, e) for depth, s, e in doc.elements if depth == 1]
+    single = read(singles[0])
+    grid = [(s, e) for depth, s, e in single.elements if depth == 1]
+    assert [s for s, _e in tops] == [s for s, _e in grid] * 3, "each copy: its stamp, then the grid's elements"
+    stamps = [e for s, e in tops[:: len(grid)]]
+    assert [str(e["/ActualText"]) for e in stamps] == SPOKEN
+    pages = [p.indirect_reference.idnum for p in doc.reader.pages]
+    assert [e.raw_get("/Pg").idnum for e in stamps] == pages[:: len(pages) // 3], "each stamp on its copy's first page"
+    assert [doc.text(e) for _s, e in doc.kinds("/H1")] == [single.text(e) for _s, e in single.kinds("/H1")] * 3
+    test_jury.test_merged_print_pdfs_have_one_structure_tree(session_out, "bc01-m1-1.pdf", SPOKEN)
+
+
+def test_merged_pdf_for_printing_same_bytes_whatever_the_workers(session_out, tmp_path):
+    csv = write_csv(tmp_path / "juin.csv",
+        "\ufeffNom;Prénom;N°;Blocs;Date;Lieu\n"
+        '"Dupont; Marie-Hélène";;12;BC01 BC02;12/06/2027;Paris\n'
+        "N’Guyen « Lulu »;;13;BC01;;Lyon\n"
+        "O'Brien & fils;;14;BC01;13/06/2027;Lille\n")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--session", "Juin 2027", "--out", str(tmp_path / "out"),
+                 "--jobs", "1", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    again = tmp_path / "out" / "sessions" / "juin-2027"
+    for name in ("bc01-m1-1.pdf", "bc02-m2-2.pdf"):
+        assert (again / name).read_bytes() == (session_out / name).read_bytes(), name
+
+
+def test_merged_pdf_for_printing_untagged_when_the_grids_are(tmp_path):
+    from pypdf import PdfReader
+
+    folder = tmp_path / "sources"
+    shutil.copytree(EXAMPLE, folder)
+    yaml = folder / "certification.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("affichage:\n", "affichage:\n  pdf_accessible: false\n", 1), encoding="utf-8")
+    csv = write_csv(tmp_path / "s.csv", "nom;numero;blocs\nDupont;1;BC01\nMartin;2;BC01\n")
+    result = run("grilles", str(folder), "--candidats", str(csv), "--out", str(tmp_path / "out"), "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    session = tmp_path / "out" / "sessions" / "s"
+    merged = PdfReader(session / "bc01-m1-1.pdf")
+    assert "/StructTreeRoot" not in merged.trailer["/Root"] and "/MarkInfo" not in merged.trailer["/Root"]
+    assert "/StructTreeRoot" not in PdfReader(session / "bc01-m1-1" / "1-dupont.pdf").trailer["/Root"]
+    assert pdf_pages(session / "bc01-m1-1.pdf") == pdf_pages(session / "bc01-m1-1" / "1-dupont.pdf") + pdf_pages(session / "bc01-m1-1" / "2-martin.pdf")

@@ -85,18 +85,60 @@ def test_candidates_merged_element_by_element_keep_their_own_header_ids(tmp_path
     (StructMerge once left unprefixed the IDs of an element an earlier cell referred to: duplicates)."""
     from dossier.pipeline import session
     from dossier.render import pdf_stamp
+    from dossier.render.pdf import document
+    from dossier.render.stamp import _overlay_html, spoken
 
     monkeypatch.setattr(pdf_stamp.TreeCopy, "of", classmethod(lambda cls, base, pages: None))
     monkeypatch.setattr(pdf_stamp, "_BASES", {})
-    write = pdf_stamp._write
-    monkeypatch.setattr(pdf_stamp, "_write", lambda *a, structure=True, **k: write(*a, structure=True, **k))  # the batch too
     session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",)))
     base = session._base_task("bc01-m1-1")
     people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
-    together = dict(session._batch_task(base, 0, people)[3])[""]
+    # the three candidates in one tagged file (a batch's printout is no longer one: pdf_stamp.Printout)
+    source, pages, _tree = pdf_stamp._read_base(base.pdf)
+    over = pdf_stamp.PdfIn(document(_overlay_html(base, people), EXAMPLE).write_pdf())
+    together = pdf_stamp._write(source, over, pages, over.pages(), [0, 1, 2], [spoken(c) for c in people])
     (tmp_path / "batch.pdf").write_bytes(together)
     doc = read(tmp_path / "batch.pdf")
     ids = [str(e["/ID"]) for _d, _s, e in doc.elements if "/ID" in e]
     named = {str(h) for _d, _s, e in doc.elements if "/A" in e and "/Headers" in e["/A"] for h in e["/A"]["/Headers"]}
     assert len(ids) > 3 * 10 and len(ids) == len(set(ids)), "each candidate's header cells: IDs of their own"
     assert named and named <= set(ids)
+
+
+def test_printout_of_grids_two_pages_long(tmp_path):
+    """A grid on two pages (a jury of 18 signs it): the merged printout (pdf_stamp.Printout) has each
+    copy's two pages in order, its stamp read on its first page, every drawing tagged or an artifact."""
+    import subprocess
+
+    from dossier.documents.grilles import Membre
+    from dossier.pipeline import session
+    from dossier.render import pdf_stamp
+    from dossier.render.stamp import stamp_pdf
+    from tests.verapdf import failures
+
+    session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",), tuple(Membre(f"Membre {i}", "jury") for i in range(18))))
+    base = session._base_task("bc01-m1-1")
+    assert base.pages == 2
+    people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}") for i in range(3)]
+    pdfs, (overlay, texts) = stamp_pdf(base, people, EXAMPLE)
+    singles = []
+    for i, data in enumerate(pdfs):
+        singles.append(tmp_path / f"{i}.pdf")
+        singles[-1].write_bytes(data)
+    with open(tmp_path / "merged.pdf", "wb") as handle:
+        pdf_stamp.printing(base.pdf, [(overlay, texts)], "Grilles")(handle)
+
+    def text(path):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert text(tmp_path / "merged.pdf") == "".join(text(p) for p in singles)
+    doc = read(tmp_path / "merged.pdf")
+    pages = [p.indirect_reference.idnum for p in doc.reader.pages]
+    stamps = [e for _d, _s, e in doc.elements if "/ActualText" in e]
+    assert [str(e["/ActualText"]) for e in stamps] == texts
+    assert [e.raw_get("/Pg").idnum for e in stamps] == pages[::2]
+    assert all(loose_content(doc.reader, n) == [] for n in range(len(pages)))
+    tree = parent_tree(doc.catalog["/StructTreeRoot"])
+    assert sorted(tree) == list(range(6)) == [int(p["/StructParents"]) for p in doc.reader.pages]
+    found = failures([tmp_path / "merged.pdf"])
+    assert found in (None, {str(tmp_path / "merged.pdf"): {}}), found
