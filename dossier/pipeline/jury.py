@@ -155,10 +155,12 @@ def _batch_task(index: int, people):
     return _worker.batch(index, people)
 
 
-def _pdf_task(page: str) -> bytes:
-    from ..render.pdf import from_html
+def _pdf_task(page: str) -> tuple[bytes, dict, dict]:
+    """A part of a long PV, laid out in a worker (jury_outputs.pv_pdf)."""
+    from .jury_outputs import pv_part
 
-    return from_html(page, _worker.env.templates.folders[0])
+    env = _worker.env
+    return pv_part(page, env.templates.folders[0], env.pdf_ua, env.pdf_a)
 
 
 # --- parent side ------------------------------------------------------------------------

@@ -72,8 +72,12 @@ PV_LINES = 400  # decisions per part of a long PV's PDF (each part laid out on i
 
 def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
     """The PV's PDF: its bytes in one piece (`parts`: the PV itself); or, laid out in parts apart (`laid_out`:
-    pages → PDFs, in parallel, in order), each part numbered « page X / Y » by appending the folios and
-    kept on disk one at a time, then a function writing them end to end (for the atomic writer)."""
+    pages → `pv_part` results, in parallel, in order), each part kept on disk one at a time, then a function
+    putting them together as the long documents are (render/pdf_assemble.py: one structure tree, fonts once,
+    the folios « page X / Y » drawn by an overlay as artifacts), for the atomic writer.
+
+    Tagged like the PV in one piece (PDF/UA-1, or PDF/A-3b when asked): each part is laid out so, and the
+    assembly keeps the first part's language, title, XMP metadata and output intent."""
     parts = iter(parts)
     first = next(parts)
     if first.folio:
@@ -81,43 +85,59 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
     import itertools
     import tempfile
 
-    from pypdf import PdfReader
+    from ..render.pdf_assemble import put_together
+    from ..render.pdf_layout import folio_html
 
-    from ..render.pdf_increment import draw, fill, prepare
-    from ..render.pdfcat import concatenating
+    base = env.templates.folders[0]
+    head: list[str] = []  # the first part's HTML: the overlay takes its @page rules
 
-    pages = (html_page(spec, part, env) for part in itertools.chain([first], parts))
+    def pages():
+        for part in itertools.chain([first], parts):
+            page = html_page(spec, part, env)
+            if not head:
+                head.append(page)
+            yield page
+
     if laid_out is None:
-        from ..render.pdf import from_html
-
-        pdfs = (from_html(page, env.templates.folders[0]) for page in pages)
+        laid = (pv_part(page, base, env.pdf_ua, env.pdf_a) for page in pages())
     else:
-        pdfs = laid_out(pages)
+        laid = laid_out(pages())
     folder.mkdir(parents=True, exist_ok=True)
-    kept: list[tuple[Path, int]] = []
-    for pdf in pdfs:  # one part in memory at a time
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-        kept.append((Path(name), len(PdfReader(io.BytesIO(pdf)).pages)))
-    total, first_page = sum(count for _, count in kept), 1
-    for path, count in kept:
-        pdf = path.read_bytes()
-        width, height = (float(v) / 0.75 for v in PdfReader(io.BytesIO(pdf)).pages[0].mediabox[2:])
-        box = (width - 45.35 - 160, height - 40, 160, 14, 10.67, "right", 400)  # @bottom-right of print.css, in px
-        streams = [draw([("folio", (n, *box))], {"folio": f"page {first_page + n} / {total}"}, n, height, frozenset()) for n in range(count)]
-        path.write_bytes(fill(prepare(pdf), streams))
-        first_page += count
-    paths = [p for p, _ in kept]
+    kept: list[tuple[str, dict, bool]] = []
+    fonts: dict[str, bytes] = {}
+    try:
+        for data, meta, files in laid:  # one part in memory at a time
+            fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            kept.append((name, meta, True))
+            fonts.update(files)
+    except BaseException:
+        _unlink(kept)
+        raise
+    total = sum(meta["pages"] for _, meta, _ in kept)
 
     def write_then_clean(out) -> None:
         try:
-            concatenating(paths, pv.titre)(out)
+            whole, _overlay, _files = put_together(kept, folio_html(head[0], [True] * total), None, [True] * total, fonts, str(base))
+            out.write(whole)
         finally:
-            for p in paths:
-                p.unlink(missing_ok=True)
+            _unlink(kept)
 
     return write_then_clean
+
+
+def _unlink(kept) -> None:
+    for name, _meta, _folio in kept:
+        Path(name).unlink(missing_ok=True)
+
+
+def pv_part(page: str, base_url: Path, tagged: bool, pdf_a: bool) -> tuple[bytes, dict, dict]:
+    """One part of a long PV laid out as a long document's part (render/pdf_layout.py): its PDF, without its
+    folio, what the assembly needs, and the full fonts it uses."""
+    from ..render.pdf_layout import layout
+
+    return layout(page, str(base_url), frozenset(), False, tagged, pdf_a)
 
 
 def _ligne(r: Row) -> views.LignePV:

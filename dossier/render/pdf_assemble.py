@@ -39,7 +39,7 @@ from .pdf_read import PdfIn, raw
 from .pdf_struct import StructMerge
 from .pdf_write import Copier, PdfOut
 
-CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo", "/Metadata")
+CATALOG_KEYS = ("/Lang", "/PageMode", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents")  # the last: PDF/A parts
 
 
 def _data(source: bytes | str) -> bytes:

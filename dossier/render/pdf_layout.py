@@ -101,20 +101,23 @@ def fetched_unchanged(meta: dict) -> bool:
 
 def layout(
     html: str, base_url: str, known_fonts: frozenset[str] = frozenset(), overlay: bool = False, tagged: bool = False,
+    pdf_a: bool = False,
 ) -> tuple[bytes, dict, dict]:
     """One part's PDF, what the assembly needs (its pages, anchors and bookmarks in PDF points, its
     fonts' sources), and the full font files it uses that are not among `known_fonts` (by SHA-256).
 
     The overlay (`overlay`) keeps its folio: it is laid out without the parts' style sheet, and never
-    tagged (the assembly draws it as an artifact). A part is tagged PDF/UA-1 when `tagged` (pdf_tags.py).
+    tagged (the assembly draws it as an artifact). A part is tagged PDF/UA-1 when `tagged` (pdf_tags.py),
+    PDF/A-3b (tagged or not) when `pdf_a`: the procès-verbal's parts, the assembly keeping the first part's
+    XMP metadata and output intent (pdf_assemble.py).
     """
     from .pdf import fewer_collections
 
     with fewer_collections():  # many short-lived objects (pdf.py)
-        return _layout(html, base_url, known_fonts, overlay, tagged)
+        return _layout(html, base_url, known_fonts, overlay, tagged, pdf_a)
 
 
-def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool, tagged: bool) -> tuple[bytes, dict, dict]:
+def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool, tagged: bool, pdf_a: bool = False) -> tuple[bytes, dict, dict]:
     from . import pdf_tags
     from .pdf import collector_paused, light_object_streams, merge_leaders, safe_fetcher
     from .pdf import document as laid_out
@@ -154,7 +157,7 @@ def _layout(html: str, base_url: str, known_fonts: frozenset[str], overlay: bool
     merge_leaders(document)  # after _placeholders: they read the leaders' dots
     pdf_tags.prepare(document, tagged)
     with light_object_streams(), collector_paused():  # the assembly compresses the objects again; the boxes stay alive (pdf.py)
-        data = document.write_pdf(**pdf_tags.options(False, tagged))
+        data = document.write_pdf(**pdf_tags.options(pdf_a, tagged))
     fonts, files = sources(document)
     meta = {
         "pages": len(document.pages), "anchors": anchors, "bookmarks": bookmarks, "numbers": numbers,

@@ -1,0 +1,141 @@
+"""A procès-verbal longer than PV_LINES decisions, laid out in parts and put together as the long documents
+are (render/pdf_assemble.py): tagged like the PV in one piece (PDF/UA-1, or PDF/A-3b when asked), one
+structure tree, the folios « page X / Y » right across the parts and drawn as artifacts.
+
+PV_LINES is made 3 so that the example session's decisions make four parts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.extract import pdf_pages
+from tests.verapdf import failures
+
+LINES = 3
+
+
+def _generate(sources: Path, out: Path, lines: int | None) -> Path:
+    from dossier.pipeline import jury as pipeline
+    from dossier.pipeline import jury_outputs
+
+    with pytest.MonkeyPatch.context() as patch:
+        if lines is not None:
+            patch.setattr(jury_outputs, "PV_LINES", lines)
+        checked, session, _ = pipeline.load(sources, ROOT / "exemples" / "session")
+        pipeline.generate(sources, session, checked.certification, out, ("pdf",), 2)
+    return out / "proces-verbal.pdf"
+
+
+@pytest.fixture(scope="module")
+def pvs(tmp_path_factory) -> tuple[Path, Path]:
+    """The example session's PV in parts, and in one piece (the reference for its structure)."""
+    tmp = tmp_path_factory.mktemp("pv-parts")
+    return _generate(ROOT / "sources", tmp / "parts", LINES), _generate(ROOT / "sources", tmp / "whole", None)
+
+
+def _headings(tagged) -> list[tuple[str, str]]:
+    return [(s, tagged.text(e)) for s, e in tagged.kinds("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")]
+
+
+def _structure(path: Path, parts: int) -> None:
+    """Tagged as the PV in one piece is: one tree under one Document, headings in order, tables with TH cells."""
+    from tests.tagged_pdf import loose_content, parent_tree
+    from tests.tagged_pdf import read as read_tagged
+
+    pdf = read_tagged(path)
+    catalog = pdf.catalog
+    assert catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "fr-FR" and catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert [s for d, s, _e in pdf.elements if d == 0] == ["/Document"]
+    reader = pdf.reader
+    keys = [int(p["/StructParents"]) for p in reader.pages]
+    assert keys == list(range(len(reader.pages)))  # one parent-tree key per page of the whole
+    tree = parent_tree(catalog["/StructTreeRoot"])
+    assert set(keys) <= set(tree)
+    ids = [str(e["/ID"]) for _d, _s, e in pdf.elements if "/ID" in e]
+    assert len(ids) == len(set(ids))  # IDs unique across parts
+    for n, page in enumerate(reader.pages):  # each marked content's parent is an element on that page
+        assert all(parent.get_object().raw_get("/Pg").idnum == page.indirect_reference.idnum
+                   for parent in tree[n] if "/Pg" in parent.get_object())
+    assert all(loose_content(pdf.reader, n) == [] for n in range(len(pdf.reader.pages)))
+    decisions = _headings(pdf)
+    assert decisions[0][0] == "/H1" and ("/H2", "Composition du jury") in decisions and decisions[-1] == ("/H2", "Totaux")
+    tables = pdf.kinds("/Table")
+    assert len(tables) >= parts + 1  # the jury, a decisions table per part, the totals
+    for _s, table in tables:
+        assert any(s == "/TH" for s, _e in _cells(table)), "a table without header cells"
+    assert len(reader.pages) >= parts
+
+
+def _cells(table) -> list[tuple[str, object]]:
+    from tests.tagged_pdf import _kids
+
+    found, stack = [], list(_kids(table))
+    while stack:
+        node = stack.pop().get_object()
+        if hasattr(node, "get") and "/S" in node:
+            found.append((str(node["/S"]), node))
+            stack.extend(_kids(node))
+    return found
+
+
+def test_a_long_pv_is_tagged_as_the_pv_in_one_piece(pvs):
+    from tests.tagged_pdf import read as read_tagged
+
+    parts, whole = pvs
+    count = -(-len(_decisions(whole)) // LINES)
+    assert count >= 3
+    _structure(parts, count)
+    # the same headings, in the same order, as the PV laid out in one piece (the decisions' heading once)
+    assert _headings(read_tagged(parts)) == _headings(read_tagged(whole))
+
+
+def _decisions(whole: Path) -> list[str]:
+    import csv
+
+    with open(whole.parent / "decisions.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def test_a_long_pvs_folios_run_across_its_parts(pvs):
+    parts, whole = pvs
+    pages = pdf_pages(parts)
+    assert len(pages) >= -(-len(_decisions(whole)) // LINES) >= 3
+    for number, page in enumerate(pages, 1):
+        assert page.count(f"page {number} / {len(pages)}") == 1, number
+
+
+def test_a_long_pv_passes_verapdf_ua1(pvs):
+    found = failures(list(pvs))
+    if found is None:
+        pytest.skip("veraPDF cannot run here")
+    assert list(found.values()) == [{}, {}]
+
+
+@pytest.mark.slow
+def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
+    from pypdf import PdfReader
+
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    yaml = sources / "certification.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    assert "\naffichage:\n" in text
+    yaml.write_text(text.replace("\naffichage:\n", "\naffichage:\n  pdf_a: true\n"), encoding="utf-8")
+    path = _generate(sources, tmp_path / "out", LINES)
+    reader = PdfReader(path)
+    catalog = reader.trailer["/Root"]
+    metadata = catalog["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in metadata and b'pdfaid:conformance="B"' in metadata
+    assert catalog["/OutputIntents"] and len(reader.trailer["/ID"]) == 2
+    _structure(path, 3)  # at least three parts
+    pages = pdf_pages(path)
+    for number, page in enumerate(pages, 1):
+        assert page.count(f"page {number} / {len(pages)}") == 1, number
+    found = failures([path], "3b")
+    if found is None:
+        pytest.skip("veraPDF cannot run here")
+    assert list(found.values()) == [{}]
