@@ -41,6 +41,16 @@ def pytest_sessionstart(session):
             raise pytest.UsageError(f"outils manquants : {', '.join(missing)} (make test les installe avec apt-get)")
 
 
+def example_sources(target: Path, display: str) -> Path:
+    """A copy of the example's sources at target, `display` (« key: value ») added to its `affichage:` settings."""
+    shutil.copytree(EXAMPLE, target)
+    yaml = target / "certification.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    assert "\naffichage:\n" in text
+    yaml.write_text(text.replace("\naffichage:\n", f"\naffichage:\n  {display}\n", 1), encoding="utf-8")
+    return target
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> Path:
     """The example built once, everything in every format (read it, never change it)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run
+from tests.conftest import ROOT, example_sources, run
 from tests.pipeline.test_jury import one_structure_tree
 
 pytestmark = pytest.mark.slow
@@ -31,12 +31,7 @@ COPIES = ["releves/1001-durand-exemple-alice.pdf", "attestations/bc01/1007-candi
 def archived(tmp_path_factory) -> Path:
     """The example session in PDF/A, with one more candidate whose name is Greek (laid out apart)."""
     tmp = tmp_path_factory.mktemp("pdf-a")
-    sources = tmp / "sources"
-    shutil.copytree(ROOT / "sources", sources)
-    yaml = sources / "certification.yaml"
-    text = yaml.read_text(encoding="utf-8")
-    assert "\naffichage:\n" in text
-    yaml.write_text(text.replace("\naffichage:\n", "\naffichage:\n  pdf_a: true\n"), encoding="utf-8")
+    sources = example_sources(tmp / "sources", "pdf_a: true")
     session = tmp / "session"
     shutil.copytree(ROOT / "exemples" / "session", session)
     with open(session / "candidats.csv", "a", encoding="utf-8") as f:

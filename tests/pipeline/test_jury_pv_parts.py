@@ -7,12 +7,11 @@ PV_LINES is made 3 so that the example session's decisions make four parts."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, example_sources
 from tests.extract import pdf_pages
 from tests.verapdf import failures
 
@@ -123,12 +122,7 @@ def test_a_long_pv_passes_verapdf_ua1(pvs):
 def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
     from pypdf import PdfReader
 
-    sources = tmp_path / "sources"
-    shutil.copytree(ROOT / "sources", sources)
-    yaml = sources / "certification.yaml"
-    text = yaml.read_text(encoding="utf-8")
-    assert "\naffichage:\n" in text
-    yaml.write_text(text.replace("\naffichage:\n", "\naffichage:\n  pdf_a: true\n"), encoding="utf-8")
+    sources = example_sources(tmp_path / "sources", "pdf_a: true")
     path = _generate(sources, tmp_path / "out", LINES)
     reader = PdfReader(path)
     catalog = reader.trailer["/Root"]
