@@ -330,6 +330,10 @@ class _Spooled:
         self._next += 1
         return IndirectObject(self._next - 1, 0, None)  # type: ignore[arg-type]
 
+    def reserve_through(self, last: int) -> None:
+        """Every number up to `last` reserved (a copy's objects, numbered from one just reserved)."""
+        self._next = max(self._next, last + 1)
+
     def _row(self, number: int, kind: int, field: int, index: int) -> None:
         self._waiting[number] = _ROW.pack(kind, field, index)
         while self._spooled in self._waiting:
@@ -379,7 +383,6 @@ class _Spooled:
     def finish(self, root: IndirectObject, info: IndirectObject | None) -> None:
         """The cross-reference stream: the late objects' rows, then the spooled ones, then its own."""
         import shutil
-        import struct
         import zlib
 
         self.pack()
@@ -390,7 +393,7 @@ class _Spooled:
         if self._waiting or self._spooled != self._next:
             raise ValueError(f"objects reserved and never written: {sorted(self._waiting)[:5]}")
         squeeze, rows = zlib.compressobj(1), io.BytesIO()  # rows alike: level 6 is slow on them, for little
-        rows.write(squeeze.compress(struct.pack(">BIH", 0, 0, 65535) + b"".join(late[n] for n in sorted(late))))
+        rows.write(squeeze.compress(_ROW.pack(0, 0, 65535) + b"".join(late[n] for n in sorted(late))))
         self._rows.seek(0)
         while chunk := self._rows.read(1 << 20):
             rows.write(squeeze.compress(chunk))
@@ -598,7 +601,7 @@ class Printout:
         overlays = Copier(over, out)
         for i, text in enumerate(texts):
             first = out.reserve().idnum
-            out._next = first + copy.forms_at + size
+            out.reserve_through(first + copy.forms_at + size - 1)
             out.write_packed_at(first, copy.objects, copy.packed(first, self.count, text))
             for n in range(size):
                 out.write(page_form(sheets[i * size + n][1], overlays), IndirectObject(first + copy.forms_at + n, 0, None))  # type: ignore[arg-type]
