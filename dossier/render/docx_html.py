@@ -206,7 +206,8 @@ class Converter:
         for row in rows:
             tr = etree.SubElement(tbl, _w("tr"))
             trpr = etree.SubElement(tr, _w("trPr"))
-            etree.SubElement(trpr, _w("cantSplit"))
+            if "long" not in (row.get("class") or "").split():  # as in print.css: a row longer than a page may split
+                etree.SubElement(trpr, _w("cantSplit"))
             height = re.search(r"height:\s*([\d.]+)mm", row.get("style", ""))
             if height:  # room to write by hand
                 el_h = etree.SubElement(trpr, _w("trHeight"))

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import EXAMPLE, MINIMAL, run
-from extract import flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages
+from extract import W, docx_text, docx_xml, flat, html_tree, libreoffice_pdf, pdf_info, pdf_pages
 
 CERT = (MINIMAL / "certification.yaml").read_text(encoding="utf-8")
 BLOC = (MINIMAL / "blocs" / "bc01.yaml").read_text(encoding="utf-8")
@@ -84,3 +84,56 @@ def test_a_long_grid_says_whose_it_is_on_every_page_and_never_leaves_the_signatu
         last = pages[-1]
         assert "Membre du jury" in last and "Membre du jury" not in "".join(pages[:-1])
         assert "Le critère numéro" in last, f"{pdf.name}: the signatures take the grid's last rows with them"
+
+
+def long_jury(members: int):
+    from dossier.documents.grilles import Membre
+
+    return tuple(Membre(f"Membre{i:02d} Jurénom", "professionnel extérieur" if i % 2 else "formateur") for i in range(1, members + 1))
+
+
+def test_a_jury_longer_than_a_page_signs_over_the_next_pages(tmp_path):
+    """45 members (once: WeasyPrint's `assert not page_is_empty`, the signature row could not split; Word lost the last rows)."""
+    from dossier.pipeline.session import generate
+    from dossier.sources.candidats import Candidat
+
+    jury = long_jury(45)
+    generate(EXAMPLE, [Candidat("Dupont", "Marie", "12", blocs=("BC01",), line=2)], tmp_path, "Juin 2027", ("pdf", "docx"), jobs=1, jury=jury)
+    grid = tmp_path / "sessions" / "juin-2027" / "bc01-m1-1" / "12-dupont-marie"
+    pages = pdf_pages(grid.with_suffix(".pdf"))
+    assert 2 <= len(pages) <= 4, len(pages)  # 7.5 mm a member: about 35 members a page
+    names = [[m.nom for m in jury if m.nom in page] for page in pages]
+    assert sum(names, []) == [m.nom for m in jury], "every member once, in the jury's order"
+    assert "Observations générales" in pages[0] and len(names[0]) >= 3, "the list starts under the closing rows, not alone"
+    assert len(names[-1]) >= 2, "never a member alone on the last page"
+    for page in pages:
+        assert "Dupont Marie" in page and "BC01 — épreuve M1.1" in flat(page), "every page says whose grid it is"
+        assert "Membre du jury" in page, "the list's header on each of its pages"
+    # in Word, the row holding the list may split across pages (else LibreOffice clips it)
+    holder = [tr for tr in docx_xml(grid.with_suffix(".docx")).iter(f"{W}tr") if tr.find(f"{W}tc/{W}tbl") is not None]
+    assert len(holder) == 1 and holder[0].find(f"{W}trPr/{W}cantSplit") is None
+    assert all(m.nom in docx_text(grid.with_suffix(".docx")) for m in jury)
+
+
+@pytest.mark.slow
+@soffice
+def test_a_long_jury_keeps_every_member_in_word(tmp_path):
+    from dossier.pipeline.session import generate
+    from dossier.sources.candidats import Candidat
+
+    jury = long_jury(45)
+    generate(EXAMPLE, [Candidat("Dupont", "Marie", "12", blocs=("BC01",), line=2)], tmp_path, "Juin 2027", ("docx",), jobs=1, jury=jury)
+    pdf = libreoffice_pdf(tmp_path / "sessions" / "juin-2027" / "bc01-m1-1" / "12-dupont-marie.docx", tmp_path)
+    pages = pdf_pages(pdf)
+    assert sum(([m.nom for m in jury if m.nom in page] for page in pages), []) == [m.nom for m in jury]
+    assert all(any(m.nom in page for m in jury) for page in pages[1:]), "no empty page: the row split, not clipped"
+
+
+def test_a_jury_of_eight_signs_on_the_grids_page(tmp_path):
+    from dossier.pipeline.session import generate
+    from dossier.sources.candidats import Candidat
+
+    jury = long_jury(8)
+    generate(EXAMPLE, [Candidat("Dupont", "Marie", "12", blocs=("BC01",), line=2)], tmp_path, "Juin 2027", ("pdf",), jobs=1, jury=jury)
+    pages = pdf_pages(tmp_path / "sessions" / "juin-2027" / "bc01-m1-1" / "12-dupont-marie.pdf")
+    assert len(pages) == 1 and all(m.nom in pages[0] for m in jury)
