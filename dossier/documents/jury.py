@@ -244,7 +244,11 @@ def naissance(c: Candidat) -> str:
 
 
 def identite(c: Candidat) -> dict[str, str]:
-    return {"candidat": c.identite, "numero": c.numero, "naissance": naissance(c)}
+    """The candidate's fields. « mention-numero » is the whole line a certificate centres: its label drawn
+    with the number, so that the line stands in the middle whatever the number's width (a label in the
+    template beside a fixed box would stay where the empty box put it)."""
+    return {"candidat": c.identite, "numero": c.numero, "naissance": naissance(c),
+            "mention-numero": f"candidat n° {c.numero}" if c.numero else ""}
 
 
 def valeurs_synthese(d: BlocDecision, c: Candidat) -> dict[str, str]:
@@ -319,4 +323,4 @@ def releve_fields(view: ReleveView) -> list[str]:
     return ["candidat", "numero", "naissance", "conclusion", "anterieurs"] + [f"{k}-{b.code}" for b in view.blocs for k in "dr"]
 
 
-ATTESTATION_FIELDS = ["candidat", "numero", "naissance"]
+ATTESTATION_FIELDS = ["candidat", "numero", "naissance", "mention-numero"]

@@ -117,7 +117,7 @@ def test_parchemin_mentions(jury, fmt):
         "niveau 6 du cadre national des certifications professionnelles", "code NSF 312, 312p",
         "Institut Exemple de Commerce et de Management",  # the certificateur
         "par décision de France compétences du 1er juillet 2026 pour une durée de 5 ans",
-        "Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "1001",
+        "Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "candidat n° 1001",
         "Fait à Lyon, le 24 juin 2027.", "Claire Fictive",
     ):
         assert mention in text, mention
@@ -199,11 +199,44 @@ def test_candidates_pdfs_are_tagged_and_read_their_values(jury, rel):
     assert all(loose_content(pdf.reader, n) == [] for n in range(len(pdf.reader.pages)))
     read_out = actual_texts(pdf)
     if rel.startswith("parchemins"):  # the holder's name, birth data and number, in reading order
-        assert read_out == ["Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "1001"]
+        assert read_out == ["Alice Marie Durand-Exemple", "né(e) le 14 mars 1998 à Lyon 3e", "candidat n° 1001"]
     elif rel.startswith("attestations"):
         assert read_out[0] == f"Eve {STRANGE}"
     else:
         assert read_out[0] in ("Bastien Martin-Fictif", "David Paul Petit-Imaginaire") and read_out[1] in ("1002", "1004")
+
+
+def line_centres(path: Path, pattern: str) -> list[tuple[float, float]]:
+    """For each line whose text matches `pattern` (words on one baseline, read by `pdftotext -bbox`):
+    the middle of its ink from its first word's left to its last word's right, and its page's middle."""
+    import re
+    import subprocess
+
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    found = []
+    for page in etree.fromstring(out, etree.XMLParser(recover=True)).iterfind(".//x:page", ns):
+        lines: dict[float, list] = {}
+        for w in page.iterfind("x:word", ns):
+            lines.setdefault(round(float(w.get("yMax")), 0), []).append(w)
+        for words in lines.values():
+            words.sort(key=lambda w: float(w.get("xMin")))
+            if re.fullmatch(pattern, " ".join(w.text for w in words)):
+                found.append(((float(words[0].get("xMin")) + float(words[-1].get("xMax"))) / 2, float(page.get("width")) / 2))
+    return found
+
+
+@pytest.mark.parametrize("rel, copies", [("parchemins/1001-durand-exemple-alice.pdf", 1), ("attestations/bc04/1004-petit-imaginaire-david.pdf", 1),
+                                         ("imprimer/parchemins.pdf", 2), ("imprimer/attestations-bc01.pdf", 5)])
+def test_the_candidate_number_line_is_centred_on_the_certificate(jury, rel, copies):
+    """« candidat n° 1001 » stands in the middle of the page, like the name and birth lines above it
+    (once: a box of 10 em, its number drawn at its left, put the line about 40 pt left of the middle)."""
+    centres = line_centres(jury / rel, r"candidat n° \d+")
+    assert len(centres) == copies
+    for middle, page_middle in centres:
+        assert abs(middle - page_middle) <= 1, (rel, middle, page_middle)
 
 
 def test_a_name_outside_windows_1252_is_appended_tagged_in_the_documents_font(jury):
