@@ -1,4 +1,4 @@
-"""A jury session's files for other systems: the Caisse des Dépôts' accrochage file and Open Badges.
+"""A jury session's files for other systems: decisions.csv, the Caisse des Dépôts' accrochage file and Open Badges.
 
 The accrochage file lists the session's holders (candidates who validated every bloc); the
 badges are one credential per validated bloc, and one for the certification, per candidate.
@@ -8,7 +8,9 @@ candidate by number and the field, never the data.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ from ..exporters import accrochage as acc
 from ..exporters import badges
 from ..sources.candidats import Candidat
 from ..sources.diagnostics import Diagnostic, Loc, Report, Severity
-from ..sources.session import Session, SessionInfo
+from ..sources.session import Acquis, Session, SessionInfo
 
 
 def configured(info: SessionInfo | None) -> bool:
@@ -60,6 +62,33 @@ def diagnostics(cert, session: Session) -> list[Diagnostic]:
     for numero, message in acc.problemes(titulaire(c) for c in session.candidats):
         report.error("session-accrochage", Loc(shown, lines.get(numero, 0)), "", f"candidat n° {numero} : {message} (fichier d'accrochage)")
     return report.sorted()
+
+
+DECISIONS_COLUMNS = ("numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants",
+                     "acquis_le", "origine")
+EARLIER = "acquis antérieurement"  # decisions.csv's decision for a bloc acquired before the session (acquis.csv)
+
+
+def decisions_csv(rows, acquis: Iterable[Acquis], out) -> None:
+    """decisions.csv, written a row at a time into the binary file `out`: each candidate's rows (jury_outputs.Row,
+    in the candidates' order, a candidate's together), with the blocs they acquired before this session among
+    them, in the blocs' order — decided by no one here: « acquis antérieurement », with their date and origin,
+    as the procès-verbal counts them for the certification."""
+    earlier: dict[str, list[Acquis]] = {}
+    for a in acquis:
+        earlier.setdefault(a.numero, []).append(a)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(DECISIONS_COLUMNS)
+    for _numero, group in itertools.groupby(rows, key=lambda r: r.numero):
+        group = list(group)  # one candidate's: a handful of blocs
+        first = group[0]
+        lines = [(r.bloc, 1, [r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants, "", ""])
+                 for r in group]
+        lines += [(a.bloc, 0, [a.numero, first.nom, first.prenom, a.bloc, "", EARLIER, "", "", "", a.date.strftime("%d/%m/%Y"), a.origine])
+                  for a in earlier.get(first.numero, ())]
+        writer.writerows(line for _, _, line in sorted(lines, key=lambda item: item[:2]))
+    text.detach()
 
 
 def accrochage_file(cert, session: Session, holders: list[str], when: dt.datetime) -> bytes | None:

@@ -7,9 +7,7 @@ personal data into a build's published folders. Also the merged print PDFs (Prin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -163,7 +161,7 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
                   laid_out=None, key: Path | None = None) -> None:
     """The procès-verbal (PDF, DOCX, HTML), decisions.csv, the accrochage file and the Open Badges credentials,
     from the run's decisions (jury_decisions.Decisions: read back in order, never all in memory for the PDF)."""
-    from .jury_exports import accrochage_file, badge_files
+    from .jury_exports import accrochage_file, badge_files, decisions_csv
 
     info = session.info
     env = session_env(cert, folder, info)
@@ -177,22 +175,12 @@ def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, 
         else:  # in one piece
             whole = next(pv_parts(pv, decisions, len(decisions)))
             write(f"proces-verbal.{fmt}", file_bytes(spec, fmt, whole, env, html_page(spec, whole, env)))
-    write("decisions.csv", lambda out: decisions_csv(decisions, out))
+    write("decisions.csv", lambda out: decisions_csv(decisions, session.acquis, out))
     xml = accrochage_file(cert, session, certifies, env.when)
     if xml is not None:
         write("accrochage.xml", xml)
     for name, data in badge_files(cert, session, decisions.validated(), key, certifies):
         write(name, data)
-
-
-def decisions_csv(rows, out) -> None:
-    """decisions.csv, written a row at a time into the binary file `out`."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, delimiter=";", lineterminator="\n")
-    writer.writerow(["numero", "nom", "prenom", "bloc", "decision_calculee", "decision", "motif", "moyenne", "resultats_manquants"])
-    for r in rows:
-        writer.writerow([r.numero, r.nom, r.prenom, r.bloc, r.calculee, r.decision, r.motif, r.moyenne, r.manquants])
-    text.detach()
 
 
 class Printouts:

@@ -79,8 +79,15 @@ def test_decisions_csv(jury):
     assert got[("1002", "BC02")] == ("non validé", "non validé")
     assert got[("1003", "BC03")] == ("incomplet", "incomplet")
     assert got[("1004", "BC04")] == ("non validé", "validé")
-    assert next(r for r in rows if r["numero"] == "1004")["motif"].startswith("Le critère CR4.7 est démontré")
-    assert len(rows) == 11
+    assert next(r for r in rows if r["numero"] == "1004" and r["motif"])["motif"].startswith("Le critère CR4.7 est démontré")
+    # 1004's blocs acquired before the session (acquis.csv), among its decision of this session
+    assert [(r["bloc"], r["decision"], r["acquis_le"], r["origine"]) for r in rows if r["numero"] == "1004"] == [
+        ("BC01", "acquis antérieurement", "25/06/2026", "Session de juin 2026"),
+        ("BC02", "acquis antérieurement", "25/06/2026", "Session de juin 2026"),
+        ("BC03", "acquis antérieurement", "10/12/2026", "VAE"),
+        ("BC04", "validé", "", ""),
+    ]
+    assert len(rows) == 14 and sum(r["decision"] == "acquis antérieurement" for r in rows) == 3
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])

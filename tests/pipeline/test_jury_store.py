@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from dossier.pipeline.jury_decisions import Decisions
-from dossier.pipeline.jury_outputs import Row, decisions_csv
+from dossier.pipeline.jury_exports import decisions_csv
+from dossier.pipeline.jury_outputs import Row
 from dossier.render.pdf_increment import Printout, prepare
 
 
@@ -39,12 +40,37 @@ def test_decisions_come_back_in_the_candidates_order_whatever_order_batches_came
     assert store.certified({"BC01", "BC02"}) == ["0001"]
     assert store.totaux(_Cert) == (("BC01", 3, 2, 0, 1), ("BC02", 3, 2, 1, 0))
     out = io.BytesIO()
-    decisions_csv(store, out)
+    decisions_csv(store, (), out)
     lines = out.getvalue().decode("utf-8").splitlines()
-    assert lines[0].startswith("numero;nom;prenom;bloc") and lines[1] == "0001;Nom0001;Zoé;BC01;validé;validé;;;"
+    assert lines[0].startswith("numero;nom;prenom;bloc") and lines[1] == "0001;Nom0001;Zoé;BC01;validé;validé;;;;;"
     assert len(lines) == 7
     store.close()
     assert not store.path.exists()
+
+
+def test_decisions_csv_shows_each_candidates_earlier_blocs_among_this_sessions(tmp_path):
+    import datetime as dt
+
+    from dossier.sources.session import Acquis
+
+    store = Decisions(tmp_path, 0o600)
+    store.add(0, [_row("0001", "BC02"), _row("0002", "BC01", "non validé"), _row("0002", "BC02"), _row("0003", "BC01")])
+    acquis = [Acquis("0002", "BC02", dt.date(2026, 6, 25), "Session de juin 2026"),  # presented again: both said
+              Acquis("0001", "BC03", dt.date(2026, 12, 10), "VAE"),
+              Acquis("0001", "BC01", dt.date(2026, 6, 25), "Équivalence : BC01 de la certification précédente")]
+    out = io.BytesIO()
+    decisions_csv(store, acquis, out)
+    store.close()
+    assert out.getvalue().decode("utf-8").splitlines() == [
+        "numero;nom;prenom;bloc;decision_calculee;decision;motif;moyenne;resultats_manquants;acquis_le;origine",
+        "0001;Nom0001;Zoé;BC01;;acquis antérieurement;;;;25/06/2026;Équivalence : BC01 de la certification précédente",
+        "0001;Nom0001;Zoé;BC02;validé;validé;;;;;",
+        "0001;Nom0001;Zoé;BC03;;acquis antérieurement;;;;10/12/2026;VAE",
+        "0002;Nom0002;Zoé;BC01;non validé;non validé;;;;;",
+        "0002;Nom0002;Zoé;BC02;;acquis antérieurement;;;;25/06/2026;Session de juin 2026",
+        "0002;Nom0002;Zoé;BC02;validé;validé;;;;;",
+        "0003;Nom0003;Zoé;BC01;validé;validé;;;;;",
+    ]
 
 
 def _base(pages: int) -> bytes:
