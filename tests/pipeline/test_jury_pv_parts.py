@@ -94,10 +94,11 @@ def test_a_long_pv_is_tagged_as_the_pv_in_one_piece(pvs):
 
 
 def _decisions(whole: Path) -> list[str]:
+    """The session's decisions, the PV's lines (decisions.csv also shows the blocs acquired before: not decided here)."""
     import csv
 
     with open(whole.parent / "decisions.csv", encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter=";"))
+        return [r for r in csv.DictReader(f, delimiter=";") if not r["acquis_le"]]
 
 
 def test_a_long_pvs_folios_run_across_its_parts(pvs):
