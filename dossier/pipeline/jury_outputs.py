@@ -119,8 +119,8 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
 
     def write_then_clean(out) -> None:
         try:
-            whole, _overlay, _files = put_together(kept, folio_html(head[0], [True] * total), None, [True] * total, fonts, str(base))
-            out.write(whole)
+            # one part read at a time, written straight into the file: memory does not grow with the parts
+            put_together(kept, folio_html(head[0], [True] * total), None, [True] * total, fonts, str(base), into=out, one_at_a_time=True)
         finally:
             _unlink(kept)
 
