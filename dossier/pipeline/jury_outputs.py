@@ -80,7 +80,7 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
     assembly keeps the first part's language, title, XMP metadata and output intent."""
     parts = iter(parts)
     first = next(parts)
-    if first.folio:
+    if first.whole:
         return file_bytes(spec, "pdf", first, env, html_page(spec, first, env))
     import itertools
     import tempfile
@@ -145,8 +145,8 @@ def _ligne(r: Row) -> views.LignePV:
 
 
 def pv_parts(pv, decisions, lines: int):
-    """The PV in parts of at most `lines` decisions read from `decisions` as they are laid out (as PVView.parties,
-    without holding every line): the PV itself, with all its lines, when it holds no more."""
+    """The PV in parts of at most `lines` decisions read from `decisions` as they are laid out (never every line
+    held): the PV itself, with all its lines, when it holds no more."""
     import itertools
 
     total = len(decisions)
@@ -156,7 +156,7 @@ def pv_parts(pv, decisions, lines: int):
     count = -(-total // lines)
     rows = iter(decisions)
     for i in range(count):
-        yield replace(pv, lignes=tuple(_ligne(r) for r in itertools.islice(rows, lines)), debut=i == 0, fin=i == count - 1, folio=False)
+        yield replace(pv, lignes=tuple(_ligne(r) for r in itertools.islice(rows, lines)), debut=i == 0, fin=i == count - 1, whole=False)
 
 
 def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, decisions, candidats: int, write,
