@@ -98,13 +98,13 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
                 head.append(page)
             yield page
 
+    fonts: dict[str, bytes] = {}  # the full fonts, each sent once (by this process, or by each worker)
     if laid_out is None:
-        laid = (pv_part(page, base, env.pdf_ua, env.pdf_a) for page in pages())
+        laid = (pv_part(page, base, env.pdf_ua, env.pdf_a, frozenset(fonts)) for page in pages())
     else:
         laid = laid_out(pages())
     folder.mkdir(parents=True, exist_ok=True)
     kept: list[tuple[str, dict, bool]] = []
-    fonts: dict[str, bytes] = {}
     try:
         for data, meta, files in laid:  # one part in memory at a time
             fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
@@ -132,12 +132,12 @@ def _unlink(kept) -> None:
         Path(name).unlink(missing_ok=True)
 
 
-def pv_part(page: str, base_url: Path, tagged: bool, pdf_a: bool) -> tuple[bytes, dict, dict]:
+def pv_part(page: str, base_url: Path, tagged: bool, pdf_a: bool, sent: frozenset[str] = frozenset()) -> tuple[bytes, dict, dict]:
     """One part of a long PV laid out as a long document's part (render/pdf_layout.py): its PDF, without its
-    folio, what the assembly needs, and the full fonts it uses."""
+    folio, what the assembly needs, and the full fonts it uses but those `sent` already (by SHA-256)."""
     from ..render.pdf_layout import layout
 
-    return layout(page, str(base_url), frozenset(), False, tagged, pdf_a)
+    return layout(page, str(base_url), sent, False, tagged, pdf_a)
 
 
 def _ligne(r: Row) -> views.LignePV:

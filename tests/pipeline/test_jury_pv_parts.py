@@ -172,3 +172,20 @@ def test_a_long_pvs_parts_are_read_one_at_a_time(tmp_path, monkeypatch):
     pages = pdf_pages(path)
     for number, page in enumerate(pages, 1):
         assert page.count(f"page {number} / {len(pages)}") == 1, number
+
+
+def test_a_long_pvs_fonts_are_written_once(pvs):
+    """Each worker sends a full font with the first part it lays out only; the parent has every one, so
+    each font is subset once for all the parts (none left as a part's own copy)."""
+    from pypdf import PdfReader
+
+    parts, whole = pvs
+    names = []
+    for reader in (PdfReader(parts), PdfReader(whole)):
+        found = []
+        for n in range(1, int(reader.trailer["/Size"])):
+            obj = reader.get_object(n)
+            if hasattr(obj, "get") and obj.get("/Type") == "/FontDescriptor":
+                found.append(str(obj["/FontName"]).split("+", 1)[-1])
+        names.append(sorted(found))
+    assert names[0] == sorted(set(names[0])) and set(names[0]) == set(names[1])
