@@ -44,11 +44,16 @@ def pytest_sessionstart(session):
 def example_sources(target: Path, display: str) -> Path:
     """A copy of the example's sources at target, `display` (« key: value ») added to its `affichage:` settings."""
     shutil.copytree(EXAMPLE, target)
-    yaml = target / "certification.yaml"
+    return with_display(target, display)
+
+
+def with_display(sources: Path, display: str) -> Path:
+    """The sources folder, `display` (« key: value ») added to its `affichage:` settings."""
+    yaml = sources / "certification.yaml"
     text = yaml.read_text(encoding="utf-8")
     assert "\naffichage:\n" in text
     yaml.write_text(text.replace("\naffichage:\n", f"\naffichage:\n  {display}\n", 1), encoding="utf-8")
-    return target
+    return sources
 
 
 @pytest.fixture(scope="session")

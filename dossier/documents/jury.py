@@ -145,20 +145,12 @@ class PVView:
     acquis: tuple[LigneAcquis, ...] = ()  # blocs validated before the session, counted for the certification
     titre: str = "Procès-verbal de délibération du jury"
     stem: str = "proces-verbal"
-    # a long PV is laid out in parts: the first has the jury, the last the totals and signatures
+    # a long PV is laid out in parts (pipeline/jury_outputs.pv_parts): the first has the jury, the last the totals
+    # and signatures; `whole`: the PV in one piece, whose pages WeasyPrint numbers (a part's are numbered when the
+    # parts are put together)
     debut: bool = True
     fin: bool = True
-    folio: bool = True  # WeasyPrint numbers the pages (one piece); parts get theirs afterwards
-
-    def parties(self, lignes: int) -> list[PVView]:
-        """The PV in parts of at most `lignes` decisions (itself when it holds fewer)."""
-        if len(self.lignes) <= lignes:
-            return [self]
-        slices = [self.lignes[i : i + lignes] for i in range(0, len(self.lignes), lignes)]
-        return [
-            replace(self, lignes=part, debut=i == 0, fin=i == len(slices) - 1, folio=False)
-            for i, part in enumerate(slices)
-        ]
+    whole: bool = True
 
 
 # --- views ------------------------------------------------------------------------------

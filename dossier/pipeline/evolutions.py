@@ -30,7 +30,8 @@ def changelog_files(comparison: Comparison, new: Certification, templates: Templ
     documents = [f for f in ("html", "pdf", "docx") if f in formats]
     if documents:
         view = evolutions(comparison, new)
-        env = RenderEnv(templates, document_date(new), pdf_a=False)
+        # the new version's display settings, as every PDF of its build: PDF/A-3b when asked, tagged unless turned off
+        env = RenderEnv(templates, document_date(new), new.affichage.pdf_a, new.affichage.pdf_accessible)
         with template_errors(EVOLUTIONS.name):
             page = html_page(EVOLUTIONS, view, env)
             out += [(f"{stem}.{fmt}", file_bytes(EVOLUTIONS, fmt, view, env, page)) for fmt in documents]

@@ -72,6 +72,7 @@ class _Worker:
         self.held = set(self.info.epreuves) or None
         self.bases: dict[str, tuple[Laid, Copies]] = {}
         self.sent: set[str] = set()  # the kinds whose prepared base went to the parent (with this process's first batch of it)
+        self.fonts_sent: set[str] = set()  # the full fonts (SHA-256) that went to the parent with a long PV's parts
 
     def base(self, key: str) -> tuple[Laid, Copies]:
         """A kind's base, laid out once in this process: « synthese-BC01 », « releve », « attestation-BC01 », « parchemin »."""
@@ -160,7 +161,9 @@ def _pdf_task(page: str) -> tuple[bytes, dict, dict]:
     from .jury_outputs import pv_part
 
     env = _worker.env
-    return pv_part(page, env.templates.folders[0], env.pdf_ua, env.pdf_a)
+    data, meta, fonts = pv_part(page, env.templates.folders[0], env.pdf_ua, env.pdf_a, frozenset(_worker.fonts_sent))
+    _worker.fonts_sent.update(fonts)  # the parent keeps them for the run (this pool's): each full font sent once
+    return data, meta, fonts
 
 
 # --- parent side ------------------------------------------------------------------------

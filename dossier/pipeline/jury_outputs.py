@@ -78,7 +78,7 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
     assembly keeps the first part's language, title, XMP metadata and output intent."""
     parts = iter(parts)
     first = next(parts)
-    if first.folio:
+    if first.whole:
         return file_bytes(spec, "pdf", first, env, html_page(spec, first, env))
     import itertools
     import tempfile
@@ -96,13 +96,13 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
                 head.append(page)
             yield page
 
+    fonts: dict[str, bytes] = {}  # the full fonts, each sent once (by this process, or by each worker)
     if laid_out is None:
-        laid = (pv_part(page, base, env.pdf_ua, env.pdf_a) for page in pages())
+        laid = (pv_part(page, base, env.pdf_ua, env.pdf_a, frozenset(fonts)) for page in pages())
     else:
         laid = laid_out(pages())
     folder.mkdir(parents=True, exist_ok=True)
     kept: list[tuple[str, dict, bool]] = []
-    fonts: dict[str, bytes] = {}
     try:
         for data, meta, files in laid:  # one part in memory at a time
             fd, name = tempfile.mkstemp(dir=folder, prefix=".proces-verbal.pdf.", suffix=".tmp")
@@ -117,8 +117,8 @@ def pv_pdf(pv, parts, env, spec, laid_out, folder: Path):
 
     def write_then_clean(out) -> None:
         try:
-            whole, _overlay, _files = put_together(kept, folio_html(head[0], [True] * total), None, [True] * total, fonts, str(base))
-            out.write(whole)
+            # one part read at a time, written straight into the file: memory does not grow with the parts
+            put_together(kept, folio_html(head[0], [True] * total), None, [True] * total, fonts, str(base), into=out, one_at_a_time=True)
         finally:
             _unlink(kept)
 
@@ -130,12 +130,12 @@ def _unlink(kept) -> None:
         Path(name).unlink(missing_ok=True)
 
 
-def pv_part(page: str, base_url: Path, tagged: bool, pdf_a: bool) -> tuple[bytes, dict, dict]:
+def pv_part(page: str, base_url: Path, tagged: bool, pdf_a: bool, sent: frozenset[str] = frozenset()) -> tuple[bytes, dict, dict]:
     """One part of a long PV laid out as a long document's part (render/pdf_layout.py): its PDF, without its
-    folio, what the assembly needs, and the full fonts it uses."""
+    folio, what the assembly needs, and the full fonts it uses but those `sent` already (by SHA-256)."""
     from ..render.pdf_layout import layout
 
-    return layout(page, str(base_url), frozenset(), False, tagged, pdf_a)
+    return layout(page, str(base_url), sent, False, tagged, pdf_a)
 
 
 def _ligne(r: Row) -> views.LignePV:
@@ -143,8 +143,8 @@ def _ligne(r: Row) -> views.LignePV:
 
 
 def pv_parts(pv, decisions, lines: int):
-    """The PV in parts of at most `lines` decisions read from `decisions` as they are laid out (as PVView.parties,
-    without holding every line): the PV itself, with all its lines, when it holds no more."""
+    """The PV in parts of at most `lines` decisions read from `decisions` as they are laid out (never every line
+    held): the PV itself, with all its lines, when it holds no more."""
     import itertools
 
     total = len(decisions)
@@ -154,7 +154,7 @@ def pv_parts(pv, decisions, lines: int):
     count = -(-total // lines)
     rows = iter(decisions)
     for i in range(count):
-        yield replace(pv, lignes=tuple(_ligne(r) for r in itertools.islice(rows, lines)), debut=i == 0, fin=i == count - 1, folio=False)
+        yield replace(pv, lignes=tuple(_ligne(r) for r in itertools.islice(rows, lines)), debut=i == 0, fin=i == count - 1, whole=False)
 
 
 def session_files(folder: Path, cert, session: Session, out_dir: Path, formats, decisions, candidats: int, write,

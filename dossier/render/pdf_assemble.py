@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 from pypdf.generic import (
     ArrayObject,
@@ -52,48 +53,121 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-def assemble(parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes | str, dict], stamped: list[bool], fonts: dict) -> bytes:
+def assemble(
+    parts: list[tuple[bytes | str, dict, bool]], overlay: tuple[bytes | str, dict], stamped: list[bool], fonts: dict,
+    into: BinaryIO | None = None, one_at_a_time: bool = False,
+) -> bytes:
     """The parts' pages in order, the overlay drawn where `stamped`, links and outline for the whole, fonts once.
 
     `fonts` gives the full font files named in the parts' metadata (bytes, or a file's path), by SHA-256.
+    Written into `into` if given (then b"" is returned), else returned.
+
+    `one_at_a_time`: each part read, written (its pages, then its structure elements) and forgotten before
+    the next is (but the first, whose catalog the whole takes), so that memory does not grow with the
+    parts (a long PV's thousands of pages). Its objects are numbered in another order: its bytes differ
+    from those the parts give put together the other way (all read, all pages, then all the structure).
     """
-    sources = [PdfIn(source) for source, _meta, _folio in parts]
     metas = [meta for _source, meta, _folio in parts]
+    opening = PdfIn(parts[0][0])
     over = PdfIn(overlay[0])
-    pages = [source.pages() for source in sources]
-    total = sum(len(p) for p in pages)
-    buffer = io.BytesIO()
-    out = PdfOut(buffer, sources[0].header.removeprefix("%PDF-") or "1.7")
+    buffer = into if into is not None else io.BytesIO()
+    out = PdfOut(buffer, opening.header.removeprefix("%PDF-") or "1.7")
+    copiers = _Copiers([source for source, _meta, _folio in parts], opening, out, one_at_a_time)
+    count = len(parts)
     catalog, pages_ref = out.reserve(), out.reserve()
-    copiers = [Copier(source, out) for source in [*sources, over]]
-    folios = _Overlay(over, copiers[-1], stamped, total, out)
-    _merge_fonts([*pages, folios.pages], [*metas, overlay[1]], copiers, fonts, out)
-    new_pages = [[out.reserve() for _ in part] for part in pages]
-    for copier, part, refs in zip(copiers, pages, new_pages):
-        copier.known.update({number: ref for (number, _page), ref in zip(part, refs)})
+    total = sum(meta["pages"] for meta in metas) if one_at_a_time else sum(len(copiers.pages(i)) for i in range(count))
+    folios = copiers.overlay = _Overlay(over, Copier(over, out), stamped, total, out)
+    tagged = _merge_fonts(count, [*metas, overlay[1]], copiers, fonts, out)
+    new_pages = [[out.reserve() for _ in range(meta["pages"] if one_at_a_time else len(copiers.pages(i)))] for i, meta in enumerate(metas)]
+
+    def open_part(i: int) -> None:  # its pages' numbers in the whole
+        copiers.get(i).known.update({number: ref for (number, _page), ref in zip(copiers.pages(i), new_pages[i])})
+
+    for i in range(0 if one_at_a_time else count):
+        open_part(i)
     dests = destinations(parts)
-    struct = StructMerge(sources, copiers[:-1], out)
+    struct = StructMerge([] if one_at_a_time else [copiers.get(i).source for i in range(count)], copiers.parts, out, tagged)
+    if one_at_a_time:
+        open_part(0)
+        struct.open(0)
     start = 0
-    for i, (copier, part, refs) in enumerate(zip(copiers, pages, new_pages)):
-        _copy_pages(copier, part, refs, start, pages_ref, folios, dests, out, lambda d, key, i=i: struct.shift(i, d, key))
-        start += len(part)
-    copiers[-1].flush()
-    tree = struct.write()
+    for i, refs in enumerate(new_pages):
+        _copy_pages(copiers.get(i), copiers.pages(i), refs, start, pages_ref, folios, dests, out, lambda d, key, i=i: struct.shift(i, d, key))
+        start += len(refs)
+        if one_at_a_time:
+            if i + 1 < count:  # read before this part's elements are written: its table may continue one of them
+                open_part(i + 1)
+                struct.open(i + 1)
+            struct.write_part(i)
+            struct.release(i)
+            copiers.drop(i)
+    folios.copier.flush()
+    tree = struct.finish() if one_at_a_time else struct.write()
     flat = [ref for refs in new_pages for ref in refs]
     out.write(DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): ArrayObject(flat), NameObject("/Count"): NumberObject(total),
     }), pages_ref)
-    root = _catalog(sources[0], copiers[0], pages_ref, flat, dests, metas, out)
+    first = copiers.get(0)  # kept
+    root = _catalog(first.source, first, pages_ref, flat, dests, metas, out)
     if tree is not None:
         root[NameObject("/StructTreeRoot")] = tree
     else:
         root.pop(NameObject("/MarkInfo"), None)
-    info = raw(sources[0].trailer, "/Info")
-    info_ref = out.write(copiers[0].convert(sources[0].resolve(info))) if info is not None else None
-    copiers[0].flush()
+    info = raw(first.source.trailer, "/Info")
+    info_ref = out.write(first.convert(first.source.resolve(info))) if info is not None else None
+    first.flush()
     out.write(root, catalog)
     out.finish(catalog, info_ref)
-    return buffer.getvalue()
+    return buffer.getvalue() if into is None else b""
+
+
+class _Copiers:
+    """Each part's copier, and its PDF read when first needed. One at a time, a part's PDF is put aside
+    after a look at it (read again when its turn comes), and the part is dropped once written, but the first."""
+
+    def __init__(self, sources: list, first: PdfIn, out: PdfOut, one_at_a_time: bool):
+        self.sources, self.out, self.one_at_a_time = sources, out, one_at_a_time
+        self.parts: list[Copier | None] = [None] * len(sources)  # shared with StructMerge
+        self.parts[0] = Copier(first, out)
+        self._pages: dict[int, list] = {}
+        self.overlay: _Overlay
+
+    def get(self, i: int) -> Copier:
+        """Part i's copier (i = the number of parts: the overlay's), its PDF read."""
+        if i == len(self.parts):
+            return self.overlay.copier
+        copier = self.bare(i)
+        if copier.source is None:
+            copier.source = PdfIn(self.sources[i])
+        return copier
+
+    def bare(self, i: int) -> Copier:
+        """Part i's copier, its PDF read or not (to note where its objects go)."""
+        if i == len(self.parts):
+            return self.overlay.copier
+        if self.parts[i] is None:
+            self.parts[i] = Copier(None, self.out)
+        return self.parts[i]
+
+    def pages(self, i: int) -> list[tuple[int, DictionaryObject]]:
+        if i == len(self.parts):
+            return self.overlay.pages
+        if i not in self._pages:
+            self._pages[i] = self.get(i).source.pages()
+        return self._pages[i]
+
+    def put_aside(self, i: int) -> None:
+        """One at a time: part i's PDF forgotten (but the first's, and the overlay's) until its turn."""
+        if self.one_at_a_time and 0 < i < len(self.parts) and self.parts[i] is not None and self.parts[i].source is not None:
+            self.parts[i].source.close()
+            self.parts[i].source = None
+            self._pages.pop(i, None)
+
+    def drop(self, i: int) -> None:
+        """One at a time: part i, written, forgotten (but the first)."""
+        if i:
+            self.put_aside(i)
+            self.parts[i] = None
 
 
 class _Overlay:
@@ -242,31 +316,26 @@ def _outline_items(items: list, parent: IndirectObject, pages: list, out: PdfOut
     return refs[0], refs[-1], visible
 
 
-def _merge_fonts(pages: list[list], metas: list[dict], copiers: list[Copier], files: dict, out: PdfOut) -> None:
-    """Write each mergeable font once, and make every part's copy of it refer to that one."""
-    if not pdf_fonts.can_subset():
-        return
+def _merge_fonts(count: int, metas: list[dict], copiers: _Copiers, files: dict, out: PdfOut) -> bool:
+    """Write each mergeable font once, and make every part's copy of it refer to that one (the overlay is the
+    last part). Whether every part is tagged (parts looked at one at a time)."""
+    tagged = True
+    if not pdf_fonts.can_subset() and not copiers.one_at_a_time:
+        return tagged
     found: dict[str, list] = {}  # resource name -> [(part index, font object number, font, source)]
-    for i, (part, meta, copier) in enumerate(zip(pages, metas, copiers)):
-        sources = meta.get("fonts", {})
-        resolve = copier.source.resolve
-        seen: set[int] = set()
-        for _number, page in part:
-            resources = resolve(raw(page, "/Resources"))
-            fonts = resolve(raw(resources, "/Font")) if resources is not None else None
-            for name, ref in (fonts.items() if fonts is not None else ()):
-                if not isinstance(ref, IndirectObject) or ref.idnum in seen or name[1:] not in sources:
-                    continue
-                seen.add(ref.idnum)
-                source = pdf_fonts.Source.from_json(sources[name[1:]])
-                font = resolve(ref)  # its /W and ToUnicode are in `source`: only this dictionary is read
-                if source.sha in files and raw(font, "/Subtype") == "/Type0" and raw(font, "/Encoding") == "/Identity-H":
-                    found.setdefault(name, []).append((i, ref.idnum, font, source))
+    for i, meta in enumerate(metas):
+        if pdf_fonts.can_subset():
+            _find_fonts(i, copiers.pages(i), meta, copiers.get(i), files, found)
+        if i < count and copiers.one_at_a_time:
+            source = copiers.get(i).source
+            tagged = tagged and isinstance(source.resolve(raw(source.catalog(), "/StructTreeRoot")), DictionaryObject)
+        copiers.put_aside(i)
     for name in sorted(found):
         copies = found[name]
         part, _number, first, source = copies[0]
-        copier = copiers[part]
+        copier = copiers.get(part)
         if len({(s.sha, s.index) for *_, s in copies}) != 1 or not pdf_fonts.mergeable(first, copier.source.resolve):
+            copiers.put_aside(part)
             continue  # one name, different files (fonts changed between builds): each part keeps its own
         top, cid, descriptor, font_file, cmap = pdf_fonts.merge(first, [s for *_, s in copies], _data(files[source.sha]), copier.source.resolve)
         descriptor = copier.convert(descriptor)
@@ -278,8 +347,28 @@ def _merge_fonts(pages: list[list], metas: list[dict], copiers: list[Copier], fi
         top[NameObject("/ToUnicode")] = out.write(cmap)
         shared = out.write(top)
         for i, idnum, _font, _source in copies:
-            copiers[i].known[idnum] = shared
+            copiers.bare(i).known[idnum] = shared
         copier.flush()
+        copiers.put_aside(part)
+    return tagged
+
+
+def _find_fonts(i: int, part: list, meta: dict, copier: Copier, files: dict, found: dict[str, list]) -> None:
+    """A part's mergeable fonts, added to `found` by resource name."""
+    sources = meta.get("fonts", {})
+    resolve = copier.source.resolve
+    seen: set[int] = set()
+    for _number, page in part:
+        resources = resolve(raw(page, "/Resources"))
+        fonts = resolve(raw(resources, "/Font")) if resources is not None else None
+        for name, ref in (fonts.items() if fonts is not None else ()):
+            if not isinstance(ref, IndirectObject) or ref.idnum in seen or name[1:] not in sources:
+                continue
+            seen.add(ref.idnum)
+            source = pdf_fonts.Source.from_json(sources[name[1:]])
+            font = resolve(ref)  # its /W and ToUnicode are in `source`: only this dictionary is read
+            if source.sha in files and raw(font, "/Subtype") == "/Type0" and raw(font, "/Encoding") == "/Identity-H":
+                found.setdefault(name, []).append((i, ref.idnum, font, source))
 
 
 def destinations(parts: list[tuple[object, dict, bool]]) -> dict[str, tuple[int, float, float]]:
@@ -295,18 +384,19 @@ def destinations(parts: list[tuple[object, dict, bool]]) -> dict[str, tuple[int,
 
 def put_together(
     parts: list[tuple[bytes | str, dict, bool]], overlay_html: str, kept_overlay: tuple[bytes | str, dict] | None,
-    stamped: list[bool], fonts: dict, base_url: str,
+    stamped: list[bool], fonts: dict, base_url: str, into: BinaryIO | None = None, one_at_a_time: bool = False,
 ) -> tuple[bytes, tuple[bytes, dict] | None, dict]:
-    """The whole PDF; the overlay, when it had to be laid out (to keep); the full fonts it used."""
+    """The whole PDF (or b"", written into `into`); the overlay, when it had to be laid out (to keep); the full
+    fonts it used. `one_at_a_time`: parts read and written one after another (see `assemble`)."""
     from .pdf import fewer_collections
 
     with fewer_collections():  # pypdf's objects by the ten thousand (pdf.py)
-        return _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url)
+        return _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url, into, one_at_a_time)
 
 
-def _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url):
+def _put_together(parts, overlay_html, kept_overlay, stamped, fonts, base_url, into, one_at_a_time):
     laid, files = None, {}
     if kept_overlay is None:
         data, meta, files = layout(overlay_html, base_url, frozenset(fonts), overlay=True)
         kept_overlay = laid = (data, meta)
-    return assemble(parts, kept_overlay, stamped, {**fonts, **files}), laid, files
+    return assemble(parts, kept_overlay, stamped, {**fonts, **files}, into, one_at_a_time), laid, files

@@ -72,6 +72,18 @@ class PdfIn:
             self._packed[number] = (data, offsets)
         return self._packed[number]
 
+    def close(self) -> None:
+        """Forget what was read: pypdf's reader and the objects read through it refer to each other, which only
+        the cycle collector would free, late (a long document's parts put together one at a time)."""
+        self._objects.clear()
+        self._packed.clear()
+        self._spans.clear()
+        reader = self.reader
+        reader.close()
+        reader.xref.clear()
+        reader.xref_objStm.clear()
+        reader.stream.close()  # its BytesIO: the file's bytes
+
     @property
     def trailer(self) -> DictionaryObject:
         return self.reader.trailer

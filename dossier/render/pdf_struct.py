@@ -65,37 +65,50 @@ def _flat_numbers(source: PdfIn, node) -> list[tuple[int, object]]:
 class StructMerge:
     """The parts' structure trees, merged; inactive (`active` false) unless every part is tagged and a tree is `wanted`."""
 
-    def __init__(self, sources: list[PdfIn], copiers: list[Copier], out: PdfOut, wanted: bool = True):
+    def __init__(self, sources: list[PdfIn], copiers: list[Copier | None], out: PdfOut, wanted: bool = True):
+        """With the parts' `sources`, every part opened at once (`open`). A caller putting the parts together one
+        at a time gives no source, says in `wanted` whether every part is tagged, and has `copiers` (a list it
+        fills as it goes, one item per part) opened, written and released one part after another."""
         self.copiers, self.out = copiers, out
-        self.roots = [source.resolve(raw(source.catalog(), "/StructTreeRoot")) for source in sources]
-        self.active = wanted and all(isinstance(root, DictionaryObject) for root in self.roots)
+        self.active = wanted and all(isinstance(_tree(source), DictionaryObject) for source in sources)
+        self.roots: list = []
         self.offsets: list[int] = []
+        self.next_key = 0
         if not self.active:
             return
         self.document = out.reserve()
         self.documents: list[list] = []  # per part: its Document elements (references)
         self.numbers: list[list[tuple[int, object]]] = []
-        start = 0
-        for source, copier, root in zip(sources, copiers, self.roots):
-            documents = _as_list(source.resolve(raw(root, "/K")))
-            self.documents.append(documents)
-            for document in documents:
-                if isinstance(document, IndirectObject):
-                    copier.known[document.idnum] = self.document  # the kids' /P: the one Document
-            numbers = _numbers(source, raw(root, "/ParentTree"))
-            self.numbers.append(numbers)
-            self.offsets.append(start)
-            start += max((key for key, _value in numbers), default=-1) + 1
-        self.next_key = start
         self._added: dict[int, list[tuple[int, IndirectObject]]] = {}  # part -> (page's key, element)
         self._suites: dict[int, _Suite] = {}  # part -> its table continuing another
         self._tables: dict[tuple[int, int], _Continued] = {}  # (part, element's number) -> a table continued
         self._through: dict[int, set[int]] = {}  # part -> elements claimed here that its IDs' walk goes through
-        for part, (source, documents) in enumerate(zip(sources, self.documents)):
-            for document in documents if part else ():
-                suite = raw(source.resolve(document), "/" + SUITE_KEY)
-                if isinstance(suite, IndirectObject) and part not in self._suites:
-                    self._continue(part, suite)
+        self._kids, self._nums, self._ids, self._roles = ArrayObject(), [], [], DictionaryObject()  # what `write_part` gathers
+        self._root: IndirectObject | None = None  # the tree's, numbered before the first part's elements
+        for part in range(len(sources)):
+            self.open(part)
+
+    def open(self, part: int) -> None:
+        """Read the next part's tree (its copier's source): its Document, parent tree, and whether its table
+        continues one of the part before (which must not be written yet)."""
+        if not self.active:
+            return
+        source, copier = self.copiers[part].source, self.copiers[part]
+        root = _tree(source)
+        self.roots.append(root)
+        documents = _as_list(source.resolve(raw(root, "/K")))
+        self.documents.append(documents)
+        for document in documents:
+            if isinstance(document, IndirectObject):
+                copier.known[document.idnum] = self.document  # the kids' /P: the one Document
+        numbers = _numbers(source, raw(root, "/ParentTree"))
+        self.numbers.append(numbers)
+        self.offsets.append(self.next_key)
+        self.next_key += max((key for key, _value in numbers), default=-1) + 1
+        for document in documents if part else ():
+            suite = raw(source.resolve(document), "/" + SUITE_KEY)
+            if isinstance(suite, IndirectObject) and part not in self._suites:
+                self._continue(part, suite)
 
     def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
         """A new element, first in the part's content, for what the caller draws on a page of the part
@@ -197,34 +210,56 @@ class StructMerge:
         """The whole's /StructTreeRoot (after the pages are written), or None if a part is not tagged."""
         if not self.active:
             return None
-        root = self.out.reserve()
-        kids, nums, ids, roles = ArrayObject(), [], [], DictionaryObject()
-        for part, (copier, documents) in enumerate(zip(self.copiers, self.documents)):
-            if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
-                ids += self._prefix_ids(part, copier)
-            kids += [element for _key, element in self._added.get(part, ())]
-            suite = self._suites.get(part)
-            for document in documents:
-                kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))
-                         if not (suite and getattr(kid, "idnum", None) == suite.idnum)]
-            self._join(part, copier)
-            added = {}
-            for k, element in self._added.get(part, ()):
-                added.setdefault(k, []).append(element)
-            for key, value in self.numbers[part]:
-                extra = added.get(key)
-                if isinstance(value, bytes):  # as read: its references renumbered
-                    value = REFERENCE.sub(copier.renumbered, value)
-                    if extra and value.startswith(b"["):
-                        value = value[:-1] + b"".join(b" %d 0 R" % e.idnum for e in extra) + b"]"
-                else:
-                    resolved = copier.source.resolve(value)
-                    value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
-                    value = _serialized(value)
-                nums.append(b"%d %s" % (key + self.offsets[part], value))
-            for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
-                roles.setdefault(NameObject(name), copier.convert(role))
-            copier.flush()
+        for part in range(len(self.copiers)):
+            self.write_part(part)
+        return self.finish()
+
+    def write_part(self, part: int) -> None:
+        """A part's elements (after its pages, and after the next part is opened: its table may continue one of
+        this part), and what the whole's tree takes of it; `release` may then forget the part."""
+        if not self.active:
+            return
+        if self._root is None:
+            self._root = self.out.reserve()
+        copier = self.copiers[part]
+        documents = self.documents[part]
+        if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
+            self._ids += self._prefix_ids(part, copier)
+        self._kids += [element for _key, element in self._added.get(part, ())]
+        suite = self._suites.get(part)
+        for document in documents:
+            self._kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))
+                           if not (suite and getattr(kid, "idnum", None) == suite.idnum)]
+        self._join(part, copier)
+        added = {}
+        for k, element in self._added.get(part, ()):
+            added.setdefault(k, []).append(element)
+        for key, value in self.numbers[part]:
+            extra = added.get(key)
+            if isinstance(value, bytes):  # as read: its references renumbered
+                value = REFERENCE.sub(copier.renumbered, value)
+                if extra and value.startswith(b"["):
+                    value = value[:-1] + b"".join(b" %d 0 R" % e.idnum for e in extra) + b"]"
+            else:
+                resolved = copier.source.resolve(value)
+                value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
+                value = _serialized(value)
+            self._nums.append(b"%d %s" % (key + self.offsets[part], value))
+        for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():
+            self._roles.setdefault(NameObject(name), copier.convert(role))
+        copier.flush()
+
+    def release(self, part: int) -> None:
+        """Forget what was read of a part once written (the caller drops its copier)."""
+        if self.active:
+            self.roots[part] = self.documents[part] = self.numbers[part] = None  # type: ignore[call-overload]
+
+    def finish(self) -> IndirectObject | None:
+        """The tables continued across parts, the one Document and the /StructTreeRoot, after every part is written."""
+        if not self.active:
+            return None
+        root = self._root or self.out.reserve()
+        kids, nums, ids, roles = self._kids, self._nums, self._ids, self._roles
         for table in self._tables.values():
             table.element[NameObject("/K")] = ArrayObject(table.kids)
             self.out.write(table.element, table.ref)
@@ -336,6 +371,10 @@ def _serialized(obj) -> bytes:
     buffer = _Buffer()
     obj.write_to_stream(buffer)
     return buffer.getvalue()
+
+
+def _tree(source: PdfIn):
+    return source.resolve(raw(source.catalog(), "/StructTreeRoot"))
 
 
 def _numbers_of(values: list) -> list[int]:

@@ -15,7 +15,9 @@ import hashlib
 import re
 import struct
 import zlib
+from array import array
 from collections import deque
+from itertools import repeat
 from typing import BinaryIO
 
 from pypdf.generic import (
@@ -35,7 +37,8 @@ class PdfOut:
     def __init__(self, out: BinaryIO, version: str = "1.7"):
         self._out = out
         self._digest = hashlib.md5(usedforsecurity=False)
-        self._where: dict[int, tuple[int, int, int]] = {}  # number -> (1, offset, 0) or (2, object stream, index)
+        # by number (0 unused): 1, offset, 0 or 2, object stream, index (13 bytes an object, not a dict's ~110)
+        self._kind, self._field, self._index = array("B", [0]), array("Q", [0]), array("I", [0])
         self._packed: list[tuple[int, bytes]] = []  # objects waiting for their object stream
         self._position = 0
         self._next = 1
@@ -55,6 +58,9 @@ class PdfOut:
         """A number for an object written later."""
         ref = IndirectObject(self._next, 0, None)  # type: ignore[arg-type]
         self._next += 1
+        self._kind.append(0)
+        self._field.append(0)
+        self._index.append(0)
         return ref
 
     def write(self, obj, ref: IndirectObject | None = None) -> IndirectObject:
@@ -76,8 +82,13 @@ class PdfOut:
         if len(self._packed) >= self.PACKED:
             self._pack()
 
+    def _where(self, number: int, kind: int, field: int, index: int) -> None:
+        while number >= len(self._kind):  # a number not reserved here (none is, today)
+            self.reserve()
+        self._kind[number], self._field[number], self._index[number] = kind, field, index
+
     def _direct(self, number: int, body: bytes) -> None:
-        self._where[number] = (1, self._position, 0)
+        self._where(number, 1, self._position, 0)
         self._emit(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 
     def _pack(self) -> None:
@@ -92,7 +103,7 @@ class PdfOut:
         number: a copy of the same objects, numbered the same, need not be serialized and compressed again."""
         number = self.reserve().idnum
         for index, packed in enumerate(numbers):
-            self._where[packed] = (2, number, index)
+            self._where(packed, 2, number, index)
         self._direct(number, stream)
 
     def finish(self, root: IndirectObject, info: IndirectObject | None) -> None:
@@ -100,11 +111,10 @@ class PdfOut:
         self._pack()
         identifier = bytes.fromhex(self._digest.hexdigest())
         number = self.reserve().idnum
-        self._where[number] = (1, self._position, 0)
+        self._where(number, 1, self._position, 0)
         rows = [struct.pack(">BIH", 0, 0, 65535)]
-        for n in range(1, self._next):
-            kind, field, index = self._where.get(n, (0, 0, 0))
-            rows.append(struct.pack(">BIH", kind, field, index))
+        pack = struct.pack
+        rows += map(pack, repeat(">BIH"), self._kind[1:], self._field[1:], self._index[1:])
         xref = StreamObject()
         xref._data = zlib.compress(b"".join(rows))
         xref.update({

