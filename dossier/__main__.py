@@ -9,6 +9,9 @@ CPU went to the collector, about 0.06 s less with this. So the collector is
 off while importing, and what the imports made is then set aside for good
 (`gc.freeze`), which also keeps those pages shared with the workers the build
 forks. Nothing else changes: the collector runs at its usual pace afterwards.
+
+WeasyPrint, imported only by the commands that lay out a PDF, then loads its
+C libraries the quick way (`render/libraries.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ import gc
 def main() -> None:
     gc.disable()
     try:
+        from .render import libraries
+
+        libraries.install()
         from .cli import main as command
     finally:
         gc.enable()
