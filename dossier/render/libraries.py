@@ -27,7 +27,6 @@ it); it changes nothing once WeasyPrint is loaded, except adding the second.
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import importlib.machinery
 import io
 import re
@@ -59,7 +58,9 @@ def quick_arrays(ffi) -> None:
         ffi._parsed_types = ArrayTypes(ffi, ffi._parsed_types)
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader:
+    """Loads the module with the quick lookup (a loader as importlib wants it; importlib.abc costs 10 ms to import)."""
+
     def __init__(self, loader):
         self.loader = loader
 
@@ -88,7 +89,9 @@ class _Loader(importlib.abc.Loader):
         quick_arrays(module.ffi)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
+    """Hands WeasyPrint's binding to `_Loader` (a meta path finder)."""
+
     def find_spec(self, name, path, target=None):
         if name != MODULE:
             return None

@@ -88,3 +88,72 @@ def test_array_types_are_made_without_parsing():
     plain.cdef("typedef uint32_t hb_codepoint_t;")
     assert ffi.typeof("hb_codepoint_t[17]") is plain.typeof("hb_codepoint_t[17]")  # the very type cffi's parse gives
     assert ffi.typeof("char[]") is plain.typeof("char[]")  # an open array: cffi's own path, unchanged
+
+
+# --- commands loaded on demand ------------------------------------------------------------------
+
+
+def test_the_help_table_says_what_each_command_says_of_itself():
+    from click.utils import make_default_short_help
+
+    from dossier.cli import COMMANDS, cli
+
+    assert sorted(cli.commands) == sorted(COMMANDS)
+    for name, (_, _, text) in COMMANDS.items():
+        command = cli.commands[name]
+        assert command.name == name
+        for limit in (30, 45, 58, 70, 200):
+            assert make_default_short_help(text, limit) == command.get_short_help_str(limit), name
+
+
+def test_the_list_of_commands_is_written_as_click_writes_it():
+    import click
+
+    from dossier.cli import cli
+
+    def listing(write, width):
+        with click.Context(cli, info_name="dossier") as ctx:
+            formatter = ctx.make_formatter()
+            formatter.width = width
+            write(ctx, formatter)
+            return formatter.getvalue()
+
+    loaded = dict(cli.commands.loaded)
+    try:
+        cli.commands.loaded.clear()  # from the table
+        quick = {width: listing(cli.format_commands, width) for width in (60, 80, 120)}
+        assert not cli.commands.loaded
+    finally:
+        cli.commands.loaded.update(loaded)
+    for width, text in quick.items():
+        assert text == listing(lambda ctx, formatter: click.Group.format_commands(cli, ctx, formatter), width)  # click's own, asking every command
+        assert "Commandes:" in text and "suivre" in text
+
+
+def _loaded(*args: str) -> set[str]:
+    """The modules a `dossier` command has imported when it ends."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys
+            sys.argv = ["dossier", *{list(args)!r}]
+            from dossier.__main__ import main
+            try:
+                main()
+            except SystemExit:
+                pass
+            sys.stderr.write("\\n".join(sys.modules))
+        """)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    return set(done.stderr.splitlines())
+
+
+def test_each_command_loads_only_what_it_needs(tmp_path):
+    helped = _loaded("--help")
+    assert "dossier.checks" not in helped and not any(name.startswith("dossier.cli.") and name != "dossier.cli.french" for name in helped)
+    checked = _loaded("check", str(ROOT / "sources"))
+    assert "dossier.cli.check" in checked and "dossier.cli.build" not in checked and "dossier.cli.imports" not in checked
+    assert not {"weasyprint", "pypdf", "docx", "concurrent.futures.process"} & checked
+    docx = _loaded("build", str(ROOT / "sources"), "--only", "referentiel", "--format", "docx", "--out", str(tmp_path / "docx"))
+    assert (tmp_path / "docx" / "referentiel").is_dir() and "docx" in docx
+    assert not {"weasyprint", "pypdf", "cryptography", "fontTools", "PIL"} & docx
