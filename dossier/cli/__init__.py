@@ -6,6 +6,7 @@ and the one error boundary, and lists the commands explicitly.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -68,10 +69,19 @@ class Commands(MutableMapping):
         if name not in self.loaded:
             if name not in self.table:
                 raise KeyError(name)
-            from .common import with_global_options
-
             module, attribute, _ = self.table[name]
-            self.loaded[name] = with_global_options(getattr(importlib.import_module(f"{__name__}.{module}"), attribute))
+            collecting = gc.isenabled()
+            gc.disable()  # as the entry point does for the first imports (see __main__.py)
+            try:
+                from .common import with_global_options
+
+                command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+            finally:
+                if collecting:
+                    gc.enable()
+            if gc.get_freeze_count():  # the entry point set its imports aside: these too (not in a test's process)
+                gc.freeze()
+            self.loaded[name] = with_global_options(command)
         return self.loaded[name]
 
     def __setitem__(self, name: str, command: click.Command) -> None:

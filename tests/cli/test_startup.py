@@ -157,3 +157,21 @@ def test_each_command_loads_only_what_it_needs(tmp_path):
     docx = _loaded("build", str(ROOT / "sources"), "--only", "referentiel", "--format", "docx", "--out", str(tmp_path / "docx"))
     assert (tmp_path / "docx" / "referentiel").is_dir() and "docx" in docx
     assert not {"weasyprint", "pypdf", "cryptography", "fontTools", "PIL"} & docx
+
+
+def test_a_command_module_imported_on_demand_is_set_aside_from_the_collector_too():
+    # The entry point freezes what its imports made (__main__.py); a command's module, imported later when click
+    # looks the command up, is frozen in the same way: the collector does not scan the checks' lexicons again.
+    out = _python(f"""
+        import gc, sys
+        sys.argv = ["dossier", "check", {str(ROOT / "sources")!r}]
+        from dossier.__main__ import main
+        try:
+            main()
+        except SystemExit:
+            pass
+        import dossier.checks, dossier.cli.check
+        scanned = {{id(o) for o in gc.get_objects()}}
+        print(id(dossier.checks.check) in scanned, id(dossier.cli.check.check_command) in scanned, gc.isenabled())
+    """)
+    assert out.split()[-3:] == ["False", "False", "True"]
