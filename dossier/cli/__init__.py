@@ -13,7 +13,6 @@ import sys
 from collections.abc import MutableMapping
 
 import click
-from click.utils import make_default_short_help
 
 from . import french
 
@@ -103,7 +102,7 @@ class Commands(MutableMapping):
         """What `--help` says of a command: from the table while its module is not loaded."""
         if name in self.loaded:
             return self.loaded[name].get_short_help_str(limit)
-        return make_default_short_help(self.table[name][2], limit)
+        return click.Command(name, help=self.table[name][2]).get_short_help_str(limit)  # shortened as click does
 
 
 def _broken_pool(exc: Exception) -> bool:
