@@ -9,6 +9,11 @@ CPU went to the collector, about 0.06 s less with this. So the collector is
 off while importing, and what the imports made is then set aside for good
 (`gc.freeze`), which also keeps those pages shared with the workers the build
 forks. Nothing else changes: the collector runs at its usual pace afterwards.
+The command's own module, imported when click looks the command up (`cli.Commands`),
+is imported the same way.
+
+WeasyPrint, imported only by the commands that lay out a PDF, then loads its
+C libraries the quick way (`render/libraries.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import gc
 def main() -> None:
     gc.disable()
     try:
+        from .render import libraries
+
+        libraries.install()
         from .cli import main as command
     finally:
         gc.enable()

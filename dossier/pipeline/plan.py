@@ -6,13 +6,16 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..documents import DOCUMENTS, ViewOptions
 from ..render.formats import RenderEnv, html_page, template_errors
-from ..render.pdf_parts import PartedPdf
 from ..render.templates import TemplatePath
 from ..sources.model import Certification
 from .cache import MemoryPartCache, part_cache
+
+if TYPE_CHECKING:  # imported where a PDF is parted: it loads pypdf, which a DOCX or HTML build does not need
+    from ..render.pdf_parts import PartedPdf
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def parted(out: Output, env: RenderEnv, cache: Path | None) -> PartedPdf | None:
     parts = spec.parts(out.view)
     if len(parts) < 2:
         return None
+    from ..render.pdf_parts import PartedPdf
 
     def render(sections, numeros) -> tuple[str, bool]:
         shown = _Shown(sections)

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..documents import DOCUMENTS, ViewOptions
 from ..render.formats import RenderEnv, file_bytes, html_page, template_errors
-from ..render.pdf_parts import Call
 from .plan import Output, parted, plan, render_env
 from .pool import process_pool, workers
+
+if TYPE_CHECKING:  # pdf_parts loads pypdf: only a PDF build needs it
+    from ..render.pdf_parts import Call
 
 COST = {"pdf": 0, "docx": 1, "html": 2}  # heaviest first, so the pool ends together
 
@@ -116,6 +119,8 @@ def _here(ordered, whole, first, env, progress) -> list[tuple[Output, bytes]]:
 
 def _on_pool(pool, ordered, outputs, whole, first, job: Job, progress) -> list[tuple[Output, bytes]]:
     from concurrent.futures import FIRST_COMPLETED, wait
+
+    from ..render.pdf_parts import Call
 
     results: dict[Path, bytes] = {}
     tasks: dict = {}  # future -> (output, its PartedPdf or None, the call)
