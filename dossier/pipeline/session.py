@@ -2,13 +2,13 @@
 
 Only the header differs between two candidates' grids, so each épreuve's grid
 is laid out once (the *base*), then each candidate's name, number, date and
-place are stamped onto it:
+place are filled in:
 
-- PDF: WeasyPrint lays out the base once and tells where its fields are; a
-  small overlay page per candidate (laid out in batches) is drawn over the
-  base pages (render/pdf_stamp.py). Each batch's overlay is kept aside, and
-  the épreuve's merged PDF made of them at the end, the base written once
-  (pdf_stamp.Printout; tagged when the grids are).
+- PDF: WeasyPrint lays out the base once, its fields empty, and tells where
+  they are; each candidate's values are appended to it, drawn in the grid's
+  own font (render/stamp.py, render/overlay.py: as the jury's documents), and
+  to the épreuve's merged PDF, written as batches arrive, in order
+  (pdf_increment.Printout; tagged when the grids are).
 - DOCX and HTML: the base is rendered with markers in the fields; each
   candidate's file is the base with the markers replaced (escaped).
 
@@ -33,19 +33,20 @@ from ..checks import check
 from ..documents import DOCUMENTS
 from ..documents.grilles import GrilleView, Membre, for_candidate, grilles
 from ..errors import DossierError
-from ..render import docx_pages, pdf_tags
+from ..render import docx_pages
 from ..render.formats import html_page
-from ..render.stamp import Base, DocxStamp, field_boxes, marker, stamp_pdf, values
+from ..render.stamp import Base, DocxStamp, grid_values, marker, values, with_header
 from ..sources.candidats import Candidat
 from ..text import slug
 from .owned import prepare_out, prune, refuse_out, written_before
 from .plan import render_env
 from .pool import chunks, process_pool, workers
-from .write import write_atomic, write_atomic_with
+from .write import write_atomic
 
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
 PX_TO_PT = 0.75
 WRITTEN = ".dossier-session.json"  # in the session's folder: what its last run wrote
+FILE_MODE = 0o600  # the grids name the candidates: readable by the owner only
 
 
 @dataclass(frozen=True)
@@ -76,32 +77,37 @@ class _Worker:
         return html_page(self.spec, view, self.env)
 
     def base(self, stem: str) -> Base:
-        from ..render.pdf import document as laid_out
+        from ..render.overlay import lay_out
 
         view = for_candidate(self.views[stem], None, self.job.session, self.job.jury)
-        pdf, pages, size, fields = b"", 0, (0.0, 0.0), {}
-        if "pdf" in self.job.formats:  # laid out only when stamped: Word and HTML need no layout
-            document = laid_out(self.page(view), self.env.templates.folders[0])
-            fields, pages, size = field_boxes(document), len(document.pages), (document.pages[0].width, document.pages[0].height)
-            pdf_tags.prepare(document, self.env.pdf_ua)
-            pdf = document.write_pdf(**pdf_tags.options(False, self.env.pdf_ua))
         marked = for_candidate(
             view, Candidat(marker("candidat"), "", marker("numero"), marker("date"), marker("lieu")), self.job.session, self.job.jury
         )
         marked_page = self.page(marked)
+        laid = None
+        if "pdf" in self.job.formats:  # laid out only when filled: Word and HTML need no layout
+            laid = with_header(lay_out(self.page(view), "", b"", self.env.templates.folders[0],
+                                       tagged=self.env.pdf_ua, pdf_a=self.env.pdf_a))
         docx = b""
         if "docx" in self.job.formats:
             template = self.env.templates.find(f"docx/{self.spec.template}.docx")
             docx = docx_pages.render(template, marked, self.env.when, marked_page)
-        return Base(stem, pdf, pages, size, fields, docx, marked_page)
+        return Base(stem, laid, docx, marked_page)
 
-    def batch(self, base: Base, candidats: list[Candidat]) -> list[tuple[str, bytes]]:
-        """Each candidate's files, and the batch's part of the merged PDF (path ''; `_printed`)."""
+    def batch(self, base: Base, candidats: list[Candidat]) -> tuple[list[tuple[str, bytes]], tuple | None]:
+        """Each candidate's files, and the batch's part of the merged PDF: each copy's pages (or the copy
+        made whole) and, tagged, each copy's values and marks (pdf_increment.Printout.add)."""
+        from ..render.overlay import stamp
+
         out: list[tuple[str, bytes]] = []
+        printed = None
         if "pdf" in self.job.formats:
-            pdfs, (overlay, texts) = stamp_pdf(base, candidats, self.env.templates.folders[0])
+            laid = base.laid
+            records = [grid_values(c, laid.pages) for c in candidats]
+            pdfs, copies = stamp(laid, records, self.env.templates.folders[0], self.env.pdf_a)
             out.extend((f"{c.stem}.pdf", data) for c, data in zip(candidats, pdfs))
-            out.append(("", _printed(overlay, texts)))
+            tags = laid.prepared.tags
+            printed = (copies, [(r, tags.marks(laid.boxes, r)) for r in records] if tags is not None else None)
         docx = DocxStamp(base.docx) if "docx" in self.job.formats else None
         for c in candidats:
             if docx is not None:
@@ -111,18 +117,7 @@ class _Worker:
                 for name, value in values(c).items():
                     page = page.replace(marker(name), html_lib.escape(value))
                 out.append((f"{c.stem}.html", page.encode("utf-8")))
-        return out
-
-
-def _printed(overlay: bytes, texts: list[str]) -> bytes:
-    """A batch's part of the merged PDF, kept aside until the end: what its stamps read as, then its overlay."""
-    said = json.dumps(texts, ensure_ascii=False).encode("utf-8")
-    return b"%d\n" % len(said) + said + overlay
-
-
-def _read_printed(data: bytes) -> tuple[bytes, list[str]]:
-    size, rest = data.split(b"\n", 1)
-    return rest[int(size):], json.loads(rest[: int(size)])
+        return out, printed
 
 
 _worker: _Worker | None = None  # one per process, set by the pool's initializer
@@ -137,8 +132,8 @@ def _base_task(stem: str) -> Base:
     return _worker.base(stem)
 
 
-def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str, int, int, list[tuple[str, bytes]]]:
-    return base.stem, index, len(candidats), _worker.batch(base, candidats)
+def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str, int, int, list[tuple[str, bytes]], tuple | None]:
+    return base.stem, index, len(candidats), *_worker.batch(base, candidats)
 
 
 # --- parent side ------------------------------------------------------------------------
@@ -182,9 +177,9 @@ def generate(
     """
     from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-    from ..render.pdf_stamp import printing
+    from .jury_outputs import Printouts
 
-    write = write or write_atomic
+    write = write or (lambda path, data: write_atomic(path, data, mode=FILE_MODE))
     job = Job(Path(folder), session, formats, tuple(jury))
     cert = check(job.folder).certification
     work = epreuves_of({v.stem: v for v in grilles(cert)}, candidats)
@@ -195,28 +190,45 @@ def generate(
     earlier = written_before(root / WRITTEN)
     result = SessionResult()
     count = workers(jobs, 10**9)
-    merged_parts: dict[str, list[Path]] = {}
-    with process_pool(count, _init, (job,)) as pool:
-        bases = {stem: pool.submit(_base_task, stem) for stem in work}
-        tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
-        pending: set[Future] = set()
-        limit = 2 * count  # results in flight: memory stays bounded
-        for stem, index, chunk in tasks:
-            pending.add(pool.submit(_batch_task, bases[stem].result(), index, chunk))
-            if len(pending) >= limit:
+    printouts = Printouts(root, FILE_MODE)
+    orders: dict[Future, int] = {}  # each task's place in the order they were given
+    ready: dict[int, tuple[str, int, tuple]] = {}  # batches' pages come before their turn (a printout takes them in order)
+    turn = 0
+
+    def collect(done) -> None:
+        nonlocal turn
+        for future in done:
+            order, (stem, index, size, files, printed) = orders.pop(future), future.result()
+            result.files += [write(root / stem / name, data) for name, data in files]
+            ready[order] = (stem, index, printed)
+            if progress:
+                progress(size)
+        while turn in ready:  # in task order, whatever order they came in: the same bytes on every run
+            stem, index, printed = ready.pop(turn)
+            if printed is not None:
+                printouts.add(stem, index, bases[stem].result().laid.prepared, *printed)
+            turn += 1
+
+    try:
+        with process_pool(count, _init, (job,)) as pool:
+            bases = {stem: pool.submit(_base_task, stem) for stem in work}
+            tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
+            pending: set[Future] = set()
+            limit = 2 * count  # results in flight or waiting for their turn: memory stays bounded
+            for order, (stem, index, chunk) in enumerate(tasks):
+                future = pool.submit(_batch_task, bases[stem].result(), index, chunk)
+                orders[future] = order
+                pending.add(future)
+                while pending and len(pending) + len(ready) >= limit:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    collect(done)
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                _collect(done, root, result, merged_parts, write, progress)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            _collect(done, root, result, merged_parts, write, progress)
-    for stem, parts in merged_parts.items():
-        merged = root / f"{stem}.pdf"
-        title = f"Grilles d'évaluation {stem.upper()} — {session}"
-        batches = (_read_printed(p.read_bytes()) for p in sorted(parts))  # one batch in memory at a time
-        write_atomic_with(merged, printing(bases[stem].result().pdf, batches, title))
-        for p in parts:
-            p.unlink()
-        result.merged.append(merged)
+                collect(done)
+        result.merged = printouts.finish(lambda stem: root / f"{stem}.pdf")
+    except BaseException:
+        printouts.abandon()
+        raise
     result.grids = sum(len(p) for p in work.values())
     made = {p.relative_to(root) for p in result.files + result.merged}
     result.removed = [root / rel for rel in prune(root, made, earlier)]
@@ -236,16 +248,3 @@ def _one_file_each(work: dict[str, list[Candidat]]) -> None:
                     f"les grilles des candidats des lignes {other.line} et {c.line} auraient le même nom de fichier "
                     f"({stem}/{c.stem}) : donnez-leur des numéros distincts"
                 )
-
-
-def _collect(done, root: Path, result: SessionResult, merged_parts, write, progress) -> None:
-    for future in done:
-        stem, index, count, files = future.result()
-        for name, data in files:
-            if name == "":  # this batch's pages of the merged PDF, kept aside until the end
-                part = root / f".{stem}.part{index:05d}.pdf"
-                merged_parts.setdefault(stem, []).append(write(part, data))
-            else:
-                result.files.append(write(root / stem / name, data))
-        if progress:
-            progress(count)

@@ -1,8 +1,9 @@
 """Drawing one PDF page onto another, as a Form XObject: no content stream is parsed or rewritten.
 
 The page numbers of a document laid out in parts are drawn this way over its
-pages (pdf_assemble.py), and a candidate's header over a grid laid out once
-(pdf_stamp.py); both write their files object by object (pdf_write.py).
+pages (pdf_assemble.py), writing the file object by object (pdf_write.py); so
+are a copy's values that its base's fonts lack, laid out apart and drawn over
+the base (pdf_increment.fill_forms).
 """
 
 from __future__ import annotations

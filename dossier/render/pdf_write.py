@@ -77,7 +77,7 @@ class PdfOut:
         return ref
 
     def write_serialized(self, body: bytes, ref: IndirectObject) -> None:
-        """An object (not a stream) already serialized, under `ref` (see pdf_stamp.TreeCopy)."""
+        """An object (not a stream) already serialized, under `ref` (pdf_struct.StructMerge copies elements so)."""
         self._packed.append((ref.idnum, body))
         if len(self._packed) >= self.PACKED:
             self._pack()

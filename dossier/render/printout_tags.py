@@ -22,6 +22,7 @@ from .increment_tags import text_string
 
 REF = re.compile(rb"(\d+) 0 R")
 ID_MARK = "DOSSIERIDPREFIX"
+SEP = b"\x00DOSSIER-ELEMENT\x00"  # between a copy's elements formatted together (in no element: checked)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class TreeTemplate:
     # the base's one Document: its number, index, its children's indices, its dictionary before and after its
     # /K array; the printout's one Document, every copy's children under it (None: a copy's tops as they are)
     document: tuple[int, int, tuple[int, ...], bytes, bytes] | None = None
+    # every element as one format (`_joined`), separated by SEP: a copy's elements in one `%` and one split
+    joined: tuple[bytes, tuple[tuple[int, int], ...]] | None = None
 
 
 def _serial(obj) -> bytes:
@@ -127,10 +130,40 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     before, after = _serial(rest).split(b"/KIDSMARK")
     tops = root.raw_get("/K")
     tops = [tops] if not isinstance(tops, ArrayObject) else list(tops)
+    document = _document(tops, elements)
     return TreeTemplate(
         tuple(serialised), filled, tuple(elements[t.idnum] for t in tops), tuple(arrays), tuple(keys),
-        (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum, _document(tops, elements),
+        (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum, document,
+        _joined(serialised, {document[1]: document[0]} if document is not None else {}, set(filled)),
     )
+
+
+def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tuple[bytes, tuple[tuple[int, int], ...]] | None:
+    """Every element's pieces (`_slots`) as one bytes format, elements separated by SEP, and what each of its
+    slots takes (0, i: the copy's element i; 1, j: its page j; 2, 0: its ID prefix); an element shared by
+    every copy (`fixed`: index → number) written as its number, those filled per copy (`apart`) left empty.
+    None when SEP would not split it back (an element holding it)."""
+    formats, slots = [], []
+    for index, pieces in enumerate(elements):
+        if index in apart or index in fixed:
+            formats.append(b"")
+            continue
+        out = []
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                if SEP in piece:
+                    return None
+                out.append(piece.replace(b"%", b"%%"))
+            elif piece[0] == "e" and piece[1] in fixed:
+                out.append(b"%d 0 R" % fixed[piece[1]])
+            elif piece[0] in ("e", "p"):
+                out.append(b"%d 0 R")
+                slots.append((0 if piece[0] == "e" else 1, piece[1]))
+            else:
+                out.append(b"%s")
+                slots.append((2, 0))
+        formats.append(b"".join(out))
+    return SEP.join(formats), tuple(slots)
 
 
 def _document(tops: list, elements: dict[int, int]) -> tuple[int, int, tuple[int, ...], bytes, bytes] | None:
@@ -176,18 +209,24 @@ def copy_objects(tree: TreeTemplate, first: int, pages: list[int], copy: int, va
     prefix = b"c%d-" % copy
     extra_mcids: dict[int, list[tuple[int, int]]] = {}  # page → (MCID, element index)
     fixed = {tree.document[1]: tree.document[0]} if tree.document is not None else None
-    out = []
-    for index, pieces in enumerate(tree.elements):
+    if tree.joined is not None:  # the elements not filled, in one format: then the others in their places
+        form, slots = tree.joined
+        out = (form % tuple(first + offset if kind == 0 else pages[offset] if kind == 1 else prefix
+                            for kind, offset in slots)).split(SEP)
+        indices = sorted({*tree.filled, *(fixed or ())})
+    else:
+        out, indices = [b""] * len(tree.elements), range(len(tree.elements))
+    for index in indices:
         field = tree.filled.get(index)
         if fixed and index in fixed:
-            out.append(b"null")
+            out[index] = b"null"
         elif field is not None and field[0] in marks:
             page, mcid = marks[field[0]]
-            out.append(render(field[1], first, pages, prefix, {
-                b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}, fixed))
+            out[index] = render(field[1], first, pages, prefix, {
+                b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}, fixed)
             extra_mcids.setdefault(page, []).append((mcid, index))
         else:
-            out.append(render(pieces, first, pages, prefix, fixed=fixed))
+            out[index] = render(tree.elements[index], first, pages, prefix, fixed=fixed)
     for page, array in enumerate(tree.arrays):
         refs = [*array, *(index for _, index in sorted(extra_mcids.get(page, [])))]
         out.append(b"[ " + b" ".join(b"%d 0 R" % (first + i) for i in refs) + b" ]")

@@ -263,18 +263,17 @@ def laid_fields(laid) -> list[str]:
 def test_a_long_place_on_a_stamped_grid_is_not_cut(tmp_path):
     """A grid's header fields (stamp.py, the session grids): a 90-character place in a small cell is laid out
     smaller, on several lines, every word of it there; a short one keeps the fields' size."""
-    from dossier.render.pdf import document
-    from dossier.render.stamp import Base, field_boxes, stamp_pdf
+    from dossier.render.overlay import stamp
+    from dossier.render.stamp import grid_values, with_header
     from dossier.sources.candidats import Candidat
 
     page = ("<!DOCTYPE html><html lang='fr'><head><style>td { border: 1px solid; width: 8em } .champ { display: inline-block;"
             " min-width: 100%; min-height: 1.2em }</style></head><body><table><tr><td>Lieu</td><td><span class='champ'"
             " id='champ-lieu'></span></td><td>Candidat</td><td><span class='champ' id='champ-candidat'></span></td></tr>"
             "</table></body></html>")
-    laid = document(page, PACKAGE_TEMPLATES / "html")
-    base = Base("g", laid.write_pdf(), 1, (laid.pages[0].width, laid.pages[0].height), field_boxes(laid), b"", page)
+    laid = with_header(lay_out(page, page, b"", PACKAGE_TEMPLATES / "html", tagged=True))
     place = "Saint-Rémy-de-Provence, Bouches-du-Rhône, Provence-Alpes-Côte d'Azur, France métropolitaine"
-    pdfs, _ = stamp_pdf(base, [Candidat("Durand", "Zoé", "12", "", place)], PACKAGE_TEMPLATES / "html")
+    pdfs, _ = stamp(laid, [grid_values(Candidat("Durand", "Zoé", "12", "", place), laid.pages)], PACKAGE_TEMPLATES / "html")
     path = tmp_path / "grid.pdf"
     path.write_bytes(pdfs[0])
     found = words(path)
@@ -282,5 +281,5 @@ def test_a_long_place_on_a_stamped_grid_is_not_cut(tmp_path):
     assert "".join(w[0] for w in placed) == place.replace(" ", "")  # every word, in order (some broken at a hyphen)
     name = next(w for w in found if w[0] == "Durand" and w[2] > 20)  # in its cell (not the running header)
     assert len({round(w[2]) for w in placed}) >= 2 and all(w[4] - w[2] < (name[4] - name[2]) * 0.8 for w in placed)
-    x, _y, width, _h = base.fields["lieu"]
+    _page, x, _y, width, _h, *_rest = laid.boxes["lieu"]
     assert all(x * 0.75 <= w[1] and w[3] <= (x + width) * 0.75 for w in placed)  # within the cell's width
