@@ -12,8 +12,10 @@ place are filled in:
 - DOCX and HTML: the base is rendered with markers in the fields; each
   candidate's file is the base with the markers replaced (escaped).
 
-Work is spread over every core with a process pool; the parent writes each
-result as it arrives, so memory does not grow with the number of candidates.
+Work is spread over every core with a process pool; each worker writes its
+candidates' files (0600: they name the candidates), the parent appends each
+batch's pages to the merged PDFs as they arrive, in order, so memory does not
+grow with the number of candidates.
 
 The session's folder belongs to its runs: a hidden list (mode 0600: it names the
 candidates) records what a run wrote, and the next run removes what it no
@@ -55,6 +57,7 @@ class Job:
     session: str
     formats: tuple[str, ...]
     jury: tuple[Membre, ...] = ()  # the session's jury: one signature row each (else blank rows)
+    out: Path | None = None  # the session's folder, where the workers write the candidates' files
 
 
 # --- worker side ------------------------------------------------------------------------
@@ -132,8 +135,12 @@ def _base_task(stem: str) -> Base:
     return _worker.base(stem)
 
 
-def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str, int, int, list[tuple[str, bytes]], tuple | None]:
-    return base.stem, index, len(candidats), *_worker.batch(base, candidats)
+def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str, int, int, list[str], tuple | None]:
+    """A batch's files, written here (the parent gets their names, not their bytes), and its printout's part."""
+    files, printed = _worker.batch(base, candidats)
+    folder = _worker.job.out / base.stem
+    names = [write_atomic(folder / name, data, mode=FILE_MODE).name for name, data in files]
+    return base.stem, index, len(candidats), names, printed
 
 
 # --- parent side ------------------------------------------------------------------------
@@ -168,7 +175,6 @@ def generate(
     formats: tuple[str, ...] = ("pdf", "docx"),
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
-    write: Callable[[Path, bytes], Path] | None = None,
     jury: tuple[Membre, ...] = (),
 ) -> SessionResult:
     """Write every candidate's grids under out_dir/sessions/<session>/, and one merged PDF per épreuve.
@@ -179,11 +185,10 @@ def generate(
 
     from .jury_outputs import Printouts
 
-    write = write or (lambda path, data: write_atomic(path, data, mode=FILE_MODE))
-    job = Job(Path(folder), session, formats, tuple(jury))
+    root = Path(out_dir) / "sessions" / slug(session)
+    job = Job(Path(folder), session, formats, tuple(jury), root)
     cert = check(job.folder).certification
     work = epreuves_of({v.stem: v for v in grilles(cert)}, candidats)
-    root = Path(out_dir) / "sessions" / slug(session)
     refuse_out(out_dir, sources=job.folder, managed=("sessions",))
     _one_file_each(work)
     prepare_out(root, ())
@@ -199,7 +204,7 @@ def generate(
         nonlocal turn
         for future in done:
             order, (stem, index, size, files, printed) = orders.pop(future), future.result()
-            result.files += [write(root / stem / name, data) for name, data in files]
+            result.files += [root / stem / name for name in files]
             ready[order] = (stem, index, printed)
             if progress:
                 progress(size)

@@ -38,7 +38,7 @@ class TreeTemplate:
     # /K array; the printout's one Document, every copy's children under it (None: a copy's tops as they are)
     document: tuple[int, int, tuple[int, ...], bytes, bytes] | None = None
     # every element as one format (`_joined`), separated by SEP: a copy's elements in one `%` and one split
-    joined: tuple[bytes, tuple[tuple[int, int], ...]] | None = None
+    joined: tuple[bytes, tuple] | None = None
 
 
 def _serial(obj) -> bytes:
@@ -138,11 +138,12 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     )
 
 
-def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tuple[bytes, tuple[tuple[int, int], ...]] | None:
-    """Every element's pieces (`_slots`) as one bytes format, elements separated by SEP, and what each of its
-    slots takes (0, i: the copy's element i; 1, j: its page j; 2, 0: its ID prefix); an element shared by
-    every copy (`fixed`: index → number) written as its number, those filled per copy (`apart`) left empty.
-    None when SEP would not split it back (an element holding it)."""
+def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tuple[bytes, tuple] | None:
+    """Every element's pieces (`_slots`) as one bytes format, elements separated by SEP, and what its slots
+    take: for each slot, the copy's element it names (relative to its first), then (slot, page j) for those
+    naming its page j and the slots of its ID prefix; an element shared by every copy (`fixed`: index →
+    number) written as its number, those filled per copy (`apart`) left empty. None when SEP would not split
+    it back (an element holding it)."""
     formats, slots = [], []
     for index, pieces in enumerate(elements):
         if index in apart or index in fixed:
@@ -163,7 +164,9 @@ def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tu
                 out.append(b"%s")
                 slots.append((2, 0))
         formats.append(b"".join(out))
-    return SEP.join(formats), tuple(slots)
+    return SEP.join(formats), (tuple(offset if kind == 0 else 0 for kind, offset in slots),
+                               tuple((at, offset) for at, (kind, offset) in enumerate(slots) if kind == 1),
+                               tuple(at for at, (kind, _offset) in enumerate(slots) if kind == 2))
 
 
 def _document(tops: list, elements: dict[int, int]) -> tuple[int, int, tuple[int, ...], bytes, bytes] | None:
@@ -211,8 +214,12 @@ def copy_objects(tree: TreeTemplate, first: int, pages: list[int], copy: int, va
     fixed = {tree.document[1]: tree.document[0]} if tree.document is not None else None
     if tree.joined is not None:  # the elements not filled, in one format: then the others in their places
         form, slots = tree.joined
-        out = (form % tuple(first + offset if kind == 0 else pages[offset] if kind == 1 else prefix
-                            for kind, offset in slots)).split(SEP)
+        given: list = [first + offset for offset in slots[0]]  # mostly elements: the pages and IDs put in after
+        for at, page in slots[1]:
+            given[at] = pages[page]
+        for at in slots[2]:
+            given[at] = prefix
+        out = (form % tuple(given)).split(SEP)
         indices = sorted({*tree.filled, *(fixed or ())})
     else:
         out, indices = [b""] * len(tree.elements), range(len(tree.elements))

@@ -24,8 +24,8 @@ def batches(tmp_path_factory):
     base = session._base_task("bc01-m1-1")
     out = tmp_path_factory.mktemp("filled")
     written = []
-    for index, chunk in enumerate((PEOPLE[:3], PEOPLE[3:])):
-        files, _printed = session._batch_task(base, index, chunk)[3:]
+    for chunk in (PEOPLE[:3], PEOPLE[3:]):
+        files, _printed = session._worker.batch(base, chunk)
         for name, data in files:
             (out / name).write_bytes(data)
             written.append((out / name, chunk[[c.stem for c in chunk].index(name[:-4])]))
@@ -104,13 +104,13 @@ def test_printout_copies_formatted_in_one_piece_as_element_by_element(tmp_path, 
 
     session._init(session.Job(EXAMPLE, "Juin 2027", ("pdf",)))
     base = session._base_task("bc01-m1-1")
-    parts = [session._batch_task(base, index, chunk) for index, chunk in enumerate((PEOPLE[:3], PEOPLE[3:]))]
+    parts = [session._worker.batch(base, chunk)[1] for chunk in (PEOPLE[:3], PEOPLE[3:])]
 
     def printout(folder):
         folder.mkdir()
         printouts = Printouts(folder, 0o600)
-        for stem, index, _size, _files, printed in parts:
-            printouts.add(stem, index, base.laid.prepared, *printed)
+        for index, printed in enumerate(parts):
+            printouts.add(base.stem, index, base.laid.prepared, *printed)
         return printouts.finish(lambda stem: folder / f"{stem}.pdf")[0].read_bytes()
 
     assert printout_tags.template(base.laid.prepared.data, base.laid.prepared.tags).joined is not None
