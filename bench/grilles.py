@@ -421,8 +421,9 @@ def noise_note(results: Results) -> str:
 
 def work_note() -> str:
     return (
-        "Même avec `--jobs 1` il y a deux processus : le parent (qui lit le CSV, distribue le travail, reçoit "
-        "les octets, écrit les fichiers et regroupe les PDF) et un travailleur (qui met en page et tamponne). "
+        "Même avec `--jobs 1` il y a deux processus : le parent (qui lit le CSV, distribue le travail et écrit "
+        "les PDF regroupés, copie après copie) et un travailleur (qui met en page la grille de chaque épreuve, la "
+        "remplit pour chaque candidat et écrit ses fichiers). "
         "Temps CPU du parent et des travailleurs : `utime` + `stime` de `/proc/PID/stat`, au dernier "
         "échantillon (médiane des exécutions) ; cœurs occupés = temps CPU total (`ru_utime` + `ru_stime` de "
         "`wait4`, descendants attendus compris) / temps écoulé, médiane. Avec `--jobs 2`, une valeur "
