@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dossier import check
+from dossier.pipeline.session import WRITTEN
 
 from . import report
 from .measure import BenchError, Command, Sample, Settings, dossier_executable, log, measure, measure_rounds, pdf_pages
@@ -125,6 +126,8 @@ def session_output(out: Path, config: Config, plan: Plan) -> Output:
     strays = []
     for path in roots[0].rglob("*"):
         if path.is_dir():
+            continue
+        if path.name == WRITTEN and path.parent == roots[0]:  # the run's list of what it wrote
             continue
         if path.name.startswith("."):  # a temporary file or a part of a merged PDF, left over
             strays.append(path)
