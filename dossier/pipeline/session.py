@@ -143,6 +143,31 @@ def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str,
     return base.stem, index, len(candidats), names, printed
 
 
+# --- printer side: the merged PDFs, in a process of their own ----------------------------
+
+_printouts = None  # the printer's jury_outputs.Printouts
+
+
+def _init_printer(root: Path) -> None:
+    global _printouts
+    from .jury_outputs import Printouts
+
+    _printouts = Printouts(root, FILE_MODE)
+
+
+def _print_task(stem: str, index: int, prepared, copies: list, filled: list | None) -> None:
+    """A batch's copies appended to its épreuve's merged PDF (`prepared`: the grid, with the épreuve's first batch)."""
+    _printouts.add(stem, index, prepared, copies, filled)
+
+
+def _print_finish(root: Path) -> list[Path]:
+    return _printouts.finish(lambda stem: root / f"{stem}.pdf")
+
+
+def _print_abandon() -> None:
+    _printouts.abandon()
+
+
 # --- parent side ------------------------------------------------------------------------
 
 
@@ -181,9 +206,8 @@ def generate(
 
     With the session's jury, each grid has a signature row per member, named; else blank rows.
     """
+    from collections import deque
     from concurrent.futures import FIRST_COMPLETED, Future, wait
-
-    from .jury_outputs import Printouts
 
     root = Path(out_dir) / "sessions" / slug(session)
     job = Job(Path(folder), session, formats, tuple(jury), root)
@@ -195,10 +219,11 @@ def generate(
     earlier = written_before(root / WRITTEN)
     result = SessionResult()
     count = workers(jobs, 10**9)
-    printouts = Printouts(root, FILE_MODE)
     orders: dict[Future, int] = {}  # each task's place in the order they were given
     ready: dict[int, tuple[str, int, tuple]] = {}  # batches' pages come before their turn (a printout takes them in order)
     turn = 0
+    sent: set[str] = set()  # the épreuves whose grid went to the printer
+    printing: deque[Future] = deque()  # the printer's tasks, in order: bounded, their errors raised here
 
     def collect(done) -> None:
         nonlocal turn
@@ -211,15 +236,21 @@ def generate(
         while turn in ready:  # in task order, whatever order they came in: the same bytes on every run
             stem, index, printed = ready.pop(turn)
             if printed is not None:
-                printouts.add(stem, index, bases[stem].result().laid.prepared, *printed)
+                prepared = bases[stem].result().laid.prepared if stem not in sent else None
+                sent.add(stem)
+                printing.append(printer.submit(_print_task, stem, index, prepared, *printed))
+                while len(printing) > limit or (printing and printing[0].done()):
+                    printing.popleft().result()
             turn += 1
 
+    limit = 2 * count  # results in flight or waiting for their turn, batches waiting for the printer: memory stays bounded
+    # the merged PDFs are written by a process of their own, as the batches come: the parent only hands them on
+    printer = process_pool(1, _init_printer, (root,))
     try:
         with process_pool(count, _init, (job,)) as pool:
             bases = {stem: pool.submit(_base_task, stem) for stem in work}
             tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
             pending: set[Future] = set()
-            limit = 2 * count  # results in flight or waiting for their turn: memory stays bounded
             for order, (stem, index, chunk) in enumerate(tasks):
                 future = pool.submit(_batch_task, bases[stem].result(), index, chunk)
                 orders[future] = order
@@ -230,10 +261,17 @@ def generate(
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 collect(done)
-        result.merged = printouts.finish(lambda stem: root / f"{stem}.pdf")
+        while printing:
+            printing.popleft().result()
+        result.merged = printer.submit(_print_finish, root).result()
     except BaseException:
-        printouts.abandon()
+        try:  # the merged PDFs begun: their temporary files removed (unless the printer itself is gone)
+            printer.submit(_print_abandon).result()
+        except Exception:
+            pass
         raise
+    finally:
+        printer.shutdown()
     result.grids = sum(len(p) for p in work.values())
     made = {p.relative_to(root) for p in result.files + result.merged}
     result.removed = [root / rel for rel in prune(root, made, earlier)]
