@@ -98,6 +98,7 @@ def template(data: bytes, tags) -> TreeTemplate | None:
 
     def prefixed(obj: DictionaryObject) -> DictionaryObject:
         obj = DictionaryObject(obj)
+        obj.pop("/Type", None)  # optional (ISO 32000-1, table 323): a sixth of what each copy formats and compresses
         if "/ID" in obj:
             obj[NameObject("/ID")] = TextStringObject(ID_MARK + str(obj["/ID"]))
         if "/Headers" in obj:
