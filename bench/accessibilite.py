@@ -100,7 +100,8 @@ def section(rows: list[tuple[str, ...]], settings: Settings, factor: int, load: 
         f"alternance, {plural(settings.runs, 'exécution')} chacune après {settings.warmup} d'échauffement : "
         "médianes du temps écoulé et du temps CPU (processus et travailleurs). Balisé, chaque partie d'un long "
         "document est balisée par WeasyPrint, et l'assemblage fusionne leurs arbres de structure ; une grille "
-        "pré-remplie copie l'arbre de la grille pour chaque candidat.",
+        "pré-remplie garde l'arbre de la grille (ses champs remplis par une mise à jour incrémentale), et le PDF "
+        "regroupé d'une épreuve en recopie les éléments pour chaque copie.",
         f"Machine : {report.machine()} ; {report.load(*load)}.",
         f"Code mesuré : `{report.revision(ROOT)}`.",
         report.table(headers, rows),
