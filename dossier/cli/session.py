@@ -27,9 +27,13 @@ from .common import csv_choice, echo, echo_diagnostic, jobs_option, print_report
               help="Dossier de sortie.")
 @click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
 @click.option("--skip-invalid", is_flag=True, help="Produire les grilles des lignes valides et lister les lignes écartées.")
+@click.option("--jury", "jury_folder", type=click.Path(path_type=Path), metavar="DOSSIER", default=None,
+              help="Dossier de la session de jury (son session.yaml) : une ligne de signature par membre, à son nom ; "
+                   "son intitulé nomme la session si --session n'est pas donné.")
 @jobs_option
 @click.pass_context
-def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, out: Path, formats, skip_invalid: bool, jobs) -> None:
+def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, out: Path, formats, skip_invalid: bool,
+                    jury_folder: Path | None, jobs) -> None:
     """Grilles d'évaluation : vierges, ou pré-remplies pour chaque candidat d'une session.
 
     Sans --candidats, écrit les grilles vierges (une par épreuve) dans
@@ -41,12 +45,17 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     build/sessions/<session>/. Si une ligne est fausse, rien n'est produit
     (sauf avec --skip-invalid).
 
+    Avec --jury, les grilles portent une ligne de signature par membre du
+    jury de la session (nom et qualité, lus dans son session.yaml).
+
     Exemple : dossier grilles sources --candidats juin-2027.csv --session "Juin 2027"
     """
     from ..pipeline import session as session_mod
     from ..sources import candidats as candidats_mod
 
     quiet = ctx.obj["quiet"]
+    if candidates is None and jury_folder is not None:
+        raise click.UsageError("--jury nomme le jury d'une session : il va avec --candidats", ctx)
     if candidates is None:  # the blank grids: a build of the grids (nothing done when nothing changed)
         result = run_build(ctx, folder, out, BuildOptions(only=("grilles",), formats=formats, jobs=jobs))
         if not quiet:
@@ -60,6 +69,18 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     tally = print_report(checked, quiet, with_summary=False, infos=ctx.obj["verbose"])
     if not checked.ok:
         raise SourceError(f"sources non conformes : {tally} ; rien n'a été construit")
+    jury = ()
+    if jury_folder is not None:
+        from ..documents.grilles import Membre
+        from ..sources.session import SESSION_FILE, read_info_reported
+
+        info, report = read_info_reported(jury_folder, f"{jury_folder}/{SESSION_FILE}")
+        for diag in report.sorted():
+            echo_diagnostic(diag)
+        if info is None or report.errors:
+            raise DossierError(f"{jury_folder}/{SESSION_FILE} : session de jury illisible ; aucune grille n'a été produite")
+        jury = tuple(Membre(m.nom, m.qualite) for m in info.jury)
+        session = session or info.intitule
     session = session or candidates.stem
     if controls(session):
         raise DossierError(f"le nom de la session « {session} » contient un caractère de contrôle : choisissez-en un autre (--session)")
@@ -83,7 +104,7 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
     with click.progressbar(length=total, label="Grilles", file=sys.stderr) if show else nullcontext() as bar:
         result = session_mod.generate(
             folder, parsed.candidats, out, session, formats or ("pdf", "docx"), jobs,
-            progress=bar.update if bar is not None else None,
+            progress=bar.update if bar is not None else None, jury=jury,
         )
     if not quiet:
         where = out / "sessions" / slug(session)

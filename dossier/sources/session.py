@@ -239,10 +239,20 @@ class Session:
 
 def read_info(folder: Path, cert: Certification) -> SessionInfo | None:
     """session.yaml alone (what a worker needs); None if it does not read."""
+    info, report = read_info_reported(folder, SESSION_FILE)
+    return None if report.errors else info
+
+
+def read_info_reported(folder: Path, display: str) -> tuple[SessionInfo | None, Report]:
+    """session.yaml alone, and what is wrong with it (`display`: the file's name in messages)."""
     report = Report()
-    doc = read_yaml(Path(folder) / SESSION_FILE, SESSION_FILE, report, inside=Path(folder))
+    folder = Path(folder)
+    if not (folder / SESSION_FILE).is_file():
+        report.error("session-fichier", Loc(display), "", f"fichier introuvable : le dossier d'une session de jury contient {SESSION_FILE}")
+        return None, report
+    doc = read_yaml(folder / SESSION_FILE, display, report, inside=folder)
     info = None if doc is None else SESSION.parse(doc.root, "", Ctx(doc.display, report))
-    return None if info is INVALID or report.errors else info
+    return (None if info is INVALID else info), report
 
 
 def read_session(folder: Path, cert: Certification, display: str | None = None) -> Session:

@@ -359,3 +359,38 @@ def test_merged_pdf_for_printing_untagged_when_the_grids_are(tmp_path):
     assert "/StructTreeRoot" not in merged.trailer["/Root"] and "/MarkInfo" not in merged.trailer["/Root"]
     assert "/StructTreeRoot" not in PdfReader(session / "bc01-m1-1" / "1-dupont.pdf").trailer["/Root"]
     assert pdf_pages(session / "bc01-m1-1.pdf") == pdf_pages(session / "bc01-m1-1" / "1-dupont.pdf") + pdf_pages(session / "bc01-m1-1" / "2-martin.pdf")
+
+
+def test_session_jury_signs_each_grid(tmp_path):
+    """--jury reads a jury session's session.yaml: one signature row per member (name, qualité), in its order,
+    and its intitulé names the session when --session is not given."""
+    from conftest import ROOT
+
+    csv = write_csv(tmp_path / "s.csv", "nom;numero;blocs\nDupont;1;BC01\n")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--jury", str(ROOT / "exemples" / "session"),
+                 "--out", str(tmp_path / "out"), "--format", "html,docx")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "sessions" / "session-de-juin-2027" / "bc01-m1-1"
+    tree = html_tree(folder / "1-dupont.html")
+    signed = [[flat(td.text_content()) for td in tr.xpath("td")] for tr in tree.xpath("//table[@class='signatures']/tbody/tr")]
+    assert signed == [
+        ["Claire Fictive", "Directrice de l'organisme certificateur", ""], ["Bruno Exemple", "Responsable pédagogique", ""],
+        ["Sophie Modèle", "Directrice commerciale, Société Imaginaire SA", ""],
+        ["Karim Témoin", "Responsable marketing, Entreprise Fictive SARL", ""],
+    ]
+    assert "Session de juin 2027" in flat(tree.text_content())
+    assert "Karim Témoin" in docx_text(folder / "1-dupont.docx")
+
+
+def test_session_jury_that_does_not_read_stops_everything(tmp_path):
+    csv = write_csv(tmp_path / "s.csv", "nom;numero;blocs\nDupont;1;BC01\n")
+    bad = tmp_path / "jury"
+    bad.mkdir()
+    (bad / "session.yaml").write_text("intitule: X\ndate: 2027-06-24\nlieu: Lyon\njury:\n  - qualite: sans nom\n", encoding="utf-8")
+    result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--jury", str(bad), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stdout == f"{bad}/session.yaml:5:5: jury[0]: clé obligatoire « nom » absente [erreur schema-cle-absente]\n"
+    assert result.stderr.endswith(f"Erreur : {bad}/session.yaml : session de jury illisible ; aucune grille n'a été produite\n")
+    assert not (tmp_path / "out").exists()
+    alone = run("grilles", str(EXAMPLE), "--jury", str(bad), "--out", str(tmp_path / "out"))
+    assert alone.exit_code == 2 and "--jury nomme le jury d'une session : il va avec --candidats" in alone.stderr
