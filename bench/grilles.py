@@ -424,14 +424,15 @@ def noise_note(results: Results) -> str:
 
 def work_note() -> str:
     return (
-        "Même avec `--jobs 1` il y a deux processus : le parent (qui lit le CSV, distribue le travail et écrit "
-        "les PDF regroupés, copie après copie) et un travailleur (qui met en page la grille de chaque épreuve, la "
-        "remplit pour chaque candidat et écrit ses fichiers). "
+        "Même avec `--jobs 1` il y a trois processus : le parent (qui lit le CSV et distribue le travail), un "
+        "travailleur (qui met en page la grille de chaque épreuve, la remplit pour chaque candidat et écrit ses "
+        "fichiers) et, en PDF, l'imprimeur (qui écrit les PDF regroupés, copie après copie), compté parmi les "
+        "travailleurs. "
         "Temps CPU du parent et des travailleurs : `utime` + `stime` de `/proc/PID/stat`, au dernier "
         "échantillon (médiane des exécutions) ; cœurs occupés = temps CPU total (`ru_utime` + `ru_stime` de "
         "`wait4`, descendants attendus compris) / temps écoulé, médiane. Avec `--jobs 2`, une valeur "
         "nettement sous 2 veut dire que d'autres occupaient la machine, ou qu'une part du travail attend un "
-        "seul processus — le parent, si son temps CPU approche le temps écoulé."
+        "seul processus — le parent, si son temps CPU approche le temps écoulé, ou l'imprimeur."
     )
 
 

@@ -13,9 +13,10 @@ place are filled in:
   candidate's file is the base with the markers replaced (escaped).
 
 Work is spread over every core with a process pool; each worker writes its
-candidates' files (0600: they name the candidates), the parent appends each
-batch's pages to the merged PDFs as they arrive, in order, so memory does not
-grow with the number of candidates.
+candidates' files (0600, in folders 0700: they name the candidates), and a
+process of its own (the printer) appends each batch's pages to the merged PDFs
+as the parent hands them on, in order, so memory does not grow with the number
+of candidates.
 
 The session's folder belongs to its runs: a hidden list (mode 0600: it names the
 candidates) records what a run wrote, and the next run removes what it no
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +50,7 @@ from .write import write_atomic
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
 PX_TO_PT = 0.75
 WRITTEN = ".dossier-session.json"  # in the session's folder: what its last run wrote
-FILE_MODE = 0o600  # the grids name the candidates: readable by the owner only
+FILE_MODE, DIR_MODE = 0o600, 0o700  # the grids name the candidates: the owner's only
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def _batch_task(base: Base, index: int, candidats: list[Candidat]) -> tuple[str,
     """A batch's files, written here (the parent gets their names, not their bytes), and its printout's part."""
     files, printed = _worker.batch(base, candidats)
     folder = _worker.job.out / base.stem
+    folder.mkdir(mode=DIR_MODE, exist_ok=True)  # the session's folder exists (generate): workers make its épreuves'
     names = [write_atomic(folder / name, data, mode=FILE_MODE).name for name, data in files]
     return base.stem, index, len(candidats), names, printed
 
@@ -244,34 +247,43 @@ def generate(
             turn += 1
 
     limit = 2 * count  # results in flight or waiting for their turn, batches waiting for the printer: memory stays bounded
+    root.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)
+    os.chmod(root, DIR_MODE)  # its files name the candidates: nobody else lists them
     # the merged PDFs are written by a process of their own, as the batches come: the parent only hands them on
-    printer = process_pool(1, _init_printer, (root,))
+    printer = process_pool(1, _init_printer, (root,)) if "pdf" in formats else None
+    pool = process_pool(count, _init, (job,))
     try:
-        with process_pool(count, _init, (job,)) as pool:
-            bases = {stem: pool.submit(_base_task, stem) for stem in work}
-            tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
-            pending: set[Future] = set()
-            for order, (stem, index, chunk) in enumerate(tasks):
-                future = pool.submit(_batch_task, bases[stem].result(), index, chunk)
-                orders[future] = order
-                pending.add(future)
-                while pending and len(pending) + len(ready) >= limit:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    collect(done)
-            while pending:
+        bases = {stem: pool.submit(_base_task, stem) for stem in work}
+        tasks = ((stem, i, chunk) for stem, people in work.items() for i, chunk in enumerate(chunks(people, BATCH)))
+        pending: set[Future] = set()
+        for order, (stem, index, chunk) in enumerate(tasks):
+            future = pool.submit(_batch_task, bases[stem].result(), index, chunk)
+            orders[future] = order
+            pending.add(future)
+            while pending and len(pending) + len(ready) >= limit:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 collect(done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            collect(done)
         while printing:
             printing.popleft().result()
-        result.merged = printer.submit(_print_finish, root).result()
+        if printer is not None:
+            result.merged = printer.submit(_print_finish, root).result()
     except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # no batch begins after an error (what was written is not listed: see prune)
+        for future in printing:
+            future.cancel()
         try:  # the merged PDFs begun: their temporary files removed (unless the printer itself is gone)
-            printer.submit(_print_abandon).result()
+            if printer is not None:
+                printer.submit(_print_abandon).result()
         except Exception:
             pass
         raise
     finally:
-        printer.shutdown()
+        pool.shutdown()
+        if printer is not None:
+            printer.shutdown()
     result.grids = sum(len(p) for p in work.values())
     made = {p.relative_to(root) for p in result.files + result.merged}
     result.removed = [root / rel for rel in prune(root, made, earlier)]

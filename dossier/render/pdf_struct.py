@@ -79,7 +79,6 @@ class StructMerge:
         self.document = out.reserve()
         self.documents: list[list] = []  # per part: its Document elements (references)
         self.numbers: list[list[tuple[int, object]]] = []
-        self._added: dict[int, list[tuple[int, IndirectObject]]] = {}  # part -> (page's key, element)
         self._suites: dict[int, _Suite] = {}  # part -> its table continuing another
         self._tables: dict[tuple[int, int], _Continued] = {}  # (part, element's number) -> a table continued
         self._through: dict[int, set[int]] = {}  # part -> elements claimed here that its IDs' walk goes through
@@ -109,27 +108,6 @@ class StructMerge:
             suite = raw(source.resolve(document), "/" + SUITE_KEY)
             if isinstance(suite, IndirectObject) and part not in self._suites:
                 self._continue(part, suite)
-
-    def add(self, part: int, key: int, page: IndirectObject, tag: str, text: str) -> int | None:
-        """A new element, first in the part's content, for what the caller draws on a page of the part
-        (`key`: its /StructParents in the part; `page`: its reference in the whole) in marked content with
-        the MCID returned (the page's next); `text`: what it reads as. None when the parts are not tagged."""
-        if not self.active:
-            return None
-        marks = self.copiers[part].source.resolve(dict(self.numbers[part]).get(key))
-        if isinstance(marks, bytes):
-            count = marks.count(b"R") if marks.startswith(b"[") else 0
-        else:
-            count = len(marks) if isinstance(marks, ArrayObject) else 0
-        added = self._added.setdefault(part, [])
-        mcid = count + sum(k == key for k, _e in added)
-        element = self.out.write(DictionaryObject({
-            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject(tag),
-            NameObject("/P"): self.document, NameObject("/K"): NumberObject(mcid), NameObject("/Pg"): page,
-            NameObject("/ActualText"): TextStringObject(text),
-        }))
-        added.append((key, element))
-        return mcid
 
     def _continue(self, part: int, suite: IndirectObject) -> None:
         """Note that the part's Table `suite` continues the last table of the parts before (see the module's
@@ -223,26 +201,18 @@ class StructMerge:
             self._root = self.out.reserve()
         copier = self.copiers[part]
         documents = self.documents[part]
-        if len(self.copiers) > 1:  # one part's IDs are unique already (a stamped grid): copied as they are
+        if len(self.copiers) > 1:  # one part's IDs are unique already: copied as they are
             self._ids += self._prefix_ids(part, copier)
-        self._kids += [element for _key, element in self._added.get(part, ())]
         suite = self._suites.get(part)
         for document in documents:
             self._kids += [copier.convert(kid) for kid in _as_list(copier.source.resolve(raw(copier.source.resolve(document), "/K")))
                            if not (suite and getattr(kid, "idnum", None) == suite.idnum)]
         self._join(part, copier)
-        added = {}
-        for k, element in self._added.get(part, ()):
-            added.setdefault(k, []).append(element)
         for key, value in self.numbers[part]:
-            extra = added.get(key)
             if isinstance(value, bytes):  # as read: its references renumbered
                 value = REFERENCE.sub(copier.renumbered, value)
-                if extra and value.startswith(b"["):
-                    value = value[:-1] + b"".join(b" %d 0 R" % e.idnum for e in extra) + b"]"
             else:
-                resolved = copier.source.resolve(value)
-                value = ArrayObject([*copier.convert(resolved), *extra]) if extra and isinstance(resolved, ArrayObject) else copier.convert(value)
+                value = copier.convert(value)
                 value = _serialized(value)
             self._nums.append(b"%d %s" % (key + self.offsets[part], value))
         for name, role in copier.source.resolve(raw(self.roots[part], "/RoleMap", DictionaryObject())).items():

@@ -43,10 +43,12 @@ def values(c: Candidat) -> dict[str, str]:
 
 
 def with_header(laid):
-    """The laid-out grid with a field in each page's top margin, right-aligned (7.5 pt), for `header`."""
+    """The laid-out grid with a field in each page's top margin, right-aligned (7.5 pt), for `grid_values`: in the
+    weight of the candidate's field, so that it is drawn in a font the base embeds (PDF/A)."""
     width, _height = laid.page_size
     size = 10.0  # px: 7.5 pt
-    boxes = {HEADER.format(page): (page, 45.0, 18.0, width - 90, 12.0, size, "right", 400, 0.0, width - 90, 0.928 * size, 1.164 * size)
+    weight = laid.boxes["candidat"][7] if "candidat" in laid.boxes else 400
+    boxes = {HEADER.format(page): (page, 45.0, 18.0, width - 90, 12.0, size, "right", weight, 0.0, width - 90, 0.928 * size, 1.164 * size)
              for page in range(laid.pages)}
     return replace(laid, boxes={**laid.boxes, **boxes})
 

@@ -65,6 +65,7 @@ def test_grid_two_pages_long_has_the_candidate_on_each_page_and_prints_in_order(
         assert len(pages) == 2
         assert all(page.splitlines()[0].strip() == f"Candidat : {c.nom_complet} — n° {c.numero}" for page in pages)
         assert (single.stat().st_mode & 0o777) == 0o600, "a grid names its candidate: the owner's only"
+    assert all((folder.stat().st_mode & 0o777) == 0o700 for folder in (root, root / "bc01-m1-1")), "nobody else lists the names"
     assert pdf_pages(merged) == [page for single in singles for page in pdf_pages(single)]
     doc = read(merged)
     assert [str(e["/ActualText"]) for _d, _s, e in doc.elements if "/ActualText" in e][2::4] == [c.nom_complet for c in PEOPLE[:3]]
@@ -122,3 +123,24 @@ def test_printout_copies_formatted_in_one_piece_as_element_by_element(tmp_path, 
     ids = [str(e["/ID"]) for _d, _s, e in doc.elements if "/ID" in e]
     assert len(ids) > 5 * 10 and len(ids) == len(set(ids)) and all(i.startswith(("c0-", "c1-", "c2-", "c3-", "c4-")) for i in ids)
     assert [s for d, s, _e in doc.elements if d == 0] == ["/Document"]
+
+
+def test_a_failing_batch_leaves_no_merged_pdf_behind(tmp_path, monkeypatch):
+    """A batch that fails stops the run: its error reaches the caller, no later batch begins, and the merged PDF
+    the printer had begun is removed (no temporary file left, nothing in its place)."""
+    from dossier.pipeline import session
+
+    real = session._Worker.batch
+
+    def failing(self, base, candidats):
+        if any(c.numero == "103" for c in candidats):
+            raise RuntimeError("lot en échec")
+        return real(self, base, candidats)
+
+    monkeypatch.setattr(session._Worker, "batch", failing)  # the workers are forked: they inherit it
+    monkeypatch.setattr(session, "BATCH", 2)
+    with pytest.raises(RuntimeError, match="lot en échec"):
+        session.generate(EXAMPLE, PEOPLE, tmp_path, "Juin 2027", ("pdf",), jobs=1)
+    root = tmp_path / "sessions" / "juin-2027"
+    assert (root / "bc01-m1-1" / f"{PEOPLE[0].stem}.pdf").exists(), "the first batch was written"
+    assert not list(root.glob("*.pdf")) and not list(root.glob(".*")), "no merged PDF, no temporary file"
