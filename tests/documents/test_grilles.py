@@ -309,6 +309,7 @@ def test_candidate_grid_is_the_grid_with_its_header_filled_in_tagged(session_out
     assert pdf_pages(session_out / "bc01-m1-1" / f"{stems[1]}.pdf")[0].splitlines()[0].strip() == f"Candidat : {NAMES[1]} — n° 13"
 
 
+@pytest.mark.slow
 def test_merged_pdf_for_printing_is_tagged_like_each_grid(session_out):
     """The merged PDF of an épreuve (pdf_increment.Printout, as the jury's) is tagged: one Document holding
     each copy's elements, its header's values their content; its pages and text are the candidates' grids in
@@ -330,6 +331,7 @@ def test_merged_pdf_for_printing_is_tagged_like_each_grid(session_out):
     test_jury.test_merged_print_pdfs_have_one_structure_tree(session_out, "bc01-m1-1.pdf", list(NAMES))
 
 
+@pytest.mark.slow
 def test_merged_pdf_for_printing_same_bytes_whatever_the_workers(session_out, tmp_path):
     csv = write_csv(tmp_path / "juin.csv",
         "\ufeffNom;Prénom;N°;Blocs;Date;Lieu\n"
@@ -344,6 +346,7 @@ def test_merged_pdf_for_printing_same_bytes_whatever_the_workers(session_out, tm
         assert (again / name).read_bytes() == (session_out / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_merged_pdf_for_printing_untagged_when_the_grids_are(tmp_path):
     from pypdf import PdfReader
 

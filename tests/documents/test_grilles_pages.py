@@ -92,6 +92,7 @@ def long_jury(members: int):
     return tuple(Membre(f"Membre{i:02d} Jurénom", "professionnel extérieur" if i % 2 else "formateur") for i in range(1, members + 1))
 
 
+@pytest.mark.slow
 def test_a_jury_longer_than_a_page_signs_over_the_next_pages(tmp_path):
     """45 members (once: WeasyPrint's `assert not page_is_empty`, the signature row could not split; Word lost the last rows)."""
     from dossier.pipeline.session import generate

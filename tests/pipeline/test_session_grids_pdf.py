@@ -12,6 +12,7 @@ from tests.conftest import EXAMPLE
 from tests.extract import pdf_pages
 from tests.tagged_pdf import loose_content, parent_tree, read
 
+pytestmark = pytest.mark.slow  # each test lays out grids (and runs veraPDF)
 PEOPLE = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", f"Ville{i}", ("BC01",)) for i in range(5)]
 
 
@@ -76,7 +77,6 @@ def test_grid_two_pages_long_has_the_candidate_on_each_page_and_prints_in_order(
     assert found in (None, {str(merged): {}, str(singles[0]): {}}), found
 
 
-@pytest.mark.slow
 def test_grids_follow_pdf_a(tmp_path):
     """With `affichage: {pdf_a: true}`, a session's grids are PDF/A-3b (and tagged), as the other documents:
     each candidate's (appended to a grid laid out PDF/A-3b; a Greek name laid out apart and drawn over it)

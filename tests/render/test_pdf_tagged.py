@@ -245,6 +245,7 @@ def test_verapdf_pdfua_profile_passes(example_build, tmp_path):
     assert found == {str(p): {} for p in paths}
 
 
+@pytest.mark.slow
 def test_an_archival_tagged_pdf_is_declared_pdf_a_3b_and_pdf_ua_1_and_passes_both(tmp_path):
     """PDF/A asked (`affichage: {pdf_a: true}`) and tagged: one file both PDF/A-3b and PDF/UA-1, each named in the
     XMP, PDF/UA's schema described as PDF/A wants of a schema it does not know; veraPDF passes both profiles.
