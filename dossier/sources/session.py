@@ -246,11 +246,7 @@ def read_info(folder: Path, cert: Certification) -> SessionInfo | None:
 def read_info_reported(folder: Path, display: str) -> tuple[SessionInfo | None, Report]:
     """session.yaml alone, and what is wrong with it (`display`: the file's name in messages)."""
     report = Report()
-    folder = Path(folder)
-    if not (folder / SESSION_FILE).is_file():
-        report.error("session-fichier", Loc(display), "", f"fichier introuvable : le dossier d'une session de jury contient {SESSION_FILE}")
-        return None, report
-    doc = read_yaml(folder / SESSION_FILE, display, report, inside=folder)
+    doc = read_yaml(Path(folder) / SESSION_FILE, display, report, inside=Path(folder))
     info = None if doc is None else SESSION.parse(doc.root, "", Ctx(doc.display, report))
     return (None if info is INVALID else info), report
 
@@ -266,10 +262,8 @@ def read_session(folder: Path, cert: Certification, display: str | None = None) 
     if not folder.is_dir():
         report.error("session-fichier", Loc(shown), "", "dossier de session introuvable")
         return session
-    doc = read_yaml(folder / SESSION_FILE, session.files[SESSION_FILE], report, inside=folder)
-    if doc is not None:
-        info = SESSION.parse(doc.root, "", Ctx(doc.display, report))
-        session.info = None if info is INVALID else info
+    session.info, read = read_info_reported(folder, session.files[SESSION_FILE])
+    report.extend(read)
     if (folder / CANDIDATS_FILE).exists():
         parsed = candidats_mod.read(folder / CANDIDATS_FILE, session.files[CANDIDATS_FILE], cert)
         report.extend(parsed.report)

@@ -395,5 +395,8 @@ def test_session_jury_that_does_not_read_stops_everything(tmp_path):
     assert result.stdout == f"{bad}/session.yaml:5:5: jury[0]: clé obligatoire « nom » absente [erreur schema-cle-absente]\n"
     assert result.stderr.endswith(f"Erreur : {bad}/session.yaml : session de jury illisible ; aucune grille n'a été produite\n")
     assert not (tmp_path / "out").exists()
+    missing = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--jury", str(tmp_path / "nulle-part"), "--out", str(tmp_path / "out"))
+    assert missing.exit_code == 1 and not (tmp_path / "out").exists()
+    assert missing.stdout == f"{tmp_path}/nulle-part/session.yaml: fichier introuvable [erreur fichier-absent]\n"
     alone = run("grilles", str(EXAMPLE), "--jury", str(bad), "--out", str(tmp_path / "out"))
     assert alone.exit_code == 2 and "--jury nomme le jury d'une session : il va avec --candidats" in alone.stderr
