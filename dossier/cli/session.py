@@ -28,8 +28,7 @@ from .common import csv_choice, echo, echo_diagnostic, jobs_option, print_report
 @click.option("--format", "formats", metavar="LISTE", callback=csv_choice(FORMATS), help="Formats des grilles : pdf,docx par défaut (html possible).")
 @click.option("--skip-invalid", is_flag=True, help="Produire les grilles des lignes valides et lister les lignes écartées.")
 @click.option("--jury", "jury_folder", type=click.Path(path_type=Path), metavar="DOSSIER", default=None,
-              help="Dossier de la session de jury (son session.yaml) : une ligne de signature par membre, à son nom ; "
-                   "son intitulé nomme la session si --session n'est pas donné.")
+              help="Dossier de la session de jury (son session.yaml) : une ligne de signature par membre, à son nom.")
 @jobs_option
 @click.pass_context
 def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, out: Path, formats, skip_invalid: bool,
@@ -80,7 +79,6 @@ def grilles_command(ctx, folder: Path, candidates: Path | None, session: str, ou
         if info is None or report.errors:
             raise DossierError(f"{jury_folder}/{SESSION_FILE} : session de jury illisible ; aucune grille n'a été produite")
         jury = tuple(Membre(m.nom, m.qualite) for m in info.jury)
-        session = session or info.intitule
     session = session or candidates.stem
     if controls(session):
         raise DossierError(f"le nom de la session « {session} » contient un caractère de contrôle : choisissez-en un autre (--session)")

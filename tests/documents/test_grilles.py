@@ -365,15 +365,14 @@ def test_merged_pdf_for_printing_untagged_when_the_grids_are(tmp_path):
 
 
 def test_session_jury_signs_each_grid(tmp_path):
-    """--jury reads a jury session's session.yaml: one signature row per member (name, qualité), in its order,
-    and its intitulé names the session when --session is not given."""
+    """--jury reads a jury session's session.yaml: one signature row per member (name, qualité), in its order."""
     from conftest import ROOT
 
     csv = write_csv(tmp_path / "s.csv", "nom;numero;blocs\nDupont;1;BC01\n")
     result = run("grilles", str(EXAMPLE), "--candidats", str(csv), "--jury", str(ROOT / "exemples" / "session"),
-                 "--out", str(tmp_path / "out"), "--format", "html,docx")
+                 "--session", "Juin 2027", "--out", str(tmp_path / "out"), "--format", "html,docx")
     assert result.exit_code == 0, result.output
-    folder = tmp_path / "out" / "sessions" / "session-de-juin-2027" / "bc01-m1-1"
+    folder = tmp_path / "out" / "sessions" / "juin-2027" / "bc01-m1-1"
     tree = html_tree(folder / "1-dupont.html")
     signed = [[flat(td.text_content()) for td in tr.xpath("td")] for tr in tree.xpath("//table[@class='signatures']/tbody/tr")]
     assert signed == [
@@ -381,7 +380,7 @@ def test_session_jury_signs_each_grid(tmp_path):
         ["Sophie Modèle", "Directrice commerciale, Société Imaginaire SA", ""],
         ["Karim Témoin", "Responsable marketing, Entreprise Fictive SARL", ""],
     ]
-    assert "Session de juin 2027" in flat(tree.text_content())
+    assert "session Juin 2027" in flat(tree.text_content())
     assert "Karim Témoin" in docx_text(folder / "1-dupont.docx")
 
 
