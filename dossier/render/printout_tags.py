@@ -92,7 +92,6 @@ def template(data: bytes, tags) -> TreeTemplate | None:
                     stack.append(obj.raw_get("/K"))
         elif isinstance(node, DictionaryObject) and node.get("/Type") == "/OBJR":
             return None
-    elements = {n: i for i, n in enumerate(numbers)}
     pages = {p.indirect_reference.idnum: j for j, p in enumerate(reader.pages)}
     fields = {number: name for number, name, _ in tags.fields}
 
@@ -103,17 +102,29 @@ def template(data: bytes, tags) -> TreeTemplate | None:
             obj[NameObject("/ID")] = TextStringObject(ID_MARK + str(obj["/ID"]))
         if "/Headers" in obj:
             obj[NameObject("/Headers")] = ArrayObject(TextStringObject(ID_MARK + str(h)) for h in obj["/Headers"])
+        if "/A" in obj:  # a cell's headers name the IDs of its copy's header cells (WeasyPrint: in its attributes)
+            attributes = obj["/A"]
+            many = isinstance(attributes, ArrayObject)
+            attributes = [DictionaryObject(a) if isinstance(a, DictionaryObject) else a for a in (attributes if many else [attributes])]
+            for a in attributes:
+                if isinstance(a, DictionaryObject) and "/Headers" in a:
+                    a[NameObject("/Headers")] = ArrayObject(TextStringObject(ID_MARK + str(h)) for h in a["/Headers"])
+            obj[NameObject("/A")] = ArrayObject(attributes) if many else attributes[0]
         return obj
 
+    objects = [prefixed(reader.get_object(number)) for number in numbers]
+    owner = _slimmed(numbers, objects, {t.idnum for t in _as_refs(root.raw_get("/K"))} | set(fields))
+    kept = [number for number in numbers if number not in owner]
+    elements = {n: i for i, n in enumerate(kept)}
     serialised, filled = [], {}
-    for number in numbers:
-        obj = prefixed(reader.get_object(number))
-        serialised.append(_slots(_serial(obj), elements, pages))
+    for number, obj in zip(numbers, objects):
+        if number in owner:
+            continue
+        serialised.append(_slots(_compact(obj), elements, pages))
         if number in fields:
-            for key, mark in (("/ActualText", "/ACTUALMARK"), ("/K", "/KMARK")):
+            for key, mark in (("/ActualText", "/ACTUALMARK"), ("/K", "/KMARK"), ("/Pg", "/PGMARK")):
                 obj[NameObject(key)] = NameObject(mark)
-            obj[NameObject("/Pg")] = NameObject("/PGMARK")
-            text = _serial(obj).replace(b"/ACTUALMARK", b"%ACTUAL%").replace(b"/KMARK", b"%K%").replace(b"/PGMARK", b"%PG%")
+            text = _compact(obj).replace(b"/ACTUALMARK", b"%ACTUAL%").replace(b"/KMARK", b"%K%").replace(b"/PGMARK", b"%PG%")
             filled[elements[number]] = (fields[number], _slots(text, elements, pages))
     tree = root["/ParentTree"]
     if "/Nums" not in tree:
@@ -123,7 +134,7 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     arrays, keys = [], []
     for page in reader.pages:
         key = int(page["/StructParents"])
-        arrays.append(tuple(elements[ref.idnum] for ref in by_key[key]))
+        arrays.append(tuple(elements[owner.get(ref.idnum, ref.idnum)] for ref in by_key[key]))
         keys.append(b"/StructParents %d" % key)
     rest = DictionaryObject(root)
     rest[NameObject("/K")] = NameObject("/KIDSMARK")
@@ -137,6 +148,93 @@ def template(data: bytes, tags) -> TreeTemplate | None:
         (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum, document,
         _joined(serialised, {document[1]: document[0]} if document is not None else {}, set(filled)),
     )
+
+
+# a plain Span's parents that may hold its marked content themselves (text-level and heading elements, cells)
+HOLDERS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/TD", "/TH", "/Lbl", "/LBody", "/Caption", "/Span"}
+
+
+def _as_refs(node) -> list:
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    return [k for k in (node if isinstance(node, ArrayObject) else [node]) if isinstance(k, IndirectObject)]
+
+
+def _slimmed(numbers: list[int], objects: list, keep: set[int]) -> dict[int, int]:
+    """The copies' elements made fewer and shorter (in place; each copy formats and compresses them all):
+
+    - a plain Span (no attribute: /S /K /Pg /P only) whose children are all marked content, on its parent's
+      page, is folded into its parent, if a text-level element, a heading or a cell: the parent holds those
+      MCIDs where the Span stood, and the parent tree names the parent for them (WeasyPrint wraps each run
+      of text in one: ~40 % of a grid's elements);
+    - an element without marked content of its own loses /Pg (optional: the page of its own content).
+
+    Not folded: the elements in `keep` (the root's children, the fields). The folded Spans → their parent."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+
+    by_number = dict(zip(numbers, objects))
+    owner: dict[int, int] = {}
+    for number, obj in reversed(list(zip(numbers, objects))):  # children first: a Span of Spans may fold in turn
+        kids = _kids(obj)
+        parent = obj.raw_get("/P") if "/P" in obj else None
+        if number in keep or obj.get("/S") != "/Span" or set(obj) - {"/S", "/K", "/Pg", "/P"} \
+                or not all(isinstance(k, int) for k in kids) or not isinstance(parent, IndirectObject):
+            continue
+        holder = by_number.get(parent.idnum)
+        if holder is None or holder.get("/S") not in HOLDERS or "/Pg" not in obj and kids:
+            continue
+        if kids and "/Pg" not in holder and not any(isinstance(k, int) for k in _kids(holder)):
+            holder[NameObject("/Pg")] = obj.raw_get("/Pg")  # a cell with no content of its own: now the Span's
+        elif kids and not _same_page(holder, obj):
+            continue
+        held = _kids(holder)
+        at = next((i for i, k in enumerate(held) if isinstance(k, IndirectObject) and k.idnum == number), None)
+        if at is None:
+            continue
+        held[at:at + 1] = [NumberObject(k) for k in kids]  # an empty Span (a box to tick, drawn) is dropped
+        if held:
+            holder[NameObject("/K")] = ArrayObject(held)
+        else:
+            del holder["/K"]
+        owner[number] = parent.idnum
+    for number in owner:  # a Span folded into a Span folded in turn: its MCIDs belong to where they ended
+        while owner[number] in owner:
+            owner[number] = owner[owner[number]]
+    for number, obj in zip(numbers, objects):
+        kids = _kids(obj)
+        if number not in keep and number not in owner and "/Pg" in obj \
+                and not any(isinstance(k, int) or (isinstance(k, DictionaryObject) and "/MCID" in k) for k in kids):
+            del obj["/Pg"]
+    return owner
+
+
+def _kids(obj) -> list:
+    """An element's /K as a list (raw: references unresolved)."""
+    from pypdf.generic import ArrayObject
+
+    if "/K" not in obj:
+        return []
+    kids = obj.raw_get("/K")
+    return list(kids) if isinstance(kids, ArrayObject) else [kids]
+
+
+def _same_page(one, other) -> bool:
+    from pypdf.generic import IndirectObject
+
+    pages = [e.raw_get("/Pg") if "/Pg" in e else None for e in (one, other)]
+    return all(isinstance(p, IndirectObject) for p in pages) and pages[0].idnum == pages[1].idnum
+
+
+def _compact(obj) -> bytes:
+    """An object serialised without the spaces and line breaks pypdf puts around its entries (a third of a
+    structure element's bytes)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    if isinstance(obj, DictionaryObject):
+        return b"<<" + b"".join(_serial(key) + b" " + _compact(value) for key, value in obj.items()) + b">>"
+    if isinstance(obj, ArrayObject):
+        return b"[" + b" ".join(_compact(item) for item in obj) + b"]"
+    return _serial(obj)
 
 
 def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tuple[bytes, tuple] | None:

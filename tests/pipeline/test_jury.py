@@ -353,6 +353,10 @@ def one_structure_tree(path: Path, names: list[str]) -> None:
     for n in range(len(reader.pages)):
         page_array = nums[2 * n + 1].get_object()
         assert all(ref.get_object().raw_get("/Pg").idnum == reader.pages[n].indirect_reference.idnum for ref in page_array)
+        for mcid, ref in enumerate(page_array):  # the element the parent tree names for an MCID holds it
+            kids = ref.get_object().get("/K")
+            kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
+            assert mcid in [int(k) for k in kids if isinstance(k, int)], (n, mcid, ref.get_object())
         assert loose_content(reader, n) == []  # every drawing is marked content or an artifact
 
 
