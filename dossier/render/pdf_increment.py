@@ -352,10 +352,14 @@ class _Update:
         numbers, bodies = zip(*objects) if objects else ((), ())
         starts = itertools.accumulate((len(body) + 1 for body in bodies[:-1]), initial=0)  # each after the last and a newline
         head = b" ".join(map(b"%d %d".__mod__, zip(numbers, starts))) + b"\n"
-        data = zlib.compress(head + b"\n".join(bodies), level)
+        self.add_stream(number, len(objects), head, b"\n".join(bodies), level)
+
+    def add_stream(self, number: int, count: int, head: bytes, body: bytes, level: int = 6) -> None:
+        """An object stream of `count` objects, made: its head (« number offset » pairs) and its body."""
+        data = zlib.compress(head + body, level)
         self.offsets[number] = self.out.tell()
         self.out.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-                       % (number, len(objects), len(head), len(data)) + data + b"\nendstream\nendobj\n")
+                       % (number, count, len(head), len(data)) + data + b"\nendstream\nendobj\n")
 
     def finish(self, size: int) -> bytes:
         """The object streams (numbered from `size`), then the update's cross-reference stream, which is
@@ -505,12 +509,6 @@ def fill_forms(base: Prepared, overlay, forms: list[tuple[int, str, object]], ma
     return update.finish(objects.next)
 
 
-@lru_cache(maxsize=8)
-def _packed_rows(count: int) -> bytes:
-    """The xref rows of `count` objects of one object stream (/W [ 1 4 2 ]), the stream's number as « %s »."""
-    return b"".join(b"\x02%s" + struct.pack(">H", index).replace(b"%", b"%%") for index in range(count))
-
-
 PRINT_LEVEL = 1  # a printout's copies of the structure elements and its xref rows: a third of level 6's time, files ~15 % larger
 
 
@@ -549,17 +547,9 @@ class Printout:
         self.number += 1
         return number
 
-    def _add_packed(self, bodies: list[bytes]) -> None:
-        """Objects numbered from the next, in one object stream numbered after them."""
-        stream = self.number + len(bodies)
-        self.update.add_packed(stream, list(zip(range(self.number, stream), bodies)), PRINT_LEVEL)
-        self.entries.write(_packed_rows(len(bodies)) % ((struct.pack(">I", stream),) * len(bodies)))
-        self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
-        self.number = stream + 1
-
     def add(self, batch: int, copies: list[list[bytes]], filled: list[tuple[dict, dict]] | None = None) -> None:
         """A batch's copies (each: its pages' streams); for a tagged printout, each copy's values and marks too."""
-        from .printout_tags import copy_objects
+        from .printout_tags import copy_stream
 
         if batch <= self.batch:
             raise ValueError(f"batch {batch} after batch {self.batch}: batches must come in order")
@@ -583,7 +573,12 @@ class Printout:
             if tree is not None:
                 values, marks = filled[c]
                 elements = self.number
-                self._add_packed(copy_objects(tree, elements, pages, self.copies, values, marks))
+                count = len(tree.elements) + len(tree.arrays)  # in one object stream, numbered after them
+                stream = elements + count
+                self.update.add_stream(stream, count, *copy_stream(tree, elements, pages, self.copies, values, marks), PRINT_LEVEL)
+                self.entries.write(struct.pack(">I", stream).join(tree.rows))
+                self.entries.write(_ROW.pack(1, self.update.offsets.pop(stream), 0))
+                self.number = stream + 1
                 tops = tree.document[2] if tree.document is not None else tree.tops  # under the one Document
                 self.tops.write(b"".join(b" %d 0 R" % (elements + t) for t in tops))
                 arrays = elements + len(tree.elements)  # the copy's parent-tree arrays, after its elements

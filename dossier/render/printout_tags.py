@@ -7,22 +7,27 @@ dictionaries, renumbered (/K, /P and /Pg point to the copy's elements and pages;
 /Headers that name them prefixed per copy), its values' elements filled as in a single copy
 (increment_tags.Tags: the value's MCID, its /ActualText), its pages their own /StructParents, and
 one parent-tree array per page. Every copy's elements sit under one Document (the base's, written
-again at the end), each copy's own Document left empty (null). A copy's elements and arrays are written in one compressed object
-stream (pdf_increment.Printout); what the root's /K and the parent tree list is spooled to temporary
-files as copies come, and written at the end.
+again at the end), each copy's own Document left empty (null). A copy's elements and arrays are written
+in one compressed object stream (pdf_increment.Printout); what the root's /K and the parent tree list is
+spooled to temporary files as copies come, and written at the end.
+
+What every copy writes is made smaller once, in the template (`_slimmed`, `_compact`): the plain Spans
+WeasyPrint wraps each run of text in are folded into their cell, heading or paragraph, the optional /Pg
+left out where an element has no content of its own, no spaces between entries. Each copy's object stream
+is then mostly one join of pieces (`Packed`): its numbers' digits give each element's place in it.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .increment_tags import text_string
 
 REF = re.compile(rb"(\d+) 0 R")
 ID_MARK = "DOSSIERIDPREFIX"
-SEP = b"\x00DOSSIER-ELEMENT\x00"  # between a copy's elements formatted together (in no element: checked)
+PLAIN = re.compile(r"[A-Za-z0-9 ._:-]*")  # a text string written as it is, in parentheses
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,31 @@ class TreeTemplate:
     # the base's one Document: its number, index, its children's indices, its dictionary before and after its
     # /K array; the printout's one Document, every copy's children under it (None: a copy's tops as they are)
     document: tuple[int, int, tuple[int, ...], bytes, bytes] | None = None
-    # every element as one format (`_joined`), separated by SEP: a copy's elements in one `%` and one split
-    joined: tuple[bytes, tuple] | None = None
+    # a copy's object stream: its elements' order in it (those formatted together, then those filled per copy or
+    # shared), then its parent-tree arrays; the xref rows of its objects by number, as the pieces the stream's
+    # number (4 bytes) joins
+    order: tuple[int, ...] = ()
+    rows: tuple[bytes, ...] = ()
+    packed: Packed | None = None  # the elements formatted together (`_packed`): None, each formatted on its own
+
+
+@dataclass(frozen=True)
+class Packed:
+    """The elements every copy writes the same way but for its numbers and ID prefix, one per line, as pieces:
+    a copy's values (`literals`, then its elements' numbers, its pages' numbers, its ID prefix) picked in
+    order; each element's place in the object stream computed from how many digits those numbers have."""
+
+    literals: tuple[bytes, ...]
+    picks: tuple[int, ...]  # indices into the copy's values, in order
+    before: tuple[tuple[int, int, int, int], ...]  # per element: literal bytes, element, page and ID slots before it
+    cache: dict = field(default_factory=dict, compare=False)  # (digits of elements, of pages, prefix length) → head
+
+    def pick(self):
+        if "pick" not in self.cache:
+            from operator import itemgetter
+
+            self.cache["pick"] = itemgetter(*self.picks)
+        return self.cache["pick"]
 
 
 def _serial(obj) -> bytes:
@@ -146,7 +174,7 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     return TreeTemplate(
         tuple(serialised), filled, tuple(elements[t.idnum] for t in tops), tuple(arrays), tuple(keys),
         (root_ref.idnum, before + b"[", b"]" + after), root.raw_get("/ParentTree").idnum, document,
-        _joined(serialised, {document[1]: document[0]} if document is not None else {}, set(filled)),
+        *_stream(serialised, {document[1]: document[0]} if document is not None else {}, set(filled), len(arrays)),
     )
 
 
@@ -228,44 +256,61 @@ def _same_page(one, other) -> bool:
 def _compact(obj) -> bytes:
     """An object serialised without the spaces and line breaks pypdf puts around its entries (a third of a
     structure element's bytes)."""
-    from pypdf.generic import ArrayObject, DictionaryObject
+    from pypdf.generic import ArrayObject, DictionaryObject, TextStringObject
 
     if isinstance(obj, DictionaryObject):
         return b"<<" + b"".join(_serial(key) + b" " + _compact(value) for key, value in obj.items()) + b">>"
     if isinstance(obj, ArrayObject):
         return b"[" + b" ".join(_compact(item) for item in obj) + b"]"
+    if isinstance(obj, TextStringObject) and PLAIN.fullmatch(str(obj)):
+        return b"(" + str(obj).encode("ascii") + b")"  # an ID as it reads (pypdf writes « - » as « \055 »)
     return _serial(obj)
 
 
-def _joined(elements: list[tuple], fixed: dict[int, int], apart: set[int]) -> tuple[bytes, tuple] | None:
-    """Every element's pieces (`_slots`) as one bytes format, elements separated by SEP, and what its slots
-    take: for each slot, the copy's element it names (relative to its first), then (slot, page j) for those
-    naming its page j and the slots of its ID prefix; an element shared by every copy (`fixed`: index →
-    number) written as its number, those filled per copy (`apart`) left empty. None when SEP would not split
-    it back (an element holding it)."""
-    formats, slots = [], []
-    for index, pieces in enumerate(elements):
-        if index in apart or index in fixed:
-            formats.append(b"")
-            continue
-        out = []
-        for piece in pieces:
-            if isinstance(piece, bytes):
-                if SEP in piece:
-                    return None
-                out.append(piece.replace(b"%", b"%%"))
-            elif piece[0] == "e" and piece[1] in fixed:
-                out.append(b"%d 0 R" % fixed[piece[1]])
-            elif piece[0] in ("e", "p"):
-                out.append(b"%d 0 R")
-                slots.append((0 if piece[0] == "e" else 1, piece[1]))
-            else:
-                out.append(b"%s")
-                slots.append((2, 0))
-        formats.append(b"".join(out))
-    return SEP.join(formats), (tuple(offset if kind == 0 else 0 for kind, offset in slots),
-                               tuple((at, offset) for at, (kind, offset) in enumerate(slots) if kind == 1),
-                               tuple(at for at, (kind, _offset) in enumerate(slots) if kind == 2))
+def _stream(elements: list[tuple], fixed: dict[int, int], apart: set[int], pages: int) -> tuple[tuple, tuple, Packed | None]:
+    """A copy's object stream: the order of its elements in it (first those formatted together, then those
+    filled per copy (`apart`) and the ones every copy shares (`fixed`: index → number), written "null"), then
+    its pages' arrays; the xref rows of its objects, by number; the elements formatted together."""
+    import struct
+
+    together = [i for i in range(len(elements)) if i not in apart and i not in fixed]
+    order = (*together, *(i for i in range(len(elements)) if i in apart or i in fixed))
+    place = {index: at for at, index in enumerate(order)}
+    places = [struct.pack(">H", place.get(n, n)) for n in range(len(elements) + pages)]  # (/W [ 1 4 2 ], type 2)
+    rows = (b"\x02", *(at + b"\x02" for at in places[:-1]), places[-1])
+    return order, rows, _packed(elements, together, fixed, pages)
+
+
+def _packed(elements: list[tuple], together: list[int], fixed: dict[int, int], pages: int) -> Packed | None:
+    """The elements `together` (their `_slots`), one per line, as pieces picked from a copy's values (`Packed`)."""
+    literals: list[bytes] = []
+    picks: list = []  # ("l", literal) or a slot: ("e", element index), ("p", page index), ("id",)
+    before = []
+    literal, counts = 0, {"e": 0, "p": 0, "id": 0}
+    pending = b""
+    for index in together:
+        before.append((literal, counts["e"], counts["p"], counts["id"]))
+        for piece in (*elements[index], b"\n"):
+            if isinstance(piece, bytes) or (piece[0] == "e" and piece[1] in fixed):
+                piece = piece if isinstance(piece, bytes) else b"%d 0 R" % fixed[piece[1]]
+                pending += piece
+                literal += len(piece)
+                continue
+            if pending:
+                picks.append(("l", len(literals)))
+                literals.append(pending)
+            pending = b" 0 R" if piece[0] != "id" else b""
+            literal += len(pending)
+            picks.append(piece)
+            counts[piece[0]] += 1
+    if pending[:-1]:  # the last line break left out
+        picks.append(("l", len(literals)))
+        literals.append(pending[:-1])
+    if not together:
+        return None
+    count = len(elements)
+    where = {"l": 0, "e": len(literals), "p": len(literals) + count, "id": len(literals) + count + pages}
+    return Packed(tuple(literals), tuple(where[p[0]] + (p[1] if len(p) > 1 else 0) for p in picks), tuple(before))
 
 
 def _document(tops: list, elements: dict[int, int]) -> tuple[int, int, tuple[int, ...], bytes, bytes] | None:
@@ -305,35 +350,63 @@ def render(pieces: tuple, first: int, pages: list[int], prefix: bytes, extra: di
     return text
 
 
-def copy_objects(tree: TreeTemplate, first: int, pages: list[int], copy: int, values: dict[str, str], marks: dict) -> list[bytes]:
-    """A copy's elements then its pages' parent-tree arrays (numbered from `first`, in that order). Under the
-    printout's one Document (tree.document), the copy's own Document is left empty (null), its children point to that one."""
+def copy_stream(tree: TreeTemplate, first: int, pages: list[int], copy: int, values: dict[str, str],
+                marks: dict) -> tuple[bytes, bytes]:
+    """A copy's elements then its pages' parent-tree arrays, numbered from `first` in that order, as an object
+    stream's head and body: the elements in `tree.order` (most formatted together, `tree.packed`), then the
+    arrays. Under the printout's one Document (tree.document), the copy's own Document is left empty (null),
+    its children point to that one."""
     prefix = b"c%d-" % copy
-    extra_mcids: dict[int, list[tuple[int, int]]] = {}  # page → (MCID, element index)
     fixed = {tree.document[1]: tree.document[0]} if tree.document is not None else None
-    if tree.joined is not None:  # the elements not filled, in one format: then the others in their places
-        form, slots = tree.joined
-        given: list = [first + offset for offset in slots[0]]  # mostly elements: the pages and IDs put in after
-        for at, page in slots[1]:
-            given[at] = pages[page]
-        for at in slots[2]:
-            given[at] = prefix
-        out = (form % tuple(given)).split(SEP)
-        indices = sorted({*tree.filled, *(fixed or ())})
-    else:
-        out, indices = [b""] * len(tree.elements), range(len(tree.elements))
-    for index in indices:
+    packed, count = tree.packed, len(tree.elements)
+    head = _head(packed, tree.order, first, count, pages, len(prefix)) if packed is not None else None
+    numbers = [b"%d" % n for n in range(first, first + count)]
+    if head is not None:  # the elements formatted together, their places in the stream known: then the others
+        lines = [b"".join(packed.pick()((*packed.literals, *numbers, *(b"%d" % n for n in pages), prefix)))]
+        head_literals, head_pick = head
+        heads = [b"".join(head_pick((*numbers, *head_literals)))]
+        rest, start = tree.order[len(packed.before):], len(lines[0]) + 1
+    else:  # each on its own (a copy whose numbers change their count of digits)
+        lines, heads, rest, start = [], [], tree.order, 0
+    extra_mcids: dict[int, list[tuple[int, int]]] = {}  # page → (MCID, element index)
+    for index in rest:
         field = tree.filled.get(index)
         if fixed and index in fixed:
-            out[index] = b"null"
+            text = b"null"
         elif field is not None and field[0] in marks:
             page, mcid = marks[field[0]]
-            out[index] = render(field[1], first, pages, prefix, {
+            text = render(field[1], first, pages, prefix, {
                 b"%ACTUAL%": text_string(values[field[0]]), b"%K%": b"[ %d ]" % mcid, b"%PG%": b"%d 0 R" % pages[page]}, fixed)
             extra_mcids.setdefault(page, []).append((mcid, index))
         else:
-            out[index] = render(tree.elements[index], first, pages, prefix, fixed=fixed)
+            text = render(tree.elements[index], first, pages, prefix, fixed=fixed)
+        heads.append(b"%d %d" % (first + index, start))
+        lines.append(text)
+        start += len(text) + 1
     for page, array in enumerate(tree.arrays):
         refs = [*array, *(index for _, index in sorted(extra_mcids.get(page, [])))]
-        out.append(b"[ " + b" ".join(b"%d 0 R" % (first + i) for i in refs) + b" ]")
-    return out
+        text = b"[" + b" 0 R ".join([numbers[i] for i in refs]) + b" 0 R]" if refs else b"[]"
+        heads.append(b"%d %d" % (first + count + page, start))
+        lines.append(text)
+        start += len(text) + 1
+    return b" ".join(heads) + b"\n", b"\n".join(lines)
+
+
+def _head(packed: Packed, order: tuple[int, ...], first: int, count: int, pages: list[int], prefix: int) -> tuple | None:
+    """The head of the elements formatted together (« number offset » each), as pieces picked from the copy's
+    element numbers then the offsets: None when the copy's element numbers or page numbers do not all have
+    the same number of digits."""
+    digits = len(b"%d" % first)
+    widths = {len(b"%d" % page) for page in pages}
+    if len(b"%d" % (first + count - 1)) != digits or len(widths) != 1:
+        return None
+    key = (digits, *widths, prefix)
+    head = packed.cache.get(key)
+    if head is None:
+        from operator import itemgetter
+
+        offsets = [b" %d " % (literal + elements * digits + on_pages * key[1] + ids * prefix)
+                   for literal, elements, on_pages, ids in packed.before]
+        offsets[-1] = offsets[-1][:-1]
+        head = packed.cache[key] = (tuple(offsets), itemgetter(*(i for k, index in enumerate(order[:len(offsets)]) for i in (index, count + k))))
+    return head

@@ -97,8 +97,10 @@ def test_grids_follow_pdf_a(tmp_path):
 
 
 def test_printout_copies_formatted_in_one_piece_as_element_by_element(tmp_path, monkeypatch):
-    """A tagged printout formats each copy's elements in one piece (printout_tags._joined): the same bytes as
-    formatting them one by one, header cells' IDs prefixed per copy, a copy's elements under the one Document."""
+    """A tagged printout formats each copy's elements in one piece (printout_tags._packed), their places in the
+    object stream computed from their numbers' digits: the same bytes as formatting them one by one, and as
+    when some copies fall back to that (their numbers change digits); header cells' IDs prefixed per copy, a
+    copy's elements under the one Document."""
     from dossier.pipeline import session
     from dossier.pipeline.jury_outputs import Printouts
     from dossier.render import printout_tags
@@ -114,9 +116,17 @@ def test_printout_copies_formatted_in_one_piece_as_element_by_element(tmp_path, 
             printouts.add(base.stem, index, base.laid.prepared, *printed)
         return printouts.finish(lambda stem: folder / f"{stem}.pdf")[0].read_bytes()
 
-    assert printout_tags.template(base.laid.prepared.data, base.laid.prepared.tags).joined is not None
+    assert printout_tags.template(base.laid.prepared.data, base.laid.prepared.tags).packed is not None
     together = printout(tmp_path / "together")
-    monkeypatch.setattr(printout_tags, "_joined", lambda *args: None)
+    real_head, firsts = printout_tags._head, []
+
+    def some_apart(packed, order, first, *rest):
+        firsts.append(first)
+        return None if len(firsts) % 2 else real_head(packed, order, first, *rest)
+
+    monkeypatch.setattr(printout_tags, "_head", some_apart)
+    assert printout(tmp_path / "some-apart") == together and len(firsts) == 5
+    monkeypatch.setattr(printout_tags, "_packed", lambda *args: None)
     assert printout(tmp_path / "apart") == together
     path = tmp_path / "together" / "bc01-m1-1.pdf"
     doc = read(path)
