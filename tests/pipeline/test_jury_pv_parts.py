@@ -15,6 +15,7 @@ from tests.conftest import ROOT, example_sources
 from tests.extract import pdf_pages
 from tests.verapdf import failures
 
+pytestmark = pytest.mark.slow  # each test lays out the example session's documents (twice for `pvs`)
 LINES = 3
 
 
@@ -82,7 +83,6 @@ def _cells(table) -> list[tuple[str, object]]:
     return found
 
 
-@pytest.mark.slow
 def test_a_long_pv_is_tagged_as_the_pv_in_one_piece(pvs):
     from tests.tagged_pdf import read as read_tagged
 
@@ -110,7 +110,6 @@ def test_a_long_pvs_folios_run_across_its_parts(pvs):
         assert page.count(f"page {number} / {len(pages)}") == 1, number
 
 
-@pytest.mark.slow
 def test_a_long_pv_passes_verapdf_ua1(pvs):
     found = failures(list(pvs))
     if found is None:
@@ -121,7 +120,6 @@ def test_a_long_pv_passes_verapdf_ua1(pvs):
     assert list(found.values()) == [{}, {}]
 
 
-@pytest.mark.slow
 def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
     from pypdf import PdfReader
 
@@ -147,7 +145,6 @@ def test_a_long_pv_in_pdf_a_passes_verapdf_3b_and_stays_tagged(tmp_path):
     assert list(failures([path]).values()) == [{}]  # and PDF/UA-1's profile
 
 
-@pytest.mark.slow
 def test_a_long_pvs_parts_are_read_one_at_a_time(tmp_path, monkeypatch):
     """Put together part after part, each forgotten once written: memory does not grow with the parts
     (a PV of thousands of pages). At most the first part (its catalog is the whole's), the part written, the
