@@ -110,9 +110,17 @@ def test_a_jury_longer_than_a_page_signs_over_the_next_pages(tmp_path):
     for page in pages:
         assert "Dupont Marie" in page and "BC01 — épreuve M1.1" in flat(page), "every page says whose grid it is"
         assert "Membre du jury" in page, "the list's header on each of its pages"
-    # in Word, the row holding the list may split across pages (else LibreOffice clips it)
-    holder = [tr for tr in docx_xml(grid.with_suffix(".docx")).iter(f"{W}tr") if tr.find(f"{W}tc/{W}tbl") is not None]
-    assert len(holder) == 1 and holder[0].find(f"{W}trPr/{W}cantSplit") is None
+    for page in pages[1:]:  # the list follows the grid's table: its own header goes on with it, not the criteria's
+        assert "Signatures du jury — BC01 — épreuve M1.1 — session Juin 2027" in flat(page)
+        assert "Critères d’évaluation" not in page and "Acquis" not in page
+    # in Word too: the list is a table of its own after the grid's, its two header rows repeated on each page
+    xml = docx_xml(grid.with_suffix(".docx"))
+    assert not [tr for tr in xml.iter(f"{W}tr") if tr.find(f"{W}tc/{W}tbl") is not None], "no table in a table"
+    listed = [t for t in xml.iter(f"{W}tbl") if "Signatures du jury" in "".join(t.itertext())]
+    assert len(listed) == 1
+    rows = listed[0].findall(f"{W}tr")
+    assert [r.find(f"{W}trPr/{W}tblHeader") is not None for r in rows[:3]] == [True, True, False]
+    assert len(rows) == 2 + len(jury)
     assert all(m.nom in docx_text(grid.with_suffix(".docx")) for m in jury)
 
 
