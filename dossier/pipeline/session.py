@@ -21,7 +21,9 @@ of candidates.
 The session's folder belongs to its runs: a hidden list (mode 0600: it names the
 candidates) records what a run wrote, and the next run removes what it no
 longer makes — last run's candidates, a removed épreuve's grids — and the parts
-of merged PDFs a killed run left. A file the tool did not write stays.
+of merged PDFs a killed run left. The list names what a run is to write before
+it writes anything, so a run stopped halfway leaves nothing unknown to the next.
+A file the tool did not write stays.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from .write import write_atomic
 
 BATCH = 25  # candidates per task: large enough to amortise a layout, small enough to stream
 PX_TO_PT = 0.75
-WRITTEN = ".dossier-session.json"  # in the session's folder: what its last run wrote
+WRITTEN = ".dossier-session.json"  # in the session's folder: what its last run wrote (or, stopped, was writing)
 FILE_MODE, DIR_MODE = 0o600, 0o700  # the grids name the candidates: the owner's only
 
 
@@ -249,6 +251,12 @@ def generate(
     limit = 2 * count  # results in flight or waiting for their turn, batches waiting for the printer: memory stays bounded
     root.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)
     os.chmod(root, DIR_MODE)  # its files name the candidates: nobody else lists them
+    # before anything is written, the listing names what this run is to write too: a run stopped halfway
+    # (interrupted, killed) leaves no file the next run would not know to remove (a candidate taken off the CSV)
+    planned = {Path(stem) / f"{c.stem}.{fmt}" for stem, people in work.items() for c in people for fmt in formats}
+    planned |= {Path(f"{stem}.pdf") for stem in work} if "pdf" in formats else set()
+    earlier = sorted({*earlier, *(p.as_posix() for p in planned)})
+    _list(root, earlier)
     # the merged PDFs are written by a process of their own, as the batches come: the parent only hands them on
     printer = process_pool(1, _init_printer, (root,)) if "pdf" in formats else None
     pool = process_pool(count, _init, (job,))
@@ -287,9 +295,12 @@ def generate(
     result.grids = sum(len(p) for p in work.values())
     made = {p.relative_to(root) for p in result.files + result.merged}
     result.removed = [root / rel for rel in prune(root, made, earlier)]
-    listing = json.dumps(sorted(p.as_posix() for p in made), ensure_ascii=False, indent=0)
-    write_atomic(root / WRITTEN, listing.encode("utf-8"), mode=0o600)
+    _list(root, sorted(p.as_posix() for p in made))
     return result
+
+
+def _list(root: Path, names: list[str]) -> None:
+    write_atomic(root / WRITTEN, json.dumps(names, ensure_ascii=False, indent=0).encode("utf-8"), mode=FILE_MODE)
 
 
 def _one_file_each(work: dict[str, list[Candidat]]) -> None:

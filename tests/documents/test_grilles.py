@@ -408,3 +408,34 @@ def test_session_jury_that_does_not_read_stops_everything(tmp_path):
     assert missing.stdout == f"{tmp_path}/nulle-part/session.yaml: fichier introuvable [erreur fichier-absent]\n"
     alone = run("grilles", str(EXAMPLE), "--jury", str(bad), "--out", str(tmp_path / "out"))
     assert alone.exit_code == 2 and "--jury nomme le jury d'une session : il va avec --candidats" in alone.stderr
+
+
+def test_a_run_stopped_halfway_leaves_nothing_the_next_run_does_not_remove(tmp_path, monkeypatch):
+    """The session's listing names what a run is to write before it writes: after a run that stops on an error
+    (or is interrupted) once some candidates' grids are written, the next run, without those candidates, removes
+    their grids (they name people), and lists only what it made."""
+    import json
+
+    from dossier.pipeline import session
+    from dossier.sources.candidats import Candidat
+
+    people = [Candidat(f"Nom{i}", f"Prénom{i}", str(100 + i), "12/06/2027", "Paris", ("BC01",)) for i in range(5)]
+    real = session._Worker.batch
+
+    def failing(self, base, candidats):
+        if any(c.numero == "103" for c in candidats):
+            raise RuntimeError("lot en échec")
+        return real(self, base, candidats)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(session._Worker, "batch", failing)  # the workers are forked: they inherit it
+        patch.setattr(session, "BATCH", 2)
+        with pytest.raises(RuntimeError, match="lot en échec"):
+            session.generate(EXAMPLE, people, tmp_path, "Juin 2027", ("docx",), jobs=1)
+    root = tmp_path / "sessions" / "juin-2027"
+    stopped = [root / "bc01-m1-1" / f"{c.stem}.docx" for c in people[:2]]
+    assert all(p.exists() for p in stopped), "the first batch was written before the run stopped"
+    result = session.generate(EXAMPLE, people[2:], tmp_path, "Juin 2027", ("docx",), jobs=1)
+    assert not any(p.exists() for p in stopped) and set(stopped) <= set(result.removed)
+    listed = json.loads((root / ".dossier-session.json").read_text(encoding="utf-8"))
+    assert sorted(listed) == sorted(p.relative_to(root).as_posix() for p in result.files) and len(listed) == 3 * 2

@@ -153,4 +153,5 @@ def test_a_failing_batch_leaves_no_merged_pdf_behind(tmp_path, monkeypatch):
         session.generate(EXAMPLE, PEOPLE, tmp_path, "Juin 2027", ("pdf",), jobs=1)
     root = tmp_path / "sessions" / "juin-2027"
     assert (root / "bc01-m1-1" / f"{PEOPLE[0].stem}.pdf").exists(), "the first batch was written"
-    assert not list(root.glob("*.pdf")) and not list(root.glob(".*")), "no merged PDF, no temporary file"
+    assert not list(root.glob("*.pdf")), "no merged PDF"
+    assert [p.name for p in root.glob(".*")] == [".dossier-session.json"], "no temporary file: the listing only"
