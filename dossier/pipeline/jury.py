@@ -213,6 +213,10 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
     decisions = Decisions(out_dir, FILE_MODE)
     decisions.earlier(written_before(out_dir / WRITTEN))
+    # before anything is written, the listing names what this run may write too (each candidate's documents, in
+    # every bloc): a run stopped halfway leaves no file the next run would not know to remove
+    decisions.earlier(_planned(cert, session.candidats, formats))
+    write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.listed(), out), mode=FILE_MODE)
     ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
     turn = 0
 
@@ -272,6 +276,19 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     finally:
         decisions.close()
     return result
+
+
+def _planned(cert, candidats, formats: tuple[str, ...]) -> Iterator[str]:
+    """Every file a worker may write for the candidates (Worker.batch's names): more than it will (a bloc not
+    sat, not validated, no parchemin), which a run's end does not remove unless it is there."""
+    codes = [b.code.lower() for b in cert.blocs]
+    for c in candidats:
+        for fmt in formats:
+            yield f"releves/{c.stem}.{fmt}"
+            yield f"parchemins/{c.stem}.{fmt}"
+            for code in codes:
+                yield f"syntheses/{code}/{c.stem}.{fmt}"
+                yield f"attestations/{code}/{c.stem}.{fmt}"
 
 
 def _listing(names: Iterator[str], out) -> None:

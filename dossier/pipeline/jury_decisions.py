@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..documents.deliberation import INCOMPLET, NON_VALIDE, VALIDE
@@ -102,13 +102,18 @@ class Decisions:
     def files(self) -> int:
         return self._db.execute("select count(*) from f").fetchone()[0]
 
-    def earlier(self, names: list[str]) -> None:
-        """What an earlier run wrote (its listing), kept here rather than in memory while this run writes."""
+    def earlier(self, names: Iterable[str]) -> None:
+        """What an earlier run wrote (its listing), and what this one is to write, kept here rather than in memory
+        while this run writes."""
         self._db.executemany("insert into e values (?)", ((n,) for n in names))
 
+    def listed(self) -> Iterator[str]:
+        """What `earlier` was given, each once, in order: the listing while this run writes."""
+        return (name for (name,) in self._db.execute("select distinct name from e order by name"))
+
     def gone(self) -> list[str]:
-        """The files of the earlier run that this run did not write."""
-        return [name for (name,) in self._db.execute("select name from e where name not in (select name from f)")]
+        """The files of the earlier run (or planned by this one) that this run did not write."""
+        return [name for (name,) in self._db.execute("select distinct name from e where name not in (select name from f)")]
 
     def close(self) -> None:
         self._db.close()

@@ -377,3 +377,40 @@ def test_a_second_run_removes_what_it_no_longer_makes_and_lists_what_it_wrote(ju
     listing = (out / ".dossier-jury.json").read_text(encoding="utf-8")
     assert listing == json.dumps(files, indent=0)  # every file written, sorted, nothing else (no temporary left)
     assert f"{len(files)} fichiers" in result.output
+
+
+def test_a_run_stopped_halfway_leaves_nothing_the_next_run_does_not_remove(tmp_path, monkeypatch):
+    """The listing names what a run may write before it writes: after a run that stops (an error, an interruption)
+    once some candidates' documents are written, the next run, without those candidates, removes them (they name
+    people); the listing then holds what that run wrote, and nothing it only planned."""
+    import json
+
+    from dossier.pipeline import jury as pipeline
+
+    session = tmp_path / "session"
+    shutil.copytree(ROOT / "exemples" / "session", session)
+    checked, loaded, _ = pipeline.load(ROOT / "sources", session)
+    real = pipeline._Worker.batch
+
+    def failing(self, index, people):
+        if any(c.numero == "1003" for c, *_rest in people):
+            raise RuntimeError("lot en échec")
+        return real(self, index, people)
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline._Worker, "batch", failing)  # the workers are forked: they inherit it
+        patch.setattr(pipeline, "BATCH", 2)
+        with pytest.raises(RuntimeError, match="lot en échec"):
+            pipeline.generate(ROOT / "sources", loaded, checked.certification, out, ("html",), 1)
+    stopped = sorted(p for p in out.rglob("*.html") if "durand-exemple" in p.name or "martin-fictif" in p.name)
+    assert len(stopped) >= 4, "the first batch's documents were written before the run stopped"
+    for name in ("candidats.csv", "resultats.csv"):
+        lines = (session / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (session / name).write_text("".join(x for x in lines if ";1001;" not in x and ";1002;" not in x
+                                            and not x.startswith(("1001;", "1002;"))), encoding="utf-8")
+    checked, loaded, _ = pipeline.load(ROOT / "sources", session)
+    result = pipeline.generate(ROOT / "sources", loaded, checked.certification, out, ("html",), 1)
+    assert not [p for p in stopped if p.exists()] and set(stopped) <= set(result.removed)
+    listed = json.loads((out / ".dossier-jury.json").read_text(encoding="utf-8"))
+    assert listed == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".dossier-jury.json")
