@@ -211,18 +211,25 @@ class Printouts:
         self.open[key][1].add(batch, streams, filled)
 
     def finish(self, name) -> list[Path]:
-        """Close every printout and put each in its place (name(key) → path)."""
+        """Close every printout and put each in its place (name(key) → path). One that cannot be closed or put
+        in place (a full disk) leaves no temporary file behind, nor do those after it."""
         done = []
-        for key in sorted(self.open):
-            target = name(key)
-            handle, printout, tmp = self.open.pop(key)
-            printout.close()
-            handle.close()
-            os.replace(tmp, target)
-            done.append(target)
+        try:
+            for key in sorted(self.open):
+                target = name(key)
+                handle, printout, tmp = self.open[key]
+                printout.close()
+                handle.close()
+                os.replace(tmp, target)
+                del self.open[key]
+                done.append(target)
+        except BaseException:
+            self.abandon()
+            raise
         return done
 
     def abandon(self) -> None:
         for handle, _, tmp in self.open.values():
             handle.close()
             Path(tmp).unlink(missing_ok=True)
+        self.open.clear()

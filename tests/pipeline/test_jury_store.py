@@ -102,3 +102,27 @@ def test_a_printout_takes_batches_in_order_and_counts_its_pages(tmp_path):
     assert len(reader.pages) == 6
     assert [p.extract_text().strip() for p in reader.pages] == ["A 0", "A 1", "B 0", "B 1", "C 0", "C 1"]
     assert int(reader.trailer["/Size"]) == max(reader.xref[0]) + 1  # every object in the cross-reference table
+
+
+def test_a_printout_that_cannot_be_finished_leaves_no_temporary_file(tmp_path):
+    """Printouts.finish: when a printout cannot be closed (a full disk), its temporary file and those of the
+    printouts after it are removed, and the error reaches the caller; the one put in place before stays."""
+    import os
+
+    from dossier.pipeline.jury_outputs import Printouts
+
+    class Closing:
+        def __init__(self, fails: bool):
+            self.fails = fails
+
+        def close(self):
+            if self.fails:
+                raise OSError(28, "No space left on device")
+
+    printouts = Printouts(tmp_path, 0o600)
+    for key, fails in (("a", False), ("b", True), ("c", False)):
+        tmp = tmp_path / f".{key}.x.tmp"
+        printouts.open[key] = (open(tmp, "wb"), Closing(fails), str(tmp))
+    with pytest.raises(OSError, match="No space"):
+        printouts.finish(lambda key: tmp_path / f"{key}.pdf")
+    assert sorted(os.listdir(tmp_path)) == ["a.pdf"] and printouts.open == {}
