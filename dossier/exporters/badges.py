@@ -215,6 +215,21 @@ def credential(
     return integrity.sign(document, private, method, when)
 
 
+def _who(holder: Holder) -> str:
+    """A holder in their credentials' file names: their number, their name only when they have none."""
+    return slug(holder.numero, default="") or slug(holder.nom_complet, default="titulaire")
+
+
+def file_names(cert: Certification, holder: Holder) -> list[str]:
+    """Every credential file `credentials_for` may give a holder: one per bloc, one for the certification."""
+    who = _who(holder)
+    return [_file(who, short_code(b.code).upper()) for b in cert.blocs] + [_file(who, "certification")]
+
+
+def _file(who: str, code: str) -> str:
+    return f"badge-{who}-{slug(code)}.json"
+
+
 def credentials_for(
     cert: Certification,
     holder: Holder,
@@ -239,13 +254,13 @@ def credentials_for(
         from . import integrity
 
         key = integrity.load_key(Path(key))
-    who = slug(holder.numero, default="") or slug(holder.nom_complet, default="titulaire")
+    who = _who(holder)
     out = [
-        (f"badge-{who}-{slug(code)}.json", dumps(credential(holder, achievement(cert, bloc), issued, key)))
+        (_file(who, code), dumps(credential(holder, achievement(cert, bloc), issued, key)))
         for code, bloc in known.items() if code in wanted
     ]
     if known and wanted == set(known):
-        out.append((f"badge-{who}-certification.json", dumps(credential(holder, achievement(cert), issued, key))))
+        out.append((_file(who, "certification"), dumps(credential(holder, achievement(cert), issued, key))))
     return out
 
 

@@ -213,9 +213,10 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     printouts = Printouts(out_dir / PRINT, FILE_MODE)
     decisions = Decisions(out_dir, FILE_MODE)
     decisions.earlier(written_before(out_dir / WRITTEN))
-    # before anything is written, the listing names what this run may write too (each candidate's documents, in
-    # every bloc): a run stopped halfway leaves no file the next run would not know to remove
-    decisions.earlier(_planned(cert, session.candidats, formats))
+    # before anything is written, the listing names what this run may write too and is not there yet (a file
+    # already there is the earlier run's, listed, or not the tool's): a run stopped halfway leaves no file the
+    # next run would not know to remove; its own end removes only what the earlier run wrote
+    decisions.planned(name for name in _planned(cert, session, formats) if not os.path.lexists(out_dir / name))
     write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.listed(), out), mode=FILE_MODE)
     ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
     turn = 0
@@ -278,17 +279,26 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     return result
 
 
-def _planned(cert, candidats, formats: tuple[str, ...]) -> Iterator[str]:
-    """Every file a worker may write for the candidates (Worker.batch's names): more than it will (a bloc not
-    sat, not validated, no parchemin), which a run's end does not remove unless it is there."""
+def _planned(cert, session: Session, formats: tuple[str, ...]) -> Iterator[str]:
+    """Every file this run may write: each candidate's documents (Worker.batch's names: more than it will, a bloc
+    not sat, not validated, no parchemin) and credentials, then the session's own."""
+    from ..exporters.badges import Holder, file_names
+
     codes = [b.code.lower() for b in cert.blocs]
-    for c in candidats:
+    for c in session.candidats:
         for fmt in formats:
             yield f"releves/{c.stem}.{fmt}"
             yield f"parchemins/{c.stem}.{fmt}"
             for code in codes:
                 yield f"syntheses/{code}/{c.stem}.{fmt}"
                 yield f"attestations/{code}/{c.stem}.{fmt}"
+        yield from (f"badges/{name}" for name in file_names(cert, Holder(nom=c.nom, prenom=c.prenom, numero=c.numero)))
+    yield from (f"proces-verbal.{fmt}" for fmt in formats)
+    yield from ("decisions.csv", "accrochage.xml")
+    if "pdf" in formats:
+        for kind, plural in PLURALS.items():
+            names = [plural] if kind in ("releve", "parchemin") else [f"{plural}-{b.code.lower()}" for b in cert.blocs]
+            yield from (f"{PRINT}/{name}.pdf" for name in names)
 
 
 def _listing(names: Iterator[str], out) -> None:

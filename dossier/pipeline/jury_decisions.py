@@ -37,6 +37,7 @@ class Decisions:
         self._db.execute("create index d_ordre on d (rang, bloc)")  # read in order without sorting in a temporary file
         self._db.execute("create table f (name text primary key) without rowid")  # the files written
         self._db.execute("create table e (name text)")  # an earlier run's
+        self._db.execute("create table p (name text)")  # what this run may write, not there when it began
         self.count = 0
 
     def add(self, first: int, rows: list[Row]) -> None:
@@ -103,16 +104,19 @@ class Decisions:
         return self._db.execute("select count(*) from f").fetchone()[0]
 
     def earlier(self, names: Iterable[str]) -> None:
-        """What an earlier run wrote (its listing), and what this one is to write, kept here rather than in memory
-        while this run writes."""
+        """What an earlier run wrote (its listing), kept here rather than in memory while this run writes."""
         self._db.executemany("insert into e values (?)", ((n,) for n in names))
 
+    def planned(self, names: Iterable[str]) -> None:
+        """What this run may write and is not there yet: listed while it writes, never removed by its own end."""
+        self._db.executemany("insert into p values (?)", ((n,) for n in names))
+
     def listed(self) -> Iterator[str]:
-        """What `earlier` was given, each once, in order: the listing while this run writes."""
-        return (name for (name,) in self._db.execute("select distinct name from e order by name"))
+        """The listing while this run writes: the earlier run's files and the planned ones, each once, in order."""
+        return (name for (name,) in self._db.execute("select name from e union select name from p order by name"))
 
     def gone(self) -> list[str]:
-        """The files of the earlier run (or planned by this one) that this run did not write."""
+        """The files of the earlier run that this run did not write."""
         return [name for (name,) in self._db.execute("select distinct name from e where name not in (select name from f)")]
 
     def close(self) -> None:

@@ -251,12 +251,13 @@ def generate(
     limit = 2 * count  # results in flight or waiting for their turn, batches waiting for the printer: memory stays bounded
     root.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)
     os.chmod(root, DIR_MODE)  # its files name the candidates: nobody else lists them
-    # before anything is written, the listing names what this run is to write too: a run stopped halfway
-    # (interrupted, killed) leaves no file the next run would not know to remove (a candidate taken off the CSV)
-    planned = {Path(stem) / f"{c.stem}.{fmt}" for stem, people in work.items() for c in people for fmt in formats}
-    planned |= {Path(f"{stem}.pdf") for stem in work} if "pdf" in formats else set()
-    earlier = sorted({*earlier, *(p.as_posix() for p in planned)})
-    _list(root, earlier)
+    # before anything is written, the listing names what this run is to write too and is not there yet (a file
+    # there is the earlier run's, listed, or not the tool's): a run stopped halfway (interrupted, killed) leaves
+    # no file the next run would not know to remove (a candidate taken off the CSV); its own end removes only
+    # what the earlier run wrote
+    planned = {f"{stem}/{c.stem}.{fmt}" for stem, people in work.items() for c in people for fmt in formats}
+    planned |= {f"{stem}.pdf" for stem in work} if "pdf" in formats else set()
+    _list(root, sorted({*earlier, *(name for name in planned if not os.path.lexists(root / name))}))
     # the merged PDFs are written by a process of their own, as the batches come: the parent only hands them on
     printer = process_pool(1, _init_printer, (root,)) if "pdf" in formats else None
     pool = process_pool(count, _init, (job,))

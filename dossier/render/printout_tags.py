@@ -65,7 +65,7 @@ class Packed:
         if "pick" not in self.cache:
             from operator import itemgetter
 
-            self.cache["pick"] = itemgetter(*self.picks)
+            self.cache["pick"] = itemgetter(*self.picks) if len(self.picks) > 1 else lambda values: (values[self.picks[0]],)
         return self.cache["pick"]
 
 
@@ -197,7 +197,8 @@ def _slimmed(numbers: list[int], objects: list, keep: set[int]) -> dict[int, int
       of text in one: ~40 % of a grid's elements);
     - an element without marked content of its own loses /Pg (optional: the page of its own content).
 
-    Not folded: the elements in `keep` (the root's children, the fields). The folded Spans → their parent."""
+    Not folded: the elements in `keep` (the root's children, the fields), nor into them. The folded Spans → their
+    parent."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
 
     by_number = dict(zip(numbers, objects))
@@ -208,16 +209,16 @@ def _slimmed(numbers: list[int], objects: list, keep: set[int]) -> dict[int, int
         if number in keep or obj.get("/S") != "/Span" or set(obj) - {"/S", "/K", "/Pg", "/P"} \
                 or not all(isinstance(k, int) for k in kids) or not isinstance(parent, IndirectObject):
             continue
-        holder = by_number.get(parent.idnum)
-        if holder is None or holder.get("/S") not in HOLDERS or "/Pg" not in obj and kids:
-            continue
-        if kids and "/Pg" not in holder and not any(isinstance(k, int) for k in _kids(holder)):
-            holder[NameObject("/Pg")] = obj.raw_get("/Pg")  # a cell with no content of its own: now the Span's
-        elif kids and not _same_page(holder, obj):
+        holder = by_number.get(parent.idnum)  # not an element filled per copy: its content is replaced
+        if holder is None or parent.idnum in keep or holder.get("/S") not in HOLDERS or "/Pg" not in obj and kids:
             continue
         held = _kids(holder)
         at = next((i for i, k in enumerate(held) if isinstance(k, IndirectObject) and k.idnum == number), None)
         if at is None:
+            continue
+        if kids and "/Pg" not in holder and not any(isinstance(k, int) for k in held):
+            holder[NameObject("/Pg")] = obj.raw_get("/Pg")  # a cell with no content of its own: now the Span's
+        elif kids and not _same_page(holder, obj):
             continue
         held[at:at + 1] = [NumberObject(k) for k in kids]  # an empty Span (a box to tick, drawn) is dropped
         if held:

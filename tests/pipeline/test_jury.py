@@ -414,3 +414,40 @@ def test_a_run_stopped_halfway_leaves_nothing_the_next_run_does_not_remove(tmp_p
     assert not [p for p in stopped if p.exists()] and set(stopped) <= set(result.removed)
     listed = json.loads((out / ".dossier-jury.json").read_text(encoding="utf-8"))
     assert listed == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".dossier-jury.json")
+
+
+def test_an_interrupted_runs_credentials_go_and_a_file_the_tool_did_not_write_stays(tmp_path, monkeypatch):
+    """What a run writes after its batches (the credentials) is listed before it begins too: interrupted while
+    writing them, the next run without that candidate removes those it wrote. A file of the user's that bears
+    one of the names a run might write, and that the run does not write, is never removed."""
+    from dossier.pipeline import jury as pipeline
+    from dossier.pipeline import jury_exports
+
+    session = tmp_path / "session"
+    shutil.copytree(ROOT / "exemples" / "session", session)
+    out = tmp_path / "out"
+    own = out / "parchemins" / "1002-martin-fictif-bastien.html"  # 1002 is not certified: no parchemin of the tool's
+    own.parent.mkdir(parents=True)
+    own.write_text("le mien", encoding="utf-8")
+    checked, loaded, _ = pipeline.load(ROOT / "sources", session)
+    real = jury_exports.badge_files
+
+    def interrupted(*args, **kwargs):
+        for count, item in enumerate(real(*args, **kwargs)):
+            if count == 2:
+                raise RuntimeError("interrompu")
+            yield item
+
+    with monkeypatch.context() as patch:
+        patch.setattr(jury_exports, "badge_files", interrupted)
+        with pytest.raises(RuntimeError, match="interrompu"):
+            pipeline.generate(ROOT / "sources", loaded, checked.certification, out, ("html",), 1)
+    badges = sorted((out / "badges").glob("badge-1001-*.json"))
+    assert len(badges) == 2, "two credentials written before the interruption"
+    for name in ("candidats.csv", "resultats.csv"):
+        lines = (session / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (session / name).write_text("".join(x for x in lines if ";1001;" not in x and not x.startswith("1001;")), encoding="utf-8")
+    checked, loaded, _ = pipeline.load(ROOT / "sources", session)
+    result = pipeline.generate(ROOT / "sources", loaded, checked.certification, out, ("html",), 1)
+    assert not [p for p in badges if p.exists()] and set(badges) <= set(result.removed)
+    assert own.read_text(encoding="utf-8") == "le mien", "a file the tool did not write stays"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, TextStringObject
 
-from dossier.render.printout_tags import _compact, _slimmed
+from dossier.render.printout_tags import TreeTemplate, _compact, _slimmed, _stream, copy_stream
 
 PAGE, OTHER = 90, 91
 
@@ -45,9 +45,12 @@ def test_plain_spans_fold_into_their_cell_heading_or_paragraph_and_nothing_else(
         13: element("/NonStruct", 9, [(14,)], page=None),
         14: element("/Span", 13, [8]),  # under a grouping element: kept
     }
+    tree[15] = element("/Span", 12, [9])  # under a field's element, whose content each copy replaces: kept
+    tree[12][NameObject("/K")] = ArrayObject([ref(15)])
     numbers = list(tree)
     owner = _slimmed(numbers, [tree[n] for n in numbers], keep={1, 12})
     assert owner == {4: 3, 5: 3, 7: 6, 8: 6}
+    assert kids(tree[12]) == [("ref", 15)]
     assert kids(tree[3]) == [0, 1] and tree[3].raw_get("/Pg").idnum == PAGE
     assert kids(tree[6]) == [2, 3, 4]
     assert kids(tree[9]) == [("ref", 10), ("ref", 11), ("ref", 12), ("ref", 13)]
@@ -79,3 +82,19 @@ def test_compact_serialisation_reads_back_the_same():
     assert b"\n" not in text and len(text) < 110 and b" (c1-48-0-2)]" in text
     back = read_object(BytesIO(text), PdfWriter())
     assert kids(back) == [3, ("ref", 8)] and [str(h) for h in back["/A"]["/Headers"]] == ["c1-a (b)", "é", "c1-48-0-2"]
+
+
+def test_a_copy_whose_elements_together_hold_a_single_piece():
+    """A copy's object stream when the elements formatted together hold no number at all (one literal piece):
+    the same head and body as element by element."""
+    from dossier.render import printout_tags
+
+    elements = [(b"<</S /Document/K [1 0 R]>>",), (b"<</S /Div/P 7 0 R>>",)]  # the Document shared (fixed)
+    order, rows, packed = _stream(elements, {0: 7}, set(), 1)
+    assert packed is not None and len(packed.picks) == 1
+    tree = TreeTemplate(tuple(elements), {}, (0,), ((1,),), (b"/StructParents 0",), (9, b"", b""), 10,
+                        (7, 0, (1,), b"", b""), order, rows, packed)
+    together = copy_stream(tree, 100, [50], 0, {}, {})
+    apart = copy_stream(TreeTemplate(*[getattr(tree, f) for f in tree.__dataclass_fields__][:-1], None), 100, [50], 0, {}, {})
+    assert together == apart == (b"101 0 100 20 102 25\n", b"<</S /Div/P 7 0 R>>\nnull\n[101 0 R]")
+    assert printout_tags._head(packed, order, 100, 2, [50], 3) is not None
