@@ -216,8 +216,12 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
     # before anything is written, the listing names what this run may write too and is not there yet (a file
     # already there is the earlier run's, listed, or not the tool's): a run stopped halfway leaves no file the
     # next run would not know to remove; its own end removes only what the earlier run wrote
-    decisions.planned(name for name in _planned(cert, session, formats) if not os.path.lexists(out_dir / name))
-    write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.listed(), out), mode=FILE_MODE)
+    try:
+        decisions.planned(name for name in _planned(cert, session, formats) if not os.path.lexists(out_dir / name))
+        write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.listed(), out), mode=FILE_MODE)
+    except BaseException:
+        decisions.close()
+        raise
     ready: dict[int, list] = {}  # the print pages of batches come before their turn (the printouts take batches in order)
     turn = 0
 
