@@ -49,6 +49,7 @@ WRITTEN = ".dossier-jury.json"
 PRINT = "imprimer"  # the merged PDFs
 SPECS = views.SESSION_DOCUMENTS
 PLURALS = {"synthese": "syntheses", "releve": "releves", "attestation": "attestations", "parchemin": "parchemins"}
+BY_BLOC, ONCE = ("synthese", "attestation"), ("releve", "parchemin")  # a candidate's documents: one per bloc, or one
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,13 @@ class _Worker:
             c = d.candidat
             for b in d.blocs:
                 documents.setdefault(f"synthese-{b.bloc.code}", []).append(
-                    (f"syntheses/{b.bloc.code.lower()}/{c.stem}", views.valeurs_synthese(b, c)))
+                    (_path("synthese", c.stem, b.bloc.code), views.valeurs_synthese(b, c)))
                 if b.valide:
                     documents.setdefault(f"attestation-{b.bloc.code}", []).append(
-                        (f"attestations/{b.bloc.code.lower()}/{c.stem}", views.identite(c)))
-            documents.setdefault("releve", []).append((f"releves/{c.stem}", views.valeurs_releve(d)))
+                        (_path("attestation", c.stem, b.bloc.code), views.identite(c)))
+            documents.setdefault("releve", []).append((_path("releve", c.stem), views.valeurs_releve(d)))
             if d.certifie:
-                documents.setdefault("parchemin", []).append((f"parchemins/{c.stem}", views.identite(c)))
+                documents.setdefault("parchemin", []).append((_path("parchemin", c.stem), views.identite(c)))
         files: list[str] = []  # written here: the parent gets their names only (no copy of their bytes through the pipe)
 
         def put(rel: str, data: bytes) -> None:
@@ -269,12 +270,8 @@ def generate(folder: Path, session: Session, cert, out_dir: Path, formats: tuple
         decisions.close()
         raise
 
-    def printed_name(key: str) -> Path:
-        kind, _, code = key.partition("-")
-        return out_dir / PRINT / f"{PLURALS[kind]}{'-' + code if code else ''}.pdf"
-
     try:
-        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(printed_name))
+        decisions.wrote(p.relative_to(out_dir).as_posix() for p in printouts.finish(lambda key: out_dir / _printed(key)))
         result.decisions, result.files = len(decisions), decisions.files()
         result.removed = [out_dir / rel for rel in prune(out_dir, (), decisions.gone())]
         write_atomic_with(out_dir / WRITTEN, lambda out: _listing(decisions.written(), out), mode=FILE_MODE)
@@ -288,21 +285,27 @@ def _planned(cert, session: Session, formats: tuple[str, ...]) -> Iterator[str]:
     not sat, not validated, no parchemin) and credentials, then the session's own."""
     from ..exporters.badges import Holder, file_names
 
-    codes = [b.code.lower() for b in cert.blocs]
+    codes = [b.code for b in cert.blocs]
     for c in session.candidats:
-        for fmt in formats:
-            yield f"releves/{c.stem}.{fmt}"
-            yield f"parchemins/{c.stem}.{fmt}"
-            for code in codes:
-                yield f"syntheses/{code}/{c.stem}.{fmt}"
-                yield f"attestations/{code}/{c.stem}.{fmt}"
+        paths = [_path(kind, c.stem, code) for kind in BY_BLOC for code in codes] + [_path(kind, c.stem) for kind in ONCE]
+        yield from (f"{path}.{fmt}" for fmt in formats for path in paths)
         yield from (f"badges/{name}" for name in file_names(cert, Holder(nom=c.nom, prenom=c.prenom, numero=c.numero)))
     yield from (f"proces-verbal.{fmt}" for fmt in formats)
     yield from ("decisions.csv", "accrochage.xml")
     if "pdf" in formats:
-        for kind, plural in PLURALS.items():
-            names = [plural] if kind in ("releve", "parchemin") else [f"{plural}-{b.code.lower()}" for b in cert.blocs]
-            yield from (f"{PRINT}/{name}.pdf" for name in names)
+        yield from (_printed(f"{kind}-{code}".lower()) for kind in BY_BLOC for code in codes)
+        yield from (_printed(kind) for kind in ONCE)
+
+
+def _path(kind: str, stem: str, bloc: str = "") -> str:
+    """A candidate's document of a kind, without its extension: « releves/STEM », « syntheses/bc01/STEM »."""
+    return f"{PLURALS[kind]}/{bloc.lower() + '/' if bloc else ''}{stem}"
+
+
+def _printed(key: str) -> str:
+    """A kind's printout (key: « releve », « synthese-bc01 »), in the output folder."""
+    kind, _, code = key.partition("-")
+    return f"{PRINT}/{PLURALS[kind]}{'-' + code if code else ''}.pdf"
 
 
 def _listing(names: Iterator[str], out) -> None:

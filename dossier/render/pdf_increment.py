@@ -444,15 +444,13 @@ class _Collected:
         return IndirectObject(self.next - 1, 0, None)  # type: ignore[arg-type]
 
     def write(self, obj, ref=None):
-        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+        from pypdf.generic import DictionaryObject
+
+        from .printout_tags import prefix_ids
 
         ref = ref or self.reserve()
         if isinstance(obj, DictionaryObject) and "/S" in obj:
-            if "/ID" in obj:
-                obj[NameObject("/ID")] = TextStringObject(self.prefix + str(obj["/ID"]))
-            attributes = obj.get("/A")
-            if isinstance(attributes, DictionaryObject) and "/Headers" in attributes:
-                attributes[NameObject("/Headers")] = ArrayObject(TextStringObject(self.prefix + str(h)) for h in attributes["/Headers"])
+            obj = prefix_ids(obj, self.prefix)
         self.bodies[ref.idnum] = _serial(obj)
         return ref
 

@@ -98,7 +98,7 @@ def _slots(text: bytes, elements: dict[int, int], pages: dict[int, int]) -> tupl
 def template(data: bytes, tags) -> TreeTemplate | None:
     """The base's tree as templates, or None when a printout cannot be tagged this way (links, several roots)."""
     from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     reader = PdfReader(io.BytesIO(data))
     catalog = reader.trailer["/Root"]
@@ -124,20 +124,8 @@ def template(data: bytes, tags) -> TreeTemplate | None:
     fields = {number: name for number, name, _ in tags.fields}
 
     def prefixed(obj: DictionaryObject) -> DictionaryObject:
-        obj = DictionaryObject(obj)
+        obj = prefix_ids(obj, ID_MARK)
         obj.pop("/Type", None)  # optional (ISO 32000-1, table 323): a sixth of what each copy formats and compresses
-        if "/ID" in obj:
-            obj[NameObject("/ID")] = TextStringObject(ID_MARK + str(obj["/ID"]))
-        if "/Headers" in obj:
-            obj[NameObject("/Headers")] = ArrayObject(TextStringObject(ID_MARK + str(h)) for h in obj["/Headers"])
-        if "/A" in obj:  # a cell's headers name the IDs of its copy's header cells (WeasyPrint: in its attributes)
-            attributes = obj["/A"]
-            many = isinstance(attributes, ArrayObject)
-            attributes = [DictionaryObject(a) if isinstance(a, DictionaryObject) else a for a in (attributes if many else [attributes])]
-            for a in attributes:
-                if isinstance(a, DictionaryObject) and "/Headers" in a:
-                    a[NameObject("/Headers")] = ArrayObject(TextStringObject(ID_MARK + str(h)) for h in a["/Headers"])
-            obj[NameObject("/A")] = ArrayObject(attributes) if many else attributes[0]
         return obj
 
     objects = [prefixed(reader.get_object(number)) for number in numbers]
@@ -268,6 +256,30 @@ def _compact(obj) -> bytes:
     return _serial(obj)
 
 
+def prefix_ids(element, prefix: str):
+    """A copy of a structure element with its /ID, and the IDs its /Headers name (its own, or in its attributes
+    /A, where WeasyPrint puts a cell's), prefixed: a copy's header cells and the cells naming them."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    def headers(owner: DictionaryObject) -> None:
+        if "/Headers" in owner:
+            owner[NameObject("/Headers")] = ArrayObject(TextStringObject(prefix + str(h)) for h in owner["/Headers"])
+
+    element = DictionaryObject(element)
+    if "/ID" in element:
+        element[NameObject("/ID")] = TextStringObject(prefix + str(element["/ID"]))
+    headers(element)
+    if "/A" in element:
+        attributes = element["/A"]
+        many = isinstance(attributes, ArrayObject)
+        attributes = [DictionaryObject(a) if isinstance(a, DictionaryObject) else a for a in (attributes if many else [attributes])]
+        for a in attributes:
+            if isinstance(a, DictionaryObject):
+                headers(a)
+        element[NameObject("/A")] = ArrayObject(attributes) if many else attributes[0]
+    return element
+
+
 def _stream(elements: list[tuple], fixed: dict[int, int], apart: set[int], pages: int) -> tuple[tuple, tuple, Packed | None]:
     """A copy's object stream: the order of its elements in it (first those formatted together, then those
     filled per copy (`apart`) and the ones every copy shares (`fixed`: index → number), written "null"), then
@@ -284,6 +296,8 @@ def _stream(elements: list[tuple], fixed: dict[int, int], apart: set[int], pages
 
 def _packed(elements: list[tuple], together: list[int], fixed: dict[int, int], pages: int) -> Packed | None:
     """The elements `together` (their `_slots`), one per line, as pieces picked from a copy's values (`Packed`)."""
+    if not together:
+        return None
     literals: list[bytes] = []
     picks: list = []  # ("l", literal) or a slot: ("e", element index), ("p", page index), ("id",)
     before = []
@@ -307,8 +321,6 @@ def _packed(elements: list[tuple], together: list[int], fixed: dict[int, int], p
     if pending[:-1]:  # the last line break left out
         picks.append(("l", len(literals)))
         literals.append(pending[:-1])
-    if not together:
-        return None
     count = len(elements)
     where = {"l": 0, "e": len(literals), "p": len(literals) + count, "id": len(literals) + count + pages}
     return Packed(tuple(literals), tuple(where[p[0]] + (p[1] if len(p) > 1 else 0) for p in picks), tuple(before))
